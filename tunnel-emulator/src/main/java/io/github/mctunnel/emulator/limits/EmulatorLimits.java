@@ -1,0 +1,276 @@
+package io.github.mctunnel.emulator.limits;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Every service limit the emulator enforces. {@link #defaults()} holds the values the service
+ * documents (blocks per session, per-table rate budgets, slots, lifetimes); every value can be
+ * changed through {@link #builder()} or {@link #toBuilder()}.
+ *
+ * @param maxBlocksPerSession blocks one UploadSession may hold (20,000)
+ * @param maxBlockId block ids must be in {@code [0, maxBlockId)} (20,000)
+ * @param uploadSessionsPerWindow UploadSessions created per table per {@code uploadSessionWindow}
+ *     (500 per 5 minutes)
+ * @param uploadSessionWindow window of {@code uploadSessionsPerWindow}
+ * @param blocksPerWindow blocks written per table per {@code blockWindow} (500 per 5 minutes)
+ * @param blockWindow window of {@code blocksPerWindow}
+ * @param maxConcurrentUploadSessions open (not committed, not expired) UploadSessions per table
+ *     (32)
+ * @param commitsPerWindow upload commits per table per {@code commitWindow} (75 per 15 seconds)
+ * @param commitWindow window of {@code commitsPerWindow}
+ * @param upsertCommitInterval minimum time between two upsert commits on one partition (1 minute)
+ * @param downloadSessionsPerWindow DownloadSessions created per table per {@code
+ *     downloadSessionWindow} (200 per 5 minutes)
+ * @param downloadSessionWindow window of {@code downloadSessionsPerWindow}
+ * @param maxStreamPartitionsPerTable partitions of one table with live stream sessions (64)
+ * @param maxSlotsPerPartition stream slots allocated on one partition by live sessions (32)
+ * @param sessionLifetime lifetime of every tunnel session (24 hours)
+ * @param maxFieldSize largest STRING/BINARY/JSON value in bytes (8 MiB)
+ * @param idleConnectionTimeout a connection without inbound traffic for this long is closed (120 s)
+ * @param readerLifetime longest a single data download request may stream (300 s)
+ * @param bandwidthBytesPerSecond cap on the bytes per second of one data request (a block write, a
+ *     flush or a download); 0 means no cap (the default; the service's figure is {@link
+ *     #SERVICE_BANDWIDTH_BYTES_PER_SECOND})
+ */
+public record EmulatorLimits(
+        int maxBlocksPerSession,
+        int maxBlockId,
+        int uploadSessionsPerWindow,
+        Duration uploadSessionWindow,
+        int blocksPerWindow,
+        Duration blockWindow,
+        int maxConcurrentUploadSessions,
+        int commitsPerWindow,
+        Duration commitWindow,
+        Duration upsertCommitInterval,
+        int downloadSessionsPerWindow,
+        Duration downloadSessionWindow,
+        int maxStreamPartitionsPerTable,
+        int maxSlotsPerPartition,
+        Duration sessionLifetime,
+        int maxFieldSize,
+        Duration idleConnectionTimeout,
+        Duration readerLifetime,
+        long bandwidthBytesPerSecond) {
+
+    /** The service's documented write/read speed per slot or request: 10 MB/s. */
+    public static final long SERVICE_BANDWIDTH_BYTES_PER_SECOND = 10L * 1024 * 1024;
+
+    private static final EmulatorLimits DEFAULTS = new Builder().build();
+
+    public EmulatorLimits {
+        positive(maxBlocksPerSession, "maxBlocksPerSession");
+        positive(maxBlockId, "maxBlockId");
+        positive(uploadSessionsPerWindow, "uploadSessionsPerWindow");
+        positive(uploadSessionWindow, "uploadSessionWindow");
+        positive(blocksPerWindow, "blocksPerWindow");
+        positive(blockWindow, "blockWindow");
+        positive(maxConcurrentUploadSessions, "maxConcurrentUploadSessions");
+        positive(commitsPerWindow, "commitsPerWindow");
+        positive(commitWindow, "commitWindow");
+        Objects.requireNonNull(upsertCommitInterval, "upsertCommitInterval");
+        if (upsertCommitInterval.isNegative()) {
+            throw new IllegalArgumentException(
+                    "upsertCommitInterval must not be negative: " + upsertCommitInterval);
+        }
+        positive(downloadSessionsPerWindow, "downloadSessionsPerWindow");
+        positive(downloadSessionWindow, "downloadSessionWindow");
+        positive(maxStreamPartitionsPerTable, "maxStreamPartitionsPerTable");
+        positive(maxSlotsPerPartition, "maxSlotsPerPartition");
+        positive(sessionLifetime, "sessionLifetime");
+        positive(maxFieldSize, "maxFieldSize");
+        positive(idleConnectionTimeout, "idleConnectionTimeout");
+        positive(readerLifetime, "readerLifetime");
+        if (bandwidthBytesPerSecond < 0) {
+            throw new IllegalArgumentException(
+                    "bandwidthBytesPerSecond must be >= 0 (0 = no cap): "
+                            + bandwidthBytesPerSecond);
+        }
+    }
+
+    /** The service's documented limits, bandwidth cap off. */
+    public static EmulatorLimits defaults() {
+        return DEFAULTS;
+    }
+
+    /** A builder starting from {@link #defaults()}. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder starting from these limits. */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    public boolean bandwidthCapped() {
+        return bandwidthBytesPerSecond > 0;
+    }
+
+    private static void positive(int value, String name) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(name + " must be positive: " + value);
+        }
+    }
+
+    private static void positive(Duration value, String name) {
+        Objects.requireNonNull(value, name);
+        if (value.isZero() || value.isNegative()) {
+            throw new IllegalArgumentException(name + " must be positive: " + value);
+        }
+    }
+
+    /** Builder of {@link EmulatorLimits}; starts from the service's documented values. */
+    public static final class Builder {
+        private int maxBlocksPerSession = 20_000;
+        private int maxBlockId = 20_000;
+        private int uploadSessionsPerWindow = 500;
+        private Duration uploadSessionWindow = Duration.ofMinutes(5);
+        private int blocksPerWindow = 500;
+        private Duration blockWindow = Duration.ofMinutes(5);
+        private int maxConcurrentUploadSessions = 32;
+        private int commitsPerWindow = 75;
+        private Duration commitWindow = Duration.ofSeconds(15);
+        private Duration upsertCommitInterval = Duration.ofMinutes(1);
+        private int downloadSessionsPerWindow = 200;
+        private Duration downloadSessionWindow = Duration.ofMinutes(5);
+        private int maxStreamPartitionsPerTable = 64;
+        private int maxSlotsPerPartition = 32;
+        private Duration sessionLifetime = Duration.ofHours(24);
+        private int maxFieldSize = 8 * 1024 * 1024;
+        private Duration idleConnectionTimeout = Duration.ofSeconds(120);
+        private Duration readerLifetime = Duration.ofSeconds(300);
+        private long bandwidthBytesPerSecond = 0;
+
+        private Builder() {}
+
+        private Builder(EmulatorLimits l) {
+            maxBlocksPerSession = l.maxBlocksPerSession;
+            maxBlockId = l.maxBlockId;
+            uploadSessionsPerWindow = l.uploadSessionsPerWindow;
+            uploadSessionWindow = l.uploadSessionWindow;
+            blocksPerWindow = l.blocksPerWindow;
+            blockWindow = l.blockWindow;
+            maxConcurrentUploadSessions = l.maxConcurrentUploadSessions;
+            commitsPerWindow = l.commitsPerWindow;
+            commitWindow = l.commitWindow;
+            upsertCommitInterval = l.upsertCommitInterval;
+            downloadSessionsPerWindow = l.downloadSessionsPerWindow;
+            downloadSessionWindow = l.downloadSessionWindow;
+            maxStreamPartitionsPerTable = l.maxStreamPartitionsPerTable;
+            maxSlotsPerPartition = l.maxSlotsPerPartition;
+            sessionLifetime = l.sessionLifetime;
+            maxFieldSize = l.maxFieldSize;
+            idleConnectionTimeout = l.idleConnectionTimeout;
+            readerLifetime = l.readerLifetime;
+            bandwidthBytesPerSecond = l.bandwidthBytesPerSecond;
+        }
+
+        public Builder maxBlocksPerSession(int value) {
+            this.maxBlocksPerSession = value;
+            return this;
+        }
+
+        public Builder maxBlockId(int value) {
+            this.maxBlockId = value;
+            return this;
+        }
+
+        public Builder uploadSessionRate(int sessions, Duration window) {
+            this.uploadSessionsPerWindow = sessions;
+            this.uploadSessionWindow = window;
+            return this;
+        }
+
+        public Builder blockRate(int blocks, Duration window) {
+            this.blocksPerWindow = blocks;
+            this.blockWindow = window;
+            return this;
+        }
+
+        public Builder maxConcurrentUploadSessions(int value) {
+            this.maxConcurrentUploadSessions = value;
+            return this;
+        }
+
+        public Builder commitRate(int commits, Duration window) {
+            this.commitsPerWindow = commits;
+            this.commitWindow = window;
+            return this;
+        }
+
+        public Builder upsertCommitInterval(Duration value) {
+            this.upsertCommitInterval = value;
+            return this;
+        }
+
+        public Builder downloadSessionRate(int sessions, Duration window) {
+            this.downloadSessionsPerWindow = sessions;
+            this.downloadSessionWindow = window;
+            return this;
+        }
+
+        public Builder maxStreamPartitionsPerTable(int value) {
+            this.maxStreamPartitionsPerTable = value;
+            return this;
+        }
+
+        public Builder maxSlotsPerPartition(int value) {
+            this.maxSlotsPerPartition = value;
+            return this;
+        }
+
+        public Builder sessionLifetime(Duration value) {
+            this.sessionLifetime = value;
+            return this;
+        }
+
+        public Builder maxFieldSize(int value) {
+            this.maxFieldSize = value;
+            return this;
+        }
+
+        public Builder idleConnectionTimeout(Duration value) {
+            this.idleConnectionTimeout = value;
+            return this;
+        }
+
+        public Builder readerLifetime(Duration value) {
+            this.readerLifetime = value;
+            return this;
+        }
+
+        /** Caps each data request at this many bytes per second; 0 removes the cap. */
+        public Builder bandwidthBytesPerSecond(long value) {
+            this.bandwidthBytesPerSecond = value;
+            return this;
+        }
+
+        /**
+         * @throws IllegalArgumentException naming the first value that is not valid
+         */
+        public EmulatorLimits build() {
+            return new EmulatorLimits(
+                    maxBlocksPerSession,
+                    maxBlockId,
+                    uploadSessionsPerWindow,
+                    uploadSessionWindow,
+                    blocksPerWindow,
+                    blockWindow,
+                    maxConcurrentUploadSessions,
+                    commitsPerWindow,
+                    commitWindow,
+                    upsertCommitInterval,
+                    downloadSessionsPerWindow,
+                    downloadSessionWindow,
+                    maxStreamPartitionsPerTable,
+                    maxSlotsPerPartition,
+                    sessionLifetime,
+                    maxFieldSize,
+                    idleConnectionTimeout,
+                    readerLifetime,
+                    bandwidthBytesPerSecond);
+        }
+    }
+}
