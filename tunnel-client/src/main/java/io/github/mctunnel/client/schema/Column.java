@@ -11,7 +11,8 @@ import java.util.Objects;
  * @param comment column comment, empty when none
  * @param columnId the service's column id (needed for upsert partial updates), or null
  */
-public record Column(String name, TypeInfo type, boolean nullable, String comment, String columnId) {
+public record Column(
+        String name, TypeInfo type, boolean nullable, String comment, String columnId) {
 
     public Column {
         Objects.requireNonNull(name, "name");

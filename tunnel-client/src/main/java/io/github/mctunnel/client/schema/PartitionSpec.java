@@ -36,7 +36,8 @@ public final class PartitionSpec {
             }
             String value = Objects.requireNonNull(e.getValue(), "value of partition key " + key);
             if (value.isEmpty()) {
-                throw new IllegalArgumentException("partition value of " + key + " must not be empty");
+                throw new IllegalArgumentException(
+                        "partition value of " + key + " must not be empty");
             }
             if (copy.put(key, value) != null) {
                 throw new IllegalArgumentException("partition key " + key + " given twice");
@@ -59,7 +60,11 @@ public final class PartitionSpec {
             int eq = pair.indexOf('=');
             if (eq <= 0) {
                 throw new IllegalArgumentException(
-                        "Invalid partition spec '" + spec + "': expected key=value pairs, got '" + pair + "'");
+                        "Invalid partition spec '"
+                                + spec
+                                + "': expected key=value pairs, got '"
+                                + pair
+                                + "'");
             }
             String key = pair.substring(0, eq).trim();
             String value = unquote(pair.substring(eq + 1).trim());
@@ -72,7 +77,8 @@ public final class PartitionSpec {
         try {
             return of(map);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("Invalid partition spec '" + spec + "': " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "Invalid partition spec '" + spec + "': " + e.getMessage(), e);
         }
     }
 
@@ -140,7 +146,11 @@ public final class PartitionSpec {
         if (!expected.equals(keys())) {
             if (expected.isEmpty()) {
                 throw new IllegalArgumentException(
-                        "Table " + tableName + " is not partitioned, but partition '" + this + "' was given");
+                        "Table "
+                                + tableName
+                                + " is not partitioned, but partition '"
+                                + this
+                                + "' was given");
             }
             throw new IllegalArgumentException(
                     "Partition spec '"
@@ -159,7 +169,10 @@ public final class PartitionSpec {
             if (sb.length() > 0) {
                 sb.append(',');
             }
-            sb.append(e.getKey()).append("='").append(e.getValue().replace("'", "\\'")).append('\'');
+            sb.append(e.getKey())
+                    .append("='")
+                    .append(e.getValue().replace("'", "\\'"))
+                    .append('\'');
         }
         return sb.toString();
     }

@@ -21,7 +21,8 @@ public final class TableSchema {
         for (int i = 0; i < this.columns.size(); i++) {
             String key = this.columns.get(i).name().toLowerCase(Locale.ROOT);
             if (columnIndex.put(key, i) != null) {
-                throw new IllegalArgumentException("duplicate column " + this.columns.get(i).name());
+                throw new IllegalArgumentException(
+                        "duplicate column " + this.columns.get(i).name());
             }
         }
         for (Column pk : this.partitionKeys) {
@@ -128,7 +129,9 @@ public final class TableSchema {
                 if (i > 0) {
                     sb.append(", ");
                 }
-                sb.append(partitionKeys.get(i).name()).append(' ').append(partitionKeys.get(i).type());
+                sb.append(partitionKeys.get(i).name())
+                        .append(' ')
+                        .append(partitionKeys.get(i).type());
             }
             sb.append(')');
         }

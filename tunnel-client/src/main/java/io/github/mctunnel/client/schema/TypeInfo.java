@@ -78,7 +78,8 @@ public final class TypeInfo {
     }
 
     public static TypeInfo varchar(int length) {
-        checkArgument(length >= 1 && length <= 65535, "varchar length must be in [1, 65535]: " + length);
+        checkArgument(
+                length >= 1 && length <= 65535, "varchar length must be in [1, 65535]: " + length);
         return new TypeInfo(OdpsType.VARCHAR, length, -1, -1, null, null, null);
     }
 
@@ -90,7 +91,11 @@ public final class TypeInfo {
     public static TypeInfo decimal(int precision, int scale) {
         checkArgument(
                 precision >= 1 && precision <= 38 && scale >= 0 && scale <= precision,
-                "decimal(" + precision + "," + scale + ") is not valid: need 1 <= precision <= 38 and 0 <= scale <= precision");
+                "decimal("
+                        + precision
+                        + ","
+                        + scale
+                        + ") is not valid: need 1 <= precision <= 38 and 0 <= scale <= precision");
         return new TypeInfo(OdpsType.DECIMAL, -1, precision, scale, null, null, null);
     }
 
@@ -112,8 +117,7 @@ public final class TypeInfo {
 
     public static TypeInfo struct(List<Field> fields) {
         checkArgument(!fields.isEmpty(), "struct needs at least one field");
-        return new TypeInfo(
-                OdpsType.STRUCT, -1, -1, -1, null, null, List.copyOf(fields));
+        return new TypeInfo(OdpsType.STRUCT, -1, -1, -1, null, null, List.copyOf(fields));
     }
 
     public OdpsType type() {
@@ -170,7 +174,8 @@ public final class TypeInfo {
     private void appendTo(StringBuilder sb) {
         switch (type) {
             case VARCHAR, CHAR -> sb.append(type.typeName()).append('(').append(length).append(')');
-            case DECIMAL -> sb.append("decimal(").append(precision).append(',').append(scale).append(')');
+            case DECIMAL ->
+                    sb.append("decimal(").append(precision).append(',').append(scale).append(')');
             case ARRAY -> {
                 sb.append("array<");
                 elementType.appendTo(sb);
@@ -222,8 +227,7 @@ public final class TypeInfo {
 
     /**
      * Parses a type string as the service and DDL spell it. Case-insensitive; whitespace is
-     * ignored; struct field names keep their case (the SDK upper-cases them, the service does
-     * not).
+     * ignored; struct field names keep their case (the SDK upper-cases them, the service does not).
      *
      * @throws IllegalArgumentException naming the position when the string is not a valid type
      */
@@ -398,7 +402,8 @@ public final class TypeInfo {
                         return of(t);
                 }
             } catch (IllegalArgumentException e) {
-                if (e.getMessage() != null && e.getMessage().startsWith("Invalid MaxCompute type")) {
+                if (e.getMessage() != null
+                        && e.getMessage().startsWith("Invalid MaxCompute type")) {
                     throw e;
                 }
                 throw error(e.getMessage());
