@@ -1,0 +1,221 @@
+package io.github.mctunnel.emulator.server;
+
+import org.apache.hc.core5.http.ClassicHttpRequest;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.ConnectionClosedException;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.EndpointDetails;
+import org.apache.hc.core5.http.ExceptionListener;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpConnection;
+import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.impl.bootstrap.HttpServer;
+import org.apache.hc.core5.http.impl.bootstrap.ServerBootstrap;
+import org.apache.hc.core5.http.io.HttpRequestHandler;
+import org.apache.hc.core5.http.io.SocketConfig;
+import org.apache.hc.core5.http.protocol.HttpContext;
+import org.apache.hc.core5.http.protocol.HttpCoreContext;
+import org.apache.hc.core5.io.CloseMode;
+import org.apache.hc.core5.util.TimeValue;
+import org.apache.hc.core5.util.Timeout;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.SocketException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The emulator's HTTP/1.1 server (httpcore5 classic, which sends header names as written). Runs
+ * every request through the interceptors, then the handler; renders {@link ServiceException}s as
+ * the service's error bodies; always drains the request body and sends {@code x-odps-request-id}.
+ */
+public final class EmulatorHttpServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmulatorHttpServer.class);
+
+    /** The service closes connections idle for this long. */
+    private static final Timeout IDLE_TIMEOUT = Timeout.ofSeconds(120);
+
+    private final HttpServer server;
+
+    public EmulatorHttpServer(
+            InetAddress bindAddress,
+            int port,
+            List<RequestInterceptor> interceptors,
+            RequestHandler handler) {
+        HttpRequestHandler adapter = new Adapter(List.copyOf(interceptors), handler);
+        this.server =
+                ServerBootstrap.bootstrap()
+                        .setLocalAddress(bindAddress)
+                        .setListenerPort(port)
+                        .setSocketConfig(
+                                SocketConfig.custom()
+                                        .setSoTimeout(IDLE_TIMEOUT)
+                                        .setSoReuseAddress(true)
+                                        .setTcpNoDelay(true)
+                                        .setBacklogSize(256)
+                                        .build())
+                        .setExceptionListener(new QuietExceptionListener())
+                        .setRequestRouter((request, context) -> adapter)
+                        .create();
+    }
+
+    public void start() throws IOException {
+        server.start();
+    }
+
+    /** The bound port (useful when started on port 0). */
+    public int port() {
+        return server.getLocalPort();
+    }
+
+    @Override
+    public void close() {
+        server.initiateShutdown();
+        try {
+            server.awaitTermination(TimeValue.ofSeconds(2));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        server.close(CloseMode.IMMEDIATE);
+    }
+
+    private static final class Adapter implements HttpRequestHandler {
+        private final List<RequestInterceptor> interceptors;
+        private final RequestHandler handler;
+
+        Adapter(List<RequestInterceptor> interceptors, RequestHandler handler) {
+            this.interceptors = interceptors;
+            this.handler = handler;
+        }
+
+        @Override
+        public void handle(
+                ClassicHttpRequest request, ClassicHttpResponse response, HttpContext context)
+                throws IOException {
+            Map<String, String> headers = new LinkedHashMap<>();
+            for (Header h : request.getHeaders()) {
+                headers.put(h.getName(), h.getValue());
+            }
+            HttpEntity entity = request.getEntity();
+            InputStream body = entity == null ? InputStream.nullInputStream() : entity.getContent();
+            EmulatorRequest req =
+                    new EmulatorRequest(
+                            request.getMethod(),
+                            request.getRequestUri(),
+                            headers,
+                            body,
+                            RequestIds.next(),
+                            clientAddress(context),
+                            RequestIds.nextSequence());
+            EmulatorResponse resp = new EmulatorResponse();
+            String errorCode = null;
+            try {
+                for (RequestInterceptor interceptor : interceptors) {
+                    interceptor.before(req, resp);
+                }
+                handler.handle(req, resp);
+            } catch (ServiceException e) {
+                errorCode = e.code();
+                ErrorBodies.render(req, resp, e);
+            } catch (IOException e) {
+                notifyCompleted(req, 0, "ConnectionReset");
+                throw e;
+            } catch (Exception e) {
+                LOG.warn("Internal error serving {}", req, e);
+                errorCode = "InternalServerError";
+                ErrorBodies.render(
+                        req,
+                        resp,
+                        new ServiceException(
+                                500,
+                                errorCode,
+                                "Emulator internal error: "
+                                        + e.getClass().getSimpleName()
+                                        + (e.getMessage() == null ? "" : ": " + e.getMessage())));
+            }
+            try {
+                body.transferTo(OutputStream.nullOutputStream());
+            } catch (IOException e) {
+                notifyCompleted(req, 0, "ConnectionReset");
+                throw e;
+            }
+            notifyCompleted(req, resp.status(), errorCode);
+            write(req, resp, response);
+        }
+
+        private void notifyCompleted(EmulatorRequest req, int status, String code) {
+            for (RequestInterceptor interceptor : interceptors) {
+                try {
+                    interceptor.completed(req, status, code);
+                } catch (RuntimeException e) {
+                    LOG.warn("Request interceptor failed on completion of {}", req, e);
+                }
+            }
+        }
+
+        private static void write(
+                EmulatorRequest req, EmulatorResponse resp, ClassicHttpResponse response) {
+            response.setCode(resp.status());
+            for (Map.Entry<String, String> h : resp.headers()) {
+                response.addHeader(h.getKey(), h.getValue());
+            }
+            if (resp.headerValue("x-odps-request-id") == null) {
+                response.addHeader("x-odps-request-id", req.requestId());
+            }
+            byte[] bytes = resp.bodyBytes();
+            if (bytes != null && !req.method().equals("HEAD")) {
+                response.setEntity(
+                        new FaultableEntity(
+                                bytes,
+                                resp.contentType() == null
+                                        ? null
+                                        : ContentType.parse(resp.contentType()),
+                                resp.contentEncoding(),
+                                // A cut body must not end with a chunked terminator, so it is
+                                // announced with its full Content-Length and then cut short.
+                                resp.isStreamed() && resp.dropAfterBytes() < 0,
+                                resp.dropAfterBytes()));
+            }
+        }
+
+        private static String clientAddress(HttpContext context) {
+            EndpointDetails details = HttpCoreContext.cast(context).getEndpointDetails();
+            SocketAddress remote = details == null ? null : details.getRemoteAddress();
+            if (remote instanceof InetSocketAddress inet && inet.getAddress() != null) {
+                return inet.getAddress().getHostAddress();
+            }
+            return "unknown";
+        }
+    }
+
+    private static final class QuietExceptionListener implements ExceptionListener {
+        @Override
+        public void onError(Exception ex) {
+            log(ex);
+        }
+
+        @Override
+        public void onError(HttpConnection connection, Exception ex) {
+            log(ex);
+        }
+
+        private static void log(Exception ex) {
+            if (ex instanceof ConnectionClosedException
+                    || ex instanceof SocketException
+                    || ex instanceof java.net.SocketTimeoutException) {
+                LOG.debug("Connection ended: {}", ex.toString());
+            } else {
+                LOG.debug("HTTP server error", ex);
+            }
+        }
+    }
+}
