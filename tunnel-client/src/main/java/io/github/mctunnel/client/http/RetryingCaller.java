@@ -1,0 +1,169 @@
+package io.github.mctunnel.client.http;
+
+import io.github.mctunnel.client.error.ErrorContext;
+import io.github.mctunnel.client.error.TunnelException;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.time.Clock;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.function.DoubleSupplier;
+
+/**
+ * Sends requests with the retry policy: 429, 5xx and I/O failures are retried with back-off
+ * (honouring {@code Retry-After}/{@code HoldClientMillis}), everything else fails at once. A
+ * 429/503 closes the shared {@link BackoffGate} of the endpoint and table so that all threads of
+ * the client wait. Each retry is logged at WARN with the request id. Requests with a streamed body
+ * are sent once.
+ */
+public final class RetryingCaller {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RetryingCaller.class);
+
+    /** Reads a successful response; runs inside the retry loop. */
+    @FunctionalInterface
+    public interface ResponseReader<T> {
+        T read(TunnelResponse response) throws IOException;
+    }
+
+    /** One attempt of an arbitrary operation (used for multi-request steps such as resumes). */
+    @FunctionalInterface
+    public interface Attempt<T> {
+        T run() throws TunnelException;
+    }
+
+    private final HttpTransport transport;
+    private final RetryPolicy policy;
+    private final Clock clock;
+    private final Sleeper sleeper;
+    private final DoubleSupplier random;
+    private final ConcurrentMap<String, BackoffGate> gates = new ConcurrentHashMap<>();
+
+    /**
+     * @param random source of jitter in [0, 1)
+     */
+    public RetryingCaller(
+            HttpTransport transport,
+            RetryPolicy policy,
+            Clock clock,
+            Sleeper sleeper,
+            DoubleSupplier random) {
+        this.transport = transport;
+        this.policy = Objects.requireNonNull(policy, "policy");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+        this.random = Objects.requireNonNull(random, "random");
+    }
+
+    public HttpTransport transport() {
+        return transport;
+    }
+
+    public RetryPolicy policy() {
+        return policy;
+    }
+
+    /** The shared back-off gate of a key (endpoint + table). */
+    public BackoffGate gate(String key) {
+        return gates.computeIfAbsent(key, k -> new BackoffGate());
+    }
+
+    /** Sends the request (with retries if its body is repeatable) and reads the response. */
+    public <T> T call(TunnelRequest request, ResponseReader<T> reader) throws TunnelException {
+        boolean retry = request.body() == null || request.body().isRepeatable();
+        return run(
+                request.backoffKey(),
+                request.context(),
+                retry,
+                () -> {
+                    try (TunnelResponse response = transport.open(request)) {
+                        return reader.read(response);
+                    } catch (TunnelException e) {
+                        throw e;
+                    } catch (IOException e) {
+                        throw TunnelException.io(request.context(), e);
+                    }
+                });
+    }
+
+    /** Sends the request (with retries if its body is repeatable) and returns the open response. */
+    public TunnelResponse open(TunnelRequest request) throws TunnelException {
+        boolean retry = request.body() == null || request.body().isRepeatable();
+        return run(request.backoffKey(), request.context(), retry, () -> transport.open(request));
+    }
+
+    /**
+     * Runs {@code attempt} under the retry policy and the gate of {@code backoffKey}.
+     *
+     * @param retry false to run once (still waiting for the shared gate first)
+     */
+    public <T> T run(String backoffKey, ErrorContext context, boolean retry, Attempt<T> attempt)
+            throws TunnelException {
+        BackoffGate gate = gate(backoffKey);
+        long start = clock.millis();
+        int failures = 0;
+        while (true) {
+            try {
+                gate.await(clock, sleeper);
+                T result = attempt.run();
+                gate.onSuccess();
+                return result;
+            } catch (TunnelException e) {
+                if (!retry || !e.isRetryable()) {
+                    throw e;
+                }
+                long delay = nextDelay(e, gate, failures);
+                if (clock.millis() + delay - start > policy.maxRetryDuration().toMillis()) {
+                    if (failures > 0) {
+                        LOG.warn(
+                                "{}: giving up after {} retries in {} ms",
+                                e.context(),
+                                failures,
+                                clock.millis() - start);
+                    }
+                    throw e;
+                }
+                failures++;
+                LOG.warn(
+                        "{} (HTTP {}, ErrorCode={}, RequestId={}): retry {} in {} ms: {}",
+                        e.context(),
+                        e.httpStatus(),
+                        e.errorCode(),
+                        e.requestId(),
+                        failures,
+                        delay,
+                        e.serviceMessage());
+                try {
+                    sleeper.sleep(delay);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw TunnelException.io(
+                            context, new InterruptedIOException("interrupted while backing off"));
+                }
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                throw TunnelException.io(
+                        context, new InterruptedIOException("interrupted while backing off"));
+            }
+        }
+    }
+
+    private long nextDelay(TunnelException e, BackoffGate gate, int failures) {
+        int step = failures;
+        if (e.isThrottling()) {
+            step = Math.max(step, gate.level());
+        }
+        long base = policy.backoffMillis(step);
+        long delay = base + (long) (random.getAsDouble() * policy.jitterFraction() * base);
+        delay = Math.max(delay, e.retryAfterMillis());
+        if (e.isThrottling()) {
+            gate.throttle(clock.millis() + delay);
+        }
+        return delay;
+    }
+}
