@@ -1,0 +1,105 @@
+package io.github.mctunnel.emulator.tunnel;
+
+import io.github.mctunnel.client.codec.CorruptRecordStreamException;
+import io.github.mctunnel.client.codec.RecordStreamReader;
+import io.github.mctunnel.client.compress.Compression;
+import io.github.mctunnel.client.schema.Column;
+import io.github.mctunnel.emulator.server.EmulatorRequest;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.zip.ZipException;
+
+/** Decodes the record stream in a data request body (block PUT, stream flush, upsert flush). */
+final class RecordBodies {
+
+    private RecordBodies() {}
+
+    /** The compression named by {@code Content-Encoding}, or a 400 naming the bad value. */
+    static Compression requestCompression(EmulatorRequest req) {
+        String encoding = req.header("Content-Encoding");
+        try {
+            return Compression.fromContentEncoding(encoding);
+        } catch (IllegalArgumentException e) {
+            throw TunnelErrors.malformedHeader(
+                    "Unsupported Content-Encoding '"
+                            + encoding
+                            + "': supported are deflate, x-snappy-framed, x-lz4-frame, zstd or none");
+        }
+    }
+
+    /**
+     * The compression for a response: the first supported value of {@code Accept-Encoding}, or null
+     * for raw.
+     */
+    static String responseEncoding(EmulatorRequest req) {
+        String accept = req.header("Accept-Encoding");
+        if (accept == null || accept.isBlank()) {
+            return null;
+        }
+        for (String part : accept.split(",")) {
+            String value = part.trim();
+            int semi = value.indexOf(';');
+            if (semi >= 0) {
+                value = value.substring(0, semi).trim();
+            }
+            value = value.toLowerCase(Locale.ROOT);
+            if (value.isEmpty() || value.equals("identity") || value.equals("gzip")) {
+                continue;
+            }
+            try {
+                Compression.fromContentEncoding(value);
+                return value;
+            } catch (IllegalArgumentException unsupported) {
+                // try the next one
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Reads every record of the body.
+     *
+     * @param maxFieldSize largest STRING/BINARY/JSON value in bytes
+     * @throws io.github.mctunnel.emulator.server.ServiceException 400 MalformedDataStream when the
+     *     stream is corrupt, 400 InvalidArgument when a value is too large
+     */
+    static List<Object[]> readAll(EmulatorRequest req, List<Column> columns, int maxFieldSize)
+            throws IOException {
+        Compression compression = requestCompression(req);
+        List<Object[]> rows = new ArrayList<>();
+        try (InputStream in = compression.decompress(req.body())) {
+            RecordStreamReader reader = new RecordStreamReader(columns, in, true);
+            Object[] row;
+            while ((row = reader.read()) != null) {
+                checkFieldSizes(row, columns, maxFieldSize, rows.size());
+                rows.add(row);
+            }
+        } catch (CorruptRecordStreamException | ZipException e) {
+            throw TunnelErrors.malformedDataStream(
+                    "The record stream in the request body is not valid: " + e.getMessage());
+        }
+        return rows;
+    }
+
+    private static void checkFieldSizes(
+            Object[] row, List<Column> columns, int maxFieldSize, int rowIndex) {
+        for (int i = 0; i < row.length; i++) {
+            if (row[i] instanceof byte[] bytes && bytes.length > maxFieldSize) {
+                throw TunnelErrors.invalidArgument(
+                        "Value of column "
+                                + columns.get(i).name()
+                                + " in record "
+                                + rowIndex
+                                + " has "
+                                + bytes.length
+                                + " bytes; the limit is "
+                                + maxFieldSize
+                                + " bytes");
+            }
+        }
+    }
+}

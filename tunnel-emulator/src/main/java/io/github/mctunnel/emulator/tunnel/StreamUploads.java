@@ -1,0 +1,214 @@
+package io.github.mctunnel.emulator.tunnel;
+
+import io.github.mctunnel.client.schema.PartitionSpec;
+import io.github.mctunnel.emulator.catalog.TableState;
+import io.github.mctunnel.emulator.server.EmulatorRequest;
+import io.github.mctunnel.emulator.server.EmulatorResponse;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Stream upload ({@code /streams}): create, flush PUT (rows visible once flushed), reload by GET or
+ * POST. Enforces stream partitions per table and slots per partition.
+ */
+final class StreamUploads {
+
+    static final String NO_SUCH = "NoSuchUpload";
+    static final String KIND = "stream upload session";
+
+    private final TunnelContext ctx;
+
+    StreamUploads(TunnelContext ctx) {
+        this.ctx = ctx;
+    }
+
+    void create(EmulatorRequest req, EmulatorResponse resp, TableState table) {
+        boolean dynamic = "true".equalsIgnoreCase(req.param("dynamic_partition"));
+        PartitionSpec p = ctx.partition(req, table, !dynamic);
+        boolean createPartition = TunnelContext.flag(req, "create_partition");
+        int slots = requestedSlots(req);
+        if (slots > ctx.limits.maxSlotsPerPartition()) {
+            throw TunnelErrors.slotExceeded(
+                    "Requested "
+                            + slots
+                            + " slots; a partition has at most "
+                            + ctx.limits.maxSlotsPerPartition());
+        }
+        TableTraffic traffic = ctx.traffic(table);
+        StreamUploadSession session;
+        synchronized (traffic) {
+            if (!dynamic) {
+                ctx.requirePartition(table, p, createPartition);
+                reserve(table, Set.of(p), slots);
+            }
+            Instant now = ctx.now();
+            session =
+                    new StreamUploadSession(
+                            ctx.newSessionId(now),
+                            table,
+                            p,
+                            slots,
+                            dynamic,
+                            createPartition,
+                            now,
+                            ctx.expiry(now));
+            ctx.sessions.put(session.id(), session);
+        }
+        traffic.streamSessionsCreated.incrementAndGet();
+        resp.json(json(session));
+    }
+
+    void reload(EmulatorRequest req, EmulatorResponse resp, TableState table) {
+        resp.json(json(session(req, table)));
+    }
+
+    void flush(EmulatorRequest req, EmulatorResponse resp, TableState table) throws IOException {
+        StreamUploadSession session = session(req, table);
+        long slotId = TunnelContext.longParam(req, "slotid", "InvalidArgument");
+        if (slotId < 1 || slotId > session.slotCount()) {
+            throw TunnelErrors.invalidArgument(
+                    "Slot "
+                            + slotId
+                            + " does not belong to stream session "
+                            + session.id()
+                            + " (slots 1.."
+                            + session.slotCount()
+                            + ")");
+        }
+        PartitionSpec p = session.partition();
+        TableTraffic traffic = ctx.traffic(table);
+        if (session.dynamicPartition()) {
+            p = ctx.partition(req, table, true);
+            synchronized (traffic) {
+                if (!session.partitions().contains(p)) {
+                    ctx.requirePartition(table, p, true);
+                    reserve(table, Set.of(p), session.slotCount());
+                    session.wrote(p);
+                }
+            }
+        }
+        List<Object[]> rows =
+                RecordBodies.readAll(req, table.schema().columns(), ctx.limits.maxFieldSize());
+        String declared = req.param("record_count");
+        if (declared != null
+                && !declared.isEmpty()
+                && !declared.equals(Integer.toString(rows.size()))) {
+            throw TunnelErrors.malformedDataStream(
+                    "record_count is "
+                            + declared
+                            + " but the body holds "
+                            + rows.size()
+                            + " records");
+        }
+        if (!rows.isEmpty()) {
+            table.commit(Map.of(p, rows), false);
+        }
+        traffic.flushes.incrementAndGet();
+        traffic.rowsCommitted.addAndGet(rows.size());
+        long batchId = session.nextBatchId(ctx.now());
+        resp.status(200);
+        resp.header("odps-tunnel-slot-num", Integer.toString(session.slotCount()));
+        resp.header("odps-tunnel-routed-server", ctx.advertisedHostPort);
+        resp.header("odps-tunnel-batch-id", Long.toString(batchId));
+    }
+
+    /** Slots held by live stream sessions, per partition of the table. */
+    Map<PartitionSpec, Integer> slotsByPartition(TableState table) {
+        Instant now = ctx.now();
+        String key = TunnelContext.key(table.id());
+        Map<PartitionSpec, Integer> slots = new HashMap<>();
+        for (TunnelSession s : ctx.sessions.values()) {
+            if (s instanceof StreamUploadSession st
+                    && !st.expired(now)
+                    && TunnelContext.key(st.table().id()).equals(key)) {
+                for (PartitionSpec p : st.partitions()) {
+                    slots.merge(p, st.slotCount(), Integer::sum);
+                }
+            }
+        }
+        return slots;
+    }
+
+    /** Checks the partition and slot budgets for adding {@code slots} on these partitions. */
+    private void reserve(TableState table, Set<PartitionSpec> partitions, int slots) {
+        Map<PartitionSpec, Integer> held = slotsByPartition(table);
+        Set<PartitionSpec> all = new HashSet<>(held.keySet());
+        all.addAll(partitions);
+        if (all.size() > ctx.limits.maxStreamPartitionsPerTable()) {
+            throw TunnelErrors.slotExceeded(
+                    "Table "
+                            + table.id()
+                            + " already streams into "
+                            + held.size()
+                            + " partitions; the limit is "
+                            + ctx.limits.maxStreamPartitionsPerTable());
+        }
+        for (PartitionSpec p : partitions) {
+            int inUse = held.getOrDefault(p, 0);
+            if (inUse + slots > ctx.limits.maxSlotsPerPartition()) {
+                throw TunnelErrors.slotExceeded(
+                        "Partition '"
+                                + p
+                                + "' of table "
+                                + table.id()
+                                + " has "
+                                + inUse
+                                + " of "
+                                + ctx.limits.maxSlotsPerPartition()
+                                + " slots in use; "
+                                + slots
+                                + " more requested");
+            }
+        }
+    }
+
+    private static int requestedSlots(EmulatorRequest req) {
+        String v = req.header("odps-tunnel-slot-num");
+        if (v == null) {
+            v = req.header("odps-slot-num");
+        }
+        if (v == null || v.isBlank()) {
+            return 1;
+        }
+        try {
+            int n = Integer.parseInt(v.trim());
+            if (n < 1) {
+                throw TunnelErrors.malformedHeader("odps-tunnel-slot-num must be >= 1: " + v);
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw TunnelErrors.malformedHeader("odps-tunnel-slot-num is not a number: '" + v + "'");
+        }
+    }
+
+    private StreamUploadSession session(EmulatorRequest req, TableState table) {
+        return ctx.session(StreamUploadSession.class, req.param("uploadid"), table, NO_SUCH, KIND);
+    }
+
+    private Map<String, Object> json(StreamUploadSession s) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("session_name", s.id());
+        json.put("status", "normal");
+        json.put("schema_version", 0);
+        json.put("quota_name", "");
+        json.put("schema", SchemaJson.of(s.table().schema()));
+        List<List<Object>> slots = new ArrayList<>(s.slotCount());
+        for (int i = 1; i <= s.slotCount(); i++) {
+            slots.add(List.of(i, ctx.advertisedHostPort));
+        }
+        json.put("slots", slots);
+        if (s.lastBatchId() >= 0) {
+            json.put("last_batch_id", Long.toString(s.lastBatchId()));
+            json.put("last_batch_commit_time", Long.toString(s.lastBatchTime().toEpochMilli()));
+        }
+        return json;
+    }
+}

@@ -1,0 +1,153 @@
+package io.github.mctunnel.emulator.tunnel;
+
+import io.github.mctunnel.client.schema.PartitionSpec;
+import io.github.mctunnel.client.schema.TableIdentifier;
+import io.github.mctunnel.emulator.catalog.Catalog;
+import io.github.mctunnel.emulator.catalog.TableState;
+import io.github.mctunnel.emulator.limits.EmulatorLimits;
+import io.github.mctunnel.emulator.server.EmulatorRequest;
+import io.github.mctunnel.emulator.server.ServiceException;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** What the tunnel handlers share: catalog, limits, clock, live sessions and per-table traffic. */
+final class TunnelContext {
+
+    private static final DateTimeFormatter ID_TIME =
+            DateTimeFormatter.ofPattern("yyyyMMddHHmmss").withZone(ZoneOffset.UTC);
+
+    final Catalog catalog;
+    final EmulatorLimits limits;
+    final Clock clock;
+    final String advertisedHostPort;
+    final Map<String, TunnelSession> sessions = new ConcurrentHashMap<>();
+    private final Map<String, TableTraffic> traffic = new ConcurrentHashMap<>();
+    private final SecureRandom random = new SecureRandom();
+
+    TunnelContext(Catalog catalog, EmulatorLimits limits, Clock clock, String advertisedHostPort) {
+        this.catalog = catalog;
+        this.limits = limits;
+        this.clock = clock;
+        this.advertisedHostPort = advertisedHostPort;
+    }
+
+    Instant now() {
+        return clock.instant();
+    }
+
+    Instant expiry(Instant created) {
+        return created.plus(limits.sessionLifetime());
+    }
+
+    /** A new session id: creation time plus 64 random bits, e.g. {@code 20240101000000a1b2...}. */
+    String newSessionId(Instant now) {
+        byte[] bytes = new byte[8];
+        random.nextBytes(bytes);
+        return ID_TIME.format(now) + HexFormat.of().formatHex(bytes);
+    }
+
+    static String key(TableIdentifier id) {
+        return id.toString().toLowerCase(Locale.ROOT);
+    }
+
+    TableTraffic traffic(TableState table) {
+        return traffic(table.id());
+    }
+
+    TableTraffic traffic(TableIdentifier id) {
+        return traffic.computeIfAbsent(
+                key(id), k -> new TableTraffic(id.toString(), limits, clock));
+    }
+
+    TableTraffic existingTraffic(TableIdentifier id) {
+        return traffic.get(key(id));
+    }
+
+    /**
+     * The partition named by the {@code partition} parameter, checked against the table's keys.
+     *
+     * @param required whether a partitioned table needs one (false where a partition may come
+     *     later, e.g. dynamic-partition stream sessions)
+     */
+    PartitionSpec partition(EmulatorRequest req, TableState table, boolean required) {
+        String raw = req.param("partition");
+        PartitionSpec spec;
+        try {
+            spec = PartitionSpec.parse(raw);
+        } catch (IllegalArgumentException e) {
+            throw TunnelErrors.invalidPartitionSpec(e.getMessage());
+        }
+        if (spec.isEmpty()) {
+            if (required && table.schema().isPartitioned()) {
+                throw TunnelErrors.missingPartitionSpec(table.id().toString());
+            }
+            return spec;
+        }
+        try {
+            spec.validateAgainst(table.schema(), table.id().toString());
+        } catch (IllegalArgumentException e) {
+            throw TunnelErrors.invalidPartitionSpec(e.getMessage());
+        }
+        return spec;
+    }
+
+    /** Makes sure the partition exists, creating it only when asked to. */
+    void requirePartition(TableState table, PartitionSpec p, boolean create) {
+        if (p.isEmpty()) {
+            return;
+        }
+        if (create) {
+            table.createPartitionIfAbsent(p);
+        } else if (!table.hasPartition(p)) {
+            throw TunnelErrors.noSuchPartition(table.id().toString(), p);
+        }
+    }
+
+    /**
+     * The live session with this id on this table.
+     *
+     * @param code error code when it does not exist, e.g. {@code NoSuchUpload}
+     * @param kind words for messages, e.g. {@code upload session}
+     */
+    <T extends TunnelSession> T session(
+            Class<T> type, String id, TableState table, String code, String kind) {
+        if (id == null || id.isEmpty()) {
+            throw TunnelErrors.invalidArgument("The " + kind + " id is missing");
+        }
+        TunnelSession s = sessions.get(id);
+        if (!type.isInstance(s) || !key(s.table().id()).equals(key(table.id()))) {
+            throw TunnelErrors.noSuchSession(code, kind, id);
+        }
+        if (s.expired(now())) {
+            throw TunnelErrors.sessionExpired(code, kind, id, limits.sessionLifetime());
+        }
+        return type.cast(s);
+    }
+
+    /** Boolean query parameter: present as a bare key or {@code =true}. */
+    static boolean flag(EmulatorRequest req, String name) {
+        String v = req.param(name);
+        return v != null && (v.isEmpty() || v.equalsIgnoreCase("true"));
+    }
+
+    static long longParam(EmulatorRequest req, String name, String code) {
+        String v = req.param(name);
+        if (v == null || v.isEmpty()) {
+            throw new ServiceException(400, code, "Parameter " + name + " is missing");
+        }
+        try {
+            return Long.parseLong(v.trim());
+        } catch (NumberFormatException e) {
+            throw new ServiceException(
+                    400, code, "Parameter " + name + " is not a number: '" + v + "'");
+        }
+    }
+}
