@@ -72,7 +72,7 @@ final class RecordBodies {
         Compression compression = requestCompression(req);
         List<Object[]> rows = new ArrayList<>();
         try (InputStream in = compression.decompress(req.body())) {
-            RecordStreamReader reader = new RecordStreamReader(columns, in, true);
+            RecordStreamReader reader = new RecordStreamReader(columns, in, true, true);
             Object[] row;
             while ((row = reader.read()) != null) {
                 checkFieldSizes(row, columns, maxFieldSize, rows.size());
