@@ -68,6 +68,16 @@ public final class RetryingCaller {
         return policy;
     }
 
+    /** The clock used for back-off decisions. */
+    public Clock clock() {
+        return clock;
+    }
+
+    /** The sleeper used for back-off waits. */
+    public Sleeper sleeper() {
+        return sleeper;
+    }
+
     /** The shared back-off gate of a key (endpoint + table). */
     public BackoffGate gate(String key) {
         return gates.computeIfAbsent(key, k -> new BackoffGate());

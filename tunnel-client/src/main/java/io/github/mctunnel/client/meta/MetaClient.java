@@ -1,0 +1,307 @@
+package io.github.mctunnel.client.meta;
+
+import io.github.mctunnel.client.endpoint.ResourcePaths;
+import io.github.mctunnel.client.error.ErrorContext;
+import io.github.mctunnel.client.error.TunnelException;
+import io.github.mctunnel.client.http.RetryingCaller;
+import io.github.mctunnel.client.http.TunnelRequest;
+import io.github.mctunnel.client.http.TunnelResponse;
+import io.github.mctunnel.client.schema.Column;
+import io.github.mctunnel.client.schema.PartitionSpec;
+import io.github.mctunnel.client.schema.TableIdentifier;
+import io.github.mctunnel.client.schema.TableSchema;
+import io.github.mctunnel.client.schema.TypeInfo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Calls of the ODPS meta service (protocol spec 14.6, 17): table info, partition listing, and
+ * partition DDL through SQL instances.
+ */
+public final class MetaClient {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long SQL_POLL_MILLIS = 1000;
+
+    private final RetryingCaller caller;
+    private final URI odpsEndpoint;
+    private final long sqlTimeoutMillis;
+
+    /**
+     * @param sqlTimeoutMillis longest wait for a DDL statement to terminate
+     */
+    public MetaClient(RetryingCaller caller, URI odpsEndpoint, long sqlTimeoutMillis) {
+        this.caller = Objects.requireNonNull(caller, "caller");
+        this.odpsEndpoint = Objects.requireNonNull(odpsEndpoint, "odpsEndpoint");
+        this.sqlTimeoutMillis = sqlTimeoutMillis;
+    }
+
+    /**
+     * Reads the table's schema and properties: {@code GET <odps>/projects/p/tables/t?extended}
+     * (schema as {@code curr_schema}).
+     *
+     * @throws TunnelException with status 404 when the table does not exist
+     */
+    public TableInfo getTable(TableIdentifier table) throws TunnelException {
+        ErrorContext context = ErrorContext.of("get table info").withTable(table.toString());
+        TunnelRequest request =
+                metaRequest("GET", ResourcePaths.metaTable(table), table, context)
+                        .param("extended", null)
+                        .build();
+        String xml = caller.call(request, MetaClient::readText);
+        try {
+            Element root = MetaXml.parse(xml).getDocumentElement();
+            String schemaJson = MetaXml.childText(root, "Schema");
+            if (schemaJson == null || schemaJson.isBlank()) {
+                throw TunnelException.local(context, "the table XML has no <Schema>");
+            }
+            return parseSchemaJson(table, JSON.readTree(schemaJson.trim()));
+        } catch (TunnelException e) {
+            throw e;
+        } catch (Exception e) {
+            throw TunnelException.local(context, "unreadable table metadata: " + e.getMessage());
+        }
+    }
+
+    static TableInfo parseSchemaJson(TableIdentifier table, JsonNode json) throws IOException {
+        TableSchema schema =
+                new TableSchema(columns(json.get("columns")), columns(json.get("partitionKeys")));
+        boolean transactional = false;
+        List<String> primaryKey = new ArrayList<>();
+        String schemaVersion = null;
+        JsonNode reserved = json.get("Reserved");
+        if (reserved != null && !reserved.isNull()) {
+            JsonNode r = reserved.isTextual() ? JSON.readTree(reserved.asText()) : reserved;
+            if (r != null && r.isObject()) {
+                transactional = "true".equalsIgnoreCase(r.path("Transactional").asText());
+                for (JsonNode k : r.path("PrimaryKey")) {
+                    primaryKey.add(k.asText());
+                }
+                JsonNode v = r.get("schema_version");
+                schemaVersion = v == null || v.isNull() ? null : v.asText();
+            }
+        }
+        return new TableInfo(table, schema, transactional, primaryKey, schemaVersion);
+    }
+
+    private static List<Column> columns(JsonNode array) {
+        List<Column> out = new ArrayList<>();
+        if (array == null) {
+            return out;
+        }
+        for (JsonNode c : array) {
+            JsonNode nullable = c.has("isNullable") ? c.get("isNullable") : c.get("nullable");
+            boolean isNullable = nullable == null || !"false".equalsIgnoreCase(nullable.asText());
+            JsonNode id = c.get("id");
+            out.add(
+                    new Column(
+                            c.path("name").asText(),
+                            TypeInfo.parse(c.path("type").asText()),
+                            isNullable,
+                            c.path("comment").asText(""),
+                            id == null || id.isNull() ? null : id.asText()));
+        }
+        return out;
+    }
+
+    /**
+     * Lists the table's partitions: {@code GET ...?partitions&expectmarker=true[&marker=..]}, page
+     * by page until the marker is empty.
+     */
+    public List<PartitionSpec> listPartitions(TableIdentifier table) throws TunnelException {
+        ErrorContext context = ErrorContext.of("list partitions").withTable(table.toString());
+        List<PartitionSpec> result = new ArrayList<>();
+        String marker = null;
+        do {
+            TunnelRequest.Builder b =
+                    metaRequest("GET", ResourcePaths.metaTable(table), table, context)
+                            .param("partitions", null)
+                            .param("expectmarker", "true");
+            if (marker != null) {
+                b.param("marker", marker);
+            }
+            String xml = caller.call(b.build(), MetaClient::readText);
+            try {
+                Element root = MetaXml.parse(xml).getDocumentElement();
+                for (Element p : MetaXml.children(root, "Partition")) {
+                    Map<String, String> values = new LinkedHashMap<>();
+                    for (Element c : MetaXml.children(p, "Column")) {
+                        values.put(c.getAttribute("Name"), c.getAttribute("Value"));
+                    }
+                    result.add(PartitionSpec.of(values));
+                }
+                marker = MetaXml.childText(root, "Marker");
+            } catch (Exception e) {
+                throw TunnelException.local(
+                        context, "unreadable partition list: " + e.getMessage());
+            }
+        } while (marker != null && !marker.isEmpty());
+        return result;
+    }
+
+    /** {@code ALTER TABLE .. ADD [IF NOT EXISTS] PARTITION (..)} through a SQL instance. */
+    public void createPartition(TableIdentifier table, PartitionSpec partition, boolean ifNotExists)
+            throws TunnelException {
+        runSql(
+                table.project(),
+                "ALTER TABLE "
+                        + sqlName(table)
+                        + " ADD "
+                        + (ifNotExists ? "IF NOT EXISTS " : "")
+                        + "PARTITION ("
+                        + partition.toQuotedString()
+                        + ");",
+                ErrorContext.of("create partition")
+                        .withTable(table.toString())
+                        .withPartition(partition.toString()));
+    }
+
+    /** {@code ALTER TABLE .. DROP [IF EXISTS] PARTITION (..)} through a SQL instance. */
+    public void dropPartition(TableIdentifier table, PartitionSpec partition, boolean ifExists)
+            throws TunnelException {
+        runSql(
+                table.project(),
+                "ALTER TABLE "
+                        + sqlName(table)
+                        + " DROP "
+                        + (ifExists ? "IF EXISTS " : "")
+                        + "PARTITION ("
+                        + partition.toQuotedString()
+                        + ");",
+                ErrorContext.of("drop partition")
+                        .withTable(table.toString())
+                        .withPartition(partition.toString()));
+    }
+
+    private static String sqlName(TableIdentifier t) {
+        return t.schema() == null
+                ? "`" + t.project() + "`.`" + t.table() + "`"
+                : "`" + t.project() + "`.`" + t.schema() + "`.`" + t.table() + "`";
+    }
+
+    /**
+     * Runs one SQL statement: {@code POST /projects/p/instances} (XML job), then polls the instance
+     * until {@code Terminated} and checks the task status; a failed task's result text becomes the
+     * error message.
+     */
+    public void runSql(String project, String sql, ErrorContext context) throws TunnelException {
+        String job =
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Instance><Job><Priority>9</Priority>"
+                        + "<Tasks><SQL><Name>AnonymousSQLTask</Name><Config><Property>"
+                        + "<Name>uuid</Name><Value>"
+                        + java.util.UUID.randomUUID()
+                        + "</Value></Property></Config><Query>"
+                        + MetaXml.escape(sql)
+                        + "</Query></SQL></Tasks></Job></Instance>";
+        byte[] body = job.getBytes(StandardCharsets.UTF_8);
+        TunnelRequest create =
+                TunnelRequest.builder("POST", odpsEndpoint, ResourcePaths.instances(project))
+                        .header("Content-Type", "application/xml")
+                        .body(
+                                io.github.mctunnel.client.http.RequestBody.bytes(
+                                        body, 0, body.length))
+                        .context(context)
+                        .build();
+        String location = caller.call(create, r -> r.header("Location"));
+        if (location == null || location.isBlank()) {
+            throw TunnelException.local(
+                    context, "the service did not return the SQL instance (no Location)");
+        }
+        String instanceId = location.substring(location.lastIndexOf('/') + 1);
+        String path = ResourcePaths.instances(project) + "/" + instanceId;
+        long start = caller.clock().millis();
+        while (true) {
+            TunnelRequest poll =
+                    TunnelRequest.builder("GET", odpsEndpoint, path).context(context).build();
+            String status = statusOf(caller.call(poll, MetaClient::readText), context);
+            if ("Terminated".equalsIgnoreCase(status)) {
+                break;
+            }
+            if (caller.clock().millis() - start > sqlTimeoutMillis) {
+                throw TunnelException.local(
+                        context,
+                        "SQL instance "
+                                + instanceId
+                                + " did not finish within "
+                                + sqlTimeoutMillis
+                                + " ms");
+            }
+            try {
+                caller.sleeper().sleep(SQL_POLL_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw TunnelException.io(context, new InterruptedIOException("interrupted"));
+            }
+        }
+        TunnelRequest taskStatus =
+                TunnelRequest.builder("GET", odpsEndpoint, path)
+                        .param("taskstatus", null)
+                        .context(context)
+                        .build();
+        String xml = caller.call(taskStatus, MetaClient::readText);
+        String task = statusOf(xml, context);
+        if (!"Success".equalsIgnoreCase(task)) {
+            TunnelRequest result =
+                    TunnelRequest.builder("GET", odpsEndpoint, path)
+                            .param("result", null)
+                            .context(context)
+                            .build();
+            String text = caller.call(result, MetaClient::readText);
+            throw TunnelException.local(
+                    context,
+                    "SQL instance " + instanceId + " ended with " + task + ": " + resultText(text));
+        }
+    }
+
+    private static String statusOf(String xml, ErrorContext context) throws TunnelException {
+        try {
+            Document doc = MetaXml.parse(xml);
+            var nodes = doc.getElementsByTagName("Status");
+            return nodes.getLength() == 0 ? "" : nodes.item(0).getTextContent().trim();
+        } catch (Exception e) {
+            throw TunnelException.local(
+                    context, "unreadable SQL instance status: " + e.getMessage());
+        }
+    }
+
+    private static String resultText(String xml) {
+        try {
+            var nodes = MetaXml.parse(xml).getElementsByTagName("Result");
+            return nodes.getLength() == 0 ? xml : nodes.item(0).getTextContent().trim();
+        } catch (Exception e) {
+            return xml;
+        }
+    }
+
+    private TunnelRequest.Builder metaRequest(
+            String method, String path, TableIdentifier table, ErrorContext context) {
+        TunnelRequest.Builder b =
+                TunnelRequest.builder(method, odpsEndpoint, path)
+                        .context(context)
+                        .backoffKey(odpsEndpoint + "|" + table);
+        if (table.schema() != null) {
+            b.param("curr_schema", table.schema());
+        }
+        return b;
+    }
+
+    private static String readText(TunnelResponse response) throws IOException {
+        try (InputStream in = response.body()) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+}

@@ -1,0 +1,156 @@
+package io.github.mctunnel.client.session;
+
+import io.github.mctunnel.client.error.ErrorContext;
+import io.github.mctunnel.client.error.TunnelException;
+import io.github.mctunnel.client.http.TunnelResponse;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.Closeable;
+import java.io.IOException;
+
+/**
+ * Reads a row range of a {@link DownloadSession}, in GETs of at most {@code rowsPerRequest} rows.
+ * When a response breaks (connection dropped, truncated or corrupt stream) the reader re-issues the
+ * GET for the remaining range starting at the next unread row, so no row is duplicated or skipped;
+ * it gives up after {@link DownloadSession#MAX_RESUMES} consecutive failures without a row read.
+ * Not thread-safe.
+ */
+public final class DownloadReader implements Closeable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DownloadReader.class);
+
+    private final DownloadSession session;
+    private final long end;
+    private final String projection;
+    private final String acceptEncoding;
+    private final RowDecoder.Factory decoders;
+    private final long rowsPerRequest;
+    private final ErrorContext context;
+
+    private long next;
+    private long pieceEnd;
+    private TunnelResponse response;
+    private RowDecoder decoder;
+    private int failures;
+    private int resumes;
+    private boolean closed;
+
+    DownloadReader(
+            DownloadSession session,
+            long start,
+            long count,
+            String projection,
+            String acceptEncoding,
+            RowDecoder.Factory decoders,
+            long rowsPerRequest,
+            ErrorContext context) {
+        this.session = session;
+        this.next = start;
+        this.end = start + count;
+        this.projection = projection;
+        this.acceptEncoding = acceptEncoding;
+        this.decoders = decoders;
+        this.rowsPerRequest = rowsPerRequest;
+        this.context = context;
+    }
+
+    /**
+     * The next row (values in the projected column order), or null after the last row of the range.
+     *
+     * @throws TunnelException when the range cannot be read even after resuming
+     */
+    public Object[] read() throws TunnelException {
+        if (closed) {
+            throw TunnelException.local(context, "the reader is closed");
+        }
+        while (next < end) {
+            try {
+                if (decoder == null) {
+                    openPiece();
+                }
+                Object[] row = decoder.read();
+                if (row != null) {
+                    if (next >= pieceEnd) {
+                        throw new IOException(
+                                "the service sent more rows than requested (row " + next + ")");
+                    }
+                    next++;
+                    failures = 0;
+                    return row;
+                }
+                if (next < pieceEnd) {
+                    throw new IOException(
+                            "the stream ended at row " + next + ", before row " + pieceEnd);
+                }
+                closePiece();
+            } catch (TunnelException e) {
+                closePiece();
+                throw e;
+            } catch (IOException e) {
+                closePiece();
+                failures++;
+                if (failures > DownloadSession.MAX_RESUMES) {
+                    throw new TunnelException(
+                            0,
+                            null,
+                            "reading failed at row "
+                                    + next
+                                    + " after "
+                                    + (failures - 1)
+                                    + " resumes: "
+                                    + e,
+                            null,
+                            context,
+                            0,
+                            e);
+                }
+                resumes++;
+                LOG.warn("{}: stream broken at row {} ({}), resuming", context, next, e.toString());
+            }
+        }
+        closePiece();
+        return null;
+    }
+
+    private void openPiece() throws IOException {
+        long count = Math.min(rowsPerRequest, end - next);
+        pieceEnd = next + count;
+        response =
+                session.tunnel()
+                        .caller()
+                        .open(
+                                session.dataRequest(
+                                        next, count, projection, acceptEncoding, context));
+        decoder = decoders.open(response.body(), response.header(TunnelHeaders.CONTENT_ENCODING));
+    }
+
+    private void closePiece() {
+        decoder = null;
+        if (response != null) {
+            try {
+                response.close();
+            } catch (IOException ignored) {
+                // the connection is discarded either way
+            }
+            response = null;
+        }
+    }
+
+    /** The absolute index of the next row to be returned. */
+    public long position() {
+        return next;
+    }
+
+    /** How many times a broken response was resumed. */
+    public int resumes() {
+        return resumes;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        closePiece();
+    }
+}
