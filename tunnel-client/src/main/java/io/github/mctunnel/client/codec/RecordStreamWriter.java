@@ -212,14 +212,9 @@ public final class RecordStreamWriter {
             }
             case INTERVAL_DAY_TIME -> {
                 Duration d = as(Duration.class, v, t);
-                long seconds = d.getSeconds();
-                int nanos = d.getNano();
-                if (seconds < 0 && nanos > 0) {
-                    // The SDK's IntervalDayTime keeps seconds and nanos of the same sign.
-                    seconds++;
-                    nanos -= NANOS_PER_SECOND;
-                }
-                putSecondsNanos(seconds, nanos);
+                // Seconds rounded down and nanos in [0, 10^9), exactly what the SDK writes for
+                // new IntervalDayTime(d.getSeconds(), d.getNano()).
+                putSecondsNanos(d.getSeconds(), d.getNano());
             }
             case INTERVAL_YEAR_MONTH -> {
                 Period p = as(Period.class, v, t);
@@ -445,8 +440,9 @@ public final class RecordStreamWriter {
     }
 
     /**
-     * INTERVAL_DAY_TIME column: total seconds and nanos; the SDK keeps both of the same sign (-1.5
-     * s is -1 s and -500,000,000 ns).
+     * INTERVAL_DAY_TIME column: total seconds and nanos, {@code |nanos| < 10^9}; the value is
+     * seconds + nanos / 10^9. The SDK writes {@link Duration}'s form (seconds rounded down, nanos
+     * in [0, 10^9)).
      */
     public void setIntervalDayTime(int col, long seconds, int nanos) {
         beginField(col, OdpsType.INTERVAL_DAY_TIME);
@@ -775,16 +771,8 @@ public final class RecordStreamWriter {
     }
 
     private void putInterval(long seconds, int nanos) {
-        if (nanos <= -NANOS_PER_SECOND
-                || nanos >= NANOS_PER_SECOND
-                || (seconds > 0 && nanos < 0)
-                || (seconds < 0 && nanos > 0)) {
-            throw new ValueMismatch(
-                    "interval nanos must be in (-10^9, 10^9) with the sign of the seconds: "
-                            + seconds
-                            + " s, "
-                            + nanos
-                            + " ns");
+        if (nanos <= -NANOS_PER_SECOND || nanos >= NANOS_PER_SECOND) {
+            throw new ValueMismatch("interval nanos must be in (-10^9, 10^9): " + nanos);
         }
         putSecondsNanos(seconds, nanos);
     }
