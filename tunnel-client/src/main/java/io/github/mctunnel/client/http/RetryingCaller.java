@@ -124,10 +124,10 @@ public final class RetryingCaller {
                 gate.onSuccess();
                 return result;
             } catch (TunnelException e) {
+                long delay = nextDelay(e, gate, failures);
                 if (!retry || !e.isRetryable()) {
                     throw e;
                 }
-                long delay = nextDelay(e, gate, failures);
                 if (clock.millis() + delay - start > policy.maxRetryDuration().toMillis()) {
                     if (failures > 0) {
                         LOG.warn(

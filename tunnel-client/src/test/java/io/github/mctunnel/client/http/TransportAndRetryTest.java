@@ -1,0 +1,307 @@
+package io.github.mctunnel.client.http;
+
+import io.github.mctunnel.client.auth.CanonicalRequest;
+import io.github.mctunnel.client.auth.RequestSigner;
+import io.github.mctunnel.client.auth.SignatureV2;
+import io.github.mctunnel.client.auth.StaticCredentialsProvider;
+import io.github.mctunnel.client.error.ErrorContext;
+import io.github.mctunnel.client.error.TunnelException;
+import io.github.mctunnel.client.http.FakeHttpServer.Recorded;
+import io.github.mctunnel.client.http.FakeHttpServer.Reply;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class TransportAndRetryTest {
+
+    private FakeHttpServer server;
+    private FakeTime time;
+    private HttpTransport transport;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        server = new FakeHttpServer();
+        time = new FakeTime(Instant.parse("2024-01-01T00:00:00Z"));
+        transport =
+                new HttpTransport(
+                        TransportSettings.defaults(),
+                        new RequestSigner(StaticCredentialsProvider.of("ak", "sk"), null, time),
+                        "p",
+                        time);
+    }
+
+    @AfterEach
+    void tearDown() throws IOException {
+        transport.close();
+        server.close();
+    }
+
+    private RetryingCaller caller(RetryPolicy policy) {
+        return new RetryingCaller(transport, policy, time, time, () -> 0.0);
+    }
+
+    private TunnelRequest.Builder request(String method, String path) {
+        return TunnelRequest.builder(method, server.uri(), path)
+                .context(ErrorContext.of("test call").withTable("p.t"));
+    }
+
+    @Test
+    void requestLineHeadersAndSignatureAreWhatTheServiceExpects() throws Exception {
+        server.script(Reply.json("{}"));
+        TunnelRequest req =
+                request("POST", "/projects/p/tables/a b")
+                        .param("uploads", null)
+                        .param("partition", "pt=a b,region=汉")
+                        .param("rowrange", "(0,2)")
+                        .header("x-odps-tunnel-version", "6")
+                        .build();
+        caller(RetryPolicy.none()).call(req, r -> null);
+
+        Recorded got = server.requests().get(0);
+        assertThat(got.rawTarget())
+                .isEqualTo(
+                        "/projects/p/tables/a%20b?uploads&partition=pt%3Da%20b%2Cregion%3D%E6%B1%89"
+                                + "&rowrange=%280%2C2%29&curr_project=p");
+        assertThat(got.header("Date")).isEqualTo("Mon, 01 Jan 2024 00:00:00 GMT");
+        assertThat(got.header("Content-Type")).isNull();
+        assertThat(got.header("Accept-Encoding")).isNull();
+        String expected =
+                "ODPS ak:"
+                        + SignatureV2.sign(
+                                "sk",
+                                CanonicalRequest.stringToSign(
+                                        "POST", got.headers(), got.path(), got.params()));
+        assertThat(got.header("Authorization")).isEqualTo(expected);
+        assertThat(CanonicalRequest.stringToSign("POST", got.headers(), got.path(), got.params()))
+                .endsWith(
+                        "x-odps-tunnel-version:6\nx-odps-user-agent:mctunnel-java/0.1\n"
+                                + "/projects/p/tables/a b?curr_project=p&partition=pt=a b,region=汉"
+                                + "&rowrange=(0,2)&uploads");
+    }
+
+    @Test
+    void signedContentTypeIsTheOneOnTheWireForBodies() throws Exception {
+        server.script(Reply.json("{}"), Reply.json("{}"));
+        byte[] body = "abc".getBytes(StandardCharsets.UTF_8);
+        caller(RetryPolicy.none())
+                .call(
+                        request("PUT", "/r")
+                                .header("Content-Type", "application/octet-stream")
+                                .body(RequestBody.bytes(body, 0, 3))
+                                .build(),
+                        r -> null);
+        caller(RetryPolicy.none())
+                .call(
+                        request("PUT", "/r")
+                                .header("Content-Type", "application/octet-stream")
+                                .body(RequestBody.streamed(out -> out.write(body)))
+                                .build(),
+                        r -> null);
+        for (Recorded got : server.requests()) {
+            assertThat(got.headerList().stream().filter(h -> h[0].equalsIgnoreCase("Content-Type")))
+                    .hasSize(1);
+            assertThat(got.body()).isEqualTo(body);
+            String sts =
+                    CanonicalRequest.stringToSign("PUT", got.headers(), got.path(), got.params());
+            assertThat(sts).startsWith("PUT\n\napplication/octet-stream\n");
+            assertThat(got.header("Authorization"))
+                    .isEqualTo("ODPS ak:" + SignatureV2.sign("sk", sts));
+        }
+        assertThat(server.requests().get(0).chunked()).isFalse();
+        assertThat(server.requests().get(1).chunked()).isTrue();
+    }
+
+    @Test
+    void retriesWithExactBackoffHonouringRetryAfter() throws Exception {
+        server.script(
+                Reply.of(503, "{\"Code\":\"ServiceUnavailable\",\"Message\":\"busy\"}"),
+                Reply.of(503, "{\"Code\":\"ServiceUnavailable\",\"Message\":\"busy\"}"),
+                Reply.of(
+                        429,
+                        "{\"Code\":\"FlowExceeded\",\"Message\":\"slow down\"}",
+                        "Retry-After",
+                        "5"),
+                Reply.of(500, "{\"Code\":\"InternalServerError\",\"Message\":\"oops\"}"),
+                Reply.drop(),
+                Reply.of(502, "bad gateway"),
+                Reply.json("{\"ok\":1}"));
+        String result =
+                caller(RetryPolicy.defaults())
+                        .call(
+                                request("GET", "/r").build(),
+                                r -> new String(r.body().readAllBytes()));
+        assertThat(result).isEqualTo("{\"ok\":1}");
+        assertThat(time.sleeps()).containsExactly(1000L, 2000L, 5000L, 8000L, 16000L, 32000L);
+        assertThat(server.requests()).hasSize(7);
+    }
+
+    @Test
+    void backoffIsCappedAt32sAndJitterIsAdded() throws Exception {
+        RetryingCaller caller =
+                new RetryingCaller(transport, RetryPolicy.defaults(), time, time, () -> 0.5);
+        server.handler(r -> Reply.of(500, "{\"Code\":\"InternalServerError\",\"Message\":\"x\"}"));
+        assertThatThrownBy(() -> caller.call(request("GET", "/r").build(), r -> null))
+                .isInstanceOf(TunnelException.class);
+        assertThat(time.sleeps().subList(0, 8))
+                .containsExactly(1050L, 2100L, 4200L, 8400L, 16800L, 33600L, 33600L, 33600L);
+        long total = time.sleeps().stream().mapToLong(Long::longValue).sum();
+        assertThat(total).isLessThanOrEqualTo(Duration.ofMinutes(10).toMillis());
+        assertThat(total + 33600L).isGreaterThan(Duration.ofMinutes(10).toMillis());
+    }
+
+    @Test
+    void givesUpWhenTheNextWaitWouldExceedTheRetryDuration() {
+        server.handler(
+                r -> Reply.of(503, "{\"Code\":\"ServiceUnavailable\",\"Message\":\"busy\"}"));
+        RetryPolicy policy =
+                new RetryPolicy(
+                        Duration.ofSeconds(1), Duration.ofSeconds(32), Duration.ofSeconds(10), 0);
+        assertThatThrownBy(() -> caller(policy).call(request("GET", "/r").build(), r -> null))
+                .isInstanceOf(TunnelException.class)
+                .hasMessageContaining("HTTP 503");
+        assertThat(time.sleeps()).containsExactly(1000L, 2000L, 4000L);
+        assertThat(server.requests()).hasSize(4);
+    }
+
+    @Test
+    void clientErrorsAreNeverRetriedAndNameEverything() {
+        server.script(
+                Reply.of(
+                        404,
+                        "{\"Code\":\"NoSuchUpload\",\"Message\":\"The upload does not exist\"}",
+                        "x-odps-request-id",
+                        "rid-42"));
+        TunnelRequest req =
+                request("PUT", "/r")
+                        .context(
+                                ErrorContext.of("write block")
+                                        .withTable("p.t")
+                                        .withPartition("pt=1")
+                                        .withSessionId("UP1")
+                                        .withBlockId(3))
+                        .build();
+        assertThatThrownBy(() -> caller(RetryPolicy.defaults()).call(req, r -> null))
+                .isInstanceOfSatisfying(
+                        TunnelException.class,
+                        e -> {
+                            assertThat(e.httpStatus()).isEqualTo(404);
+                            assertThat(e.errorCode()).isEqualTo("NoSuchUpload");
+                            assertThat(e.requestId()).isEqualTo("rid-42");
+                            assertThat(e.isRetryable()).isFalse();
+                        })
+                .hasMessage(
+                        "write block of p.t (partition=pt=1, session=UP1, block=3) failed: HTTP 404,"
+                                + " ErrorCode=NoSuchUpload, ErrorMessage=The upload does not exist,"
+                                + " RequestId=rid-42");
+        assertThat(time.sleeps()).isEmpty();
+        assertThat(server.requests()).hasSize(1);
+    }
+
+    @Test
+    void xmlErrorBodiesAndHoldClientMillisAreRead() {
+        server.script(
+                Reply.of(
+                        400,
+                        "<?xml version=\"1.0\"?><Error><Code>InvalidArgument</Code>"
+                                + "<Message>bad arg</Message></Error>"),
+                Reply.of(503, "{\"Code\":\"Busy\",\"Message\":\"m\",\"HoldClientMillis\":7000}"),
+                Reply.json("{}"));
+        assertThatThrownBy(
+                        () ->
+                                caller(RetryPolicy.defaults())
+                                        .call(request("GET", "/r").build(), r -> null))
+                .hasMessage(
+                        "test call of p.t failed: HTTP 400, ErrorCode=InvalidArgument, ErrorMessage=bad arg");
+        assertThat(server.requests()).hasSize(1);
+    }
+
+    @Test
+    void holdClientMillisRaisesTheWait() throws Exception {
+        server.script(
+                Reply.of(503, "{\"Code\":\"Busy\",\"Message\":\"m\",\"HoldClientMillis\":7000}"),
+                Reply.json("{}"));
+        caller(RetryPolicy.defaults()).call(request("GET", "/r").build(), r -> null);
+        assertThat(time.sleeps()).containsExactly(7000L);
+    }
+
+    @Test
+    void streamedBodiesAreSentOnce() {
+        server.script(
+                Reply.of(503, "{\"Code\":\"ServiceUnavailable\",\"Message\":\"busy\"}"),
+                Reply.json("{}"));
+        TunnelRequest req =
+                request("PUT", "/r").body(RequestBody.streamed(out -> out.write(1))).build();
+        assertThatThrownBy(() -> caller(RetryPolicy.defaults()).call(req, r -> null))
+                .hasMessageContaining("HTTP 503");
+        assertThat(server.requests()).hasSize(1);
+    }
+
+    @Test
+    void throttlingClosesTheSharedGateForOtherRequestsOfTheSameTable() throws Exception {
+        RetryingCaller caller = caller(RetryPolicy.defaults());
+        server.script(
+                Reply.of(429, "{\"Code\":\"FlowExceeded\",\"Message\":\"x\"}", "Retry-After", "3"));
+        TunnelRequest throttled = request("GET", "/a").backoffKey("ep|p.t").build();
+        TunnelRequest.Builder other = request("GET", "/b").backoffKey("ep|p.t");
+        // a request that is not retried still closes the gate for everyone else
+        assertThatThrownBy(
+                        () ->
+                                caller.run(
+                                        "ep|p.t",
+                                        throttled.context(),
+                                        false,
+                                        () -> caller.transport().open(throttled)))
+                .isInstanceOf(TunnelException.class);
+        assertThat(caller.gate("ep|p.t").remainingMillis(time)).isEqualTo(3000);
+        assertThat(time.sleeps()).isEmpty();
+        // the next request of the table waits for the gate, is throttled again (level 2: 2 s, but
+        // Retry-After 3 s wins), then succeeds and resets the level
+        server.script(
+                Reply.of(429, "{\"Code\":\"FlowExceeded\",\"Message\":\"x\"}", "Retry-After", "3"),
+                Reply.json("{}"));
+        caller.call(request("GET", "/a").backoffKey("ep|p.t").build(), r -> null);
+        assertThat(caller.gate("ep|p.t").level()).isZero();
+        caller.gate("ep|p.t").throttle(time.millis() + 4000);
+        server.script(Reply.json("{}"));
+        caller.call(other.build(), r -> null);
+        assertThat(time.sleeps()).containsExactly(3000L, 3000L, 4000L);
+        assertThat(caller.gate("ep|other").remainingMillis(time)).isZero();
+    }
+
+    @Test
+    void ioFailuresAreReportedWithContext() throws Exception {
+        URI dead;
+        try (FakeHttpServer s = new FakeHttpServer()) {
+            dead = s.uri();
+        }
+        TunnelRequest req =
+                TunnelRequest.builder("GET", dead, "/r").context(ErrorContext.of("probe")).build();
+        assertThatThrownBy(() -> caller(RetryPolicy.none()).call(req, r -> null))
+                .isInstanceOfSatisfying(
+                        TunnelException.class, e -> assertThat(e.isIoFailure()).isTrue())
+                .hasMessageStartingWith("probe failed: ErrorMessage=");
+    }
+
+    @Test
+    void uriEncodingKeepsEndpointPath() {
+        assertThat(
+                        HttpTransport.buildUri(
+                                URI.create("http://h/api/"),
+                                "/projects/p q/tunnel",
+                                Map.of("service", "")))
+                .isEqualTo("http://h/api/projects/p%20q/tunnel?service");
+        assertThat(List.of(UrlEncoding.encode("a+b c*~"))).containsExactly("a%2Bb%20c*%7E");
+    }
+}
