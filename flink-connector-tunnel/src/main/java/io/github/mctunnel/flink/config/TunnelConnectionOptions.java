@@ -1,0 +1,202 @@
+package io.github.mctunnel.flink.config;
+
+import org.apache.flink.annotation.PublicEvolving;
+
+import java.io.Serializable;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Objects;
+
+/**
+ * Where and as whom to connect: the MaxCompute endpoint, an optional Tunnel endpoint (skips
+ * endpoint discovery), the project, and the AccessKey (optionally STS) credentials. Serializable,
+ * validated when built. {@link #toString()} never shows the secret or the token.
+ */
+@PublicEvolving
+public final class TunnelConnectionOptions implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    private final String endpoint;
+    private final String tunnelEndpoint;
+    private final String project;
+    private final String accessId;
+    private final String accessKeySecret;
+    private final String securityToken;
+    private final String quotaName;
+
+    private TunnelConnectionOptions(Builder b) {
+        this.endpoint = b.endpoint;
+        this.tunnelEndpoint = b.tunnelEndpoint;
+        this.project = b.project;
+        this.accessId = b.accessId;
+        this.accessKeySecret = b.accessKeySecret;
+        this.securityToken = b.securityToken;
+        this.quotaName = b.quotaName;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * The MaxCompute service endpoint, e.g. {@code
+     * https://service.cn-hangzhou.maxcompute.aliyun.com/api}.
+     */
+    public String endpoint() {
+        return endpoint;
+    }
+
+    /** The Tunnel endpoint, or null to discover it from the MaxCompute endpoint. */
+    public String tunnelEndpoint() {
+        return tunnelEndpoint;
+    }
+
+    public String project() {
+        return project;
+    }
+
+    public String accessId() {
+        return accessId;
+    }
+
+    public String accessKeySecret() {
+        return accessKeySecret;
+    }
+
+    /** The STS token, or null for long-term AccessKey credentials. */
+    public String securityToken() {
+        return securityToken;
+    }
+
+    /** The tunnel quota (exclusive resource group) name, or null for the shared one. */
+    public String quotaName() {
+        return quotaName;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof TunnelConnectionOptions)) {
+            return false;
+        }
+        TunnelConnectionOptions other = (TunnelConnectionOptions) o;
+        return endpoint.equals(other.endpoint)
+                && Objects.equals(tunnelEndpoint, other.tunnelEndpoint)
+                && project.equals(other.project)
+                && accessId.equals(other.accessId)
+                && accessKeySecret.equals(other.accessKeySecret)
+                && Objects.equals(securityToken, other.securityToken)
+                && Objects.equals(quotaName, other.quotaName);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(endpoint, tunnelEndpoint, project, accessId, quotaName);
+    }
+
+    @Override
+    public String toString() {
+        return "TunnelConnectionOptions{endpoint="
+                + endpoint
+                + (tunnelEndpoint == null ? "" : ", tunnelEndpoint=" + tunnelEndpoint)
+                + ", project="
+                + project
+                + ", accessId="
+                + accessId
+                + ", accessKeySecret=***"
+                + (securityToken == null ? "" : ", securityToken=***")
+                + (quotaName == null ? "" : ", quotaName=" + quotaName)
+                + '}';
+    }
+
+    /** Builder of {@link TunnelConnectionOptions}. */
+    @PublicEvolving
+    public static final class Builder {
+        private String endpoint;
+        private String tunnelEndpoint;
+        private String project;
+        private String accessId;
+        private String accessKeySecret;
+        private String securityToken;
+        private String quotaName;
+
+        private Builder() {}
+
+        public Builder endpoint(String endpoint) {
+            this.endpoint = endpoint;
+            return this;
+        }
+
+        public Builder tunnelEndpoint(String tunnelEndpoint) {
+            this.tunnelEndpoint = tunnelEndpoint;
+            return this;
+        }
+
+        public Builder project(String project) {
+            this.project = project;
+            return this;
+        }
+
+        public Builder accessKey(String accessId, String accessKeySecret) {
+            this.accessId = accessId;
+            this.accessKeySecret = accessKeySecret;
+            return this;
+        }
+
+        public Builder securityToken(String securityToken) {
+            this.securityToken = securityToken;
+            return this;
+        }
+
+        public Builder quotaName(String quotaName) {
+            this.quotaName = quotaName;
+            return this;
+        }
+
+        /**
+         * @throws IllegalArgumentException naming the first missing or invalid setting
+         */
+        public TunnelConnectionOptions build() {
+            requireUrl("endpoint", endpoint, true);
+            requireUrl("tunnelEndpoint", tunnelEndpoint, false);
+            requireText("project", project);
+            requireText("accessId", accessId);
+            requireText("accessKeySecret", accessKeySecret);
+            if (securityToken != null && securityToken.isBlank()) {
+                throw new IllegalArgumentException("securityToken must not be blank when set");
+            }
+            if (quotaName != null && quotaName.isBlank()) {
+                quotaName = null;
+            }
+            return new TunnelConnectionOptions(this);
+        }
+
+        private static void requireText(String name, String value) {
+            if (value == null || value.isBlank()) {
+                throw new IllegalArgumentException(
+                        "The MaxCompute connection needs " + name + " to be set");
+            }
+        }
+
+        private static void requireUrl(String name, String value, boolean required) {
+            if (value == null) {
+                if (required) {
+                    requireText(name, null);
+                }
+                return;
+            }
+            try {
+                URI uri = new URI(value);
+                String scheme = uri.getScheme();
+                if (uri.getHost() == null
+                        || !("http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme))) {
+                    throw new IllegalArgumentException(
+                            name + " must be an http(s) URL with a host, got '" + value + "'");
+                }
+            } catch (URISyntaxException e) {
+                throw new IllegalArgumentException(
+                        name + " is not a valid URL: '" + value + "' (" + e.getReason() + ")", e);
+            }
+        }
+    }
+}

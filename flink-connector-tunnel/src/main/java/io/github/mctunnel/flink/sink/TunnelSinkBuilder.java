@@ -1,0 +1,163 @@
+package io.github.mctunnel.flink.sink;
+
+import io.github.mctunnel.client.schema.PartitionSpec;
+import io.github.mctunnel.flink.config.TunnelConnectionOptions;
+import io.github.mctunnel.flink.sink.stream.ClientStreamTunnelConnectionFactory;
+import io.github.mctunnel.flink.sink.stream.StreamTunnelConnectionFactory;
+
+import org.apache.flink.annotation.PublicEvolving;
+import org.apache.flink.annotation.VisibleForTesting;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+
+import java.time.Duration;
+
+/**
+ * Builder of {@link TunnelSink}. {@link #build()} validates every setting and contacts nothing; the
+ * table's schema is checked against the serializer when the writers open.
+ */
+@PublicEvolving
+public final class TunnelSinkBuilder<IN> {
+
+    /** The stream tunnel serves at most 64 partitions of a table at once. */
+    public static final int MAX_OPEN_PARTITIONS_LIMIT = 64;
+
+    private TunnelConnectionOptions connection;
+    private StreamTunnelConnectionFactory connectionFactory;
+    private String table;
+    private TunnelRecordSerializer<IN> serializer;
+    private PartitionSpec partition;
+    private boolean dynamicPartition;
+    private DeliveryGuarantee deliveryGuarantee = DeliveryGuarantee.AT_LEAST_ONCE;
+    private int maxRows = FlushPolicy.DEFAULT_MAX_ROWS;
+    private long maxBytes = FlushPolicy.DEFAULT_MAX_BYTES;
+    private Duration interval = FlushPolicy.DEFAULT_INTERVAL;
+    private int maxOpenPartitions = 8;
+
+    TunnelSinkBuilder() {}
+
+    public TunnelSinkBuilder<IN> setConnection(TunnelConnectionOptions connection) {
+        this.connection = connection;
+        return this;
+    }
+
+    /** The table name in the connection's project. */
+    public TunnelSinkBuilder<IN> setTable(String table) {
+        this.table = table;
+        return this;
+    }
+
+    public TunnelSinkBuilder<IN> setSerializer(TunnelRecordSerializer<IN> serializer) {
+        this.serializer = serializer;
+        return this;
+    }
+
+    /** Writes every record to this partition ({@code ds=20240101,hh=08}). */
+    public TunnelSinkBuilder<IN> setPartition(String partitionSpec) {
+        this.partition = PartitionSpec.parse(partitionSpec);
+        return this;
+    }
+
+    /**
+     * Takes each record's partition from the partition-key values the serializer appends (for
+     * {@link RowDataTunnelRecordSerializer}: the row fields named like the partition keys).
+     */
+    public TunnelSinkBuilder<IN> setDynamicPartition() {
+        this.dynamicPartition = true;
+        return this;
+    }
+
+    /** AT_LEAST_ONCE (default) or NONE (no flush at checkpoints). */
+    public TunnelSinkBuilder<IN> setDeliveryGuarantee(DeliveryGuarantee deliveryGuarantee) {
+        this.deliveryGuarantee = deliveryGuarantee;
+        return this;
+    }
+
+    /** Flush a partition's pack after this many records (default 100,000). */
+    public TunnelSinkBuilder<IN> setFlushMaxRows(int maxRows) {
+        this.maxRows = maxRows;
+        return this;
+    }
+
+    /** Flush when this many encoded bytes are buffered over all partitions (default 8 MiB). */
+    public TunnelSinkBuilder<IN> setFlushMaxBytes(long maxBytes) {
+        this.maxBytes = maxBytes;
+        return this;
+    }
+
+    /** Flush at this interval (default 10 s; zero turns the timer off). */
+    public TunnelSinkBuilder<IN> setFlushInterval(Duration interval) {
+        this.interval = interval;
+        return this;
+    }
+
+    /**
+     * Partitions one writer keeps sessions open for (default 8, at most 64); a record for one more
+     * partition flushes and releases all of them first.
+     */
+    public TunnelSinkBuilder<IN> setMaxOpenPartitions(int maxOpenPartitions) {
+        this.maxOpenPartitions = maxOpenPartitions;
+        return this;
+    }
+
+    @VisibleForTesting
+    TunnelSinkBuilder<IN> setConnectionFactory(StreamTunnelConnectionFactory connectionFactory) {
+        this.connectionFactory = connectionFactory;
+        return this;
+    }
+
+    /**
+     * @throws IllegalArgumentException naming the missing or invalid setting
+     */
+    public TunnelSink<IN> build() {
+        if (connection == null && connectionFactory == null) {
+            throw new IllegalArgumentException(
+                    "TunnelSink needs the connection settings (setConnection)");
+        }
+        if (table == null || table.isBlank()) {
+            throw new IllegalArgumentException("TunnelSink needs the table name (setTable)");
+        }
+        if (serializer == null) {
+            throw new IllegalArgumentException(
+                    "TunnelSink needs a record serializer (setSerializer), e.g."
+                            + " RowDataTunnelRecordSerializer for RowData");
+        }
+        if (dynamicPartition && partition != null && !partition.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "TunnelSink: setPartition('"
+                            + partition
+                            + "') and setDynamicPartition() exclude each other");
+        }
+        if (deliveryGuarantee == null) {
+            throw new IllegalArgumentException("TunnelSink: the delivery guarantee must be set");
+        }
+        if (deliveryGuarantee == DeliveryGuarantee.EXACTLY_ONCE) {
+            throw new IllegalArgumentException(
+                    "TunnelSink: the stream tunnel sink supports AT_LEAST_ONCE and NONE, not"
+                            + " EXACTLY_ONCE");
+        }
+        if (maxOpenPartitions < 1 || maxOpenPartitions > MAX_OPEN_PARTITIONS_LIMIT) {
+            throw new IllegalArgumentException(
+                    "TunnelSink: max open partitions must be in [1, "
+                            + MAX_OPEN_PARTITIONS_LIMIT
+                            + "] (the stream tunnel serves at most 64 partitions of a table),"
+                            + " got "
+                            + maxOpenPartitions);
+        }
+        FlushPolicy policy = new FlushPolicy(maxRows, maxBytes, interval);
+        PartitionSpec staticPartition =
+                dynamicPartition ? null : (partition == null ? PartitionSpec.empty() : partition);
+        StreamTunnelConnectionFactory factory =
+                connectionFactory != null
+                        ? connectionFactory
+                        : new ClientStreamTunnelConnectionFactory(
+                                connection, table.trim(), staticPartition);
+        return new TunnelSink<>(
+                table.trim(),
+                factory,
+                serializer,
+                staticPartition,
+                deliveryGuarantee,
+                policy,
+                maxOpenPartitions);
+    }
+}

@@ -1,0 +1,31 @@
+package io.github.mctunnel.flink.sink.stream;
+
+import org.apache.flink.annotation.Internal;
+
+import java.io.IOException;
+
+/**
+ * A record pack of one stream-tunnel session (one partition): records are encoded as they are
+ * appended, {@link #flush()} sends the pack and returns once the service acknowledged it; the pack
+ * is then empty and reused.
+ */
+@Internal
+public interface RecordPack {
+
+    /** Encodes one record (values of the data columns, in table order). */
+    void append(Object[] values) throws IOException;
+
+    /** Encoded bytes buffered since the last flush. */
+    long bufferedBytes();
+
+    /** Records buffered since the last flush. */
+    long bufferedRecords();
+
+    /**
+     * Sends the buffered records and waits for the acknowledgement (retrying per the client's
+     * policy). Does nothing when empty.
+     *
+     * @throws IOException when the service did not acknowledge the pack
+     */
+    void flush() throws IOException;
+}

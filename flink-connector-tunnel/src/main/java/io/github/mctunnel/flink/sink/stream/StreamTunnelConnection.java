@@ -1,0 +1,31 @@
+package io.github.mctunnel.flink.sink.stream;
+
+import io.github.mctunnel.client.schema.PartitionSpec;
+import io.github.mctunnel.client.schema.TableSchema;
+
+import org.apache.flink.annotation.Internal;
+
+import java.io.IOException;
+
+/**
+ * The part of the stream tunnel a sink writer uses: the table's schema and one record pack per
+ * partition. Production code talks to the service through the Tunnel client; tests use doubles.
+ */
+@Internal
+public interface StreamTunnelConnection extends AutoCloseable {
+
+    /** The table's data columns and partition keys. */
+    TableSchema schema() throws IOException;
+
+    /**
+     * Opens a stream session for {@code partition} (empty for a non-partitioned table) and returns
+     * a pack writing into it.
+     */
+    RecordPack openPack(PartitionSpec partition) throws IOException;
+
+    /** Releases the session behind a pack that is no longer used (flushed beforehand). */
+    void releasePack(RecordPack pack) throws IOException;
+
+    @Override
+    void close() throws IOException;
+}

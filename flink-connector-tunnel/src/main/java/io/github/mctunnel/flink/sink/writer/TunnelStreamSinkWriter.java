@@ -1,0 +1,256 @@
+package io.github.mctunnel.flink.sink.writer;
+
+import io.github.mctunnel.client.schema.PartitionSpec;
+import io.github.mctunnel.client.schema.TableSchema;
+import io.github.mctunnel.flink.sink.FlushPolicy;
+import io.github.mctunnel.flink.sink.TunnelRecordSerializer;
+import io.github.mctunnel.flink.sink.stream.RecordPack;
+import io.github.mctunnel.flink.sink.stream.StreamTunnelConnection;
+
+import org.apache.flink.annotation.Internal;
+import org.apache.flink.api.common.operators.ProcessingTimeService;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.groups.SinkWriterMetricGroup;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
+
+/**
+ * At-least-once writer on the stream tunnel. Records are encoded into one record pack per partition
+ * as they arrive; the packs are flushed (and acknowledged by the service) when a pack reaches the
+ * row limit, when all packs together reach the byte limit, on the flush timer, and always in {@link
+ * #flush(boolean)}, which the runtime calls before each checkpoint barrier. So every record before
+ * a completed checkpoint has been acknowledged; records after it are replayed from the source after
+ * a failure (possibly a second time: at least once).
+ *
+ * <p>Flushes are synchronous in the task thread: a full buffer stops the task until the service has
+ * acknowledged it, which back-pressures the job and bounds memory by the byte limit.
+ */
+@Internal
+public final class TunnelStreamSinkWriter<IN> implements SinkWriter<IN> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TunnelStreamSinkWriter.class);
+
+    private final String table;
+    private final StreamTunnelConnection connection;
+    private final TunnelRecordSerializer<IN> serializer;
+    private final PartitionSpec staticPartition;
+    private final DynamicPartitionResolver partitions;
+    private final DeliveryGuarantee guarantee;
+    private final FlushPolicy policy;
+    private final int maxOpenPartitions;
+    private final ProcessingTimeService timeService;
+
+    private final Map<PartitionSpec, RecordPack> packs = new HashMap<>();
+    private final int columnCount;
+    private final Object[] values;
+    private final Object[] dataValues;
+
+    private final Counter numRecordsSend;
+    private final Counter numBytesSend;
+    private final Counter numRecordsSendErrors;
+    private volatile long lastFlushMillis;
+
+    private RecordPack lastPack;
+    private PartitionSpec lastPartition;
+    private long bufferedBytes;
+    private ScheduledFuture<?> timer;
+    private boolean closed;
+
+    /**
+     * @param staticPartition the partition every record goes to (empty for a non-partitioned
+     *     table), or null to take it from the partition values the serializer appends
+     */
+    public TunnelStreamSinkWriter(
+            String table,
+            StreamTunnelConnection connection,
+            TunnelRecordSerializer<IN> serializer,
+            PartitionSpec staticPartition,
+            DeliveryGuarantee guarantee,
+            FlushPolicy policy,
+            int maxOpenPartitions,
+            SinkWriterMetricGroup metrics,
+            ProcessingTimeService timeService)
+            throws IOException {
+        this.table = table;
+        this.connection = connection;
+        this.serializer = serializer;
+        this.guarantee = guarantee;
+        this.policy = policy;
+        this.maxOpenPartitions = maxOpenPartitions;
+        this.timeService = timeService;
+
+        TableSchema schema = connection.schema();
+        boolean dynamic = staticPartition == null;
+        if (dynamic) {
+            if (!schema.isPartitioned()) {
+                throw new IllegalArgumentException(
+                        "Dynamic partitioning was configured, but table "
+                                + table
+                                + " is not partitioned");
+            }
+            this.partitions = new DynamicPartitionResolver(schema);
+            this.staticPartition = null;
+        } else {
+            staticPartition.validateAgainst(schema, table);
+            this.partitions = null;
+            this.staticPartition = staticPartition;
+        }
+        serializer.open(schema, dynamic);
+        this.columnCount = schema.columnCount();
+        this.values = new Object[columnCount + (dynamic ? schema.partitionKeys().size() : 0)];
+        this.dataValues = dynamic ? new Object[columnCount] : values;
+
+        this.numRecordsSend = metrics.getNumRecordsSendCounter();
+        this.numBytesSend = metrics.getNumBytesSendCounter();
+        this.numRecordsSendErrors = metrics.getNumRecordsSendErrorsCounter();
+        metrics.setCurrentSendTimeGauge(() -> lastFlushMillis);
+        scheduleTimer();
+    }
+
+    @Override
+    public void write(IN element, Context context) throws IOException {
+        Object[] row = serializer.serialize(element, values);
+        RecordPack pack;
+        if (partitions == null) {
+            pack = lastPack != null ? lastPack : packFor(staticPartition);
+        } else {
+            PartitionSpec partition = partitions.resolve(row);
+            pack = partition == lastPartition ? lastPack : packFor(partition);
+            System.arraycopy(row, 0, dataValues, 0, columnCount);
+            row = dataValues;
+        }
+        long before = pack.bufferedBytes();
+        pack.append(row);
+        bufferedBytes += pack.bufferedBytes() - before;
+        if (pack.bufferedRecords() >= policy.maxRows() || bufferedBytes >= policy.maxBytes()) {
+            flushAll();
+        }
+    }
+
+    private RecordPack packFor(PartitionSpec partition) throws IOException {
+        RecordPack pack = packs.get(partition);
+        if (pack == null) {
+            if (packs.size() >= maxOpenPartitions) {
+                // Stay within the table's concurrent-partition budget: send and release all.
+                flushAll();
+                releaseAll();
+            }
+            pack = connection.openPack(partition);
+            packs.put(partition, pack);
+        }
+        lastPack = pack;
+        lastPartition = partition;
+        return pack;
+    }
+
+    @Override
+    public void flush(boolean endOfInput) throws IOException {
+        if (endOfInput || guarantee != DeliveryGuarantee.NONE) {
+            flushAll();
+        }
+    }
+
+    /** Sends every non-empty pack and waits for each acknowledgement. */
+    void flushAll() throws IOException {
+        for (Map.Entry<PartitionSpec, RecordPack> e : packs.entrySet()) {
+            RecordPack pack = e.getValue();
+            long records = pack.bufferedRecords();
+            if (records == 0) {
+                continue;
+            }
+            long bytes = pack.bufferedBytes();
+            long start = System.nanoTime();
+            try {
+                pack.flush();
+            } catch (IOException | RuntimeException ex) {
+                numRecordsSendErrors.inc(records);
+                throw new IOException(
+                        "Flushing "
+                                + records
+                                + " records to table "
+                                + table
+                                + (e.getKey().isEmpty() ? "" : " partition " + e.getKey())
+                                + " failed: "
+                                + ex.getMessage(),
+                        ex);
+            }
+            lastFlushMillis = (System.nanoTime() - start) / 1_000_000;
+            numRecordsSend.inc(records);
+            numBytesSend.inc(bytes);
+            LOG.debug(
+                    "Flushed {} records ({} bytes) to {} {} in {} ms",
+                    records,
+                    bytes,
+                    table,
+                    e.getKey(),
+                    lastFlushMillis);
+        }
+        bufferedBytes = 0;
+    }
+
+    private void releaseAll() throws IOException {
+        List<RecordPack> open = new ArrayList<>(packs.values());
+        packs.clear();
+        lastPack = null;
+        lastPartition = null;
+        for (RecordPack p : open) {
+            connection.releasePack(p);
+        }
+    }
+
+    private void scheduleTimer() {
+        if (policy.intervalMillis() <= 0 || closed) {
+            return;
+        }
+        timer =
+                timeService.registerTimer(
+                        timeService.getCurrentProcessingTime() + policy.intervalMillis(),
+                        time -> {
+                            if (!closed) {
+                                flushAll();
+                                scheduleTimer();
+                            }
+                        });
+    }
+
+    /** Records buffered and not yet acknowledged, over all partitions. */
+    long bufferedRecords() {
+        long n = 0;
+        for (RecordPack p : packs.values()) {
+            n += p.bufferedRecords();
+        }
+        return n;
+    }
+
+    int openPartitions() {
+        return packs.size();
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (timer != null) {
+            timer.cancel(false);
+        }
+        // Unflushed records are not sent here: close() also runs when the task fails, and
+        // records after the last checkpoint are replayed from the source.
+        try {
+            releaseAll();
+        } finally {
+            connection.close();
+        }
+    }
+}

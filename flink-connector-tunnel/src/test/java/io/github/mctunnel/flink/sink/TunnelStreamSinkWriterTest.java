@@ -1,0 +1,263 @@
+package io.github.mctunnel.flink.sink;
+
+import io.github.mctunnel.client.schema.Column;
+import io.github.mctunnel.client.schema.PartitionSpec;
+import io.github.mctunnel.client.schema.TableSchema;
+import io.github.mctunnel.flink.convert.TunnelTypeMapping;
+import io.github.mctunnel.flink.sink.writer.TunnelStreamSinkWriter;
+
+import org.apache.flink.api.common.operators.ProcessingTimeService;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.metrics.groups.SinkWriterMetricGroup;
+import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
+import org.apache.flink.runtime.metrics.groups.InternalSinkWriterMetricGroup;
+import org.apache.flink.table.data.GenericRowData;
+import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.data.StringData;
+import org.apache.flink.table.types.logical.RowType;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class TunnelStreamSinkWriterTest {
+
+    private static final TableSchema SCHEMA =
+            new TableSchema(
+                    List.of(Column.of("id", "bigint"), Column.of("name", "string")),
+                    List.of(Column.of("ds", "string")));
+
+    private static final RowType ROW_TYPE =
+            TunnelTypeMapping.toRowType(
+                    List.of(
+                            Column.of("id", "bigint"),
+                            Column.of("name", "string"),
+                            Column.of("ds", "string")));
+
+    private static final PartitionSpec DS1 = PartitionSpec.parse("ds=20240101");
+    private static final PartitionSpec DS2 = PartitionSpec.parse("ds=20240102");
+
+    private final InMemoryStreamTunnel tunnel = new InMemoryStreamTunnel(SCHEMA);
+    private final ManualTimeService time = new ManualTimeService();
+    private final SinkWriterMetricGroup metrics =
+            InternalSinkWriterMetricGroup.wrap(
+                    UnregisteredMetricsGroup.createOperatorMetricGroup());
+
+    private TunnelStreamSinkWriter<RowData> writer(
+            PartitionSpec partition,
+            DeliveryGuarantee guarantee,
+            FlushPolicy policy,
+            int maxOpenPartitions)
+            throws Exception {
+        return new TunnelStreamSinkWriter<>(
+                "t",
+                tunnel.connect(),
+                new RowDataTunnelRecordSerializer(ROW_TYPE),
+                partition,
+                guarantee,
+                policy,
+                maxOpenPartitions,
+                metrics,
+                time);
+    }
+
+    private static RowData row(long id, String name, String ds) {
+        return GenericRowData.of(id, StringData.fromString(name), StringData.fromString(ds));
+    }
+
+    private static List<Object> values(long id, String name) {
+        return List.of(id, name.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void buffersUntilCheckpointFlushThenEverythingIsAcknowledged() throws Exception {
+        TunnelStreamSinkWriter<RowData> w =
+                writer(DS1, DeliveryGuarantee.AT_LEAST_ONCE, FlushPolicy.defaults(), 8);
+        w.write(row(1, "a", "ignored"), null);
+        w.write(row(2, "b", "ignored"), null);
+        assertThat(tunnel.acknowledged).isEmpty();
+
+        w.flush(false); // before the checkpoint barrier
+
+        assertThat(tunnel.rowsOf(DS1))
+                .usingRecursiveFieldByFieldElementComparator()
+                .containsExactly(values(1, "a"), values(2, "b"));
+        assertThat(metrics.getNumRecordsSendCounter().getCount()).isEqualTo(2);
+        assertThat(metrics.getNumBytesSendCounter().getCount()).isEqualTo(64);
+        w.flush(false);
+        assertThat(tunnel.flushSizes).containsExactly(2);
+    }
+
+    @Test
+    void flushesWhenAPackReachesMaxRows() throws Exception {
+        TunnelStreamSinkWriter<RowData> w =
+                writer(
+                        DS1,
+                        DeliveryGuarantee.AT_LEAST_ONCE,
+                        new FlushPolicy(3, 1 << 20, Duration.ZERO),
+                        8);
+        for (int i = 0; i < 7; i++) {
+            w.write(row(i, "n" + i, ""), null);
+        }
+        assertThat(tunnel.flushSizes).containsExactly(3, 3);
+        w.flush(true);
+        assertThat(tunnel.flushSizes).containsExactly(3, 3, 1);
+        assertThat(tunnel.acknowledged).hasSize(7);
+    }
+
+    @Test
+    void flushesWhenBufferedBytesReachMaxBytes() throws Exception {
+        // each test record counts 32 bytes: 1024 bytes are reached by the 32nd record
+        TunnelStreamSinkWriter<RowData> w =
+                writer(
+                        DS1,
+                        DeliveryGuarantee.AT_LEAST_ONCE,
+                        new FlushPolicy(1000, 1024, Duration.ZERO),
+                        8);
+        for (int i = 0; i < 40; i++) {
+            w.write(row(i, "x", ""), null);
+        }
+        assertThat(tunnel.flushSizes).containsExactly(32);
+    }
+
+    @Test
+    void deliveryGuaranteeNoneDoesNotFlushAtCheckpointsButAtEndOfInput() throws Exception {
+        TunnelStreamSinkWriter<RowData> w =
+                writer(DS1, DeliveryGuarantee.NONE, FlushPolicy.defaults(), 8);
+        w.write(row(1, "a", ""), null);
+        w.flush(false);
+        assertThat(tunnel.acknowledged).isEmpty();
+        w.flush(true);
+        assertThat(tunnel.acknowledged).hasSize(1);
+    }
+
+    @Test
+    void timerFlushesAndReschedules() throws Exception {
+        TunnelStreamSinkWriter<RowData> w =
+                writer(
+                        DS1,
+                        DeliveryGuarantee.AT_LEAST_ONCE,
+                        new FlushPolicy(1000, 1 << 20, Duration.ofSeconds(5)),
+                        8);
+        assertThat(time.timers).containsExactly(5000L);
+        w.write(row(1, "a", ""), null);
+        time.fire();
+        assertThat(tunnel.acknowledged).hasSize(1);
+        assertThat(time.timers).containsExactly(10000L);
+        w.close();
+        time.fire();
+        assertThat(time.timers).isEmpty();
+    }
+
+    @Test
+    void dynamicPartitionsRouteRowsByTheirPartitionValues() throws Exception {
+        TunnelStreamSinkWriter<RowData> w =
+                writer(null, DeliveryGuarantee.AT_LEAST_ONCE, FlushPolicy.defaults(), 8);
+        w.write(row(1, "a", "20240101"), null);
+        w.write(row(2, "b", "20240102"), null);
+        w.write(row(3, "c", "20240101"), null);
+        w.flush(false);
+        assertThat(tunnel.rowsOf(DS1))
+                .usingRecursiveFieldByFieldElementComparator()
+                .containsExactly(values(1, "a"), values(3, "c"));
+        assertThat(tunnel.rowsOf(DS2))
+                .usingRecursiveFieldByFieldElementComparator()
+                .containsExactly(values(2, "b"));
+        assertThat(tunnel.openPacks.get()).isEqualTo(2);
+    }
+
+    @Test
+    void oneMorePartitionThanAllowedFlushesAndReleasesTheOpenOnes() throws Exception {
+        TunnelStreamSinkWriter<RowData> w =
+                writer(null, DeliveryGuarantee.AT_LEAST_ONCE, FlushPolicy.defaults(), 2);
+        w.write(row(1, "a", "1"), null);
+        w.write(row(2, "b", "2"), null);
+        assertThat(tunnel.acknowledged).isEmpty();
+        w.write(row(3, "c", "3"), null);
+        assertThat(tunnel.acknowledged).hasSize(2);
+        assertThat(tunnel.releasedPacks.get()).isEqualTo(2);
+        assertThat(tunnel.openPacks.get()).isEqualTo(3);
+    }
+
+    @Test
+    void nullPartitionValueIsRejectedByName() throws Exception {
+        TunnelStreamSinkWriter<RowData> w =
+                writer(null, DeliveryGuarantee.AT_LEAST_ONCE, FlushPolicy.defaults(), 8);
+        assertThatThrownBy(() -> w.write(GenericRowData.of(1L, null, null), null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("Partition column 'ds' is NULL; a record needs a value for it");
+    }
+
+    @Test
+    void failedFlushNamesTableAndPartitionAndCountsErrors() throws Exception {
+        TunnelStreamSinkWriter<RowData> w =
+                writer(DS1, DeliveryGuarantee.AT_LEAST_ONCE, FlushPolicy.defaults(), 8);
+        w.write(row(1, "a", ""), null);
+        tunnel.failNextFlushes.set(1);
+        assertThatThrownBy(() -> w.flush(false))
+                .hasMessage(
+                        "Flushing 1 records to table t partition ds=20240101 failed: injected"
+                                + " flush failure");
+        assertThat(metrics.getNumRecordsSendErrorsCounter().getCount()).isEqualTo(1);
+        assertThat(tunnel.acknowledged).isEmpty();
+    }
+
+    @Test
+    void staticPartitionMustMatchTheTable() {
+        assertThatThrownBy(
+                        () ->
+                                writer(
+                                        PartitionSpec.parse("dt=1"),
+                                        DeliveryGuarantee.AT_LEAST_ONCE,
+                                        FlushPolicy.defaults(),
+                                        8))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(
+                        "Partition spec 'dt=1' does not match the partition keys of table t:"
+                                + " expected [ds]");
+    }
+
+    @Test
+    void closeReleasesSessionsAndClosesTheConnection() throws Exception {
+        TunnelStreamSinkWriter<RowData> w =
+                writer(DS1, DeliveryGuarantee.AT_LEAST_ONCE, FlushPolicy.defaults(), 8);
+        w.write(row(1, "a", ""), (SinkWriter.Context) null);
+        w.close();
+        assertThat(tunnel.releasedPacks.get()).isEqualTo(1);
+        assertThat(tunnel.closedConnections.get()).isEqualTo(1);
+    }
+
+    /** Timers fire only when the test says so. */
+    private static final class ManualTimeService implements ProcessingTimeService {
+        final List<Long> timers = new ArrayList<>();
+        private final List<ProcessingTimeCallback> callbacks = new ArrayList<>();
+        private long now;
+
+        @Override
+        public long getCurrentProcessingTime() {
+            return now;
+        }
+
+        @Override
+        public ScheduledFuture<?> registerTimer(long timestamp, ProcessingTimeCallback callback) {
+            timers.add(timestamp);
+            callbacks.add(callback);
+            return null;
+        }
+
+        void fire() throws Exception {
+            long t = timers.remove(0);
+            ProcessingTimeCallback c = callbacks.remove(0);
+            now = t;
+            c.onProcessingTime(t);
+        }
+    }
+}
