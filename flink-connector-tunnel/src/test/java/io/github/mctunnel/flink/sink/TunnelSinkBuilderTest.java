@@ -1,0 +1,71 @@
+package io.github.mctunnel.flink.sink;
+
+import io.github.mctunnel.client.schema.PartitionSpec;
+import io.github.mctunnel.flink.config.TunnelConnectionOptions;
+
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.types.logical.BigIntType;
+import org.apache.flink.table.types.logical.RowType;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class TunnelSinkBuilderTest {
+
+    private static final TunnelConnectionOptions CONNECTION =
+            TunnelConnectionOptions.builder()
+                    .endpoint("http://127.0.0.1:1/api")
+                    .project("p")
+                    .accessKey("id", "secret")
+                    .build();
+
+    private static TunnelSinkBuilder<RowData> valid() {
+        return TunnelSink.<RowData>builder()
+                .setConnection(CONNECTION)
+                .setTable("events")
+                .setSerializer(new RowDataTunnelRecordSerializer(RowType.of(new BigIntType())));
+    }
+
+    @Test
+    void buildsWithDefaultsWithoutContactingTheService() {
+        TunnelSink<RowData> sink = valid().setPartition("ds='20240101'").build();
+        assertThat(sink.table()).isEqualTo("events");
+        assertThat(sink.deliveryGuarantee()).isEqualTo(DeliveryGuarantee.AT_LEAST_ONCE);
+        assertThat(sink.staticPartition()).isEqualTo(PartitionSpec.parse("ds=20240101"));
+        assertThat(sink.flushPolicy().maxRows()).isEqualTo(FlushPolicy.DEFAULT_MAX_ROWS);
+        assertThat(sink.flushPolicy().intervalMillis()).isEqualTo(10_000);
+        assertThat(valid().setDynamicPartition().build().staticPartition()).isNull();
+    }
+
+    @Test
+    void rejectsMissingAndInvalidSettingsByName() {
+        assertThatThrownBy(() -> TunnelSink.<RowData>builder().build())
+                .hasMessage("TunnelSink needs the connection settings (setConnection)");
+        assertThatThrownBy(() -> valid().setTable(" ").build())
+                .hasMessage("TunnelSink needs the table name (setTable)");
+        assertThatThrownBy(() -> valid().setSerializer(null).build())
+                .hasMessageStartingWith("TunnelSink needs a record serializer (setSerializer)");
+        assertThatThrownBy(() -> valid().setPartition("ds=1").setDynamicPartition().build())
+                .hasMessage(
+                        "TunnelSink: setPartition('ds=1') and setDynamicPartition() exclude each"
+                                + " other");
+        assertThatThrownBy(
+                        () -> valid().setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE).build())
+                .hasMessage(
+                        "TunnelSink: the stream tunnel sink supports AT_LEAST_ONCE and NONE, not"
+                                + " EXACTLY_ONCE");
+        assertThatThrownBy(() -> valid().setMaxOpenPartitions(65).build())
+                .hasMessageStartingWith("TunnelSink: max open partitions must be in [1, 64]");
+        assertThatThrownBy(() -> valid().setFlushMaxRows(0).build())
+                .hasMessage("flush max rows must be at least 1, got 0");
+        assertThatThrownBy(() -> valid().setFlushMaxBytes(10).build())
+                .hasMessage("flush max bytes must be at least 1024, got 10");
+        assertThatThrownBy(() -> valid().setFlushInterval(Duration.ofSeconds(-1)).build())
+                .hasMessage("flush interval must be zero (no timer) or positive, got PT-1S");
+    }
+}
