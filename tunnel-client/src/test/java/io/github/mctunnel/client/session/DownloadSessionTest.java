@@ -1,8 +1,5 @@
 package io.github.mctunnel.client.session;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import io.github.mctunnel.client.TunnelClient;
 import io.github.mctunnel.client.error.TunnelException;
 import io.github.mctunnel.client.http.FakeHttpServer;
@@ -10,12 +7,17 @@ import io.github.mctunnel.client.http.FakeHttpServer.Recorded;
 import io.github.mctunnel.client.http.FakeHttpServer.Reply;
 import io.github.mctunnel.client.http.FakeTime;
 import io.github.mctunnel.client.schema.PartitionSpec;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class DownloadSessionTest {
 
@@ -110,10 +112,13 @@ class DownloadSessionTest {
                         "row0", "row1", "row2", "row3", "row4", "row5", "row6", "row7", "row8",
                         "row9");
         assertThat(reader.resumes()).isEqualTo(1);
-        assertThat(dataRequests()).extracting(r -> r.params().get("rowrange"))
+        assertThat(dataRequests())
+                .extracting(r -> r.params().get("rowrange"))
                 .containsExactly("(0,10)", "(2,8)");
         Recorded first = dataRequests().get(0);
-        assertThat(first.params()).containsEntry("columns", "b,a").containsEntry("downloadid", "DL1");
+        assertThat(first.params())
+                .containsEntry("columns", "b,a")
+                .containsEntry("downloadid", "DL1");
         assertThat(first.header("Accept-Encoding")).isEqualTo("deflate");
         assertThat(reader.read()).isNull();
     }
@@ -130,7 +135,8 @@ class DownloadSessionTest {
         DownloadSession s = client.createDownloadSession(client.table("t"), PartitionSpec.empty());
         List<String> rows = readAll(s.openReader(3, 5, null, null, SessionTestSupport::decoder));
         assertThat(rows).containsExactly("row3", "row4", "row5", "row6", "row7");
-        assertThat(dataRequests()).extracting(r -> r.params().get("rowrange"))
+        assertThat(dataRequests())
+                .extracting(r -> r.params().get("rowrange"))
                 .containsExactly("(3,5)", "(5,3)");
         assertThat(dataRequests().get(0).params()).doesNotContainKey("columns");
     }
@@ -138,9 +144,11 @@ class DownloadSessionTest {
     @Test
     void readsInPiecesOfRowsPerRequest() throws Exception {
         DownloadSession s = client.createDownloadSession(client.table("t"), PartitionSpec.empty());
-        List<String> rows = readAll(s.openReader(0, 10, null, null, SessionTestSupport::decoder, 4));
+        List<String> rows =
+                readAll(s.openReader(0, 10, null, null, SessionTestSupport::decoder, 4));
         assertThat(rows).hasSize(10).startsWith("row0").endsWith("row9");
-        assertThat(dataRequests()).extracting(r -> r.params().get("rowrange"))
+        assertThat(dataRequests())
+                .extracting(r -> r.params().get("rowrange"))
                 .containsExactly("(0,4)", "(4,4)", "(8,2)");
     }
 
@@ -164,8 +172,16 @@ class DownloadSessionTest {
                 .hasMessage(
                         "read rows [5, 11) of p.t (session=DL1) failed: ErrorCode=LocalError,"
                                 + " ErrorMessage=row range (start 5, count 6) is outside the session's 10 rows");
-        assertThatThrownBy(() -> s.openReader(0, 1, List.of("a", "zz"), null, SessionTestSupport::decoder))
-                .hasMessageEndingWith("ErrorMessage=column 'zz' does not exist; the table has [a, b]");
+        assertThatThrownBy(
+                        () ->
+                                s.openReader(
+                                        0,
+                                        1,
+                                        List.of("a", "zz"),
+                                        null,
+                                        SessionTestSupport::decoder))
+                .hasMessageEndingWith(
+                        "ErrorMessage=column 'zz' does not exist; the table has [a, b]");
         assertThat(dataRequests()).isEmpty();
     }
 }

@@ -4,6 +4,7 @@ import io.github.mctunnel.client.TunnelClient;
 import io.github.mctunnel.client.auth.StaticCredentialsProvider;
 import io.github.mctunnel.client.http.FakeHttpServer;
 import io.github.mctunnel.client.http.FakeTime;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
