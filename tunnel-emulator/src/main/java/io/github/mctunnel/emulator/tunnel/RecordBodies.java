@@ -6,6 +6,7 @@ import io.github.mctunnel.client.compress.Compression;
 import io.github.mctunnel.client.schema.Column;
 import io.github.mctunnel.emulator.server.EmulatorRequest;
 
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -71,7 +72,13 @@ final class RecordBodies {
             throws IOException {
         Compression compression = requestCompression(req);
         List<Object[]> rows = new ArrayList<>();
-        try (InputStream in = compression.decompress(req.body())) {
+        // The server drains and closes the request body itself; closing it here would break that.
+        InputStream body =
+                new FilterInputStream(req.body()) {
+                    @Override
+                    public void close() {}
+                };
+        try (InputStream in = compression.decompress(body)) {
             RecordStreamReader reader = new RecordStreamReader(columns, in, true, true);
             Object[] row;
             while ((row = reader.read()) != null) {
