@@ -160,7 +160,9 @@ public final class RecordStreamWriter {
                                 + ": "
                                 + e.getMessage());
             }
-            checkFieldSize(i);
+            if (t.type().isNested()) {
+                checkFieldSize(i);
+            }
         }
         endRecord();
     }
@@ -404,7 +406,6 @@ public final class RecordStreamWriter {
         } catch (ValueMismatch e) {
             throw badValue(e);
         }
-        checkFieldSize(col);
     }
 
     /** DATE column: days since 1970-01-01. */
