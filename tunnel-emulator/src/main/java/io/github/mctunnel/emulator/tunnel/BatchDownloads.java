@@ -6,6 +6,7 @@ import io.github.mctunnel.client.schema.Column;
 import io.github.mctunnel.client.schema.PartitionSpec;
 import io.github.mctunnel.client.schema.TableSchema;
 import io.github.mctunnel.emulator.catalog.TableState;
+import io.github.mctunnel.emulator.limits.BandwidthThrottle;
 import io.github.mctunnel.emulator.server.EmulatorRequest;
 import io.github.mctunnel.emulator.server.EmulatorResponse;
 
@@ -82,7 +83,11 @@ final class BatchDownloads {
         String encoding = RecordBodies.responseEncoding(req);
         Compression compression = Compression.fromContentEncoding(encoding);
         Instant deadline = started.plus(ctx.limits.readerLifetime());
-        try (OutputStream out = compression.compress(resp.stream(encoding))) {
+        OutputStream target = resp.stream(encoding);
+        if (ctx.limits.bandwidthCapped()) {
+            target = new BandwidthThrottle(ctx.limits.bandwidthBytesPerSecond()).wrap(target);
+        }
+        try (OutputStream out = compression.compress(target)) {
             RecordStreamWriter writer = new RecordStreamWriter(columns, out);
             Object[] projected = new Object[projection.length];
             long end = range.start() + range.count();

@@ -104,8 +104,7 @@ final class BatchUploads {
         }
         TableTraffic traffic = ctx.traffic(table);
         traffic.acquireBlock();
-        List<Object[]> rows =
-                RecordBodies.readAll(req, table.schema().columns(), ctx.limits.maxFieldSize());
+        List<Object[]> rows = RecordBodies.readAll(req, table.schema().columns(), ctx.limits);
         BatchUploadSession.Block block =
                 new BatchUploadSession.Block(blockId, rows, rows.size(), ctx.now());
         if (!session.putBlock(block)) {

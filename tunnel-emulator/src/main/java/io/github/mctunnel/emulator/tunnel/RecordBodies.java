@@ -4,6 +4,8 @@ import io.github.mctunnel.client.codec.CorruptRecordStreamException;
 import io.github.mctunnel.client.codec.RecordStreamReader;
 import io.github.mctunnel.client.compress.Compression;
 import io.github.mctunnel.client.schema.Column;
+import io.github.mctunnel.emulator.limits.BandwidthThrottle;
+import io.github.mctunnel.emulator.limits.EmulatorLimits;
 import io.github.mctunnel.emulator.server.EmulatorRequest;
 
 import java.io.FilterInputStream;
@@ -64,12 +66,13 @@ final class RecordBodies {
     /**
      * Reads every record of the body.
      *
-     * @param maxFieldSize largest STRING/BINARY/JSON value in bytes
+     * @param limits largest STRING/BINARY value and the optional bandwidth cap
      * @throws io.github.mctunnel.emulator.server.ServiceException 400 MalformedDataStream when the
      *     stream is corrupt, 400 InvalidArgument when a value is too large
      */
-    static List<Object[]> readAll(EmulatorRequest req, List<Column> columns, int maxFieldSize)
+    static List<Object[]> readAll(EmulatorRequest req, List<Column> columns, EmulatorLimits limits)
             throws IOException {
+        int maxFieldSize = limits.maxFieldSize();
         Compression compression = requestCompression(req);
         List<Object[]> rows = new ArrayList<>();
         // The server drains and closes the request body itself; closing it here would break that.
@@ -78,6 +81,9 @@ final class RecordBodies {
                     @Override
                     public void close() {}
                 };
+        if (limits.bandwidthCapped()) {
+            body = new BandwidthThrottle(limits.bandwidthBytesPerSecond()).wrap(body);
+        }
         try (InputStream in = compression.decompress(body)) {
             RecordStreamReader reader = new RecordStreamReader(columns, in, true, true);
             Object[] row;

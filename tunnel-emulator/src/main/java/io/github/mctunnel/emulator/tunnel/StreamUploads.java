@@ -95,8 +95,7 @@ final class StreamUploads {
                 }
             }
         }
-        List<Object[]> rows =
-                RecordBodies.readAll(req, table.schema().columns(), ctx.limits.maxFieldSize());
+        List<Object[]> rows = RecordBodies.readAll(req, table.schema().columns(), ctx.limits);
         String declared = req.param("record_count");
         if (declared != null
                 && !declared.isEmpty()

@@ -119,8 +119,7 @@ final class Upserts {
         }
         TableSchema schema = table.schema();
         int n = schema.columnCount();
-        List<Object[]> records =
-                RecordBodies.readAll(req, recordColumns(schema), ctx.limits.maxFieldSize());
+        List<Object[]> records = RecordBodies.readAll(req, recordColumns(schema), ctx.limits);
         List<Object[]> rows = new ArrayList<>(records.size());
         boolean[] deletes = new boolean[records.size()];
         for (int r = 0; r < records.size(); r++) {
