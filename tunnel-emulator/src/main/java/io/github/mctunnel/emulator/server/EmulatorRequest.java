@@ -154,6 +154,11 @@ public final class EmulatorRequest {
         return sequence;
     }
 
+    /** The sequence number of the latest request that arrived so far. */
+    public static long latestSequence() {
+        return RequestIds.currentSequence();
+    }
+
     @Override
     public String toString() {
         return method + " " + (meta ? META_PREFIX : "") + path + " " + params.keySet();

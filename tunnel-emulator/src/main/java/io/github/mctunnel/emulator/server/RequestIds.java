@@ -19,6 +19,10 @@ final class RequestIds {
                 + String.format("%016x", COUNTER.incrementAndGet());
     }
 
+    static long currentSequence() {
+        return SEQUENCE.get();
+    }
+
     static long nextSequence() {
         return SEQUENCE.incrementAndGet();
     }

@@ -1,0 +1,310 @@
+package io.github.mctunnel.emulator;
+
+import io.github.mctunnel.client.schema.PartitionSpec;
+import io.github.mctunnel.client.schema.TableIdentifier;
+import io.github.mctunnel.emulator.auth.EmulatorCredential;
+import io.github.mctunnel.emulator.auth.SignatureVerifier;
+import io.github.mctunnel.emulator.catalog.Catalog;
+import io.github.mctunnel.emulator.fault.FaultPlan;
+import io.github.mctunnel.emulator.fault.RequestLog;
+import io.github.mctunnel.emulator.limits.EmulatorLimits;
+import io.github.mctunnel.emulator.meta.MetaService;
+import io.github.mctunnel.emulator.server.EmulatorHttpServer;
+import io.github.mctunnel.emulator.server.EmulatorRouter;
+import io.github.mctunnel.emulator.sql.SqlExecutor;
+import io.github.mctunnel.emulator.tunnel.TunnelService;
+import io.github.mctunnel.emulator.tunnel.TunnelStats;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * A MaxCompute Tunnel and meta service emulator, embeddable in tests and runnable with {@link
+ * EmulatorMain}. Meta calls are served under {@link #odpsEndpoint()} ({@code
+ * http://host:port/api}), tunnel calls under {@link #tunnelEndpoint()} ({@code http://host:port}),
+ * on one port.
+ *
+ * <pre>{@code
+ * try (TunnelEmulator emu = TunnelEmulator.builder().project("p").build().start()) {
+ *     emu.executeSql("CREATE TABLE t (id BIGINT, name STRING)");
+ *     // point a client at emu.odpsEndpoint() / emu.tunnelEndpoint()
+ * }
+ * }</pre>
+ */
+public final class TunnelEmulator implements AutoCloseable {
+
+    /** The project used when the builder names none. */
+    public static final String DEFAULT_PROJECT = "test_project";
+
+    private final Builder config;
+    private Catalog catalog;
+    private EmulatorHttpServer server;
+    private volatile TunnelService tunnel;
+    private RequestLog requestLog;
+    private String hostPort;
+
+    private TunnelEmulator(Builder config) {
+        this.config = config;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Opens the catalog (replaying the data directory, if any) and starts serving.
+     *
+     * @return this emulator
+     * @throws IOException when the port or data directory cannot be used
+     */
+    public TunnelEmulator start() throws IOException {
+        if (server != null) {
+            throw new IllegalStateException("the emulator is already started");
+        }
+        List<String> projects = new ArrayList<>(config.projects);
+        if (projects.isEmpty()) {
+            projects.add(DEFAULT_PROJECT);
+        }
+        catalog =
+                config.dataDir == null
+                        ? Catalog.inMemory(projects, config.clock)
+                        : Catalog.open(config.dataDir, projects, config.clock);
+        requestLog =
+                new RequestLog(config.clock, config.requestLogCapacity, config.isolateAttackers);
+        InetAddress bind = InetAddress.getByName(config.host);
+        MetaService meta =
+                new MetaService(catalog, config.clock, () -> hostPort, this::odpsEndpoint);
+        EmulatorRouter router =
+                new EmulatorRouter(
+                        meta,
+                        (req, resp, project, schema, table, suffix) ->
+                                tunnel.handle(req, resp, project, schema, table, suffix));
+        server =
+                new EmulatorHttpServer(
+                        bind,
+                        config.port,
+                        List.of(
+                                requestLog,
+                                new SignatureVerifier(config.credentials),
+                                config.faultPlan),
+                        router);
+        try {
+            server.start();
+            hostPort = hostForUrl(config.host) + ":" + server.port();
+            tunnel = new TunnelService(catalog, config.limits, config.clock, hostPort);
+        } catch (IOException | RuntimeException e) {
+            server.close();
+            catalog.close();
+            throw e;
+        }
+        return this;
+    }
+
+    private static String hostForUrl(String host) {
+        return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+    }
+
+    private void requireStarted() {
+        if (server == null) {
+            throw new IllegalStateException("the emulator is not started; call start()");
+        }
+    }
+
+    /** {@code http://host:port/api}: the endpoint to give {@code Odps.setEndpoint}. */
+    public String odpsEndpoint() {
+        requireStarted();
+        return "http://" + hostPort + "/api";
+    }
+
+    /** {@code http://host:port}: the tunnel endpoint (also served by discovery). */
+    public String tunnelEndpoint() {
+        requireStarted();
+        return "http://" + hostPort;
+    }
+
+    public int port() {
+        requireStarted();
+        return server.port();
+    }
+
+    /** The first configured project (the default for {@link #executeSql(String)}). */
+    public String defaultProject() {
+        return config.projects.isEmpty() ? DEFAULT_PROJECT : config.projects.iterator().next();
+    }
+
+    /**
+     * Runs DDL in the default project.
+     *
+     * @throws io.github.mctunnel.emulator.sql.SqlException when a statement fails
+     */
+    public String executeSql(String sql) {
+        return executeSql(defaultProject(), sql);
+    }
+
+    /** Runs DDL with unqualified table names resolved in {@code project}. */
+    public String executeSql(String project, String sql) {
+        requireStarted();
+        catalog.requireProject(project);
+        return new SqlExecutor(catalog).execute(sql, project);
+    }
+
+    /**
+     * Committed rows of a table partition, read directly (not through the tunnel). STRING values
+     * are {@code byte[]}.
+     */
+    public List<Object[]> committedRows(String project, String table, PartitionSpec partition) {
+        requireStarted();
+        return catalog.table(project, null, table).snapshot(partition);
+    }
+
+    public List<Object[]> committedRows(TableIdentifier table, PartitionSpec partition) {
+        requireStarted();
+        return catalog.table(table).snapshot(partition);
+    }
+
+    /** Tunnel counters of a table. */
+    public TunnelStats stats(TableIdentifier table) {
+        requireStarted();
+        return tunnel.stats(table);
+    }
+
+    /** Every request served, and the retry-policy monitor. */
+    public RequestLog requestLog() {
+        requireStarted();
+        return requestLog;
+    }
+
+    /** Requests that retried sooner than the retry policy allows (connector tests assert 0). */
+    public long attackRequestCount() {
+        return requestLog().attackCount();
+    }
+
+    /** The fault plan; rules may be added while running. */
+    public FaultPlan faultPlan() {
+        return config.faultPlan;
+    }
+
+    public Catalog catalog() {
+        requireStarted();
+        return catalog;
+    }
+
+    public TunnelService tunnelService() {
+        requireStarted();
+        return tunnel;
+    }
+
+    /** Stops serving and closes the catalog (committed data stays in the data directory). */
+    @Override
+    public void close() {
+        if (server != null) {
+            server.close();
+        }
+        if (catalog != null) {
+            try {
+                catalog.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    /** Configuration of a {@link TunnelEmulator}. */
+    public static final class Builder {
+        private String host = "127.0.0.1";
+        private int port;
+        private Path dataDir;
+        private final List<EmulatorCredential> credentials = new ArrayList<>();
+        private final Set<String> projects = new LinkedHashSet<>();
+        private EmulatorLimits limits = EmulatorLimits.defaults();
+        private FaultPlan faultPlan = FaultPlan.none();
+        private Clock clock = Clock.systemUTC();
+        private boolean isolateAttackers;
+        private int requestLogCapacity = 100_000;
+
+        private Builder() {}
+
+        /** Address to bind and advertise; default {@code 127.0.0.1}. */
+        public Builder host(String host) {
+            this.host = Objects.requireNonNull(host, "host");
+            return this;
+        }
+
+        /** Port to listen on; 0 (default) picks a free port. */
+        public Builder port(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port must be in 0..65535, got " + port);
+            }
+            this.port = port;
+            return this;
+        }
+
+        /** Persist committed data and metadata here; in memory when not set. */
+        public Builder dataDir(Path dataDir) {
+            this.dataDir = dataDir;
+            return this;
+        }
+
+        /** Accept requests signed with this key pair (adds to earlier ones). */
+        public Builder credentials(String accessId, String accessKey) {
+            return credential(EmulatorCredential.of(accessId, accessKey));
+        }
+
+        /** Accept this credential, possibly bound to an STS token. */
+        public Builder credential(EmulatorCredential credential) {
+            credentials.add(Objects.requireNonNull(credential, "credential"));
+            return this;
+        }
+
+        /** Adds a project; the first is the default project. */
+        public Builder project(String project) {
+            if (project == null || project.isBlank()) {
+                throw new IllegalArgumentException("project name must not be blank");
+            }
+            projects.add(project);
+            return this;
+        }
+
+        public Builder limits(EmulatorLimits limits) {
+            this.limits = Objects.requireNonNull(limits, "limits");
+            return this;
+        }
+
+        public Builder faultPlan(FaultPlan faultPlan) {
+            this.faultPlan = Objects.requireNonNull(faultPlan, "faultPlan");
+            return this;
+        }
+
+        /** Clock for session lifetimes, rate windows and timestamps. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** Refuse a client (403) once it retries sooner than the retry policy allows. */
+        public Builder isolateAttackers(boolean isolate) {
+            this.isolateAttackers = isolate;
+            return this;
+        }
+
+        public Builder requestLogCapacity(int capacity) {
+            if (capacity < 1) {
+                throw new IllegalArgumentException("request log capacity must be positive");
+            }
+            this.requestLogCapacity = capacity;
+            return this;
+        }
+
+        public TunnelEmulator build() {
+            return new TunnelEmulator(this);
+        }
+    }
+}

@@ -1,0 +1,168 @@
+package io.github.mctunnel.emulator.fault;
+
+import io.github.mctunnel.emulator.server.EmulatorRequest;
+import io.github.mctunnel.emulator.server.EmulatorResponse;
+import io.github.mctunnel.emulator.server.RequestInterceptor;
+import io.github.mctunnel.emulator.server.ServiceException;
+import io.github.mctunnel.emulator.server.TunnelPath;
+
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+
+/**
+ * Records every request and enforces the service's retry policy: after a 429 or 503 a client must
+ * wait 1 s, doubling per consecutive throttle up to 32 s, before its next request on the same table
+ * (per client address and table; requests already in flight when the throttle was answered are
+ * exempt). A request sent sooner counts as an attack request; with isolation on, the client is
+ * refused from then on (403 AccessDenied), as the service isolates such clients.
+ */
+public final class RequestLog implements RequestInterceptor {
+
+    static final long FIRST_WAIT_MILLIS = 1000;
+    static final long MAX_WAIT_MILLIS = 32_000;
+
+    private final Clock clock;
+    private final int capacity;
+    private final boolean isolateAttackers;
+    private final Deque<LoggedRequest> entries = new ArrayDeque<>();
+    private final Map<String, Throttle> throttles = new HashMap<>();
+    private final Set<String> isolated = ConcurrentHashMap.newKeySet();
+    private final Map<Long, Boolean> attackBySequence = new ConcurrentHashMap<>();
+    private long attacks;
+
+    /**
+     * @param clock wall clock for log timestamps (waits are measured with {@link System#nanoTime})
+     * @param capacity how many entries are kept (oldest dropped first)
+     * @param isolateAttackers refuse clients after their first attack request
+     */
+    public RequestLog(Clock clock, int capacity, boolean isolateAttackers) {
+        this.clock = clock;
+        this.capacity = capacity;
+        this.isolateAttackers = isolateAttackers;
+    }
+
+    @Override
+    public void before(EmulatorRequest req, EmulatorResponse resp) {
+        if (isolated.contains(req.clientAddress())) {
+            throw new ServiceException(
+                    403,
+                    "AccessDenied",
+                    "Client "
+                            + req.clientAddress()
+                            + " is isolated: it retried sooner than the retry policy allows"
+                            + " (wait 1 s after a 429/503, doubling up to 32 s).");
+        }
+        String key = key(req);
+        if (key == null) {
+            return;
+        }
+        long now = System.nanoTime();
+        synchronized (this) {
+            Throttle t = throttles.get(key);
+            if (t != null && req.sequence() > t.lastSequenceAtThrottle) {
+                long waitedMillis = (now - t.atNanos) / 1_000_000;
+                if (waitedMillis < t.requiredWaitMillis()) {
+                    attacks++;
+                    attackBySequence.put(req.sequence(), Boolean.TRUE);
+                    if (isolateAttackers) {
+                        isolated.add(req.clientAddress());
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public void completed(EmulatorRequest req, int status, String errorCode) {
+        boolean attack = attackBySequence.remove(req.sequence()) != null;
+        String key = key(req);
+        synchronized (this) {
+            if (key != null) {
+                if (status == 429 || status == 503) {
+                    Throttle t = throttles.computeIfAbsent(key, k -> new Throttle());
+                    t.consecutive++;
+                    t.atNanos = System.nanoTime();
+                    t.lastSequenceAtThrottle = EmulatorRequest.latestSequence();
+                } else if (status >= 200 && status < 300) {
+                    throttles.remove(key);
+                }
+            }
+            entries.addLast(
+                    new LoggedRequest(
+                            req.sequence(),
+                            clock.millis(),
+                            req.requestId(),
+                            req.clientAddress(),
+                            req.method(),
+                            (req.isMeta() ? EmulatorRequest.META_PREFIX : "") + req.path(),
+                            req.params(),
+                            status,
+                            errorCode,
+                            attack));
+            while (entries.size() > capacity) {
+                entries.removeFirst();
+            }
+        }
+    }
+
+    /** Requests that retried sooner than the retry policy allows; connector tests assert zero. */
+    public synchronized long attackCount() {
+        return attacks;
+    }
+
+    /** Whether a client address is isolated. */
+    public boolean isIsolated(String clientAddress) {
+        return isolated.contains(clientAddress);
+    }
+
+    /** The logged requests, oldest first. */
+    public synchronized List<LoggedRequest> entries() {
+        return new ArrayList<>(entries);
+    }
+
+    /** Logged requests matching a predicate, oldest first. */
+    public synchronized List<LoggedRequest> entries(Predicate<LoggedRequest> filter) {
+        List<LoggedRequest> out = new ArrayList<>();
+        for (LoggedRequest r : entries) {
+            if (filter.test(r)) {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
+    public synchronized void clear() {
+        entries.clear();
+    }
+
+    /** client + table for tunnel table paths; null for other requests. */
+    private static String key(EmulatorRequest req) {
+        if (req.isMeta()) {
+            return null;
+        }
+        TunnelPath p = TunnelPath.parse(req.path());
+        if (p == null) {
+            return null;
+        }
+        return req.clientAddress() + "|" + p.project() + "." + p.schema() + "." + p.table();
+    }
+
+    private static final class Throttle {
+        int consecutive;
+        long atNanos;
+        long lastSequenceAtThrottle;
+
+        long requiredWaitMillis() {
+            long wait = FIRST_WAIT_MILLIS << Math.min(consecutive - 1, 5);
+            return Math.min(wait, MAX_WAIT_MILLIS);
+        }
+    }
+}
