@@ -1,0 +1,149 @@
+package io.github.mctunnel.flink.source;
+
+import io.github.mctunnel.client.schema.PartitionSpec;
+import io.github.mctunnel.client.schema.TableSchema;
+import io.github.mctunnel.flink.convert.RecordToRowDataConverter;
+
+import org.apache.flink.annotation.PublicEvolving;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.table.data.GenericRowData;
+import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.data.StringData;
+import org.apache.flink.table.types.logical.LogicalType;
+import org.apache.flink.table.types.logical.RowType;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Reads records into {@link RowData} of a given {@link RowType}, matching fields to the table by
+ * name: a field named like a data column is downloaded (so the row type is the column projection)
+ * and converted with the connector's type mapping ({@code convert.TunnelTypeMapping}); a field
+ * named like a partition key gets the record's partition value (as STRING/VARCHAR/CHAR, or parsed
+ * as BIGINT/INT/SMALLINT/TINYINT).
+ *
+ * <p>{@link RowData} needs the planner's type information ({@code InternalTypeInfo.of(rowType)}
+ * from flink-table-runtime, or {@code context.createTypeInformation(..)} in a table source); pass
+ * it to the two-argument constructor. Without it the rows are serialized generically, which works
+ * only where rows are never serialized (chained operators with object reuse).
+ */
+@PublicEvolving
+public final class RowDataTunnelRecordDeserializer implements TunnelRecordDeserializer<RowData> {
+
+    private static final long serialVersionUID = 1L;
+
+    private final RowType rowType;
+    private final TypeInformation<RowData> typeInfo;
+
+    private transient FieldSources fields;
+    private transient RecordToRowDataConverter converter;
+    private transient PartitionSpec lastPartition;
+    private transient Object[] lastPartitionValues;
+
+    public RowDataTunnelRecordDeserializer(RowType rowType, TypeInformation<RowData> typeInfo) {
+        this.rowType = Objects.requireNonNull(rowType, "rowType");
+        this.typeInfo = Objects.requireNonNull(typeInfo, "typeInfo");
+    }
+
+    public RowDataTunnelRecordDeserializer(RowType rowType) {
+        this(rowType, TypeInformation.of(RowData.class));
+    }
+
+    @Override
+    public List<String> open(TableSchema schema) {
+        fields = FieldSources.resolve(rowType.getFieldNames(), schema);
+        List<RowType.RowField> dataFields = new ArrayList<>();
+        for (int i = 0; i < fields.fieldCount(); i++) {
+            if (fields.isDataColumn(i)) {
+                dataFields.add(rowType.getFields().get(i));
+            } else {
+                checkPartitionField(i);
+            }
+        }
+        converter =
+                RecordToRowDataConverter.create(
+                        fields.readColumns(), new RowType(rowType.isNullable(), dataFields));
+        lastPartition = null;
+        return fields.readColumnNames();
+    }
+
+    private void checkPartitionField(int field) {
+        switch (rowType.getTypeAt(field).getTypeRoot()) {
+            case CHAR, VARCHAR, BIGINT, INTEGER, SMALLINT, TINYINT -> {}
+            default ->
+                    throw new IllegalArgumentException(
+                            "Field '"
+                                    + rowType.getFieldNames().get(field)
+                                    + "' holds a partition value, so its type must be a character or"
+                                    + " integer type, not "
+                                    + rowType.getTypeAt(field).asSummaryString());
+        }
+    }
+
+    @Override
+    public RowData deserialize(Object[] values, PartitionSpec partition) {
+        GenericRowData data = converter.convert(values);
+        if (fields.onlyDataColumns()) {
+            return data;
+        }
+        Object[] partitionValues = partitionValues(partition);
+        GenericRowData row = new GenericRowData(fields.fieldCount());
+        for (int i = 0; i < fields.fieldCount(); i++) {
+            row.setField(
+                    i,
+                    fields.isDataColumn(i)
+                            ? data.getField(fields.dataIndex(i))
+                            : partitionValues[i]);
+        }
+        return row;
+    }
+
+    /** The partition fields' values, converted once per partition. */
+    private Object[] partitionValues(PartitionSpec partition) {
+        if (partition.equals(lastPartition)) {
+            return lastPartitionValues;
+        }
+        Object[] values = new Object[fields.fieldCount()];
+        for (int i = 0; i < values.length; i++) {
+            if (!fields.isDataColumn(i)) {
+                String name = fields.partitionKey(i).name();
+                String text = partition.get(name);
+                if (text == null) {
+                    throw new IllegalArgumentException(
+                            "Partition '" + partition + "' has no value for key '" + name + "'");
+                }
+                values[i] = toInternal(rowType.getTypeAt(i), text, name);
+            }
+        }
+        lastPartition = partition;
+        lastPartitionValues = values;
+        return values;
+    }
+
+    private static Object toInternal(LogicalType type, String text, String key) {
+        try {
+            return switch (type.getTypeRoot()) {
+                case BIGINT -> Long.parseLong(text);
+                case INTEGER -> Integer.parseInt(text);
+                case SMALLINT -> Short.parseShort(text);
+                case TINYINT -> Byte.parseByte(text);
+                default -> StringData.fromString(text);
+            };
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(
+                    "Value '"
+                            + text
+                            + "' of partition key '"
+                            + key
+                            + "' is not a "
+                            + type.asSummaryString(),
+                    e);
+        }
+    }
+
+    @Override
+    public TypeInformation<RowData> getProducedType() {
+        return typeInfo;
+    }
+}

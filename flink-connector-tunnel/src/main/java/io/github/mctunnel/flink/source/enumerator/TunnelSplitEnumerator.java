@@ -1,0 +1,392 @@
+package io.github.mctunnel.flink.source.enumerator;
+
+import io.github.mctunnel.client.error.TunnelException;
+import io.github.mctunnel.client.schema.PartitionSpec;
+import io.github.mctunnel.client.schema.TableSchema;
+import io.github.mctunnel.flink.source.split.SplitInvalidatedAck;
+import io.github.mctunnel.flink.source.split.SplitInvalidatedEvent;
+import io.github.mctunnel.flink.source.split.TunnelSplit;
+import io.github.mctunnel.flink.source.table.DownloadSessionInfo;
+import io.github.mctunnel.flink.source.table.ReadMetrics;
+import io.github.mctunnel.flink.source.table.TableReadClient;
+import io.github.mctunnel.flink.source.table.TableReadClientFactory;
+
+import org.apache.flink.annotation.Internal;
+import org.apache.flink.api.connector.source.SourceEvent;
+import org.apache.flink.api.connector.source.SplitEnumerator;
+import org.apache.flink.api.connector.source.SplitEnumeratorContext;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.util.FlinkRuntimeException;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.annotation.Nullable;
+
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.LongSupplier;
+
+/**
+ * Discovers the partitions to read, creates one download session per partition when readers need
+ * splits (paced by {@link SessionCreationPacer}, so a scan of many partitions stays within the
+ * service's budget by waiting, never by failing), and cuts each session's rows into ranges of
+ * {@code splitRows}. Readers pull splits one at a time, so a slow reader holds back no one.
+ *
+ * <p>Bounded: one discovery, then each reader is told there are no more splits once everything is
+ * assigned. Continuous: discovery repeats at an interval and each new partition is read once.
+ * Partitions are read in {@link PartitionOrder}.
+ */
+@Internal
+public final class TunnelSplitEnumerator
+        implements SplitEnumerator<TunnelSplit, TunnelEnumeratorState> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TunnelSplitEnumerator.class);
+
+    /** How often paced session creations are retried. */
+    static final long TICK_MILLIS = 200;
+
+    private final SplitEnumeratorContext<TunnelSplit> context;
+    private final TableReadClientFactory clientFactory;
+    private final String tableName;
+    private final PartitionSelection selection;
+    private final long splitRows;
+    private final boolean bounded;
+    private final long discoveryIntervalMillis;
+    private final boolean recreateInvalidSessions;
+    private final SessionCreationPacer pacer;
+    private final LongSupplier clock;
+
+    private final Set<String> discovered = new LinkedHashSet<>();
+    private final Deque<String> awaitingSession = new ArrayDeque<>();
+    private final Deque<TunnelSplit> pending = new ArrayDeque<>();
+    private final List<TunnelSplit> awaitingReplacement = new ArrayList<>();
+    private final Map<String, ReplacedSession> replaced = new HashMap<>();
+    private final Set<String> handledInvalidations = new LinkedHashSet<>();
+    private boolean initialDiscoveryDone;
+
+    private final Set<Integer> waitingReaders = new LinkedHashSet<>();
+    private boolean creationInFlight;
+    private TableReadClient client;
+    private volatile TableSchema schema;
+    private Counter sessionsCreated;
+    private Counter retries;
+
+    public TunnelSplitEnumerator(
+            SplitEnumeratorContext<TunnelSplit> context,
+            TableReadClientFactory clientFactory,
+            String tableName,
+            PartitionSelection selection,
+            long splitRows,
+            boolean bounded,
+            long discoveryIntervalMillis,
+            boolean recreateInvalidSessions,
+            SessionCreationPacer pacer,
+            LongSupplier clock,
+            TunnelEnumeratorState state) {
+        this.context = context;
+        this.clientFactory = clientFactory;
+        this.tableName = tableName;
+        this.selection = selection;
+        this.splitRows = splitRows;
+        this.bounded = bounded;
+        this.discoveryIntervalMillis = discoveryIntervalMillis;
+        this.recreateInvalidSessions = recreateInvalidSessions;
+        this.pacer = pacer;
+        this.clock = clock;
+        discovered.addAll(state.discoveredPartitions());
+        awaitingSession.addAll(state.awaitingSession());
+        pending.addAll(state.pendingSplits());
+        awaitingReplacement.addAll(state.awaitingReplacement());
+        for (ReplacedSession r : state.replacedSessions()) {
+            replaced.put(r.oldSessionId(), r);
+        }
+        handledInvalidations.addAll(state.handledInvalidations());
+        pacer.restore(state.sessionCreationTimes());
+        initialDiscoveryDone = state.initialDiscoveryDone();
+    }
+
+    @Override
+    public void start() {
+        sessionsCreated = context.metricGroup().counter("sessionsCreated");
+        retries = context.metricGroup().counter("retries");
+        context.metricGroup().setUnassignedSplitsGauge(() -> (long) pending.size());
+        context.metricGroup().gauge("pendingSplits", () -> pending.size());
+        try {
+            client =
+                    clientFactory.connect(
+                            new ReadMetrics() {
+                                @Override
+                                public void bytesRead(long bytes) {}
+
+                                @Override
+                                public void retried() {
+                                    retries.inc();
+                                }
+                            });
+        } catch (IOException e) {
+            throw new FlinkRuntimeException(
+                    "Cannot connect to MaxCompute to read table " + tableName, e);
+        }
+        if (bounded) {
+            if (!initialDiscoveryDone) {
+                context.callAsync(this::discover, this::onDiscovered);
+            }
+        } else {
+            context.callAsync(this::discover, this::onDiscovered, 0, discoveryIntervalMillis);
+        }
+        context.callAsync(() -> null, (v, t) -> assignAndCreate(), TICK_MILLIS, TICK_MILLIS);
+    }
+
+    /** Worker thread: the selected partitions in reading order ([empty] when not partitioned). */
+    private List<PartitionSpec> discover() throws IOException {
+        TableSchema s = schema;
+        if (s == null) {
+            s = client.tableSchema();
+            schema = s;
+        }
+        List<PartitionSpec> explicit = selection.explicitPartitions();
+        if (!s.isPartitioned()) {
+            if (explicit != null && !explicit.isEmpty()) {
+                throw new IllegalArgumentException(
+                        "Table " + tableName + " is not partitioned, but partitions were selected");
+            }
+            return List.of(PartitionSpec.empty());
+        }
+        if (explicit != null) {
+            for (PartitionSpec p : explicit) {
+                p.validateAgainst(s, tableName);
+            }
+            return selection.select(explicit);
+        }
+        return selection.select(client.listPartitions());
+    }
+
+    private void onDiscovered(List<PartitionSpec> partitions, Throwable error) {
+        if (error != null) {
+            throw new FlinkRuntimeException(
+                    "Failed to discover the partitions of table " + tableName, error);
+        }
+        int added = 0;
+        for (PartitionSpec p : partitions) {
+            if (discovered.add(p.toString())) {
+                awaitingSession.addLast(p.toString());
+                added++;
+            }
+        }
+        if (added > 0) {
+            LOG.info("Table {}: {} new partition(s) to read", tableName, added);
+        }
+        initialDiscoveryDone = true;
+        assignAndCreate();
+    }
+
+    @Override
+    public void handleSplitRequest(int subtaskId, @Nullable String requesterHostname) {
+        waitingReaders.add(subtaskId);
+        assignAndCreate();
+    }
+
+    @Override
+    public void addSplitsBack(List<TunnelSplit> splits, int subtaskId) {
+        for (int i = splits.size() - 1; i >= 0; i--) {
+            pending.addFirst(splits.get(i));
+        }
+        assignAndCreate();
+    }
+
+    @Override
+    public void addReader(int subtaskId) {
+        // readers ask for splits themselves
+    }
+
+    @Override
+    public void handleSourceEvent(int subtaskId, SourceEvent event) {
+        if (!(event instanceof SplitInvalidatedEvent invalidated)) {
+            return;
+        }
+        TunnelSplit split = invalidated.split();
+        context.sendEventToSourceReader(subtaskId, new SplitInvalidatedAck(split.splitId()));
+        if (!recreateInvalidSessions || !handledInvalidations.add(split.splitId())) {
+            return;
+        }
+        ReplacedSession r = replaced.get(split.sessionId());
+        if (r != null) {
+            addRepointed(split, r);
+        } else {
+            awaitingReplacement.add(split);
+        }
+        assignAndCreate();
+    }
+
+    /** Assigns pending splits to waiting readers, then starts a session creation if needed. */
+    private void assignAndCreate() {
+        Iterator<Integer> it = waitingReaders.iterator();
+        while (it.hasNext() && !pending.isEmpty()) {
+            int reader = it.next();
+            it.remove();
+            if (context.registeredReaders().containsKey(reader)) {
+                context.assignSplit(pending.pollFirst(), reader);
+            }
+        }
+        if (waitingReaders.isEmpty() || creationInFlight) {
+            return;
+        }
+        if (!awaitingReplacement.isEmpty() || !awaitingSession.isEmpty()) {
+            long now = clock.getAsLong();
+            long delay = pacer.delayMillis(now);
+            if (delay > 0) {
+                LOG.debug("Table {}: next download session in {} ms (paced)", tableName, delay);
+                return;
+            }
+            pacer.record(now);
+            creationInFlight = true;
+            if (!awaitingReplacement.isEmpty()) {
+                TunnelSplit old = awaitingReplacement.get(0);
+                PartitionSpec p = old.partitionSpec();
+                context.callAsync(
+                        () -> client.createSession(p),
+                        (info, error) -> onReplacementCreated(old, info, error));
+            } else {
+                PartitionSpec p = PartitionSpec.parse(awaitingSession.peekFirst());
+                context.callAsync(
+                        () -> client.createSession(p),
+                        (info, error) -> onSessionCreated(p, info, error));
+            }
+            return;
+        }
+        if (bounded && initialDiscoveryDone) {
+            for (int reader : waitingReaders) {
+                context.signalNoMoreSplits(reader);
+            }
+            waitingReaders.clear();
+        }
+    }
+
+    private void onSessionCreated(PartitionSpec p, DownloadSessionInfo info, Throwable error) {
+        creationInFlight = false;
+        if (error != null) {
+            if (!retryLater(p, error)) {
+                awaitingSession.pollFirst();
+            }
+        } else {
+            awaitingSession.pollFirst();
+            sessionsCreated.inc();
+            LOG.info(
+                    "Table {}{}: download session {} with {} rows",
+                    tableName,
+                    p.isEmpty() ? "" : " partition " + p,
+                    info.id(),
+                    info.recordCount());
+            cut(info, 0);
+        }
+        assignAndCreate();
+    }
+
+    private void onReplacementCreated(TunnelSplit old, DownloadSessionInfo info, Throwable error) {
+        creationInFlight = false;
+        if (error != null) {
+            if (!retryLater(old.partitionSpec(), error)) {
+                awaitingReplacement.removeIf(s -> s.sessionId().equals(old.sessionId()));
+            }
+        } else {
+            sessionsCreated.inc();
+            ReplacedSession r = new ReplacedSession(old.sessionId(), info.id(), info.recordCount());
+            replaced.put(old.sessionId(), r);
+            LOG.warn(
+                    "Table {}: download session {} was invalidated; continuing on new session {}"
+                            + " ({} rows, {} before)",
+                    tableName,
+                    old.sessionId(),
+                    info.id(),
+                    info.recordCount(),
+                    old.sessionRowCount());
+            Iterator<TunnelSplit> it = awaitingReplacement.iterator();
+            while (it.hasNext()) {
+                TunnelSplit s = it.next();
+                if (s.sessionId().equals(old.sessionId())) {
+                    it.remove();
+                    addRepointed(s, r);
+                }
+            }
+            cut(info, old.sessionRowCount());
+        }
+        assignAndCreate();
+    }
+
+    /**
+     * Whether a failed creation is tried again later: throttling and other retryable failures are
+     * (pacing, never failing); a partition that no longer exists is skipped; anything else fails
+     * the job.
+     */
+    private boolean retryLater(PartitionSpec p, Throwable error) {
+        String where = tableName + (p.isEmpty() ? "" : " partition " + p);
+        if (error instanceof TunnelException e) {
+            if (e.isRetryable()) {
+                LOG.warn("Creating a download session of {} failed, trying later: {}", where, e);
+                return true;
+            }
+            if (e.hasErrorCode("NoSuchPartition")) {
+                LOG.warn("Partition {} of table {} no longer exists; skipped", p, tableName);
+                return false;
+            }
+        }
+        throw new FlinkRuntimeException(
+                "Cannot create a download session of " + where + ": " + error.getMessage(), error);
+    }
+
+    /** The unread rest of {@code split} on the replacement session, clipped to its rows. */
+    private void addRepointed(TunnelSplit split, ReplacedSession r) {
+        long end = Math.min(split.end(), r.newRowCount());
+        long start = Math.min(split.start(), end);
+        long next = Math.min(split.nextRow(), end);
+        if (next < end) {
+            pending.addLast(
+                    new TunnelSplit(
+                            split.partition(),
+                            r.newSessionId(),
+                            r.newRowCount(),
+                            start,
+                            end,
+                            next));
+        }
+    }
+
+    /** Adds splits for rows {@code [from, recordCount)} of a session. */
+    private void cut(DownloadSessionInfo info, long from) {
+        String partition = info.partition().toString();
+        for (long start = from; start < info.recordCount(); start += splitRows) {
+            long end = Math.min(info.recordCount(), start + splitRows);
+            pending.addLast(
+                    new TunnelSplit(partition, info.id(), info.recordCount(), start, end, start));
+        }
+    }
+
+    @Override
+    public TunnelEnumeratorState snapshotState(long checkpointId) {
+        return new TunnelEnumeratorState(
+                new ArrayList<>(discovered),
+                new ArrayList<>(awaitingSession),
+                new ArrayList<>(pending),
+                awaitingReplacement,
+                new ArrayList<>(replaced.values()),
+                handledInvalidations,
+                pacer.recentStarts(),
+                initialDiscoveryDone);
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (client != null) {
+            client.close();
+        }
+    }
+}

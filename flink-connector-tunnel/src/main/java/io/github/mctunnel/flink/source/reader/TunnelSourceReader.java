@@ -1,0 +1,89 @@
+package io.github.mctunnel.flink.source.reader;
+
+import io.github.mctunnel.flink.source.split.SplitInvalidatedAck;
+import io.github.mctunnel.flink.source.split.SplitInvalidatedEvent;
+import io.github.mctunnel.flink.source.split.TunnelSplit;
+import io.github.mctunnel.flink.source.split.TunnelSplitState;
+
+import org.apache.flink.annotation.Internal;
+import org.apache.flink.api.connector.source.SourceEvent;
+import org.apache.flink.api.connector.source.SourceReaderContext;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.base.source.reader.SingleThreadMultiplexSourceReaderBase;
+import org.apache.flink.connector.base.source.reader.splitreader.SplitReader;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * The source reader: pulls one split at a time from the enumerator, reads it in one fetcher thread,
+ * and checkpoints each split's next unread row. A split whose session became invalid under policy
+ * RECREATE is handed back to the enumerator with its next row; it stays in this reader's
+ * checkpoints until the enumerator acknowledges it, so it cannot get lost between the two.
+ */
+@Internal
+public final class TunnelSourceReader<OUT>
+        extends SingleThreadMultiplexSourceReaderBase<OUT, OUT, TunnelSplit, TunnelSplitState> {
+
+    private final Map<String, TunnelSplit> invalidatedSplits;
+    private final Map<String, TunnelSplit> awaitingAck = new LinkedHashMap<>();
+
+    /**
+     * @param invalidatedSplits the map the split reader puts invalidated splits into (thread-safe)
+     */
+    public TunnelSourceReader(
+            Supplier<SplitReader<OUT, TunnelSplit>> splitReaderSupplier,
+            Map<String, TunnelSplit> invalidatedSplits,
+            Configuration config,
+            SourceReaderContext context) {
+        super(splitReaderSupplier, new TunnelRecordEmitter<>(), config, context);
+        this.invalidatedSplits = invalidatedSplits;
+    }
+
+    @Override
+    public void start() {
+        super.start();
+        if (getNumberOfCurrentlyAssignedSplits() == 0) {
+            context.sendSplitRequest();
+        }
+    }
+
+    @Override
+    protected void onSplitFinished(Map<String, TunnelSplitState> finishedSplitIds) {
+        for (Map.Entry<String, TunnelSplitState> e : finishedSplitIds.entrySet()) {
+            if (invalidatedSplits.remove(e.getKey()) != null) {
+                TunnelSplit rest = e.getValue().toSplit();
+                awaitingAck.put(e.getKey(), rest);
+                context.sendSourceEventToCoordinator(new SplitInvalidatedEvent(rest));
+            }
+        }
+        context.sendSplitRequest();
+    }
+
+    @Override
+    public void handleSourceEvents(SourceEvent sourceEvent) {
+        if (sourceEvent instanceof SplitInvalidatedAck ack) {
+            awaitingAck.remove(ack.splitId());
+        }
+    }
+
+    @Override
+    public List<TunnelSplit> snapshotState(long checkpointId) {
+        List<TunnelSplit> splits = new ArrayList<>(super.snapshotState(checkpointId));
+        splits.addAll(awaitingAck.values());
+        return splits;
+    }
+
+    @Override
+    protected TunnelSplitState initializedState(TunnelSplit split) {
+        return new TunnelSplitState(split);
+    }
+
+    @Override
+    protected TunnelSplit toSplitType(String splitId, TunnelSplitState splitState) {
+        return splitState.toSplit();
+    }
+}

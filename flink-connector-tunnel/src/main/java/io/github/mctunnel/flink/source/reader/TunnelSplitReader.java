@@ -1,0 +1,196 @@
+package io.github.mctunnel.flink.source.reader;
+
+import io.github.mctunnel.client.schema.PartitionSpec;
+import io.github.mctunnel.flink.source.SessionInvalidationPolicy;
+import io.github.mctunnel.flink.source.TunnelRecordDeserializer;
+import io.github.mctunnel.flink.source.split.TunnelSplit;
+import io.github.mctunnel.flink.source.table.ReadMetrics;
+import io.github.mctunnel.flink.source.table.RowRangeReader;
+import io.github.mctunnel.flink.source.table.SessionInvalidatedException;
+import io.github.mctunnel.flink.source.table.TableReadClient;
+import io.github.mctunnel.flink.source.table.TableReadClientFactory;
+
+import org.apache.flink.annotation.Internal;
+import org.apache.flink.connector.base.source.reader.RecordsBySplits;
+import org.apache.flink.connector.base.source.reader.RecordsWithSplitIds;
+import org.apache.flink.connector.base.source.reader.splitreader.SplitReader;
+import org.apache.flink.connector.base.source.reader.splitreader.SplitsAddition;
+import org.apache.flink.connector.base.source.reader.splitreader.SplitsChange;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads the splits of one reader, one after the other, in batches of at most {@code batchRows}
+ * records. Each split's range is downloaded from its next unread row with the deserializer's column
+ * projection; the client splits it into GETs that each end well within the service's 300 s reader
+ * lifetime and resumes broken responses at the next row. Runs in the fetcher thread.
+ */
+@Internal
+public final class TunnelSplitReader<OUT> implements SplitReader<OUT, TunnelSplit> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TunnelSplitReader.class);
+
+    private final TableReadClientFactory clientFactory;
+    private final String tableName;
+    private final TunnelRecordDeserializer<OUT> deserializer;
+    private final SessionInvalidationPolicy policy;
+    private final int batchRows;
+    private final ReadMetrics metrics;
+    private final Map<String, TunnelSplit> invalidatedSplits;
+
+    private final Deque<TunnelSplit> splits = new ArrayDeque<>();
+    private TableReadClient client;
+    private List<String> columns;
+    private TunnelSplit current;
+    private PartitionSpec currentPartition;
+    private RowRangeReader range;
+    private volatile boolean wakeUp;
+
+    /**
+     * @param invalidatedSplits receives splits whose session became invalid under policy RECREATE
+     *     (shared with the source reader, which hands them back to the enumerator)
+     */
+    public TunnelSplitReader(
+            TableReadClientFactory clientFactory,
+            String tableName,
+            TunnelRecordDeserializer<OUT> deserializer,
+            SessionInvalidationPolicy policy,
+            int batchRows,
+            ReadMetrics metrics,
+            Map<String, TunnelSplit> invalidatedSplits) {
+        this.clientFactory = clientFactory;
+        this.tableName = tableName;
+        this.deserializer = deserializer;
+        this.policy = policy;
+        this.batchRows = batchRows;
+        this.metrics = metrics;
+        this.invalidatedSplits = invalidatedSplits;
+    }
+
+    @Override
+    public RecordsWithSplitIds<OUT> fetch() throws IOException {
+        RecordsBySplits.Builder<OUT> batch = new RecordsBySplits.Builder<>();
+        if (current == null) {
+            current = splits.pollFirst();
+            if (current == null) {
+                return batch.build();
+            }
+        }
+        String splitId = current.splitId();
+        try {
+            if (range == null) {
+                open();
+            }
+            int n = 0;
+            while (n < batchRows && !wakeUp) {
+                Object[] row = range.read();
+                if (row == null) {
+                    finishCurrent(batch);
+                    break;
+                }
+                batch.add(splitId, deserializer.deserialize(row, currentPartition));
+                n++;
+            }
+        } catch (SessionInvalidatedException e) {
+            onInvalidated(e, batch);
+        } catch (IOException e) {
+            throw new IOException(
+                    "Failed to read table " + tableName + " (" + current.describe() + "): " + e, e);
+        } finally {
+            wakeUp = false;
+        }
+        return batch.build();
+    }
+
+    private void open() throws IOException {
+        if (client == null) {
+            client = clientFactory.connect(metrics);
+        }
+        currentPartition = current.partitionSpec();
+        if (columns == null) {
+            columns =
+                    deserializer.open(client.sessionSchema(current.sessionId(), currentPartition));
+        }
+        range =
+                client.openRange(
+                        current.sessionId(),
+                        currentPartition,
+                        current.nextRow(),
+                        current.end(),
+                        columns);
+    }
+
+    private void finishCurrent(RecordsBySplits.Builder<OUT> batch) {
+        batch.addFinishedSplit(current.splitId());
+        closeRange();
+        current = null;
+    }
+
+    private void onInvalidated(SessionInvalidatedException e, RecordsBySplits.Builder<OUT> batch)
+            throws IOException {
+        switch (policy) {
+            case FAIL ->
+                    throw new IOException(
+                            "The download session of table "
+                                    + tableName
+                                    + " can no longer be read ("
+                                    + current.describe()
+                                    + "): it expired or the partition was modified after it was"
+                                    + " created. Set the session invalidation policy to RECREATE or"
+                                    + " SKIP to continue in that case. Cause: "
+                                    + e.getMessage(),
+                            e);
+            case SKIP ->
+                    LOG.warn(
+                            "Table {}: skipping the rest of {} because its download session is no longer"
+                                    + " valid: {}",
+                            tableName,
+                            current.describe(),
+                            e.getMessage());
+            case RECREATE -> {
+                LOG.info(
+                        "Table {}: download session of {} is no longer valid, handing it back for"
+                                + " a new session: {}",
+                        tableName,
+                        current.describe(),
+                        e.getMessage());
+                invalidatedSplits.put(current.splitId(), current);
+            }
+        }
+        finishCurrent(batch);
+    }
+
+    @Override
+    public void handleSplitsChanges(SplitsChange<TunnelSplit> splitsChanges) {
+        if (splitsChanges instanceof SplitsAddition) {
+            splits.addAll(splitsChanges.splits());
+        }
+    }
+
+    @Override
+    public void wakeUp() {
+        wakeUp = true;
+    }
+
+    private void closeRange() {
+        if (range != null) {
+            range.close();
+            range = null;
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        closeRange();
+        if (client != null) {
+            client.close();
+        }
+    }
+}
