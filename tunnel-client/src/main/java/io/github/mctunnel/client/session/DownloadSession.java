@@ -1,15 +1,19 @@
 package io.github.mctunnel.client.session;
 
+import io.github.mctunnel.client.codec.RecordStreamReader;
+import io.github.mctunnel.client.compress.Compression;
 import io.github.mctunnel.client.endpoint.ResourcePaths;
 import io.github.mctunnel.client.error.ErrorContext;
 import io.github.mctunnel.client.error.TunnelException;
 import io.github.mctunnel.client.http.TunnelRequest;
+import io.github.mctunnel.client.schema.Column;
 import io.github.mctunnel.client.schema.PartitionSpec;
 import io.github.mctunnel.client.schema.TableIdentifier;
 import io.github.mctunnel.client.schema.TableSchema;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -197,6 +201,57 @@ public final class DownloadSession {
             throws TunnelException {
         return openReader(
                 start, count, columns, acceptEncoding, decoders, DEFAULT_ROWS_PER_REQUEST);
+    }
+
+    /**
+     * Opens a reader that decodes rows with the record codec: values in the projected order ({@code
+     * columns}, or all columns when null/empty), asking for {@code compression} and decoding
+     * whatever encoding the service answers with.
+     *
+     * @param stringsAsBytes return STRING values as {@code byte[]} instead of {@code String}
+     */
+    public DownloadReader openReader(
+            long start,
+            long count,
+            List<String> columns,
+            Compression compression,
+            boolean stringsAsBytes,
+            long rowsPerRequest)
+            throws TunnelException {
+        List<Column> layout = new ArrayList<>();
+        if (columns == null || columns.isEmpty()) {
+            layout.addAll(schema.columns());
+        } else {
+            for (String c : columns) {
+                int idx = schema.indexOf(c);
+                if (idx >= 0) {
+                    layout.add(schema.column(idx));
+                }
+            }
+        }
+        ErrorContext context =
+                ErrorContext.of("decode rows").withTable(table.toString()).withSessionId(id);
+        List<Column> decodeColumns = List.copyOf(layout);
+        RowDecoder.Factory factory =
+                (in, encoding) -> {
+                    Compression answered;
+                    try {
+                        answered = Compression.fromContentEncoding(encoding);
+                    } catch (IllegalArgumentException e) {
+                        throw TunnelException.local(context, e.getMessage());
+                    }
+                    RecordStreamReader reader =
+                            new RecordStreamReader(
+                                    decodeColumns, answered.decompress(in), stringsAsBytes);
+                    return reader::read;
+                };
+        return openReader(
+                start,
+                count,
+                columns,
+                compression == null ? null : compression.contentEncoding(),
+                factory,
+                rowsPerRequest);
     }
 
     /** The GET of one piece: {@code ?data&downloadid&rowrange=(s,c)[&columns][&partition]}. */

@@ -222,6 +222,25 @@ public final class StreamUploadSession {
                         });
     }
 
+    /**
+     * Finishes {@code pack}, flushes it (to {@code dynamicTarget} for dynamic-partition sessions,
+     * else null) and resets it for reuse.
+     */
+    public FlushResult flush(PartitionSpec dynamicTarget, RecordPack pack)
+            throws TunnelException, java.io.IOException {
+        pack.finish();
+        FlushResult result =
+                flush(
+                        dynamicTarget,
+                        pack.compression().contentEncoding(),
+                        pack.buffer(),
+                        0,
+                        pack.length(),
+                        pack.recordCount());
+        pack.reset();
+        return result;
+    }
+
     private FlushResult flushOnce(
             PartitionSpec target,
             String contentEncoding,

@@ -1,5 +1,7 @@
 package io.github.mctunnel.client.session;
 
+import io.github.mctunnel.client.codec.RecordStreamWriter;
+import io.github.mctunnel.client.compress.Compression;
 import io.github.mctunnel.client.endpoint.ResourcePaths;
 import io.github.mctunnel.client.error.ErrorContext;
 import io.github.mctunnel.client.error.TunnelException;
@@ -11,6 +13,9 @@ import io.github.mctunnel.client.schema.TableSchema;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -186,6 +191,57 @@ public final class UploadSession {
     public void writeBlock(long blockId, String contentEncoding, RequestBody.StreamWriter writer)
             throws TunnelException {
         sendBlock(blockId, contentEncoding, RequestBody.streamed(writer));
+    }
+
+    /** Produces the records of a block. */
+    @FunctionalInterface
+    public interface RecordSource {
+        /** Writes the block's records; the session finishes the stream afterwards. */
+        void writeTo(RecordStreamWriter writer) throws IOException;
+    }
+
+    /**
+     * Writes a block whose records {@code source} produces while the body is sent (chunked, never
+     * held in memory): a {@link RecordStreamWriter} over the session's data columns and {@code
+     * maxFieldSize}, compressed with {@code compression}. Sent once, like {@link #writeBlock(long,
+     * String, RequestBody.StreamWriter)}.
+     *
+     * @return the number of records written
+     */
+    public long writeRecords(long blockId, Compression compression, RecordSource source)
+            throws TunnelException {
+        long[] count = new long[1];
+        int fieldLimit = (int) Math.min(Integer.MAX_VALUE, maxFieldSize());
+        writeBlock(
+                blockId,
+                compression.contentEncoding(),
+                out -> {
+                    OutputStream compressed = compression.compress(new KeepOpen(out));
+                    RecordStreamWriter writer =
+                            new RecordStreamWriter(schema().columns(), compressed, fieldLimit);
+                    source.writeTo(writer);
+                    writer.finish();
+                    compressed.close();
+                    count[0] = writer.recordCount();
+                });
+        return count[0];
+    }
+
+    /** Lets a compression stream finish its frame without closing the request body. */
+    private static final class KeepOpen extends FilterOutputStream {
+        KeepOpen(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+        }
+
+        @Override
+        public void close() throws IOException {
+            out.flush();
+        }
     }
 
     /**

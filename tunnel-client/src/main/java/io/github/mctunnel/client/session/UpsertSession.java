@@ -1,16 +1,21 @@
 package io.github.mctunnel.client.session;
 
+import io.github.mctunnel.client.compress.Compression;
 import io.github.mctunnel.client.endpoint.ResourcePaths;
 import io.github.mctunnel.client.error.ErrorContext;
 import io.github.mctunnel.client.error.TunnelException;
 import io.github.mctunnel.client.http.RequestBody;
 import io.github.mctunnel.client.http.TunnelRequest;
+import io.github.mctunnel.client.schema.Column;
 import io.github.mctunnel.client.schema.PartitionSpec;
 import io.github.mctunnel.client.schema.TableIdentifier;
 import io.github.mctunnel.client.schema.TableSchema;
+import io.github.mctunnel.client.upsert.BucketHasher;
+import io.github.mctunnel.client.upsert.HasherKind;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -213,6 +218,42 @@ public final class UpsertSession {
     /** The record layout of this session's packs. */
     public UpsertRecordLayout recordLayout() {
         return new UpsertRecordLayout(state.schema(), state.hashKeys());
+    }
+
+    /**
+     * The bucket hasher of this session (its {@code hasher}, key columns and bucket count): {@code
+     * bucketHasher().bucket(keyValues)} with the key values in {@link #hashKeys()} order.
+     */
+    public BucketHasher bucketHasher() {
+        List<Column> keys = new ArrayList<>();
+        for (String k : state.hashKeys()) {
+            int idx = state.schema().indexOf(k);
+            if (idx < 0) {
+                throw new IllegalStateException(
+                        "hash key " + k + " is not a column of the session");
+            }
+            keys.add(state.schema().column(idx));
+        }
+        return BucketHasher.forKeyColumns(
+                HasherKind.fromServiceName(state.hasher()), keys, bucketCount());
+    }
+
+    /** A reusable pack in this session's upsert record layout. */
+    public RecordPack newPack(Compression compression, int maxFieldSize) throws IOException {
+        return new RecordPack(recordLayout().columns(), compression, maxFieldSize);
+    }
+
+    /** Finishes {@code pack}, flushes it to {@code bucket}, and resets it for reuse. */
+    public void flush(int bucket, RecordPack pack) throws IOException {
+        pack.finish();
+        flush(
+                bucket,
+                pack.compression().contentEncoding(),
+                pack.buffer(),
+                0,
+                pack.length(),
+                pack.recordCount());
+        pack.reset();
     }
 
     /**
