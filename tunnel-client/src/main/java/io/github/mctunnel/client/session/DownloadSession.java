@@ -63,6 +63,7 @@ public final class DownloadSession {
             throw TunnelException.local(context, "invalid RecordCount " + count.asText());
         }
         this.schema = SessionJson.schema(json.get("Schema"), context);
+        SessionJson.checkPartition(partition, schema, table, context.withSessionId(id));
     }
 
     /** Creates a session: {@code POST <table>?downloads[&partition]}. */

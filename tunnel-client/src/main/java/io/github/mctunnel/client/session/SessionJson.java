@@ -54,6 +54,23 @@ final class SessionJson {
         return columns;
     }
 
+    /**
+     * Checks that the partition spec names exactly the table's partition keys (a spec for a
+     * non-partitioned table, a missing or partial spec for a partitioned one are errors).
+     */
+    static void checkPartition(
+            io.github.mctunnel.client.schema.PartitionSpec partition,
+            TableSchema schema,
+            io.github.mctunnel.client.schema.TableIdentifier table,
+            ErrorContext context)
+            throws TunnelException {
+        try {
+            partition.validateAgainst(schema, table.toString());
+        } catch (IllegalArgumentException e) {
+            throw TunnelException.local(context, e.getMessage());
+        }
+    }
+
     /** A field as text (numbers included), or null when absent. */
     static String text(JsonNode node, String field) {
         JsonNode v = node.get(field);

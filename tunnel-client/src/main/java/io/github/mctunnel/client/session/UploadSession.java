@@ -83,7 +83,9 @@ public final class UploadSession {
         }
         JsonNode json = tunnel.callJson(b.build());
         String id = SessionJson.required(json, "UploadID", context);
-        return new UploadSession(tunnel, table, p, id, parse(json, context.withSessionId(id)));
+        State state = parse(json, context.withSessionId(id));
+        SessionJson.checkPartition(p, state.schema(), table, context.withSessionId(id));
+        return new UploadSession(tunnel, table, p, id, state);
     }
 
     /** Re-opens an existing session by id (reloads its state from the service). */

@@ -48,7 +48,7 @@ class DownloadSessionTest {
         if (r.method().equals("POST") && r.params().containsKey("downloads")) {
             return Reply.json(
                     "{\"DownloadID\":\"DL1\",\"Status\":\"Normal\",\"RecordCount\":10,\"Schema\":"
-                            + SessionTestSupport.SCHEMA
+                            + SessionTestSupport.schemaFor(r)
                             + "}");
         }
         if (r.method().equals("GET") && r.params().containsKey("data")) {
@@ -163,6 +163,27 @@ class DownloadSessionTest {
                 .hasMessageStartingWith(
                         "read rows [0, 10) of p.t (session=DL1) failed: ErrorMessage=reading failed at row 0 after 5 resumes");
         assertThat(dataRequests()).hasSize(6);
+    }
+
+    @Test
+    void aPartitionSpecThatDoesNotMatchTheTableIsRejected() {
+        server.handler(
+                r ->
+                        r.path().endsWith("/tunnel")
+                                ? Reply.of(200, server.hostPort())
+                                : Reply.json(
+                                        "{\"DownloadID\":\"DL1\",\"Status\":\"normal\",\"RecordCount\":0,"
+                                                + "\"Schema\":"
+                                                + SessionTestSupport.SCHEMA
+                                                + "}"));
+        assertThatThrownBy(
+                        () ->
+                                client.createDownloadSession(
+                                        client.table("t"), PartitionSpec.parse("ds=1")))
+                .hasMessage(
+                        "create download session of p.t (partition=ds=1, session=DL1) failed:"
+                                + " ErrorCode=LocalError, ErrorMessage=Partition spec 'ds=1' does not"
+                                + " match the partition keys of table p.t: expected [pt]");
     }
 
     @Test

@@ -54,7 +54,7 @@ class RecordRoundTripTest {
         if (r.params().containsKey("uploads")) {
             return Reply.json(
                     "{\"UploadID\":\"U\",\"Status\":\"normal\",\"Schema\":"
-                            + SessionTestSupport.SCHEMA
+                            + SessionTestSupport.schemaFor(r)
                             + "}");
         }
         if (r.method().equals("PUT")) {
@@ -65,7 +65,7 @@ class RecordRoundTripTest {
         if (r.params().containsKey("downloads")) {
             return Reply.json(
                     "{\"DownloadID\":\"D\",\"Status\":\"normal\",\"RecordCount\":3,\"Schema\":"
-                            + SessionTestSupport.SCHEMA
+                            + SessionTestSupport.schemaFor(r)
                             + "}");
         }
         if (r.params().containsKey("data")) {

@@ -19,6 +19,15 @@ final class SessionTestSupport {
                     + "{\"column_id\":\"2\",\"name\":\"b\",\"type\":\"string\",\"nullable\":\"false\"}],"
                     + "\"partitionKeys\":[{\"name\":\"pt\",\"type\":\"string\"}]}";
 
+    /** The same columns without partition keys. */
+    static final String FLAT_SCHEMA =
+            SCHEMA.replace("[{\"name\":\"pt\",\"type\":\"string\"}]", "[]");
+
+    /** {@link #SCHEMA} when the request names a partition, else {@link #FLAT_SCHEMA}. */
+    static String schemaFor(io.github.mctunnel.client.http.FakeHttpServer.Recorded r) {
+        return r.params().containsKey("partition") ? SCHEMA : FLAT_SCHEMA;
+    }
+
     private SessionTestSupport() {}
 
     static FakeTime time() {
