@@ -290,22 +290,15 @@ public final class MetaService implements RequestHandler {
                             + "</EndTime><Status>"
                             + taskStatus
                             + "</Status></Task></Tasks></Instance>");
-        } else if (req.hasParam("result")) {
-            xml(
-                    resp,
-                    "<Instance><Tasks><Task Type=\"SQL\"><Name>"
-                            + escape(i.taskName())
-                            + "</Name><Result Transform=\"false\" Format=\"text\">"
-                            + cdata(i.result())
-                            + "</Result><Status>"
-                            + taskStatus
-                            + "</Status></Task></Tasks></Instance>");
         } else {
+            // Plain GET (status polling) and ?result carry the same task list with its result.
             xml(
                     resp,
                     "<Instance><Status>Terminated</Status><Tasks><Task Type=\"SQL\"><Name>"
                             + escape(i.taskName())
-                            + "</Name><Status>"
+                            + "</Name><Result Transform=\"false\" Format=\"text\">"
+                            + cdata(i.result())
+                            + "</Result><Status>"
                             + taskStatus
                             + "</Status></Task></Tasks></Instance>");
         }
