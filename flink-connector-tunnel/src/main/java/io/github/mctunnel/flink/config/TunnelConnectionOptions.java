@@ -1,5 +1,9 @@
 package io.github.mctunnel.flink.config;
 
+import io.github.mctunnel.client.TunnelClient;
+import io.github.mctunnel.client.auth.Credentials;
+import io.github.mctunnel.client.auth.StaticCredentialsProvider;
+
 import org.apache.flink.annotation.PublicEvolving;
 
 import java.io.Serializable;
@@ -72,6 +76,23 @@ public final class TunnelConnectionOptions implements Serializable {
     /** The tunnel quota (exclusive resource group) name, or null for the shared one. */
     public String quotaName() {
         return quotaName;
+    }
+
+    /**
+     * A Tunnel client builder set to these endpoints, project, credentials and quota; callers may
+     * adjust it (e.g. the back-off sleeper) before building.
+     */
+    public TunnelClient.Builder clientBuilder() {
+        Credentials credentials =
+                securityToken == null
+                        ? Credentials.of(accessId, accessKeySecret)
+                        : Credentials.sts(accessId, accessKeySecret, securityToken);
+        return TunnelClient.builder()
+                .odpsEndpoint(endpoint)
+                .tunnelEndpoint(tunnelEndpoint)
+                .project(project)
+                .credentialsProvider(new StaticCredentialsProvider(credentials))
+                .quotaName(quotaName);
     }
 
     @Override

@@ -1,13 +1,12 @@
 package io.github.mctunnel.flink.sink.stream;
 
+import io.github.mctunnel.client.TunnelClient;
 import io.github.mctunnel.client.codec.RecordStreamWriter;
 import io.github.mctunnel.client.compress.Compression;
-import io.github.mctunnel.client.http.HttpTransport;
 import io.github.mctunnel.client.schema.PartitionSpec;
 import io.github.mctunnel.client.schema.TableIdentifier;
 import io.github.mctunnel.client.schema.TableSchema;
 import io.github.mctunnel.client.session.StreamUploadSession;
-import io.github.mctunnel.client.session.TunnelContext;
 
 import org.apache.flink.annotation.Internal;
 
@@ -26,8 +25,7 @@ import java.util.Map;
 @Internal
 final class ClientStreamTunnelConnection implements StreamTunnelConnection {
 
-    private final TunnelContext context;
-    private final HttpTransport transport;
+    private final TunnelClient client;
     private final TableIdentifier table;
     private final boolean dynamicPartition;
     private final PartitionSpec staticPartition;
@@ -36,12 +34,8 @@ final class ClientStreamTunnelConnection implements StreamTunnelConnection {
     private TableSchema schema;
 
     ClientStreamTunnelConnection(
-            TunnelContext context,
-            HttpTransport transport,
-            TableIdentifier table,
-            PartitionSpec staticPartition) {
-        this.context = context;
-        this.transport = transport;
+            TunnelClient client, TableIdentifier table, PartitionSpec staticPartition) {
+        this.client = client;
         this.table = table;
         this.dynamicPartition = staticPartition == null;
         this.staticPartition = staticPartition;
@@ -62,8 +56,7 @@ final class ClientStreamTunnelConnection implements StreamTunnelConnection {
     private StreamUploadSession dynamicSession() throws IOException {
         if (dynamicSession == null) {
             dynamicSession =
-                    StreamUploadSession.create(
-                            context, table, PartitionSpec.empty(), true, true, 0);
+                    client.createStreamUploadSession(table, PartitionSpec.empty(), true, true, 0);
         }
         return dynamicSession;
     }
@@ -71,7 +64,7 @@ final class ClientStreamTunnelConnection implements StreamTunnelConnection {
     private StreamUploadSession session(PartitionSpec partition) throws IOException {
         StreamUploadSession s = sessions.get(partition);
         if (s == null) {
-            s = StreamUploadSession.create(context, table, partition, true, false, 0);
+            s = client.createStreamUploadSession(table, partition, true, false, 0);
             sessions.put(partition, s);
         }
         return s;
@@ -96,7 +89,7 @@ final class ClientStreamTunnelConnection implements StreamTunnelConnection {
     public void close() throws IOException {
         sessions.clear();
         dynamicSession = null;
-        transport.close();
+        client.close();
     }
 
     /** Buffer whose array is handed to the flush without a copy. */
