@@ -1,0 +1,164 @@
+package io.github.mctunnel.flink.upsert;
+
+import io.github.mctunnel.client.compress.Compression;
+import io.github.mctunnel.client.schema.PartitionSpec;
+
+import org.apache.flink.annotation.PublicEvolving;
+import org.apache.flink.api.connector.sink2.Committer;
+import org.apache.flink.api.connector.sink2.CommitterInitContext;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.StatefulSinkWriter;
+import org.apache.flink.api.connector.sink2.SupportsCommitter;
+import org.apache.flink.api.connector.sink2.SupportsWriterState;
+import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.core.io.SimpleVersionedSerializer;
+import org.apache.flink.streaming.api.connector.sink2.CommittableMessage;
+import org.apache.flink.streaming.api.connector.sink2.StandardSinkTopologies;
+import org.apache.flink.streaming.api.connector.sink2.SupportsPostCommitTopology;
+import org.apache.flink.streaming.api.connector.sink2.SupportsPreWriteTopology;
+import org.apache.flink.streaming.api.datastream.DataStream;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * Flink sink applying a changelog to a MaxCompute Delta (transactional, primary-key) table through
+ * upsert sessions: INSERT and UPDATE_AFTER upsert, DELETE deletes, UPDATE_BEFORE is dropped. The
+ * table's final state equals the changelog applied once, also after failures. Build it with {@link
+ * #builder()}:
+ *
+ * <pre>{@code
+ * TunnelUpsertSink<RowData> sink = TunnelUpsertSink.<RowData>builder()
+ *         .setConnection(connectionOptions)
+ *         .setTable("users")
+ *         .setPrimaryKey(Column.of("id", "bigint"))
+ *         .setBucketCount(16)
+ *         .setSerializer(new RowDataUpsertRecordSerializer(rowType))
+ *         .build();
+ * changelog.sinkTo(sink);
+ * }</pre>
+ *
+ * <p>Topology: records are routed by bucket (the service's hash of the primary key) so bucket
+ * {@code b} goes to writer {@code b % parallelism}; each writer keeps one upsert session open
+ * across checkpoints and flushes its buckets into it; a pass-through committer forwards the
+ * sessions of completed checkpoints to one global {@link UpsertSessionCommitter} that commits at
+ * most one session per partition per commit interval (the service allows one a minute). Changes
+ * become visible with a delay of up to {@code parallelism} commit intervals.
+ */
+@PublicEvolving
+public final class TunnelUpsertSink<IN>
+        implements Sink<IN>,
+                SupportsWriterState<IN, UpsertSessionRef>,
+                SupportsCommitter<UpsertSessionRef>,
+                SupportsPreWriteTopology<IN>,
+                SupportsPostCommitTopology<UpsertSessionRef> {
+
+    private static final long serialVersionUID = 1L;
+
+    private final UpsertClientFactory clientFactory;
+    private final String table;
+    private final String partition;
+    private final UpsertRecordSerializer<IN> serializer;
+    private final UpsertKeyDeclaration key;
+    private final Duration commitInterval;
+    private final Compression compression;
+    private final long maxBufferedBytes;
+
+    TunnelUpsertSink(
+            UpsertClientFactory clientFactory,
+            String table,
+            PartitionSpec partition,
+            UpsertRecordSerializer<IN> serializer,
+            UpsertKeyDeclaration key,
+            Duration commitInterval,
+            Compression compression,
+            long maxBufferedBytes) {
+        this.clientFactory = clientFactory;
+        this.table = table;
+        this.partition = partition.toString();
+        this.serializer = serializer;
+        this.key = key;
+        this.commitInterval = commitInterval;
+        this.compression = compression;
+        this.maxBufferedBytes = maxBufferedBytes;
+    }
+
+    public static <IN> TunnelUpsertSinkBuilder<IN> builder() {
+        return new TunnelUpsertSinkBuilder<>();
+    }
+
+    @Override
+    public SinkWriter<IN> createWriter(WriterInitContext context) throws IOException {
+        return restoreWriter(context, List.of());
+    }
+
+    @Override
+    public StatefulSinkWriter<IN, UpsertSessionRef> restoreWriter(
+            WriterInitContext context, Collection<UpsertSessionRef> recoveredState)
+            throws IOException {
+        return new TunnelUpsertSinkWriter<>(
+                clientFactory.create(),
+                table,
+                PartitionSpec.parse(partition),
+                serializer,
+                key,
+                compression,
+                maxBufferedBytes,
+                context.getTaskInfo().getIndexOfThisSubtask(),
+                context.getTaskInfo().getNumberOfParallelSubtasks(),
+                recoveredState,
+                context.metricGroup().getNumRecordsSendCounter());
+    }
+
+    @Override
+    public SimpleVersionedSerializer<UpsertSessionRef> getWriterStateSerializer() {
+        return new UpsertSessionRefSerializer();
+    }
+
+    @Override
+    public Committer<UpsertSessionRef> createCommitter(CommitterInitContext context) {
+        return new PassThroughCommitter();
+    }
+
+    @Override
+    public SimpleVersionedSerializer<UpsertSessionRef> getCommittableSerializer() {
+        return new UpsertSessionRefSerializer();
+    }
+
+    @Override
+    public DataStream<IN> addPreWriteTopology(DataStream<IN> input) {
+        return input.partitionCustom(
+                new BucketPartitioner(), new BucketKeySelector<>(serializer, key));
+    }
+
+    @Override
+    public void addPostCommitTopology(
+            DataStream<CommittableMessage<UpsertSessionRef>> committables) {
+        UpsertClientFactory factory = clientFactory;
+        String tableName = table;
+        Duration interval = commitInterval;
+        StandardSinkTopologies.addGlobalCommitter(
+                committables,
+                context -> new UpsertSessionCommitter(factory.create(), tableName, interval),
+                UpsertSessionRefSerializer::new);
+    }
+
+    public String table() {
+        return table;
+    }
+
+    public PartitionSpec partition() {
+        return PartitionSpec.parse(partition);
+    }
+
+    public UpsertKeyDeclaration key() {
+        return key;
+    }
+
+    public Duration commitInterval() {
+        return commitInterval;
+    }
+}

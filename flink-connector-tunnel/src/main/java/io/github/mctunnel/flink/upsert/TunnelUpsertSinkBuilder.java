@@ -1,0 +1,143 @@
+package io.github.mctunnel.flink.upsert;
+
+import io.github.mctunnel.client.compress.Compression;
+import io.github.mctunnel.client.schema.Column;
+import io.github.mctunnel.client.schema.PartitionSpec;
+import io.github.mctunnel.flink.config.TunnelConnectionOptions;
+
+import org.apache.flink.annotation.PublicEvolving;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Builder of {@link TunnelUpsertSink}. {@link #build()} validates every setting and contacts
+ * nothing; the declared primary key and bucket count are checked against the table when the writers
+ * start.
+ */
+@PublicEvolving
+public final class TunnelUpsertSinkBuilder<IN> {
+
+    /** The service accepts one upsert commit per partition per minute. */
+    public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMinutes(1);
+
+    public static final long DEFAULT_MAX_BUFFERED_BYTES = 32L << 20;
+
+    private TunnelConnectionOptions connection;
+    private String table;
+    private PartitionSpec partition = PartitionSpec.empty();
+    private UpsertRecordSerializer<IN> serializer;
+    private List<Column> primaryKey;
+    private int bucketCount;
+    private Duration commitInterval = DEFAULT_COMMIT_INTERVAL;
+    private Compression compression = Compression.DEFAULT;
+    private long maxBufferedBytes = DEFAULT_MAX_BUFFERED_BYTES;
+
+    TunnelUpsertSinkBuilder() {}
+
+    public TunnelUpsertSinkBuilder<IN> setConnection(TunnelConnectionOptions connection) {
+        this.connection = connection;
+        return this;
+    }
+
+    /** The Delta table's name in the connection's project. */
+    public TunnelUpsertSinkBuilder<IN> setTable(String table) {
+        this.table = table;
+        return this;
+    }
+
+    /** The partition all changes go to ({@code ds=20240101}); none for a non-partitioned table. */
+    public TunnelUpsertSinkBuilder<IN> setPartition(String partitionSpec) {
+        this.partition = PartitionSpec.parse(partitionSpec);
+        return this;
+    }
+
+    public TunnelUpsertSinkBuilder<IN> setSerializer(UpsertRecordSerializer<IN> serializer) {
+        this.serializer = serializer;
+        return this;
+    }
+
+    /**
+     * The table's primary-key columns with their MaxCompute types, in the table's key order
+     * (records are routed by their hash before any session exists).
+     */
+    public TunnelUpsertSinkBuilder<IN> setPrimaryKey(Column... keyColumns) {
+        this.primaryKey = List.of(keyColumns);
+        return this;
+    }
+
+    public TunnelUpsertSinkBuilder<IN> setPrimaryKey(List<Column> keyColumns) {
+        this.primaryKey = List.copyOf(keyColumns);
+        return this;
+    }
+
+    /** The table's bucket count (its {@code write.bucket.num} property). */
+    public TunnelUpsertSinkBuilder<IN> setBucketCount(int bucketCount) {
+        this.bucketCount = bucketCount;
+        return this;
+    }
+
+    /**
+     * Least time between two commits of the partition (default 1 minute, the service's limit; lower
+     * it only for a service or emulator that allows it).
+     */
+    public TunnelUpsertSinkBuilder<IN> setCommitInterval(Duration commitInterval) {
+        this.commitInterval = commitInterval;
+        return this;
+    }
+
+    /** Compression of the flushed packs (default {@link Compression#DEFAULT}). */
+    public TunnelUpsertSinkBuilder<IN> setCompression(Compression compression) {
+        this.compression = compression;
+        return this;
+    }
+
+    /** Flush all buckets of a writer when their packs hold this many bytes (default 32 MiB). */
+    public TunnelUpsertSinkBuilder<IN> setMaxBufferedBytes(long maxBufferedBytes) {
+        this.maxBufferedBytes = maxBufferedBytes;
+        return this;
+    }
+
+    /**
+     * @throws IllegalArgumentException naming the missing or invalid setting
+     */
+    public TunnelUpsertSink<IN> build() {
+        if (connection == null) {
+            throw new IllegalArgumentException(
+                    "TunnelUpsertSink needs the connection settings (setConnection)");
+        }
+        if (table == null || table.isBlank()) {
+            throw new IllegalArgumentException("TunnelUpsertSink needs the table name (setTable)");
+        }
+        if (serializer == null) {
+            throw new IllegalArgumentException(
+                    "TunnelUpsertSink needs a record serializer (setSerializer), e.g."
+                            + " RowDataUpsertRecordSerializer for RowData");
+        }
+        UpsertKeyDeclaration key = new UpsertKeyDeclaration(primaryKey, bucketCount);
+        if (commitInterval == null || commitInterval.isNegative()) {
+            throw new IllegalArgumentException(
+                    "TunnelUpsertSink: the commit interval must not be negative, got "
+                            + commitInterval);
+        }
+        if (compression == null) {
+            throw new IllegalArgumentException("TunnelUpsertSink: the compression must be set");
+        }
+        if (maxBufferedBytes < TunnelUpsertSinkWriter.BUCKET_FLUSH_BYTES) {
+            throw new IllegalArgumentException(
+                    "TunnelUpsertSink: max buffered bytes must be at least "
+                            + TunnelUpsertSinkWriter.BUCKET_FLUSH_BYTES
+                            + " (one bucket's pack), got "
+                            + maxBufferedBytes);
+        }
+        return new TunnelUpsertSink<>(
+                new UpsertClientFactory(connection),
+                table.trim(),
+                partition,
+                serializer,
+                key,
+                commitInterval,
+                compression,
+                maxBufferedBytes);
+    }
+}

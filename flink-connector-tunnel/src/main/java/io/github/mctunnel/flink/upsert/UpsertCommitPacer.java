@@ -1,0 +1,43 @@
+package io.github.mctunnel.flink.upsert;
+
+import org.apache.flink.annotation.Internal;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.LongSupplier;
+
+/**
+ * The service's commit budget: at most one upsert commit per partition per interval. A partition
+ * whose last commit is unknown counts as committed when the pacer was created, so a restarted
+ * committer never commits sooner than an interval after its predecessor.
+ */
+@Internal
+final class UpsertCommitPacer {
+
+    private final long intervalMillis;
+    private final LongSupplier clock;
+    private final long createdMillis;
+    private final Map<String, Long> lastCommit = new HashMap<>();
+
+    UpsertCommitPacer(Duration interval, LongSupplier clock) {
+        this.intervalMillis = interval.toMillis();
+        this.clock = clock;
+        this.createdMillis = clock.getAsLong();
+    }
+
+    /** Milliseconds until {@code partition} may be committed again, 0 when it may now. */
+    long millisUntilDue(String partition) {
+        long last = lastCommit.getOrDefault(partition, createdMillis);
+        return Math.max(0, last + intervalMillis - clock.getAsLong());
+    }
+
+    boolean isDue(String partition) {
+        return millisUntilDue(partition) == 0;
+    }
+
+    /** Records a commit (or a commit attempt that may have succeeded) of {@code partition} now. */
+    void committed(String partition) {
+        lastCommit.put(partition, clock.getAsLong());
+    }
+}

@@ -1,0 +1,42 @@
+package io.github.mctunnel.flink.upsert;
+
+import io.github.mctunnel.client.schema.TableSchema;
+
+import org.apache.flink.annotation.PublicEvolving;
+import org.apache.flink.types.RowKind;
+
+import java.io.Serializable;
+
+/**
+ * Turns a changelog element into its change kind and Tunnel record values (the codec's Java
+ * mapping: BIGINT {@code Long}, STRING {@code String} or {@code byte[]}, DECIMAL {@code
+ * BigDecimal}, ...).
+ *
+ * <p>{@link #open} is called with the columns whose values {@link #serialize} must give, in that
+ * order: by the router with only the primary-key columns (to compute the bucket), by the writer
+ * with the table's data columns. A serializer that picks fields by column name (like {@link
+ * RowDataUpsertRecordSerializer}) serves both.
+ */
+@PublicEvolving
+public interface UpsertRecordSerializer<IN> extends Serializable {
+
+    /**
+     * Called once before the first element.
+     *
+     * @throws IllegalArgumentException when the elements cannot give values for these columns
+     */
+    default void open(TableSchema columns) {}
+
+    /**
+     * INSERT and UPDATE_AFTER upsert, DELETE deletes, UPDATE_BEFORE is dropped (the matching
+     * UPDATE_AFTER carries the new row).
+     */
+    RowKind kind(IN element);
+
+    /**
+     * Writes the values of {@code element} for the opened columns into {@code reuse} (sized like
+     * those columns) and returns it, or returns another array of that size. For a DELETE only the
+     * primary-key values must be set.
+     */
+    Object[] serialize(IN element, Object[] reuse);
+}

@@ -1,0 +1,26 @@
+package io.github.mctunnel.flink.upsert;
+
+import org.apache.flink.annotation.Internal;
+
+import java.util.Objects;
+
+/**
+ * An upsert session a writer has written to: the writer's state (to re-attach after a restore) and
+ * its committable (the committer commits it when the partition is due).
+ *
+ * @param partition the partition in tunnel form, empty for a non-partitioned table
+ * @param sessionId the upsert session id
+ * @param subtask the writer subtask that owns the session
+ * @param parallelism the writer parallelism when the session was written
+ * @param endOfInput whether the writer has finished: the session must be committed now, not
+ *     deferred (it will not be offered again)
+ */
+@Internal
+public record UpsertSessionRef(
+        String partition, String sessionId, int subtask, int parallelism, boolean endOfInput) {
+
+    public UpsertSessionRef {
+        Objects.requireNonNull(partition, "partition");
+        Objects.requireNonNull(sessionId, "sessionId");
+    }
+}

@@ -1,0 +1,50 @@
+package io.github.mctunnel.flink.upsert;
+
+import org.apache.flink.annotation.Internal;
+import org.apache.flink.core.io.SimpleVersionedSerializer;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+
+/** Versioned serializer of {@link UpsertSessionRef} (writer state and committable). */
+@Internal
+public final class UpsertSessionRefSerializer
+        implements SimpleVersionedSerializer<UpsertSessionRef> {
+
+    private static final int VERSION = 1;
+
+    @Override
+    public int getVersion() {
+        return VERSION;
+    }
+
+    @Override
+    public byte[] serialize(UpsertSessionRef ref) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
+        DataOutputStream out = new DataOutputStream(bytes);
+        out.writeUTF(ref.partition());
+        out.writeUTF(ref.sessionId());
+        out.writeInt(ref.subtask());
+        out.writeInt(ref.parallelism());
+        out.writeBoolean(ref.endOfInput());
+        out.flush();
+        return bytes.toByteArray();
+    }
+
+    @Override
+    public UpsertSessionRef deserialize(int version, byte[] serialized) throws IOException {
+        if (version != VERSION) {
+            throw new IOException(
+                    "Unknown upsert session state version "
+                            + version
+                            + "; this connector reads version "
+                            + VERSION);
+        }
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(serialized));
+        return new UpsertSessionRef(
+                in.readUTF(), in.readUTF(), in.readInt(), in.readInt(), in.readBoolean());
+    }
+}
