@@ -1,90 +1,68 @@
 package io.github.mctunnel.benchmarks.e2e;
 
+import io.github.mctunnel.client.TunnelClient;
+import io.github.mctunnel.client.auth.StaticCredentialsProvider;
+import io.github.mctunnel.client.schema.Column;
 import io.github.mctunnel.client.schema.TableIdentifier;
 import io.github.mctunnel.client.schema.TableSchema;
-import io.github.mctunnel.emulator.catalog.Catalog;
-import io.github.mctunnel.emulator.catalog.TableDefinition;
-import io.github.mctunnel.emulator.limits.EmulatorLimits;
-import io.github.mctunnel.emulator.meta.MetaService;
-import io.github.mctunnel.emulator.server.EmulatorHttpServer;
-import io.github.mctunnel.emulator.server.EmulatorRouter;
-import io.github.mctunnel.emulator.tunnel.TunnelService;
+import io.github.mctunnel.emulator.TunnelEmulator;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.time.Clock;
-import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 
 /**
- * The emulator as the benchmark runs it: in this JVM, on loopback, in-memory catalog, the service's
- * default limits (no bandwidth cap), no authentication (signing still runs on the client).
- * Assembled from the emulator's server, router, meta and tunnel services.
+ * The emulator as the benchmark runs it: a {@link TunnelEmulator} in this JVM on loopback, with an
+ * in-memory catalog, the service's default limits (no bandwidth cap) and signature verification on,
+ * and a {@link TunnelClient} pointed at it.
  */
 final class EmbeddedEmulator implements AutoCloseable {
 
     static final String PROJECT = "bench";
+    private static final String ACCESS_ID = "bench-id";
+    private static final String ACCESS_KEY = "bench-key";
 
-    private final Catalog catalog;
-    private final EmulatorHttpServer server;
+    private final TunnelEmulator emulator;
 
-    private EmbeddedEmulator(Catalog catalog, EmulatorHttpServer server) {
-        this.catalog = catalog;
-        this.server = server;
+    private EmbeddedEmulator(TunnelEmulator emulator) {
+        this.emulator = emulator;
     }
 
     static EmbeddedEmulator start() throws IOException {
-        Clock clock = Clock.systemUTC();
-        Catalog catalog = Catalog.inMemory(List.of(PROJECT), clock);
-        AtomicReference<String> hostPort = new AtomicReference<>();
-        MetaService meta =
-                new MetaService(
-                        catalog, clock, hostPort::get, () -> "http://" + hostPort.get() + "/api");
-        InetAddress loopback = InetAddress.getLoopbackAddress();
-        // The tunnel service needs its advertised address at construction; the router resolves
-        // it lazily so that the server can bind an ephemeral port first.
-        AtomicReference<TunnelService> tunnel = new AtomicReference<>();
-        EmulatorHttpServer server =
-                new EmulatorHttpServer(
-                        loopback,
-                        0,
-                        List.of(),
-                        new EmulatorRouter(
-                                meta,
-                                (req, resp, project, schema, table, suffix) ->
-                                        tunnel.get()
-                                                .handle(
-                                                        req, resp, project, schema, table,
-                                                        suffix)));
-        server.start();
-        hostPort.set(loopback.getHostAddress() + ":" + server.port());
-        tunnel.set(new TunnelService(catalog, EmulatorLimits.defaults(), clock, hostPort.get()));
-        return new EmbeddedEmulator(catalog, server);
+        return new EmbeddedEmulator(
+                TunnelEmulator.builder()
+                        .project(PROJECT)
+                        .credentials(ACCESS_ID, ACCESS_KEY)
+                        .build()
+                        .start());
     }
 
-    /** {@code http://127.0.0.1:port}, the tunnel endpoint. */
-    String tunnelEndpoint() {
-        return "http://" + InetAddress.getLoopbackAddress().getHostAddress() + ":" + server.port();
+    /** A client with a connection pool of {@code connections}. */
+    TunnelClient client(int connections) {
+        return TunnelClient.builder()
+                .odpsEndpoint(emulator.odpsEndpoint())
+                .tunnelEndpoint(emulator.tunnelEndpoint())
+                .project(PROJECT)
+                .credentialsProvider(StaticCredentialsProvider.of(ACCESS_ID, ACCESS_KEY))
+                .maxConnections(connections)
+                .build();
     }
 
-    /** {@code http://127.0.0.1:port/api}, the ODPS endpoint. */
-    String odpsEndpoint() {
-        return tunnelEndpoint() + "/api";
-    }
-
+    /** Creates a table through the emulator's SQL DDL. */
     TableIdentifier createTable(String name, TableSchema schema) {
-        TableIdentifier id = TableIdentifier.of(PROJECT, name);
-        catalog.createTable(TableDefinition.plain(id, schema), false);
-        return id;
+        String columns =
+                schema.columns().stream()
+                        .map(EmbeddedEmulator::ddl)
+                        .collect(Collectors.joining(", "));
+        emulator.executeSql(PROJECT, "CREATE TABLE " + name + " (" + columns + ")");
+        return TableIdentifier.of(PROJECT, name);
     }
 
-    void dropTable(TableIdentifier id) {
-        catalog.dropTable(id, true);
+    private static String ddl(Column c) {
+        return c.name() + " " + c.type() + (c.nullable() ? "" : " NOT NULL");
     }
 
     @Override
-    public void close() throws IOException {
-        server.close();
-        catalog.close();
+    public void close() {
+        emulator.close();
     }
 }

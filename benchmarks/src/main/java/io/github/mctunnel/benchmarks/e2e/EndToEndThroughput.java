@@ -3,7 +3,6 @@ package io.github.mctunnel.benchmarks.e2e;
 import io.github.mctunnel.benchmarks.data.EventRows;
 import io.github.mctunnel.benchmarks.data.RecordStreams;
 import io.github.mctunnel.client.TunnelClient;
-import io.github.mctunnel.client.auth.StaticCredentialsProvider;
 import io.github.mctunnel.client.codec.RecordStreamReader;
 import io.github.mctunnel.client.compress.Compression;
 import io.github.mctunnel.client.schema.PartitionSpec;
@@ -36,7 +35,8 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>Options ({@code --name=value}): {@code writers} (1,4,16), {@code blocks} total per run (16),
  * {@code block-mb} MiB of raw record stream per block (64), {@code modes} (preencoded,streaming),
- * {@code readers} (1,4), {@code compression} of pre-encoded blocks and downloads (raw).
+ * {@code readers} (1,4), {@code compression} of pre-encoded blocks and downloads (raw), {@code
+ * repeat} rounds of all runs (2; the spread between rounds shows the noise).
  *
  * <p>MB are 10^6 bytes of uncompressed record stream.
  */
@@ -50,6 +50,7 @@ public final class EndToEndThroughput {
     private final List<String> modes;
     private final int[] readers;
     private final Compression compression;
+    private final int repeat;
 
     private EventRows rows;
     private long rowsPerBlock;
@@ -63,6 +64,7 @@ public final class EndToEndThroughput {
         modes = List.of(options.getOrDefault("modes", "preencoded,streaming").split(","));
         readers = ints(options.getOrDefault("readers", "1,4"));
         compression = Compression.fromName(options.getOrDefault("compression", "raw"));
+        repeat = Integer.parseInt(options.getOrDefault("repeat", "2"));
         for (String m : modes) {
             if (!m.equals("preencoded") && !m.equals("streaming")) {
                 throw new IllegalArgumentException(
@@ -104,59 +106,62 @@ public final class EndToEndThroughput {
                 compression.name().toLowerCase(Locale.ROOT),
                 blocks);
 
-        int maxThreads =
-                Math.max(
-                        Arrays.stream(writers).max().orElse(1),
-                        Arrays.stream(readers).max().orElse(1));
-        try (EmbeddedEmulator emulator = EmbeddedEmulator.start();
-                TunnelClient client =
-                        TunnelClient.builder()
-                                .odpsEndpoint(emulator.odpsEndpoint())
-                                .tunnelEndpoint(emulator.tunnelEndpoint())
-                                .project(EmbeddedEmulator.PROJECT)
-                                .credentialsProvider(
-                                        StaticCredentialsProvider.of("bench-id", "bench-key"))
-                                .maxConnections(maxThreads + 2)
-                                .build()) {
-            warmUp(emulator, client);
-            TableIdentifier last = null;
-            for (String mode : modes) {
-                for (int w : writers) {
-                    if (last != null) {
-                        emulator.dropTable(last);
-                    }
-                    last = emulator.createTable("ingest_" + mode + "_" + w, EventRows.SCHEMA);
-                    System.gc();
-                    upload(client, last, mode, w, blocks, true);
-                }
-            }
-            if (last != null && readers.length > 0) {
-                for (int r : readers) {
-                    System.gc();
-                    download(client, last, r, true);
+        warmUp();
+        for (int round = 1; round <= repeat; round++) {
+            System.out.println("round " + round + " of " + repeat);
+            for (int m = 0; m < modes.size(); m++) {
+                for (int w = 0; w < writers.length; w++) {
+                    boolean last = m == modes.size() - 1 && w == writers.length - 1;
+                    measure(modes.get(m), writers[w], last ? readers : new int[0]);
                 }
             }
         }
     }
 
-    /** A small run of every path so that the measured runs do not include JIT compilation. */
-    private void warmUp(EmbeddedEmulator emulator, TunnelClient client) throws Exception {
-        long fullRowsPerBlock = rowsPerBlock;
-        byte[] fullBlock = block;
-        rowsPerBlock = Math.max(1, fullRowsPerBlock / 16);
-        block = RecordStreams.encode(rows, rowsPerBlock, compression);
-        try {
-            for (int round = 0; round < 3; round++) {
-                TableIdentifier t = emulator.createTable("warmup_" + round, EventRows.SCHEMA);
-                for (String mode : modes) {
-                    upload(client, t, mode, 2, 8, false);
-                }
-                download(client, t, 2, false);
-                emulator.dropTable(t);
+    /**
+     * One upload run (then downloads of its rows) on a fresh emulator, so that no run pays for the
+     * heap of the previous one.
+     */
+    private void measure(String mode, int writerCount, int[] readerCounts) throws Exception {
+        System.gc();
+        try (EmbeddedEmulator emulator = EmbeddedEmulator.start();
+                TunnelClient client = client(emulator, writerCount, readerCounts)) {
+            TableIdentifier table =
+                    emulator.createTable("ingest_" + mode + "_" + writerCount, EventRows.SCHEMA);
+            upload(client, table, mode, writerCount, blocks, true);
+            System.gc();
+            Runtime rt = Runtime.getRuntime();
+            long used = rt.totalMemory() - rt.freeMemory();
+            System.out.printf(
+                    Locale.ROOT,
+                    "         heap in use after commit and full GC: %,d MiB (%,d rows held by the"
+                            + " emulator)%n",
+                    used >> 20,
+                    rowsPerBlock * blocks);
+            for (int r : readerCounts) {
+                System.gc();
+                download(client, table, r, true);
             }
-        } finally {
-            rowsPerBlock = fullRowsPerBlock;
-            block = fullBlock;
+        }
+    }
+
+    private static TunnelClient client(EmbeddedEmulator emulator, int writers, int[] readers) {
+        return emulator.client(Math.max(writers, Arrays.stream(readers).max().orElse(1)) + 2);
+    }
+
+    /**
+     * One unreported full-size round of every path, so that the measured runs include neither JIT
+     * compilation nor the collector's heap sizing.
+     */
+    private void warmUp() throws Exception {
+        try (EmbeddedEmulator emulator = EmbeddedEmulator.start();
+                TunnelClient client = client(emulator, 4, new int[] {4})) {
+            TableIdentifier t = null;
+            for (String mode : modes) {
+                t = emulator.createTable("warmup_" + mode, EventRows.SCHEMA);
+                upload(client, t, mode, 4, blocks, false);
+            }
+            download(client, t, 4, false);
         }
     }
 
@@ -333,7 +338,8 @@ public final class EndToEndThroughput {
                         "Expected --name=value, got '"
                                 + a
                                 + "'; options: --writers=1,4,16 --blocks=16 --block-mb=64"
-                                + " --modes=preencoded,streaming --readers=1,4 --compression=raw");
+                                + " --modes=preencoded,streaming --readers=1,4 --compression=raw"
+                                + " --repeat=2");
             }
             options.put(a.substring(2, eq), a.substring(eq + 1));
         }
