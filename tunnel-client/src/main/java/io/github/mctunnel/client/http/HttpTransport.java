@@ -142,7 +142,7 @@ public final class HttpTransport implements Closeable {
         }
         int status = response.getCode();
         if (status >= 200 && status < 300) {
-            return new TunnelResponse(response);
+            return new TunnelResponse(http, response);
         }
         throw errorOf(request, response);
     }

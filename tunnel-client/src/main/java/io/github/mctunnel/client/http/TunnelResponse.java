@@ -1,5 +1,6 @@
 package io.github.mctunnel.client.http;
 
+import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
@@ -13,9 +14,11 @@ public final class TunnelResponse implements Closeable {
 
     public static final String REQUEST_ID = "x-odps-request-id";
 
+    private final HttpUriRequestBase request;
     private final ClassicHttpResponse response;
 
-    TunnelResponse(ClassicHttpResponse response) {
+    TunnelResponse(HttpUriRequestBase request, ClassicHttpResponse response) {
+        this.request = request;
         this.response = response;
     }
 
@@ -40,11 +43,21 @@ public final class TunnelResponse implements Closeable {
     }
 
     /**
-     * Closes the response. When the body was not read to the end the connection is discarded rather
-     * than drained.
+     * Closes the response; an unread rest of the body is drained so that the connection can be
+     * reused. Use {@link #abort()} to give up on a large or broken body instead.
      */
     @Override
     public void close() throws IOException {
         response.close();
+    }
+
+    /** Drops the connection without reading the rest of the body. */
+    public void abort() {
+        request.cancel();
+        try {
+            response.close();
+        } catch (IOException ignored) {
+            // the connection is gone either way
+        }
     }
 }

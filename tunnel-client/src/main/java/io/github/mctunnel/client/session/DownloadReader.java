@@ -65,9 +65,12 @@ public final class DownloadReader implements Closeable {
         if (closed) {
             throw TunnelException.local(context, "the reader is closed");
         }
-        while (next < end) {
+        while (true) {
             try {
                 if (decoder == null) {
+                    if (next >= end) {
+                        return null;
+                    }
                     openPiece();
                 }
                 Object[] row = decoder.read();
@@ -84,12 +87,17 @@ public final class DownloadReader implements Closeable {
                     throw new IOException(
                             "the stream ended at row " + next + ", before row " + pieceEnd);
                 }
-                closePiece();
+                closePiece(false);
             } catch (TunnelException e) {
-                closePiece();
+                closePiece(true);
                 throw e;
             } catch (IOException e) {
-                closePiece();
+                closePiece(true);
+                if (next >= end) {
+                    // every row was delivered (each checked by its own CRC); only the end of the
+                    // stream was unreadable
+                    return null;
+                }
                 failures++;
                 if (failures > DownloadSession.MAX_RESUMES) {
                     throw new TunnelException(
@@ -110,8 +118,6 @@ public final class DownloadReader implements Closeable {
                 LOG.warn("{}: stream broken at row {} ({}), resuming", context, next, e.toString());
             }
         }
-        closePiece();
-        return null;
     }
 
     private void openPiece() throws IOException {
@@ -126,13 +132,18 @@ public final class DownloadReader implements Closeable {
         decoder = decoders.open(response.body(), response.header(TunnelHeaders.CONTENT_ENCODING));
     }
 
-    private void closePiece() {
+    /** Closes the current response; {@code abort} drops the connection instead of draining it. */
+    private void closePiece(boolean abort) {
         decoder = null;
         if (response != null) {
-            try {
-                response.close();
-            } catch (IOException ignored) {
-                // the connection is discarded either way
+            if (abort) {
+                response.abort();
+            } else {
+                try {
+                    response.close();
+                } catch (IOException ignored) {
+                    // the connection is discarded either way
+                }
             }
             response = null;
         }
@@ -151,6 +162,6 @@ public final class DownloadReader implements Closeable {
     @Override
     public void close() {
         closed = true;
-        closePiece();
+        closePiece(decoder != null);
     }
 }

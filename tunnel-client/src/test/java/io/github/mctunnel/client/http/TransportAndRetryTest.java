@@ -281,17 +281,22 @@ class TransportAndRetryTest {
     }
 
     @Test
-    void ioFailuresAreReportedWithContext() throws Exception {
-        URI dead;
-        try (FakeHttpServer s = new FakeHttpServer()) {
-            dead = s.uri();
-        }
+    void ioFailuresAreReportedWithContext() {
+        server.handler(r -> Reply.drop());
         TunnelRequest req =
-                TunnelRequest.builder("GET", dead, "/r").context(ErrorContext.of("probe")).build();
+                TunnelRequest.builder("GET", server.uri(), "/r")
+                        .context(ErrorContext.of("probe"))
+                        .build();
         assertThatThrownBy(() -> caller(RetryPolicy.none()).call(req, r -> null))
                 .isInstanceOfSatisfying(
-                        TunnelException.class, e -> assertThat(e.isIoFailure()).isTrue())
+                        TunnelException.class,
+                        e -> {
+                            assertThat(e.isIoFailure()).isTrue();
+                            assertThat(e.isRetryable()).isTrue();
+                            assertThat(e.httpStatus()).isZero();
+                        })
                 .hasMessageStartingWith("probe failed: ErrorMessage=");
+        assertThat(server.requests()).hasSize(1);
     }
 
     @Test

@@ -187,6 +187,33 @@ class DownloadSessionTest {
     }
 
     @Test
+    void closingEarlyDropsTheResponseAndTheClientStaysUsable() throws Exception {
+        server.handler(
+                r -> {
+                    if (r.params().containsKey("data")) {
+                        return Reply.of(200, SessionTestSupport.rows(0, 300_000));
+                    }
+                    if (r.params().containsKey("downloads")) {
+                        return Reply.json(
+                                "{\"DownloadID\":\"DL1\",\"Status\":\"normal\",\"RecordCount\":300000,"
+                                        + "\"Schema\":"
+                                        + SessionTestSupport.FLAT_SCHEMA
+                                        + "}");
+                    }
+                    return serve(r);
+                });
+        DownloadSession s = client.createDownloadSession(client.table("t"), PartitionSpec.empty());
+        DownloadReader reader = s.openReader(0, 300_000, null, null, SessionTestSupport::decoder);
+        assertThat(reader.read()[0]).isEqualTo("row0");
+        reader.close();
+        assertThatThrownBy(reader::read).hasMessageEndingWith("ErrorMessage=the reader is closed");
+        DownloadReader again = s.openReader(0, 300_000, null, null, SessionTestSupport::decoder);
+        assertThat(again.read()[0]).isEqualTo("row0");
+        assertThat(again.read()[0]).isEqualTo("row1");
+        again.close();
+    }
+
+    @Test
     void rejectsBadRangesAndUnknownColumnsLocally() throws Exception {
         DownloadSession s = client.createDownloadSession(client.table("t"), PartitionSpec.empty());
         assertThatThrownBy(() -> s.openReader(5, 6, null, null, SessionTestSupport::decoder))
