@@ -132,8 +132,8 @@ public final class TunnelSinkBuilder<IN> {
         }
         if (deliveryGuarantee == DeliveryGuarantee.EXACTLY_ONCE) {
             throw new IllegalArgumentException(
-                    "TunnelSink: the stream tunnel sink supports AT_LEAST_ONCE and NONE, not"
-                            + " EXACTLY_ONCE");
+                    "TunnelSink: the stream tunnel sink supports AT_LEAST_ONCE and NONE; for"
+                            + " EXACTLY_ONCE use TunnelExactlyOnceSink.builder() (regular tunnel)");
         }
         if (maxOpenPartitions < 1 || maxOpenPartitions > MAX_OPEN_PARTITIONS_LIMIT) {
             throw new IllegalArgumentException(

@@ -57,8 +57,8 @@ class TunnelSinkBuilderTest {
         assertThatThrownBy(
                         () -> valid().setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE).build())
                 .hasMessage(
-                        "TunnelSink: the stream tunnel sink supports AT_LEAST_ONCE and NONE, not"
-                                + " EXACTLY_ONCE");
+                        "TunnelSink: the stream tunnel sink supports AT_LEAST_ONCE and NONE; for"
+                                + " EXACTLY_ONCE use TunnelExactlyOnceSink.builder() (regular tunnel)");
         assertThatThrownBy(() -> valid().setMaxOpenPartitions(65).build())
                 .hasMessageStartingWith("TunnelSink: max open partitions must be in [1, 64]");
         assertThatThrownBy(() -> valid().setFlushMaxRows(0).build())

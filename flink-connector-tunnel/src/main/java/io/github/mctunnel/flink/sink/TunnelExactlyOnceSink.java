@@ -1,0 +1,229 @@
+package io.github.mctunnel.flink.sink;
+
+import io.github.mctunnel.client.TunnelClient;
+import io.github.mctunnel.flink.config.TableWriteLimits;
+import io.github.mctunnel.flink.config.TunnelConnectionOptions;
+import io.github.mctunnel.flink.sink.exactlyonce.BlockCommittable;
+import io.github.mctunnel.flink.sink.exactlyonce.BlockCommittableSerializer;
+import io.github.mctunnel.flink.sink.exactlyonce.ExactlyOnceTunnelWriter;
+import io.github.mctunnel.flink.sink.exactlyonce.PassThroughCommitter;
+import io.github.mctunnel.flink.sink.exactlyonce.SessionCommitter;
+import io.github.mctunnel.flink.sink.exactlyonce.SessionGatewayOperatorFactory;
+import io.github.mctunnel.flink.sink.exactlyonce.SessionResolverRegistry;
+import io.github.mctunnel.flink.sink.exactlyonce.WriteBudget;
+
+import org.apache.flink.annotation.PublicEvolving;
+import org.apache.flink.api.connector.sink2.Committer;
+import org.apache.flink.api.connector.sink2.CommitterInitContext;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.sink2.StatefulSinkWriter;
+import org.apache.flink.api.connector.sink2.SupportsCommitter;
+import org.apache.flink.api.connector.sink2.SupportsWriterState;
+import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.core.io.SimpleVersionedSerializer;
+import org.apache.flink.streaming.api.connector.sink2.CommittableMessage;
+import org.apache.flink.streaming.api.connector.sink2.StandardSinkTopologies;
+import org.apache.flink.streaming.api.connector.sink2.SupportsPostCommitTopology;
+import org.apache.flink.streaming.api.connector.sink2.SupportsPreWriteTopology;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.CheckpointConfig;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+import java.io.IOException;
+import java.util.Collection;
+
+/**
+ * Exactly-once sink on the regular (batch) tunnel. Rows between two checkpoints go into blocks of
+ * one upload session per partition shared by all writer subtasks (handed out by an operator
+ * coordinator); after the checkpoint completes a single global committer commits each session once
+ * with the union of the block ids. After any number of failures the table holds every input row
+ * exactly once. Per checkpoint there is at most one session and one commit per partition and one
+ * block per writer and partition, so the table's budgets ({@link TableWriteLimits}) hold by
+ * construction; a job that cannot fit is rejected when it is built.
+ *
+ * <p>Requirements: aligned checkpoints (unaligned ones are rejected: rows could overtake a
+ * barrier), at most one concurrent checkpoint, no tolerated checkpoint failures (an aborted
+ * checkpoint must restart the job so that all writers agree on the epoch), and the sink's operators
+ * chained (operator chaining must not be disabled for the sink).
+ *
+ * <pre>{@code
+ * stream.sinkTo(TunnelExactlyOnceSink.<RowData>builder()
+ *         .setConnection(connection)
+ *         .setTable("events")
+ *         .setSerializer(new RowDataTunnelRecordSerializer(rowType))
+ *         .setDynamicPartition()
+ *         .setMaxPartitionsPerCheckpoint(4)
+ *         .build());
+ * }</pre>
+ */
+@PublicEvolving
+public final class TunnelExactlyOnceSink<IN>
+        implements Sink<IN>,
+                SupportsWriterState<IN, Void>,
+                SupportsCommitter<BlockCommittable>,
+                SupportsPreWriteTopology<IN>,
+                SupportsPostCommitTopology<BlockCommittable> {
+
+    private static final long serialVersionUID = 1L;
+
+    private final String sinkId;
+    private final TunnelConnectionOptions connection;
+    private final String table;
+    private final TunnelRecordSerializer<IN> serializer;
+    private final String staticPartition;
+    private final int maxPartitionsPerCheckpoint;
+    private final TableWriteLimits limits;
+    private final long blockTargetBytes;
+
+    TunnelExactlyOnceSink(
+            String sinkId,
+            TunnelConnectionOptions connection,
+            String table,
+            TunnelRecordSerializer<IN> serializer,
+            String staticPartition,
+            int maxPartitionsPerCheckpoint,
+            TableWriteLimits limits,
+            long blockTargetBytes) {
+        this.sinkId = sinkId;
+        this.connection = connection;
+        this.table = table;
+        this.serializer = serializer;
+        this.staticPartition = staticPartition;
+        this.maxPartitionsPerCheckpoint = maxPartitionsPerCheckpoint;
+        this.limits = limits;
+        this.blockTargetBytes = blockTargetBytes;
+    }
+
+    public static <IN> TunnelExactlyOnceSinkBuilder<IN> builder() {
+        return new TunnelExactlyOnceSinkBuilder<>();
+    }
+
+    @Override
+    public DataStream<IN> addPreWriteTopology(DataStream<IN> input) {
+        StreamExecutionEnvironment env = input.getExecutionEnvironment();
+        CheckpointConfig checkpoints = env.getCheckpointConfig();
+        if (checkpoints.isCheckpointingEnabled()) {
+            if (checkpoints.isUnalignedCheckpointsEnabled()) {
+                throw new IllegalArgumentException(
+                        "EXACTLY_ONCE on table "
+                                + table
+                                + " needs aligned checkpoints: disable unaligned checkpoints"
+                                + " (execution.checkpointing.unaligned.enabled: false)");
+            }
+            if (checkpoints.getMaxConcurrentCheckpoints() > 1) {
+                throw new IllegalArgumentException(
+                        "EXACTLY_ONCE on table "
+                                + table
+                                + " needs at most one concurrent checkpoint"
+                                + " (execution.checkpointing.max-concurrent-checkpoints: 1)");
+            }
+            if (checkpoints.getTolerableCheckpointFailureNumber() > 0) {
+                throw new IllegalArgumentException(
+                        "EXACTLY_ONCE on table "
+                                + table
+                                + " needs a failed checkpoint to restart the job"
+                                + " (execution.checkpointing.tolerable-failed-checkpoints: 0)");
+            }
+        }
+        WriteBudget.check(
+                table,
+                env.getParallelism(),
+                maxPartitionsPerCheckpoint,
+                checkpoints.isCheckpointingEnabled() ? checkpoints.getCheckpointInterval() : 0,
+                limits);
+        return input.transform(
+                "Tunnel session gateway: " + table,
+                input.getType(),
+                new SessionGatewayOperatorFactory<IN>(
+                        sinkId, connection, table, limits, maxPartitionsPerCheckpoint));
+    }
+
+    @Override
+    public StatefulSinkWriter<IN, Void> createWriter(WriterInitContext context) throws IOException {
+        return restoreWriter(context, java.util.List.of());
+    }
+
+    @Override
+    public StatefulSinkWriter<IN, Void> restoreWriter(
+            WriterInitContext context, Collection<Void> recoveredState) throws IOException {
+        int subtask = context.getTaskInfo().getIndexOfThisSubtask();
+        TunnelClient client = connection.clientBuilder().build();
+        try {
+            return new ExactlyOnceTunnelWriter<>(
+                    table,
+                    client,
+                    serializer,
+                    staticPartition,
+                    SessionResolverRegistry.key(
+                            sinkId,
+                            context.getJobInfo().getJobId().toString(),
+                            subtask,
+                            context.getTaskInfo().getAttemptNumber()),
+                    subtask,
+                    context.getTaskInfo().getNumberOfParallelSubtasks(),
+                    blockTargetBytes,
+                    context.getRestoredCheckpointId().orElse(0L),
+                    context.metricGroup());
+        } catch (IOException | RuntimeException e) {
+            client.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public SimpleVersionedSerializer<Void> getWriterStateSerializer() {
+        return new NoWriterState();
+    }
+
+    @Override
+    public Committer<BlockCommittable> createCommitter(CommitterInitContext context) {
+        return new PassThroughCommitter();
+    }
+
+    @Override
+    public SimpleVersionedSerializer<BlockCommittable> getCommittableSerializer() {
+        return new BlockCommittableSerializer();
+    }
+
+    @Override
+    public void addPostCommitTopology(
+            DataStream<CommittableMessage<BlockCommittable>> committables) {
+        TunnelConnectionOptions c = connection;
+        String t = table;
+        TableWriteLimits l = limits;
+        StandardSinkTopologies.addGlobalCommitter(
+                committables,
+                ctx -> new SessionCommitter(c, t, l),
+                BlockCommittableSerializer::new);
+    }
+
+    public String table() {
+        return table;
+    }
+
+    public int maxPartitionsPerCheckpoint() {
+        return maxPartitionsPerCheckpoint;
+    }
+
+    public TableWriteLimits limits() {
+        return limits;
+    }
+
+    /** The writer keeps no state: everything before a barrier became committables. */
+    private static final class NoWriterState implements SimpleVersionedSerializer<Void> {
+        @Override
+        public int getVersion() {
+            return 1;
+        }
+
+        @Override
+        public byte[] serialize(Void obj) {
+            return new byte[0];
+        }
+
+        @Override
+        public Void deserialize(int version, byte[] serialized) {
+            return null;
+        }
+    }
+}

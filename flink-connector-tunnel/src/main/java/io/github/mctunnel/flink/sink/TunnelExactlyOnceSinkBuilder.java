@@ -1,0 +1,141 @@
+package io.github.mctunnel.flink.sink;
+
+import io.github.mctunnel.client.schema.PartitionSpec;
+import io.github.mctunnel.flink.config.TableWriteLimits;
+import io.github.mctunnel.flink.config.TunnelConnectionOptions;
+import io.github.mctunnel.flink.sink.exactlyonce.WriteBudget;
+
+import org.apache.flink.annotation.PublicEvolving;
+
+import java.util.UUID;
+
+/**
+ * Builder of {@link TunnelExactlyOnceSink}. {@link #build()} validates every setting and the
+ * partitions against the concurrent-session budget; the rate budgets (parallelism x partitions x
+ * checkpoint rate) are checked when the job graph is built, where parallelism and checkpoint
+ * interval are known.
+ */
+@PublicEvolving
+public final class TunnelExactlyOnceSinkBuilder<IN> {
+
+    /** Default size at which a partition buffer is written as a block before the checkpoint. */
+    public static final long DEFAULT_BLOCK_TARGET_BYTES = 64L * 1024 * 1024;
+
+    private TunnelConnectionOptions connection;
+    private String table;
+    private TunnelRecordSerializer<IN> serializer;
+    private PartitionSpec partition;
+    private boolean dynamicPartition;
+    private int maxPartitionsPerCheckpoint = 1;
+    private TableWriteLimits limits = TableWriteLimits.defaults();
+    private long blockTargetBytes = DEFAULT_BLOCK_TARGET_BYTES;
+
+    TunnelExactlyOnceSinkBuilder() {}
+
+    public TunnelExactlyOnceSinkBuilder<IN> setConnection(TunnelConnectionOptions connection) {
+        this.connection = connection;
+        return this;
+    }
+
+    public TunnelExactlyOnceSinkBuilder<IN> setTable(String table) {
+        this.table = table;
+        return this;
+    }
+
+    public TunnelExactlyOnceSinkBuilder<IN> setSerializer(TunnelRecordSerializer<IN> serializer) {
+        this.serializer = serializer;
+        return this;
+    }
+
+    /** Writes every record to this partition ({@code ds=20240101}); the partition must exist. */
+    public TunnelExactlyOnceSinkBuilder<IN> setPartition(String partitionSpec) {
+        this.partition = PartitionSpec.parse(partitionSpec);
+        return this;
+    }
+
+    /** Takes each record's partition from the partition-key values the serializer appends. */
+    public TunnelExactlyOnceSinkBuilder<IN> setDynamicPartition() {
+        this.dynamicPartition = true;
+        return this;
+    }
+
+    /**
+     * The most partitions the job writes between two checkpoints (default 1); the table budgets are
+     * checked against it, and a job writing more fails with a message naming this setting.
+     */
+    public TunnelExactlyOnceSinkBuilder<IN> setMaxPartitionsPerCheckpoint(int partitions) {
+        this.maxPartitionsPerCheckpoint = partitions;
+        return this;
+    }
+
+    /** The table budgets (default: the service's published limits). */
+    public TunnelExactlyOnceSinkBuilder<IN> setTableLimits(TableWriteLimits limits) {
+        this.limits = limits;
+        return this;
+    }
+
+    /**
+     * A partition buffer reaching this many compressed bytes is written as a block before the
+     * checkpoint (default 64 MiB); this bounds a writer's memory per partition.
+     */
+    public TunnelExactlyOnceSinkBuilder<IN> setBlockTargetBytes(long bytes) {
+        this.blockTargetBytes = bytes;
+        return this;
+    }
+
+    /**
+     * @throws IllegalArgumentException naming the missing or invalid setting
+     */
+    public TunnelExactlyOnceSink<IN> build() {
+        if (connection == null) {
+            throw new IllegalArgumentException(
+                    "TunnelExactlyOnceSink needs the connection settings (setConnection)");
+        }
+        if (table == null || table.isBlank()) {
+            throw new IllegalArgumentException(
+                    "TunnelExactlyOnceSink needs the table name (setTable)");
+        }
+        if (serializer == null) {
+            throw new IllegalArgumentException(
+                    "TunnelExactlyOnceSink needs a record serializer (setSerializer), e.g."
+                            + " RowDataTunnelRecordSerializer for RowData");
+        }
+        if (dynamicPartition && partition != null && !partition.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "TunnelExactlyOnceSink: setPartition('"
+                            + partition
+                            + "') and setDynamicPartition() exclude each other");
+        }
+        if (maxPartitionsPerCheckpoint < 1) {
+            throw new IllegalArgumentException(
+                    "TunnelExactlyOnceSink: max partitions per checkpoint must be at least 1, got "
+                            + maxPartitionsPerCheckpoint);
+        }
+        if (!dynamicPartition && maxPartitionsPerCheckpoint != 1) {
+            throw new IllegalArgumentException(
+                    "TunnelExactlyOnceSink: a static partition is one partition per checkpoint;"
+                            + " setMaxPartitionsPerCheckpoint applies to setDynamicPartition()");
+        }
+        if (limits == null) {
+            throw new IllegalArgumentException(
+                    "TunnelExactlyOnceSink: the table limits must not be null");
+        }
+        if (blockTargetBytes < 1024) {
+            throw new IllegalArgumentException(
+                    "TunnelExactlyOnceSink: the block target size must be at least 1024 bytes, got "
+                            + blockTargetBytes);
+        }
+        WriteBudget.checkPartitions(table.trim(), maxPartitionsPerCheckpoint, limits);
+        String staticPartition =
+                dynamicPartition ? null : (partition == null ? "" : partition.toString());
+        return new TunnelExactlyOnceSink<>(
+                UUID.randomUUID().toString(),
+                connection,
+                table.trim(),
+                serializer,
+                staticPartition,
+                maxPartitionsPerCheckpoint,
+                limits,
+                blockTargetBytes);
+    }
+}

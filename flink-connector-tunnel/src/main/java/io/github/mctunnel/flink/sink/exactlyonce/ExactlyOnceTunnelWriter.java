@@ -1,0 +1,294 @@
+package io.github.mctunnel.flink.sink.exactlyonce;
+
+import io.github.mctunnel.client.TunnelClient;
+import io.github.mctunnel.client.codec.RecordStreamWriter;
+import io.github.mctunnel.client.compress.Compression;
+import io.github.mctunnel.client.schema.PartitionSpec;
+import io.github.mctunnel.client.schema.TableIdentifier;
+import io.github.mctunnel.client.schema.TableSchema;
+import io.github.mctunnel.client.session.UploadSession;
+import io.github.mctunnel.flink.sink.TunnelRecordSerializer;
+
+import org.apache.flink.annotation.Internal;
+import org.apache.flink.api.connector.sink2.CommittingSinkWriter;
+import org.apache.flink.api.connector.sink2.StatefulSinkWriter;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.groups.SinkWriterMetricGroup;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Exactly-once writer on the regular tunnel. Rows of the current epoch (the checkpoint they belong
+ * to: the last snapshot's id + 1) are buffered per partition; at the checkpoint each non-empty
+ * partition buffer becomes one block of the upload session the coordinator shares between all
+ * writers for (partition, epoch), with the deterministic id {@code subtask * blocksPerWriter + n}.
+ * A replay after a failure therefore rewrites the same ids (a rewritten block id replaces the
+ * block). The committable lists the blocks, and only the global committer commits.
+ *
+ * <p>Needs aligned checkpoints (checked when the job is built): with unaligned checkpoints rows
+ * could overtake a barrier and land in the epoch after the one that is committed for them.
+ */
+@Internal
+public final class ExactlyOnceTunnelWriter<IN>
+        implements StatefulSinkWriter<IN, Void>, CommittingSinkWriter<IN, BlockCommittable> {
+
+    private final String table;
+    private final TunnelClient client;
+    private final TableIdentifier tableId;
+    private final TunnelRecordSerializer<IN> serializer;
+    private final String staticPartition;
+    private final String registryKey;
+    private final long firstBlockId;
+    private final long blocksPerWriter;
+    private final long blockTargetBytes;
+
+    private final TableSchema schema;
+    private final int columnCount;
+    private final String[] partitionKeys;
+    private final Object[] values;
+    private final Object[] dataValues;
+    private final StringBuilder partitionText = new StringBuilder();
+    private final Map<String, PartitionBlockBuffer> buffers = new LinkedHashMap<>();
+    private final Map<String, List<Long>> writtenBlocks = new LinkedHashMap<>();
+    private final Map<String, Long> writtenRows = new LinkedHashMap<>();
+    private final Map<String, UploadSession> sessions = new LinkedHashMap<>();
+    private final Map<String, String> epochSessions = new LinkedHashMap<>();
+    private final Object[] lastKeyValues;
+    private String lastPartition;
+    private final Counter numRecordsSend;
+    private final Counter numBytesSend;
+
+    private long epoch;
+    private SessionResolver resolver;
+
+    /**
+     * @param staticPartition Tunnel form of the partition ("" when not partitioned), or null to
+     *     take it from the partition values the serializer appends
+     * @param lastCheckpointId the restored checkpoint id, 0 when starting fresh
+     */
+    public ExactlyOnceTunnelWriter(
+            String table,
+            TunnelClient client,
+            TunnelRecordSerializer<IN> serializer,
+            String staticPartition,
+            String registryKey,
+            int subtask,
+            int parallelism,
+            long blockTargetBytes,
+            long lastCheckpointId,
+            SinkWriterMetricGroup metrics)
+            throws IOException {
+        this.table = table;
+        this.client = client;
+        this.tableId = client.table(table);
+        this.serializer = serializer;
+        this.staticPartition = staticPartition;
+        this.registryKey = registryKey;
+        this.blocksPerWriter = UploadSession.MAX_BLOCK_ID / parallelism;
+        this.firstBlockId = subtask * blocksPerWriter;
+        this.blockTargetBytes = blockTargetBytes;
+        this.epoch = lastCheckpointId + 1;
+
+        this.schema = client.getTable(tableId).schema();
+        boolean dynamic = staticPartition == null;
+        if (dynamic && !schema.isPartitioned()) {
+            throw new IllegalArgumentException(
+                    "Dynamic partitioning was configured, but table "
+                            + table
+                            + " is not partitioned");
+        }
+        if (!dynamic) {
+            PartitionSpec.parse(staticPartition).validateAgainst(schema, table);
+        }
+        serializer.open(schema, dynamic);
+        this.columnCount = schema.columnCount();
+        this.partitionKeys = schema.partitionKeyNames().toArray(new String[0]);
+        this.values = new Object[columnCount + (dynamic ? partitionKeys.length : 0)];
+        this.dataValues = dynamic ? new Object[columnCount] : values;
+        this.lastKeyValues = new Object[partitionKeys.length];
+        this.numRecordsSend = metrics.getNumRecordsSendCounter();
+        this.numBytesSend = metrics.getNumBytesSendCounter();
+    }
+
+    @Override
+    public void write(IN element, Context context) throws IOException, InterruptedException {
+        Object[] row = serializer.serialize(element, values);
+        String partition;
+        if (staticPartition != null) {
+            partition = staticPartition;
+        } else {
+            partition = partitionOf(row);
+            System.arraycopy(row, 0, dataValues, 0, columnCount);
+            row = dataValues;
+        }
+        PartitionBlockBuffer buffer = buffers.get(partition);
+        if (buffer == null) {
+            buffer =
+                    new PartitionBlockBuffer(
+                            schema.columns(),
+                            RecordStreamWriter.DEFAULT_MAX_FIELD_SIZE,
+                            Compression.DEFAULT);
+            buffers.put(partition, buffer);
+        }
+        buffer.append(row);
+        if (buffer.bytes() >= blockTargetBytes) {
+            // a full buffer becomes a block now; the next rows start another block of the epoch
+            writeBlock(partition, buffer);
+        }
+    }
+
+    private String partitionOf(Object[] row) {
+        if (lastPartition != null && sameKeysAsLast(row)) {
+            return lastPartition;
+        }
+        partitionText.setLength(0);
+        for (int k = 0; k < partitionKeys.length; k++) {
+            Object v = row[columnCount + k];
+            if (v == null) {
+                throw new IllegalArgumentException(
+                        "Partition column '"
+                                + partitionKeys[k]
+                                + "' is NULL; a record needs a value for it");
+            }
+            if (k > 0) {
+                partitionText.append(',');
+            }
+            partitionText
+                    .append(partitionKeys[k])
+                    .append('=')
+                    .append(
+                            v instanceof byte[]
+                                    ? new String(
+                                            (byte[]) v, java.nio.charset.StandardCharsets.UTF_8)
+                                    : v.toString());
+        }
+        for (int k = 0; k < partitionKeys.length; k++) {
+            Object v = row[columnCount + k];
+            lastKeyValues[k] = v instanceof byte[] ? ((byte[]) v).clone() : v;
+        }
+        lastPartition = PartitionSpec.parse(partitionText.toString()).toString();
+        return lastPartition;
+    }
+
+    private boolean sameKeysAsLast(Object[] row) {
+        for (int k = 0; k < partitionKeys.length; k++) {
+            Object v = row[columnCount + k];
+            Object prev = lastKeyValues[k];
+            if (v instanceof byte[] && prev instanceof byte[]) {
+                if (!java.util.Arrays.equals((byte[]) v, (byte[]) prev)) {
+                    return false;
+                }
+            } else if (v == null || !v.equals(prev)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void writeBlock(String partition, PartitionBlockBuffer buffer)
+            throws IOException, InterruptedException {
+        if (buffer.records() == 0) {
+            return;
+        }
+        List<Long> blocks = writtenBlocks.computeIfAbsent(partition, p -> new ArrayList<>());
+        if (blocks.size() >= blocksPerWriter) {
+            throw new IOException(
+                    "Writer block range exhausted: "
+                            + blocksPerWriter
+                            + " blocks of table "
+                            + table
+                            + " partition '"
+                            + partition
+                            + "' between two checkpoints; raise the block target size or"
+                            + " checkpoint more often");
+        }
+        long blockId = firstBlockId + blocks.size();
+        UploadSession session = session(partition);
+        long bytes = buffer.bytes();
+        long rows = buffer.writeTo(session, blockId);
+        blocks.add(blockId);
+        writtenRows.merge(partition, rows, Long::sum);
+        numRecordsSend.inc(rows);
+        numBytesSend.inc(bytes);
+    }
+
+    private UploadSession session(String partition) throws IOException, InterruptedException {
+        if (resolver == null) {
+            resolver = SessionResolverRegistry.lookup(registryKey);
+            if (resolver == null) {
+                throw new IllegalStateException(
+                        "The exactly-once Tunnel writer found no session gateway for its subtask:"
+                                + " the sink's pre-write operator must be chained to the writer"
+                                + " (do not disable operator chaining for the sink, and keep the"
+                                + " sink's input at the sink's parallelism)");
+            }
+        }
+        String id = epochSessions.get(partition);
+        if (id == null) {
+            id = resolver.session(partition, epoch);
+            epochSessions.put(partition, id);
+        }
+        UploadSession session = sessions.get(id);
+        if (session == null) {
+            session = client.attachUploadSession(tableId, PartitionSpec.parse(partition), id);
+            sessions.put(id, session);
+        }
+        return session;
+    }
+
+    @Override
+    public void flush(boolean endOfInput) throws IOException, InterruptedException {
+        for (Map.Entry<String, PartitionBlockBuffer> e : buffers.entrySet()) {
+            writeBlock(e.getKey(), e.getValue());
+        }
+    }
+
+    @Override
+    public Collection<BlockCommittable> prepareCommit() throws IOException, InterruptedException {
+        flush(false);
+        List<BlockCommittable> committables = new ArrayList<>(writtenBlocks.size());
+        for (Map.Entry<String, List<Long>> e : writtenBlocks.entrySet()) {
+            String partition = e.getKey();
+            String sessionId = epochSessions.get(partition);
+            committables.add(
+                    new BlockCommittable(
+                            sessionId,
+                            partition,
+                            epoch,
+                            e.getValue(),
+                            writtenRows.getOrDefault(partition, 0L)));
+        }
+        writtenBlocks.clear();
+        writtenRows.clear();
+        epochSessions.clear();
+        return committables;
+    }
+
+    @Override
+    public List<Void> snapshotState(long checkpointId) {
+        // everything before this barrier was written and handed on as committables
+        epoch = checkpointId + 1;
+        sessions.clear();
+        return List.of();
+    }
+
+    /** The epoch rows written now belong to. */
+    long epoch() {
+        return epoch;
+    }
+
+    @Override
+    public void close() throws Exception {
+        // Unwritten rows are dropped: they are replayed from the last checkpoint.
+        for (PartitionBlockBuffer b : buffers.values()) {
+            b.discard();
+        }
+        buffers.clear();
+        client.close();
+    }
+}

@@ -1,0 +1,109 @@
+package io.github.mctunnel.flink.sink.exactlyonce;
+
+import io.github.mctunnel.flink.config.TableWriteLimits;
+
+import org.apache.flink.annotation.Internal;
+
+/**
+ * Checks that an exactly-once job stays inside a table's budgets by construction: per checkpoint at
+ * most one session and one commit per partition and one block per writer per partition.
+ */
+@Internal
+public final class WriteBudget {
+
+    private WriteBudget() {}
+
+    /** Checks the limits that do not depend on the job (partitions vs concurrent sessions). */
+    public static void checkPartitions(String table, int partitions, TableWriteLimits limits) {
+        // sessions of the epoch being written plus those of the epoch being committed
+        if (2L * partitions > limits.concurrentSessions()) {
+            throw new IllegalArgumentException(
+                    "EXACTLY_ONCE on table "
+                            + table
+                            + ": "
+                            + partitions
+                            + " partitions per checkpoint need up to "
+                            + 2L * partitions
+                            + " open upload sessions (the epoch being written and the one being"
+                            + " committed), more than the table's "
+                            + limits.concurrentSessions()
+                            + " concurrent sessions; lower setMaxPartitionsPerCheckpoint to at"
+                            + " most "
+                            + limits.concurrentSessions() / 2);
+        }
+    }
+
+    /**
+     * Checks the rate budgets for a job.
+     *
+     * @param checkpointIntervalMillis the checkpoint interval, or a value &lt;= 0 when
+     *     checkpointing is off (one epoch for the whole bounded input)
+     */
+    public static void check(
+            String table,
+            int parallelism,
+            int partitions,
+            long checkpointIntervalMillis,
+            TableWriteLimits limits) {
+        checkPartitions(table, partitions, limits);
+        if (checkpointIntervalMillis <= 0) {
+            return;
+        }
+        long perFiveMinutes = ceilDiv(300_000, checkpointIntervalMillis);
+        long blocks = (long) parallelism * partitions * perFiveMinutes;
+        if (blocks > limits.blocksPer5Minutes()) {
+            long minInterval =
+                    ceilDiv(300_000L * parallelism * partitions, limits.blocksPer5Minutes());
+            throw new IllegalArgumentException(
+                    "EXACTLY_ONCE on table "
+                            + table
+                            + ": parallelism "
+                            + parallelism
+                            + " x "
+                            + partitions
+                            + " partitions per checkpoint x "
+                            + perFiveMinutes
+                            + " checkpoints per 5 minutes = "
+                            + blocks
+                            + " blocks per 5 minutes, more than the table's budget of "
+                            + limits.blocksPer5Minutes()
+                            + "; raise the checkpoint interval to at least "
+                            + minInterval
+                            + " ms, or lower the sink parallelism or setMaxPartitionsPerCheckpoint");
+        }
+        long sessions = partitions * perFiveMinutes;
+        if (sessions > limits.sessionsPer5Minutes()) {
+            throw new IllegalArgumentException(
+                    "EXACTLY_ONCE on table "
+                            + table
+                            + ": "
+                            + partitions
+                            + " partitions per checkpoint x "
+                            + perFiveMinutes
+                            + " checkpoints per 5 minutes = "
+                            + sessions
+                            + " upload sessions per 5 minutes, more than the table's budget of "
+                            + limits.sessionsPer5Minutes()
+                            + "; raise the checkpoint interval to at least "
+                            + ceilDiv(300_000L * partitions, limits.sessionsPer5Minutes())
+                            + " ms or lower setMaxPartitionsPerCheckpoint");
+        }
+        long commits = partitions * ceilDiv(15_000, checkpointIntervalMillis);
+        if (commits > limits.commitsPer15Seconds()) {
+            throw new IllegalArgumentException(
+                    "EXACTLY_ONCE on table "
+                            + table
+                            + ": "
+                            + commits
+                            + " commits per 15 seconds, more than the table's budget of "
+                            + limits.commitsPer15Seconds()
+                            + "; raise the checkpoint interval to at least "
+                            + ceilDiv(15_000L * partitions, limits.commitsPer15Seconds())
+                            + " ms or lower setMaxPartitionsPerCheckpoint");
+        }
+    }
+
+    private static long ceilDiv(long a, long b) {
+        return (a + b - 1) / b;
+    }
+}
