@@ -300,6 +300,36 @@ class TransportAndRetryTest {
     }
 
     @Test
+    void credentialsAreFetchedPerRequestAndStsTokensAreSent() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger calls =
+                new java.util.concurrent.atomic.AtomicInteger();
+        HttpTransport rotating =
+                new HttpTransport(
+                        TransportSettings.defaults(),
+                        new RequestSigner(
+                                () ->
+                                        io.github.mctunnel.client.auth.Credentials.sts(
+                                                "ak" + calls.incrementAndGet(),
+                                                "sk",
+                                                "token-" + calls.get()),
+                                null,
+                                time),
+                        "p",
+                        time);
+        try (rotating) {
+            server.script(Reply.json("{}"), Reply.json("{}"));
+            new RetryingCaller(rotating, RetryPolicy.none(), time, time, () -> 0.0)
+                    .call(request("GET", "/r").build(), r -> null);
+            new RetryingCaller(rotating, RetryPolicy.none(), time, time, () -> 0.0)
+                    .call(request("GET", "/r").build(), r -> null);
+        }
+        assertThat(server.requests().get(0).header("Authorization")).startsWith("ODPS ak1:");
+        assertThat(server.requests().get(0).header("authorization-sts-token")).isEqualTo("token-1");
+        assertThat(server.requests().get(1).header("Authorization")).startsWith("ODPS ak2:");
+        assertThat(server.requests().get(1).header("authorization-sts-token")).isEqualTo("token-2");
+    }
+
+    @Test
     void uriEncodingKeepsEndpointPath() {
         assertThat(
                         HttpTransport.buildUri(

@@ -168,6 +168,23 @@ class UploadSessionTest {
     }
 
     @Test
+    void aCommitWhoseAnswerWasLostIsRetriedAndRecognisedAsCommitted() throws Exception {
+        UploadSession s =
+                create(
+                        Reply.json(session("normal", "{\"BlockID\":0}")),
+                        Reply.drop(),
+                        Reply.of(
+                                409,
+                                "{\"Code\":\"StatusConflict\",\"Message\":\"already committed\"}"),
+                        Reply.json(session("closed", "{\"BlockID\":0}")));
+        assertThat(s.commit(List.of(0L))).isEqualTo(CommitOutcome.ALREADY_COMMITTED);
+        assertThat(server.requests())
+                .extracting(Recorded::method)
+                .containsExactly("POST", "GET", "POST", "POST", "GET");
+        assertThat(time.sleeps()).containsExactly(1000L);
+    }
+
+    @Test
     void aConflictOnAnOpenSessionIsAnError() throws Exception {
         UploadSession s =
                 create(
