@@ -107,6 +107,7 @@ public final class TunnelUpsertSink<IN>
                 key,
                 compression,
                 maxBufferedBytes,
+                commitInterval,
                 context.getTaskInfo().getIndexOfThisSubtask(),
                 context.getTaskInfo().getNumberOfParallelSubtasks(),
                 recoveredState,

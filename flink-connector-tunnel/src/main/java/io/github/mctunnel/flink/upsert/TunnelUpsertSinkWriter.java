@@ -23,6 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 
@@ -63,6 +64,7 @@ public final class TunnelUpsertSinkWriter<IN>
     private final UpsertRecordSerializer<IN> serializer;
     private final Compression compression;
     private final long maxBufferedBytes;
+    private final Duration commitInterval;
     private final int subtask;
     private final int parallelism;
     private final int ownedBuckets;
@@ -95,6 +97,7 @@ public final class TunnelUpsertSinkWriter<IN>
             UpsertKeyDeclaration key,
             Compression compression,
             long maxBufferedBytes,
+            Duration commitInterval,
             int subtask,
             int parallelism,
             Collection<UpsertSessionRef> restored,
@@ -107,6 +110,7 @@ public final class TunnelUpsertSinkWriter<IN>
         this.serializer = serializer;
         this.compression = compression;
         this.maxBufferedBytes = maxBufferedBytes;
+        this.commitInterval = commitInterval;
         this.subtask = subtask;
         this.parallelism = parallelism;
         this.recordsSent = recordsSent == null ? new SimpleCounter() : recordsSent;
@@ -288,9 +292,32 @@ public final class TunnelUpsertSinkWriter<IN>
     }
 
     @Override
-    public void flush(boolean endOfInput) throws IOException {
+    public void flush(boolean endOfInput) throws IOException, InterruptedException {
         flushAll();
-        this.endOfInput |= endOfInput;
+        if (endOfInput && !this.endOfInput) {
+            this.endOfInput = true;
+            commitAtEndOfInput();
+        }
+    }
+
+    /**
+     * The committer does not get the sessions of the last checkpoint of a finished job, so each
+     * writer commits its own. Writer {@code s} waits {@code (s + 2)} commit intervals first: two
+     * for the committer's last commits (it may still commit a checkpoint completed just before the
+     * end), then one per writer before it.
+     */
+    private void commitAtEndOfInput() throws IOException, InterruptedException {
+        if (session == null || !sessionHasData) {
+            return;
+        }
+        Thread.sleep(commitInterval.toMillis() * (subtask + 2L));
+        session.reload();
+        if ("normal".equals(session.status())) {
+            session.commit();
+            LOG.info("Committed upsert session {} of {} at end of input", session.id(), table);
+        }
+        session = null;
+        sessionHasData = false;
     }
 
     @Override
@@ -308,16 +335,16 @@ public final class TunnelUpsertSinkWriter<IN>
             }
         }
         flushedSinceCheckpoint = false;
-        return List.of(ref(endOfInput));
+        return List.of(ref());
     }
 
     @Override
     public List<UpsertSessionRef> snapshotState(long checkpointId) {
-        return session == null || !sessionHasData ? List.of() : List.of(ref(false));
+        return session == null || !sessionHasData ? List.of() : List.of(ref());
     }
 
-    private UpsertSessionRef ref(boolean last) {
-        return new UpsertSessionRef(partitionName, session.id(), subtask, parallelism, last);
+    private UpsertSessionRef ref() {
+        return new UpsertSessionRef(partitionName, session.id(), subtask, parallelism);
     }
 
     /** The current session's id, or null between a commit and the next flush. */

@@ -12,7 +12,6 @@ import org.apache.flink.api.connector.sink2.Committer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -39,16 +38,10 @@ public final class UpsertSessionCommitter implements Committer<UpsertSessionRef>
     private static final Logger LOG = LoggerFactory.getLogger(UpsertSessionCommitter.class);
     private static final int REMEMBERED_SESSIONS = 10_000;
 
-    /** Waits (used only for sessions that cannot be deferred). */
-    interface Sleeper {
-        void sleep(long millis) throws InterruptedException;
-    }
-
     private final TunnelClient client;
     private final TableIdentifier table;
     private final UpsertCommitPacer pacer;
     private final LongSupplier clock;
-    private final Sleeper sleeper;
     private final Map<String, Long> waitingSince = new HashMap<>();
     private final Map<String, Boolean> committed =
             new LinkedHashMap<>() {
@@ -59,29 +52,25 @@ public final class UpsertSessionCommitter implements Committer<UpsertSessionRef>
             };
 
     public UpsertSessionCommitter(TunnelClient client, String table, Duration commitInterval) {
-        this(client, table, commitInterval, System::currentTimeMillis, Thread::sleep);
+        this(client, table, commitInterval, System::currentTimeMillis);
     }
 
     UpsertSessionCommitter(
-            TunnelClient client,
-            String table,
-            Duration commitInterval,
-            LongSupplier clock,
-            Sleeper sleeper) {
+            TunnelClient client, String table, Duration commitInterval, LongSupplier clock) {
         this.client = client;
         this.table = client.table(table);
         this.clock = clock;
-        this.sleeper = sleeper;
         this.pacer = new UpsertCommitPacer(commitInterval, clock);
     }
 
     @Override
-    public void commit(Collection<CommitRequest<UpsertSessionRef>> requests)
-            throws IOException, InterruptedException {
+    public void commit(Collection<CommitRequest<UpsertSessionRef>> requests) {
         // partition -> session id -> its requests, in arrival order
         Map<String, Map<String, List<CommitRequest<UpsertSessionRef>>>> byPartition =
                 new LinkedHashMap<>();
         long now = clock.getAsLong();
+        System.err.println(
+                "DEBUGC " + now + " " + requests.stream().map(r -> r.getCommittable()).toList());
         for (CommitRequest<UpsertSessionRef> request : requests) {
             UpsertSessionRef ref = request.getCommittable();
             if (committed.containsKey(ref.sessionId())) {
@@ -101,37 +90,21 @@ public final class UpsertSessionCommitter implements Committer<UpsertSessionRef>
     }
 
     private void commitPartition(
-            String partition, Map<String, List<CommitRequest<UpsertSessionRef>>> sessions)
-            throws InterruptedException {
-        List<String> ids = new ArrayList<>(sessions.keySet());
-        ids.sort((a, b) -> Long.compare(waitingSince.get(a), waitingSince.get(b)));
-        boolean mustCommitAll = false;
-        for (List<CommitRequest<UpsertSessionRef>> rs : sessions.values()) {
-            for (CommitRequest<UpsertSessionRef> r : rs) {
-                mustCommitAll |= r.getCommittable().endOfInput();
+            String partition, Map<String, List<CommitRequest<UpsertSessionRef>>> sessions) {
+        if (!pacer.isDue(partition)) {
+            return;
+        }
+        String oldest = null;
+        for (String id : sessions.keySet()) {
+            if (oldest == null || waitingSince.get(id) < waitingSince.get(oldest)) {
+                oldest = id;
             }
         }
-        for (String id : ids) {
-            if (mustCommitAll) {
-                long wait = pacer.millisUntilDue(partition);
-                if (wait > 0) {
-                    sleeper.sleep(wait);
-                }
-            } else if (!pacer.isDue(partition)) {
-                return;
-            }
-            commitSession(partition, id, sessions.get(id), mustCommitAll);
-            if (!mustCommitAll) {
-                return;
-            }
-        }
+        commitSession(partition, oldest, sessions.get(oldest));
     }
 
     private void commitSession(
-            String partition,
-            String id,
-            List<CommitRequest<UpsertSessionRef>> requests,
-            boolean cannotDefer) {
+            String partition, String id, List<CommitRequest<UpsertSessionRef>> requests) {
         try {
             UpsertSession session =
                     client.attachUpsertSession(table, PartitionSpec.parse(partition), id);
@@ -162,9 +135,6 @@ public final class UpsertSessionCommitter implements Committer<UpsertSessionRef>
         } catch (TunnelException e) {
             if (!e.isRetryable()) {
                 fail(requests, e);
-            } else if (cannotDefer) {
-                LOG.warn("Commit of upsert session {} of {} failed; retrying", id, table, e);
-                requests.forEach(CommitRequest::retryLater);
             } else {
                 LOG.warn(
                         "Commit of upsert session {} of {} failed; it is retried after a later"

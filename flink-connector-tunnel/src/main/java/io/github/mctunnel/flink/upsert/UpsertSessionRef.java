@@ -12,12 +12,9 @@ import java.util.Objects;
  * @param sessionId the upsert session id
  * @param subtask the writer subtask that owns the session
  * @param parallelism the writer parallelism when the session was written
- * @param endOfInput whether the writer has finished: the session must be committed now, not
- *     deferred (it will not be offered again)
  */
 @Internal
-public record UpsertSessionRef(
-        String partition, String sessionId, int subtask, int parallelism, boolean endOfInput) {
+public record UpsertSessionRef(String partition, String sessionId, int subtask, int parallelism) {
 
     public UpsertSessionRef {
         Objects.requireNonNull(partition, "partition");

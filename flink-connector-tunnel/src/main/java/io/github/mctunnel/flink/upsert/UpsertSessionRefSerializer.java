@@ -29,7 +29,6 @@ public final class UpsertSessionRefSerializer
         out.writeUTF(ref.sessionId());
         out.writeInt(ref.subtask());
         out.writeInt(ref.parallelism());
-        out.writeBoolean(ref.endOfInput());
         out.flush();
         return bytes.toByteArray();
     }
@@ -44,7 +43,6 @@ public final class UpsertSessionRefSerializer
                             + VERSION);
         }
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(serialized));
-        return new UpsertSessionRef(
-                in.readUTF(), in.readUTF(), in.readInt(), in.readInt(), in.readBoolean());
+        return new UpsertSessionRef(in.readUTF(), in.readUTF(), in.readInt(), in.readInt());
     }
 }

@@ -1,0 +1,208 @@
+package io.github.mctunnel.flink.upsert;
+
+import io.github.mctunnel.client.schema.Column;
+import io.github.mctunnel.client.schema.PartitionSpec;
+import io.github.mctunnel.client.schema.TableIdentifier;
+import io.github.mctunnel.emulator.TunnelEmulator;
+import io.github.mctunnel.emulator.fault.LoggedRequest;
+import io.github.mctunnel.emulator.fault.RequestMatcher;
+import io.github.mctunnel.emulator.limits.EmulatorLimits;
+import io.github.mctunnel.flink.config.TunnelConnectionOptions;
+
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.api.common.state.CheckpointListener;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.connector.datagen.source.DataGeneratorSource;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The upsert sink in MiniCluster jobs against the embedded emulator. */
+class TunnelUpsertSinkITCase {
+
+    @RegisterExtension
+    static final MiniClusterExtension MINI_CLUSTER =
+            new MiniClusterExtension(
+                    new MiniClusterResourceConfiguration.Builder()
+                            .setNumberTaskManagers(1)
+                            .setNumberSlotsPerTaskManager(3)
+                            .build());
+
+    private static final Duration COMMIT_INTERVAL = Duration.ofSeconds(2);
+    private static final int BUCKETS = 8;
+    private static final int KEYS = 97;
+
+    private static final AtomicBoolean FAILED = new AtomicBoolean();
+
+    private static TunnelEmulator emulator;
+
+    @BeforeAll
+    static void startEmulator() throws Exception {
+        emulator =
+                TunnelEmulator.builder()
+                        .credentials("ak", "sk")
+                        .limits(
+                                EmulatorLimits.builder()
+                                        .upsertCommitInterval(COMMIT_INTERVAL)
+                                        .build())
+                        .build()
+                        .start();
+    }
+
+    @AfterAll
+    static void stopEmulator() {
+        emulator.close();
+    }
+
+    private static void createTable(String name) {
+        emulator.executeSql(
+                "CREATE TABLE "
+                        + name
+                        + " (id BIGINT NOT NULL, name STRING, v BIGINT, PRIMARY KEY (id))"
+                        + " TBLPROPERTIES ('transactional'='true', 'write.bucket.num'='"
+                        + BUCKETS
+                        + "')");
+    }
+
+    private static TunnelUpsertSink<Long> sink(String table, ChangelogEvents events) {
+        return TunnelUpsertSink.<Long>builder()
+                .setConnection(
+                        TunnelConnectionOptions.builder()
+                                .endpoint(emulator.odpsEndpoint())
+                                .tunnelEndpoint(emulator.tunnelEndpoint())
+                                .project(emulator.defaultProject())
+                                .accessKey("ak", "sk")
+                                .build())
+                .setTable(table)
+                .setPrimaryKey(Column.of("id", "bigint"))
+                .setBucketCount(BUCKETS)
+                .setSerializer(events)
+                .setCommitInterval(COMMIT_INTERVAL)
+                .build();
+    }
+
+    private static List<Object[]> committed(String table) {
+        return emulator.committedRows(
+                TableIdentifier.of(emulator.defaultProject(), table), PartitionSpec.empty());
+    }
+
+    private static List<LoggedRequest> commits(String table) {
+        return emulator.requestLog()
+                .entries(
+                        r ->
+                                r.method().equals("POST")
+                                        && r.path().contains("/tables/" + table + "/upserts")
+                                        && r.params().containsKey("upsertid"));
+    }
+
+    @Test
+    void finalTableEqualsTheChangelogAppliedOnceDespiteFailures() throws Exception {
+        String table = "upsert_failures";
+        createTable(table);
+        long count = 3000;
+        ChangelogEvents events = new ChangelogEvents(KEYS);
+        FAILED.set(false);
+        // two 503s on flush (retried by the client) and one refused commit (fails the job)
+        emulator.faultPlan()
+                .failNext(
+                        2,
+                        RequestMatcher.of("PUT", "/tables/" + table + "/upserts"),
+                        503,
+                        "ServiceUnavailable")
+                .failNext(
+                        1,
+                        RequestMatcher.of("POST", "/tables/" + table + "/upserts")
+                                .withParam("upsertid"),
+                        400,
+                        "InjectedCommitFailure");
+
+        Configuration conf = new Configuration();
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 5);
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(50));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(3);
+        env.enableCheckpointing(100);
+        DataGeneratorSource<Long> source =
+                new DataGeneratorSource<>(
+                        i -> i + 1, count, RateLimiterStrategy.perCheckpoint(150), Types.LONG);
+        env.fromSource(source, WatermarkStrategy.noWatermarks(), "changelog")
+                .setParallelism(1)
+                .map(new FailOnceAfterCheckpoint())
+                .setParallelism(1)
+                .sinkTo(sink(table, events));
+        env.execute("upserts with failures");
+
+        assertThat(FAILED).isTrue();
+        assertThat(emulator.faultPlan().pendingCount()).isZero();
+        assertThat(ChangelogEvents.asMap(committed(table))).isEqualTo(events.applied(count));
+    }
+
+    @Test
+    void frequentCheckpointsCommitAtMostOncePerInterval() throws Exception {
+        String table = "upsert_paced";
+        createTable(table);
+        long attacksBefore = emulator.attackRequestCount();
+        long count = 600;
+        ChangelogEvents events = new ChangelogEvents(KEYS);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(2);
+        env.enableCheckpointing(200);
+        // 20 events per checkpoint: about 30 checkpoints over 6 s
+        DataGeneratorSource<Long> source =
+                new DataGeneratorSource<>(
+                        i -> i + 1, count, RateLimiterStrategy.perCheckpoint(20), Types.LONG);
+        env.fromSource(source, WatermarkStrategy.noWatermarks(), "changelog")
+                .setParallelism(1)
+                .sinkTo(sink(table, events));
+        env.execute("paced upserts");
+
+        assertThat(ChangelogEvents.asMap(committed(table))).isEqualTo(events.applied(count));
+        List<LoggedRequest> commits = commits(table);
+        assertThat(commits).allSatisfy(r -> assertThat(r.errorCode()).isNull());
+        assertThat(commits).allSatisfy(r -> assertThat(r.status()).isEqualTo(200));
+        assertThat(emulator.requestLog().entries(r -> "FlowExceeded".equals(r.errorCode())))
+                .isEmpty();
+        // several commits, each covering several checkpoints, never two within the interval
+        assertThat(commits.size()).isBetween(2, 10);
+        for (int i = 1; i < commits.size(); i++) {
+            assertThat(commits.get(i).atMillis() - commits.get(i - 1).atMillis())
+                    .isGreaterThanOrEqualTo(COMMIT_INTERVAL.toMillis());
+        }
+        assertThat(emulator.attackRequestCount()).isEqualTo(attacksBefore);
+    }
+
+    private static final class FailOnceAfterCheckpoint
+            implements MapFunction<Long, Long>, CheckpointListener {
+        private static final long serialVersionUID = 1L;
+        private int completedCheckpoints;
+
+        @Override
+        public Long map(Long value) {
+            if (completedCheckpoints >= 3 && FAILED.compareAndSet(false, true)) {
+                throw new IllegalStateException("injected failure after a checkpoint");
+            }
+            return value;
+        }
+
+        @Override
+        public void notifyCheckpointComplete(long checkpointId) {
+            completedCheckpoints++;
+        }
+    }
+}
