@@ -47,7 +47,7 @@ public class RecordEncodeBenchmark {
     public void setUp() throws IOException {
         rows = EventRows.generate(BATCH, 42, 1);
         writer = new RecordStreamWriter(EventRows.COLUMNS, OutputStream.nullOutputStream());
-        // The stream of one batch minus its trailer (a varint tag, count and checksum: < 20 B).
+        // The whole stream of one batch; its trailer (under 20 bytes) is a negligible overcount.
         bytesPerBatch = RecordStreams.encode(rows).length;
     }
 

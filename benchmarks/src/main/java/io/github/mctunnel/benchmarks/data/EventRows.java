@@ -17,7 +17,7 @@ import java.util.SplittableRandom;
  * Deterministic rows of a realistic wide event table (16 columns of mixed types, one nullable
  * column that is NULL in about 30% of the rows), held column by column as primitives and UTF-8
  * bytes for the field-by-field writer, and as {@code Object[]} rows for the generic writer. A row
- * encodes to about 330 bytes.
+ * encodes to 322 bytes on average.
  *
  * <p>The same seed always gives the same rows, so every run and every benchmark measures the same
  * data.
