@@ -194,12 +194,27 @@ public final class TypeInfo {
                     if (i > 0) {
                         sb.append(',');
                     }
-                    sb.append(fields.get(i).name()).append(':');
+                    appendFieldName(sb, fields.get(i).name());
+                    sb.append(':');
                     fields.get(i).type().appendTo(sb);
                 }
                 sb.append('>');
             }
             default -> sb.append(type.typeName());
+        }
+    }
+
+    /** Struct field names that are not plain identifiers are back-quoted, so they parse again. */
+    private static void appendFieldName(StringBuilder sb, String name) {
+        boolean plain = !name.isEmpty();
+        for (int i = 0; i < name.length() && plain; i++) {
+            char c = name.charAt(i);
+            plain = Character.isLetterOrDigit(c) || c == '_';
+        }
+        if (plain) {
+            sb.append(name);
+        } else {
+            sb.append('`').append(name.replace("`", "``")).append('`');
         }
     }
 
@@ -288,13 +303,22 @@ public final class TypeInfo {
         String fieldName() {
             skipSpaces();
             if (pos < s.length() && s.charAt(pos) == '`') {
-                int end = s.indexOf('`', pos + 1);
-                if (end < 0) {
-                    throw error("unterminated `");
+                StringBuilder name = new StringBuilder();
+                int i = pos + 1;
+                while (true) {
+                    int end = s.indexOf('`', i);
+                    if (end < 0) {
+                        throw error("unterminated `");
+                    }
+                    name.append(s, i, end);
+                    if (end + 1 < s.length() && s.charAt(end + 1) == '`') {
+                        name.append('`');
+                        i = end + 2;
+                    } else {
+                        pos = end + 1;
+                        return name.toString();
+                    }
                 }
-                String name = s.substring(pos + 1, end);
-                pos = end + 1;
-                return name;
             }
             return word();
         }

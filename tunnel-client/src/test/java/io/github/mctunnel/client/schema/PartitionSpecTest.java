@@ -1,0 +1,57 @@
+package io.github.mctunnel.client.schema;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class PartitionSpecTest {
+
+    private static final TableSchema SCHEMA =
+            new TableSchema(
+                    List.of(Column.of("v", "bigint")),
+                    List.of(Column.of("ds", "string"), Column.of("hh", "string")));
+
+    @Test
+    void parsesTunnelSqlAndPathForms() {
+        PartitionSpec expected = PartitionSpec.of(Map.of("ds", "20261122"));
+        assertThat(PartitionSpec.parse("ds=20261122")).isEqualTo(expected);
+        assertThat(PartitionSpec.parse("DS='20261122'")).isEqualTo(expected);
+
+        PartitionSpec two = PartitionSpec.parse("ds='2026 11,22',hh=08");
+        assertThat(two.values())
+                .containsExactly(Map.entry("ds", "2026 11,22"), Map.entry("hh", "08"));
+        assertThat(two.toString()).isEqualTo("ds=2026 11,22,hh=08");
+        assertThat(two.toQuotedString()).isEqualTo("ds='2026 11,22',hh='08'");
+        assertThat(PartitionSpec.parse("ds=1/hh=2").keys()).containsExactly("ds", "hh");
+        assertThat(PartitionSpec.parse("  ")).isSameAs(PartitionSpec.empty());
+    }
+
+    @Test
+    void rejectsMalformedSpecs() {
+        assertThatThrownBy(() -> PartitionSpec.parse("ds"))
+                .hasMessage("Invalid partition spec 'ds': expected key=value pairs, got 'ds'");
+        assertThatThrownBy(() -> PartitionSpec.parse("ds=1,ds=2"))
+                .hasMessage("Invalid partition spec 'ds=1,ds=2': key ds given twice");
+        assertThatThrownBy(() -> PartitionSpec.parse("ds="))
+                .hasMessage(
+                        "Invalid partition spec 'ds=': partition value of ds must not be empty");
+    }
+
+    @Test
+    void validatesAgainstTheTablesPartitionKeys() {
+        PartitionSpec.parse("ds=1,hh=2").validateAgainst(SCHEMA, "p.t");
+        assertThatThrownBy(() -> PartitionSpec.parse("hh=2,ds=1").validateAgainst(SCHEMA, "p.t"))
+                .hasMessage(
+                        "Partition spec 'hh=2,ds=1' does not match the partition keys of table p.t:"
+                                + " expected [ds, hh]");
+        assertThatThrownBy(
+                        () ->
+                                PartitionSpec.parse("ds=1")
+                                        .validateAgainst(TableSchema.of(SCHEMA.columns()), "p.u"))
+                .hasMessage("Table p.u is not partitioned, but partition 'ds=1' was given");
+    }
+}
