@@ -66,6 +66,7 @@ final class SessionCoordinator implements OperatorCoordinator, CoordinationReque
     private final Map<String, Assignment> assignments = new LinkedHashMap<>();
     private final Map<String, ArrayDeque<String>> spares = new HashMap<>();
     private final Map<String, String> committing = new LinkedHashMap<>();
+    private final java.util.Set<String> createdPartitions = new java.util.HashSet<>();
     private TunnelClient client;
     private TableIdentifier tableId;
 
@@ -192,7 +193,11 @@ final class SessionCoordinator implements OperatorCoordinator, CoordinationReque
                 return new SessionResponse(null, wait);
             }
             creations.record(now);
-            id = client.createUploadSession(tableId, PartitionSpec.parse(partition), false).id();
+            PartitionSpec spec = PartitionSpec.parse(partition);
+            if (!spec.isEmpty() && createdPartitions.add(partition)) {
+                client.meta().createPartition(tableId, spec, true);
+            }
+            id = client.createUploadSession(tableId, spec, false).id();
             LOG.info("Created upload session {} of {} for epoch {}", id, partition, epoch);
         }
         assignments.put(key(partition, epoch), new Assignment(partition, epoch, id, true));
