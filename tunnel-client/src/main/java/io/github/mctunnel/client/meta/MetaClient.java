@@ -16,6 +16,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
+import org.w3c.dom.Node;
+import org.w3c.dom.NodeList;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -227,7 +229,7 @@ public final class MetaClient {
         while (true) {
             TunnelRequest poll =
                     TunnelRequest.builder("GET", odpsEndpoint, path).context(context).build();
-            String status = statusOf(caller.call(poll, MetaClient::readText), context);
+            String status = instanceStatusOf(caller.call(poll, MetaClient::readText), context);
             if ("Terminated".equalsIgnoreCase(status)) {
                 break;
             }
@@ -253,7 +255,7 @@ public final class MetaClient {
                         .context(context)
                         .build();
         String xml = caller.call(taskStatus, MetaClient::readText);
-        String task = statusOf(xml, context);
+        String task = taskStatusOf(xml, context);
         if (!"Success".equalsIgnoreCase(task)) {
             TunnelRequest result =
                     TunnelRequest.builder("GET", odpsEndpoint, path)
@@ -267,15 +269,39 @@ public final class MetaClient {
         }
     }
 
-    private static String statusOf(String xml, ErrorContext context) throws TunnelException {
+    /** The instance's own status: the {@code <Status>} child of the root element. */
+    private static String instanceStatusOf(String xml, ErrorContext context)
+            throws TunnelException {
+        return statusChild(parseStatusXml(xml, context).getDocumentElement());
+    }
+
+    /**
+     * The SQL task's status: the {@code <Status>} of the first {@code <Task>}. A {@code
+     * ?taskstatus} answer also carries the instance's {@code <Status>Terminated</Status>} before
+     * its tasks, which is not the task's outcome.
+     */
+    private static String taskStatusOf(String xml, ErrorContext context) throws TunnelException {
+        NodeList tasks = parseStatusXml(xml, context).getElementsByTagName("Task");
+        return tasks.getLength() == 0 ? "" : statusChild((Element) tasks.item(0));
+    }
+
+    private static Document parseStatusXml(String xml, ErrorContext context)
+            throws TunnelException {
         try {
-            Document doc = MetaXml.parse(xml);
-            var nodes = doc.getElementsByTagName("Status");
-            return nodes.getLength() == 0 ? "" : nodes.item(0).getTextContent().trim();
+            return MetaXml.parse(xml);
         } catch (Exception e) {
             throw TunnelException.local(
                     context, "unreadable SQL instance status: " + e.getMessage());
         }
+    }
+
+    private static String statusChild(Element parent) {
+        for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
+            if (n instanceof Element e && "Status".equals(e.getTagName())) {
+                return e.getTextContent().trim();
+            }
+        }
+        return "";
     }
 
     private static String resultText(String xml) {

@@ -146,6 +146,43 @@ class MetaClientTest {
     }
 
     @Test
+    void taskStatusIsReadFromTheTaskNotFromTheInstanceStatusBeforeIt() throws Exception {
+        // The service's ?taskstatus answer carries the instance status before the task list.
+        String terminatedSuccess =
+                "<Instance><Name>I3</Name><Status>Terminated</Status><Tasks><Task Type=\"SQL\">"
+                        + "<Name>AnonymousSQLTask</Name><Status>Success</Status></Task></Tasks>"
+                        + "</Instance>";
+        server.script(
+                Reply.of(201, "", "Location", "/api/projects/p/instances/I3"),
+                Reply.of(200, terminatedSuccess),
+                Reply.of(200, terminatedSuccess));
+        client.meta().createPartition(client.table("t"), PartitionSpec.parse("ds=1"), false);
+        assertThat(server.requests()).hasSize(3);
+
+        String terminatedFailed = terminatedSuccess.replace("Success", "Failed");
+        server.script(
+                Reply.of(201, "", "Location", "/api/projects/p/instances/I4"),
+                Reply.of(200, terminatedFailed),
+                Reply.of(200, terminatedFailed),
+                Reply.of(
+                        200,
+                        "<Instance><Status>Terminated</Status><Tasks><Task><Result>FAILED: no"
+                                + " such partition</Result><Status>Failed</Status></Task></Tasks>"
+                                + "</Instance>"));
+        assertThatThrownBy(
+                        () ->
+                                client.meta()
+                                        .dropPartition(
+                                                client.table("t"),
+                                                PartitionSpec.parse("ds=1"),
+                                                false))
+                .hasMessage(
+                        "drop partition of p.t (partition=ds=1) failed: ErrorCode=LocalError,"
+                                + " ErrorMessage=SQL instance I4 ended with Failed: FAILED: no such"
+                                + " partition");
+    }
+
+    @Test
     void aFailedSqlInstanceReportsItsResult() {
         server.script(
                 Reply.of(201, "", "Location", "/api/projects/p/instances/I2"),
