@@ -1,0 +1,198 @@
+package io.github.mctunnel.flink.table;
+
+import io.github.mctunnel.client.compress.Compression;
+import io.github.mctunnel.flink.sink.FlushPolicy;
+import io.github.mctunnel.flink.source.SessionInvalidationPolicy;
+import io.github.mctunnel.flink.source.TunnelSourceBuilder;
+
+import org.apache.flink.annotation.PublicEvolving;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.table.factories.FactoryUtil;
+
+import java.time.Duration;
+
+/**
+ * The options of the {@code 'connector' = 'maxcompute'} tables (and of the MaxCompute catalog's
+ * connection). The secret goes in {@code access-key-secret}: Flink masks option values whose key
+ * contains {@code secret} or {@code token} wherever it prints table options (error messages, logged
+ * configuration); the shorter {@code access-key} is accepted as a fallback key but is not masked by
+ * Flink, so it should not be used.
+ */
+@PublicEvolving
+public final class MaxComputeConnectorOptions {
+
+    private MaxComputeConnectorOptions() {}
+
+    // ------------------------------------------------------------------ connection
+
+    public static final ConfigOption<String> ENDPOINT =
+            ConfigOptions.key("endpoint")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "The MaxCompute (ODPS) endpoint, e.g."
+                                    + " https://service.cn-hangzhou.maxcompute.aliyun.com/api.");
+
+    public static final ConfigOption<String> TUNNEL_ENDPOINT =
+            ConfigOptions.key("tunnel.endpoint")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "The Tunnel endpoint; when not set it is discovered from the"
+                                    + " MaxCompute endpoint.");
+
+    public static final ConfigOption<String> PROJECT =
+            ConfigOptions.key("project")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription("The MaxCompute project of the table.");
+
+    public static final ConfigOption<String> SCHEMA =
+            ConfigOptions.key("schema")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "The schema (namespace) of the table in projects with three-level"
+                                    + " names.");
+
+    public static final ConfigOption<String> TABLE =
+            ConfigOptions.key("table")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription("The MaxCompute table name.");
+
+    public static final ConfigOption<String> ACCESS_ID =
+            ConfigOptions.key("access-id")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription("The AccessKey ID.");
+
+    public static final ConfigOption<String> ACCESS_KEY_SECRET =
+            ConfigOptions.key("access-key-secret")
+                    .stringType()
+                    .noDefaultValue()
+                    .withFallbackKeys("access-key")
+                    .withDescription(
+                            "The AccessKey secret. Flink masks the value of this key when it"
+                                    + " prints table options; the fallback key 'access-key' is"
+                                    + " accepted but not masked by Flink.");
+
+    public static final ConfigOption<String> STS_TOKEN =
+            ConfigOptions.key("sts-token")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription("The STS security token for temporary credentials.");
+
+    public static final ConfigOption<String> QUOTA_NAME =
+            ConfigOptions.key("quota-name")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "The tunnel quota (exclusive resource group) name; the shared quota"
+                                    + " when not set.");
+
+    public static final ConfigOption<Compression> COMPRESSION =
+            ConfigOptions.key("compression")
+                    .enumType(Compression.class)
+                    .defaultValue(Compression.DEFAULT)
+                    .withDescription(
+                            "Compression of the data travelling to and from the Tunnel service:"
+                                    + " RAW, DEFLATE, SNAPPY, LZ4 or ZSTD.");
+
+    /** Sink: the static partition; source: the partitions to read ({@code *} wildcards). */
+    public static final ConfigOption<String> PARTITION =
+            ConfigOptions.key("partition")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Sink: the static partition all rows go to, e.g. 'ds=20261122,hh=08'"
+                                    + " (a PARTITION clause of INSERT overrides it). Source: the"
+                                    + " partitions to read, ';' between partitions, '*' in a"
+                                    + " value matches any characters, e.g."
+                                    + " 'ds=202611*,hh=08;ds=20261201'; keys left out match any"
+                                    + " value.");
+
+    // ------------------------------------------------------------------ sink
+
+    public static final ConfigOption<DeliveryGuarantee> SINK_DELIVERY_GUARANTEE =
+            ConfigOptions.key("sink.delivery-guarantee")
+                    .enumType(DeliveryGuarantee.class)
+                    .defaultValue(DeliveryGuarantee.AT_LEAST_ONCE)
+                    .withDescription(
+                            "at-least-once (stream tunnel, flushed at checkpoints), exactly-once"
+                                    + " (regular tunnel, committed once per checkpoint) or none.");
+
+    public static final ConfigOption<Integer> SINK_BUFFER_FLUSH_MAX_ROWS =
+            ConfigOptions.key("sink.buffer-flush.max-rows")
+                    .intType()
+                    .defaultValue(FlushPolicy.DEFAULT_MAX_ROWS)
+                    .withDescription(
+                            "At-least-once sink: a partition's buffer is sent after this many"
+                                    + " rows.");
+
+    public static final ConfigOption<MemorySize> SINK_BUFFER_FLUSH_MAX_SIZE =
+            ConfigOptions.key("sink.buffer-flush.max-size")
+                    .memoryType()
+                    .defaultValue(new MemorySize(FlushPolicy.DEFAULT_MAX_BYTES))
+                    .withDescription(
+                            "At-least-once sink: buffers are sent when they hold this many"
+                                    + " encoded bytes; exactly-once sink: a partition's buffer is"
+                                    + " written as a block at this size (default there 64 mb).");
+
+    public static final ConfigOption<Duration> SINK_BUFFER_FLUSH_INTERVAL =
+            ConfigOptions.key("sink.buffer-flush.interval")
+                    .durationType()
+                    .defaultValue(FlushPolicy.DEFAULT_INTERVAL)
+                    .withDescription(
+                            "At-least-once sink: buffers are sent at this interval; 0 turns the"
+                                    + " timer off.");
+
+    public static final ConfigOption<Integer> SINK_PARALLELISM = FactoryUtil.SINK_PARALLELISM;
+
+    public static final ConfigOption<Integer> SINK_DYNAMIC_PARTITION_MAX =
+            ConfigOptions.key("sink.dynamic-partition.max")
+                    .intType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Dynamic partitions: at-least-once, the partitions one writer keeps"
+                                    + " open (default 8, at most 64); exactly-once, the most"
+                                    + " partitions written between two checkpoints (default 1).");
+
+    // ------------------------------------------------------------------ scan
+
+    public static final ConfigOption<Long> SCAN_SPLIT_SIZE =
+            ConfigOptions.key("scan.split.size")
+                    .longType()
+                    .defaultValue(TunnelSourceBuilder.DEFAULT_SPLIT_ROWS)
+                    .withDescription("Rows per split, the unit of work a reader pulls.");
+
+    public static final ConfigOption<Duration> SCAN_PARTITION_DISCOVERY_INTERVAL =
+            ConfigOptions.key("scan.partition-discovery.interval")
+                    .durationType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "When set, the scan is continuous: new partitions are discovered at"
+                                    + " this interval and read once each. Not set: bounded.");
+
+    public static final ConfigOption<String> SCAN_START_PARTITION =
+            ConfigOptions.key("scan.start-partition")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Skips partitions ordered before this one, e.g. 'ds=20261101'.");
+
+    public static final ConfigOption<SessionInvalidationPolicy> SCAN_ON_MODIFIED_PARTITION =
+            ConfigOptions.key("scan.on-modified-partition")
+                    .enumType(SessionInvalidationPolicy.class)
+                    .defaultValue(SessionInvalidationPolicy.FAIL)
+                    .withDescription(
+                            "What a scan does when a partition's download session expires or is"
+                                    + " invalidated because the data changed: FAIL, RECREATE (new"
+                                    + " session, resume at the next row) or SKIP (rest of the"
+                                    + " partition).");
+
+    public static final ConfigOption<Integer> SCAN_PARALLELISM = FactoryUtil.SOURCE_PARALLELISM;
+}

@@ -1,0 +1,276 @@
+package io.github.mctunnel.flink.table;
+
+import io.github.mctunnel.client.TunnelClient;
+import io.github.mctunnel.client.meta.TableInfo;
+import io.github.mctunnel.client.schema.Column;
+import io.github.mctunnel.client.schema.PartitionSpec;
+import io.github.mctunnel.client.schema.TableIdentifier;
+import io.github.mctunnel.flink.config.TunnelConnectionOptions;
+import io.github.mctunnel.flink.convert.RowDataToRecordConverter;
+import io.github.mctunnel.flink.sink.FlushPolicy;
+import io.github.mctunnel.flink.sink.RowDataTunnelRecordSerializer;
+import io.github.mctunnel.flink.sink.TunnelExactlyOnceSink;
+import io.github.mctunnel.flink.sink.TunnelExactlyOnceSinkBuilder;
+import io.github.mctunnel.flink.sink.TunnelSink;
+import io.github.mctunnel.flink.sink.TunnelSinkBuilder;
+
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.table.api.ValidationException;
+import org.apache.flink.table.connector.ChangelogMode;
+import org.apache.flink.table.connector.sink.DynamicTableSink;
+import org.apache.flink.table.connector.sink.SinkV2Provider;
+import org.apache.flink.table.connector.sink.abilities.SupportsPartitioning;
+import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.types.logical.RowType;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * The {@code maxcompute} table as a sink of INSERT (append) streams: one static partition (the
+ * {@code partition} option or the INSERT's {@code PARTITION (...)} clause giving every partition
+ * key), or dynamic partitions taken from the rows' partition-key fields. At-least-once and none go
+ * to the stream tunnel ({@link TunnelSink}), exactly-once to the regular tunnel ({@link
+ * TunnelExactlyOnceSink}).
+ *
+ * <p>When the plan is translated the table's schema is fetched once: a table column without a field
+ * of its name, or a field whose type cannot be written to its column, fails the planning with a
+ * message naming the column and both types.
+ */
+final class MaxComputeDynamicTableSink implements DynamicTableSink, SupportsPartitioning {
+
+    private final TunnelConnectionOptions connection;
+    private final String table;
+    private final RowType rowType;
+    private final List<String> declaredPartitionKeys;
+    private final SinkSettings settings;
+
+    /** The static partition from the option, then overridden by a PARTITION clause. */
+    private Map<String, String> staticPartition;
+
+    MaxComputeDynamicTableSink(
+            TunnelConnectionOptions connection,
+            String table,
+            RowType rowType,
+            List<String> declaredPartitionKeys,
+            Map<String, String> staticPartition,
+            SinkSettings settings) {
+        this.connection = connection;
+        this.table = table;
+        this.rowType = rowType;
+        this.declaredPartitionKeys = List.copyOf(declaredPartitionKeys);
+        this.staticPartition = new LinkedHashMap<>(staticPartition);
+        this.settings = settings;
+    }
+
+    @Override
+    public ChangelogMode getChangelogMode(ChangelogMode requestedMode) {
+        return ChangelogMode.insertOnly();
+    }
+
+    @Override
+    public void applyStaticPartition(Map<String, String> partition) {
+        if (!partition.isEmpty()) {
+            staticPartition = new LinkedHashMap<>(partition);
+        }
+    }
+
+    @Override
+    public boolean requiresPartitionGrouping(boolean supportsGrouping) {
+        return false;
+    }
+
+    @Override
+    public SinkRuntimeProvider getSinkRuntimeProvider(Context context) {
+        TableInfo info = fetchTable();
+        List<String> partitionKeys = info.schema().partitionKeyNames();
+        boolean dynamic = resolveDynamic(partitionKeys);
+        checkWritable(info, dynamic);
+        String partition = dynamic ? null : orderedStaticPartition(partitionKeys);
+        Sink<RowData> sink =
+                settings.deliveryGuarantee() == DeliveryGuarantee.EXACTLY_ONCE
+                        ? exactlyOnceSink(partition, dynamic)
+                        : streamSink(partition, dynamic);
+        return SinkV2Provider.of(sink, settings.parallelism());
+    }
+
+    /** Static (false) or dynamic (true) partitioning, checked against the table's keys. */
+    private boolean resolveDynamic(List<String> partitionKeys) {
+        if (partitionKeys.isEmpty()) {
+            if (!staticPartition.isEmpty()) {
+                throw new ValidationException(
+                        "MaxCompute table "
+                                + table
+                                + " is not partitioned, but a partition was given: "
+                                + staticPartition);
+            }
+            return false;
+        }
+        if (staticPartition.isEmpty()) {
+            return true;
+        }
+        List<String> given = new ArrayList<>();
+        staticPartition.keySet().forEach(k -> given.add(k.toLowerCase(Locale.ROOT)));
+        List<String> keys = new ArrayList<>();
+        partitionKeys.forEach(k -> keys.add(k.toLowerCase(Locale.ROOT)));
+        if (!given.containsAll(keys) || !keys.containsAll(given)) {
+            throw new ValidationException(
+                    "The static partition "
+                            + staticPartition
+                            + " of MaxCompute table "
+                            + table
+                            + " must give every partition key "
+                            + partitionKeys
+                            + " and no other; the sink writes either one static partition or"
+                            + " dynamic partitions taken from the rows (no static partition at"
+                            + " all)");
+        }
+        return false;
+    }
+
+    /** The static partition in the table's key order, null for a non-partitioned table. */
+    private String orderedStaticPartition(List<String> partitionKeys) {
+        if (staticPartition.isEmpty()) {
+            return null;
+        }
+        Map<String, String> byKey = new LinkedHashMap<>();
+        staticPartition.forEach((k, v) -> byKey.put(k.toLowerCase(Locale.ROOT), v));
+        Map<String, String> ordered = new LinkedHashMap<>();
+        for (String key : partitionKeys) {
+            ordered.put(key, byKey.get(key.toLowerCase(Locale.ROOT)));
+        }
+        return PartitionSpec.of(ordered).toString();
+    }
+
+    private void checkWritable(TableInfo info, boolean dynamic) {
+        if (info.isDeltaTable()) {
+            throw new ValidationException(
+                    "MaxCompute table "
+                            + table
+                            + " is a Delta table (primary key "
+                            + info.primaryKey()
+                            + "); this SQL sink writes append tables only");
+        }
+        List<Column> columns = new ArrayList<>(info.schema().columns());
+        if (dynamic) {
+            columns.addAll(info.schema().partitionKeys());
+        }
+        try {
+            RowDataToRecordConverter.create(rowType, columns);
+        } catch (IllegalArgumentException e) {
+            throw new ValidationException(
+                    "The Flink table does not fit MaxCompute table "
+                            + table
+                            + (dynamic ? " (dynamic partitions need the partition-key fields)" : "")
+                            + ": "
+                            + e.getMessage(),
+                    e);
+        }
+    }
+
+    private TableInfo fetchTable() {
+        try (TunnelClient client = connection.clientBuilder().build()) {
+            return client.getTable(TableIdentifier.of(connection.project(), table));
+        } catch (IOException e) {
+            throw new ValidationException(
+                    "Could not read the schema of MaxCompute table "
+                            + connection.project()
+                            + "."
+                            + table
+                            + ": "
+                            + e.getMessage(),
+                    e);
+        }
+    }
+
+    /** {@code partition}: the static partition, or null (dynamic or not partitioned). */
+    private Sink<RowData> streamSink(String partition, boolean dynamic) {
+        TunnelSinkBuilder<RowData> builder =
+                TunnelSink.<RowData>builder()
+                        .setConnection(connection)
+                        .setTable(table)
+                        .setSerializer(new RowDataTunnelRecordSerializer(rowType))
+                        .setDeliveryGuarantee(settings.deliveryGuarantee())
+                        .setFlushMaxRows(settings.flushMaxRows())
+                        .setFlushMaxBytes(
+                                settings.flushMaxBytes() == null
+                                        ? FlushPolicy.DEFAULT_MAX_BYTES
+                                        : settings.flushMaxBytes())
+                        .setFlushInterval(settings.flushInterval());
+        if (partition != null) {
+            builder.setPartition(partition);
+        } else if (dynamic) {
+            builder.setDynamicPartition();
+        }
+        if (settings.dynamicPartitionMax() != null) {
+            builder.setMaxOpenPartitions(settings.dynamicPartitionMax());
+        }
+        return build(builder::build);
+    }
+
+    private Sink<RowData> exactlyOnceSink(String partition, boolean dynamic) {
+        TunnelExactlyOnceSinkBuilder<RowData> builder =
+                TunnelExactlyOnceSink.<RowData>builder()
+                        .setConnection(connection)
+                        .setTable(table)
+                        .setSerializer(new RowDataTunnelRecordSerializer(rowType));
+        if (partition != null) {
+            builder.setPartition(partition);
+        } else if (dynamic) {
+            builder.setDynamicPartition();
+            if (settings.dynamicPartitionMax() != null) {
+                builder.setMaxPartitionsPerCheckpoint(settings.dynamicPartitionMax());
+            }
+        }
+        if (settings.flushMaxBytes() != null) {
+            builder.setBlockTargetBytes(settings.flushMaxBytes());
+        }
+        return build(builder::build);
+    }
+
+    private static Sink<RowData> build(Supplier<Sink<RowData>> builder) {
+        try {
+            return builder.get();
+        } catch (IllegalArgumentException e) {
+            throw new ValidationException(e.getMessage(), e);
+        }
+    }
+
+    /** The static partition in force (option or PARTITION clause), for tests. */
+    Map<String, String> staticPartition() {
+        return Map.copyOf(staticPartition);
+    }
+
+    SinkSettings settings() {
+        return settings;
+    }
+
+    TunnelConnectionOptions connection() {
+        return connection;
+    }
+
+    String table() {
+        return table;
+    }
+
+    List<String> declaredPartitionKeys() {
+        return declaredPartitionKeys;
+    }
+
+    @Override
+    public DynamicTableSink copy() {
+        return new MaxComputeDynamicTableSink(
+                connection, table, rowType, declaredPartitionKeys, staticPartition, settings);
+    }
+
+    @Override
+    public String asSummaryString() {
+        return "MaxCompute[" + connection.project() + "." + table + "]";
+    }
+}

@@ -1,0 +1,190 @@
+package io.github.mctunnel.flink.table;
+
+import io.github.mctunnel.client.TunnelClient;
+import io.github.mctunnel.client.schema.PartitionSpec;
+import io.github.mctunnel.client.schema.TableIdentifier;
+import io.github.mctunnel.flink.config.TunnelConnectionOptions;
+import io.github.mctunnel.flink.source.PartitionFilter;
+import io.github.mctunnel.flink.source.RowDataTunnelRecordDeserializer;
+import io.github.mctunnel.flink.source.TunnelSource;
+import io.github.mctunnel.flink.source.TunnelSourceBuilder;
+
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.table.api.ValidationException;
+import org.apache.flink.table.connector.ChangelogMode;
+import org.apache.flink.table.connector.source.DynamicTableSource;
+import org.apache.flink.table.connector.source.ScanTableSource;
+import org.apache.flink.table.connector.source.SourceProvider;
+import org.apache.flink.table.connector.source.abilities.SupportsPartitionPushDown;
+import org.apache.flink.table.connector.source.abilities.SupportsProjectionPushDown;
+import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.types.DataType;
+import org.apache.flink.table.types.logical.RowType;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The {@code maxcompute} table as a scan source over {@link TunnelSource}: bounded, or continuous
+ * when {@code scan.partition-discovery.interval} is set. Projection push-down downloads only the
+ * requested columns; partition push-down lists the table's partitions from the service and opens
+ * download sessions for the remaining ones only.
+ */
+final class MaxComputeDynamicTableSource
+        implements ScanTableSource, SupportsProjectionPushDown, SupportsPartitionPushDown {
+
+    private final TunnelConnectionOptions connection;
+    private final String schema;
+    private final String table;
+    private final ScanSettings settings;
+    private DataType producedType;
+
+    /** Partitions left by partition push-down (Tunnel form), or null when not pushed down. */
+    private List<String> remainingPartitions;
+
+    MaxComputeDynamicTableSource(
+            TunnelConnectionOptions connection,
+            String schema,
+            String table,
+            ScanSettings settings,
+            DataType producedType) {
+        this.connection = connection;
+        this.schema = schema;
+        this.table = table;
+        this.settings = settings;
+        this.producedType = producedType;
+    }
+
+    @Override
+    public ChangelogMode getChangelogMode() {
+        return ChangelogMode.insertOnly();
+    }
+
+    @Override
+    public boolean supportsNestedProjection() {
+        return false;
+    }
+
+    @Override
+    public void applyProjection(int[][] projectedFields, DataType producedDataType) {
+        this.producedType = producedDataType;
+    }
+
+    @Override
+    public Optional<List<Map<String, String>>> listPartitions() {
+        List<PartitionSpec> listed;
+        try (TunnelClient client = connection.clientBuilder().build()) {
+            listed =
+                    client.meta()
+                            .listPartitions(
+                                    new TableIdentifier(connection.project(), schema, table));
+        } catch (IOException e) {
+            throw new ValidationException(
+                    "Could not list the partitions of MaxCompute table "
+                            + qualifiedName()
+                            + ": "
+                            + e.getMessage(),
+                    e);
+        }
+        List<Map<String, String>> out = new ArrayList<>();
+        for (PartitionSpec p : listed) {
+            if (settings.partitions() == null || settings.partitions().test(p)) {
+                out.add(new LinkedHashMap<>(p.values()));
+            }
+        }
+        return Optional.of(out);
+    }
+
+    @Override
+    public void applyPartitions(List<Map<String, String>> remaining) {
+        if (settings.discoveryInterval() != null) {
+            throw new ValidationException(
+                    "A continuous scan of MaxCompute table "
+                            + qualifiedName()
+                            + " ('scan.partition-discovery.interval' is set) cannot prune"
+                            + " partitions with a condition on partition keys: partitions created"
+                            + " later would not be read. Select partitions with the 'partition'"
+                            + " option instead (e.g. 'ds=2026*').");
+        }
+        List<String> specs = new ArrayList<>();
+        for (Map<String, String> p : remaining) {
+            specs.add(PartitionSpec.of(p).toString());
+        }
+        this.remainingPartitions = specs;
+    }
+
+    @Override
+    public ScanRuntimeProvider getScanRuntimeProvider(ScanContext context) {
+        RowType rowType = (RowType) producedType.getLogicalType();
+        TypeInformation<RowData> typeInfo = context.createTypeInformation(producedType);
+        TunnelSourceBuilder<RowData> builder =
+                TunnelSource.<RowData>builder()
+                        .setConnection(connection)
+                        .setSchema(schema)
+                        .setTable(table)
+                        .setDeserializer(new RowDataTunnelRecordDeserializer(rowType, typeInfo))
+                        .setSplitRows(settings.splitRows())
+                        .setSessionInvalidationPolicy(settings.onModifiedPartition())
+                        .setCompression(settings.compression());
+        if (remainingPartitions != null) {
+            builder.setPartitionFilter(new PartitionSet(remainingPartitions));
+        } else if (settings.partitions() != null) {
+            builder.setPartitionFilter(settings.partitions());
+        }
+        if (settings.startPartition() != null) {
+            builder.setStartPartition(settings.startPartition());
+        }
+        if (settings.discoveryInterval() != null) {
+            builder.setContinuous(settings.discoveryInterval());
+        }
+        try {
+            return SourceProvider.of(builder.build(), settings.parallelism());
+        } catch (IllegalArgumentException e) {
+            throw new ValidationException(e.getMessage(), e);
+        }
+    }
+
+    /** The partitions left by the planner's pruning. */
+    private static final class PartitionSet implements PartitionFilter {
+        private static final long serialVersionUID = 1L;
+        private final List<String> specs;
+
+        PartitionSet(List<String> specs) {
+            this.specs = List.copyOf(specs);
+        }
+
+        @Override
+        public boolean test(PartitionSpec partition) {
+            return specs.contains(partition.toString());
+        }
+    }
+
+    private String qualifiedName() {
+        return new TableIdentifier(connection.project(), schema, table).toString();
+    }
+
+    DataType producedType() {
+        return producedType;
+    }
+
+    ScanSettings settings() {
+        return settings;
+    }
+
+    @Override
+    public DynamicTableSource copy() {
+        MaxComputeDynamicTableSource copy =
+                new MaxComputeDynamicTableSource(connection, schema, table, settings, producedType);
+        copy.remainingPartitions = remainingPartitions;
+        return copy;
+    }
+
+    @Override
+    public String asSummaryString() {
+        return "MaxCompute[" + qualifiedName() + "]";
+    }
+}

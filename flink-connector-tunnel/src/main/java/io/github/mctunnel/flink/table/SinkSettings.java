@@ -1,0 +1,27 @@
+package io.github.mctunnel.flink.table;
+
+import org.apache.flink.connector.base.DeliveryGuarantee;
+
+import java.io.Serializable;
+import java.time.Duration;
+
+/**
+ * The sink options of a {@code maxcompute} table, read and checked by the factory.
+ *
+ * @param deliveryGuarantee at-least-once (stream tunnel), exactly-once (regular tunnel) or none
+ * @param flushMaxRows at-least-once: rows after which a partition's buffer is sent
+ * @param flushMaxBytes at-least-once: buffered bytes that trigger a send; exactly-once: the block
+ *     size, or null for the exactly-once sink's default
+ * @param flushInterval at-least-once: the timer interval (zero: none)
+ * @param dynamicPartitionMax open partitions per writer (at-least-once) or partitions per
+ *     checkpoint (exactly-once), or null for the sink's default
+ * @param parallelism the sink parallelism, or null for the job's
+ */
+record SinkSettings(
+        DeliveryGuarantee deliveryGuarantee,
+        int flushMaxRows,
+        Long flushMaxBytes,
+        Duration flushInterval,
+        Integer dynamicPartitionMax,
+        Integer parallelism)
+        implements Serializable {}

@@ -1,0 +1,357 @@
+package io.github.mctunnel.flink.table;
+
+import io.github.mctunnel.client.compress.Compression;
+import io.github.mctunnel.client.schema.PartitionSpec;
+import io.github.mctunnel.flink.config.TunnelConnectionOptions;
+import io.github.mctunnel.flink.sink.FlushPolicy;
+import io.github.mctunnel.flink.source.SessionInvalidationPolicy;
+
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.table.api.ValidationException;
+import org.apache.flink.table.connector.sink.abilities.SupportsPartitioning;
+import org.apache.flink.table.factories.DynamicTableFactory;
+import org.apache.flink.table.factories.FactoryUtil;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static io.github.mctunnel.flink.table.FactoryHarness.options;
+import static io.github.mctunnel.flink.table.FactoryHarness.sink;
+import static io.github.mctunnel.flink.table.FactoryHarness.source;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class MaxComputeDynamicTableFactoryTest {
+
+    /** The whole cause chain's messages, as a user sees them in the SQL client. */
+    private static String fullMessage(Throwable t) {
+        StringBuilder sb = new StringBuilder();
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            sb.append(c.getMessage()).append('\n');
+        }
+        return sb.toString();
+    }
+
+    private static String sinkError(Map<String, String> options) {
+        try {
+            sink(options);
+        } catch (ValidationException e) {
+            return fullMessage(e);
+        }
+        throw new AssertionError("no ValidationException for " + options.keySet());
+    }
+
+    private static String sourceError(Map<String, String> options) {
+        try {
+            source(options);
+        } catch (ValidationException e) {
+            return fullMessage(e);
+        }
+        throw new AssertionError("no ValidationException for " + options.keySet());
+    }
+
+    // ------------------------------------------------------------------ connection
+
+    @Test
+    void connectionOptionsReachTheSinkAndSource() {
+        Map<String, String> o =
+                options(
+                        "tunnel.endpoint", "http://127.0.0.1:2",
+                        "sts-token", "STSTOKEN",
+                        "quota-name", "q1");
+        TunnelConnectionOptions expected =
+                TunnelConnectionOptions.builder()
+                        .endpoint("http://127.0.0.1:1/api")
+                        .tunnelEndpoint("http://127.0.0.1:2")
+                        .project("p")
+                        .accessKey("AKID", "TOPSECRET")
+                        .securityToken("STSTOKEN")
+                        .quotaName("q1")
+                        .build();
+        MaxComputeDynamicTableSink s = (MaxComputeDynamicTableSink) sink(o);
+        assertThat(s.connection()).isEqualTo(expected);
+        assertThat(s.table()).isEqualTo("t");
+        assertThat(s.asSummaryString()).isEqualTo("MaxCompute[p.t]");
+        MaxComputeDynamicTableSource src = (MaxComputeDynamicTableSource) source(o);
+        assertThat(src.asSummaryString()).isEqualTo("MaxCompute[p.t]");
+    }
+
+    @Test
+    void schemaOptionQualifiesTheScannedTable() {
+        MaxComputeDynamicTableSource src =
+                (MaxComputeDynamicTableSource) source(options("schema", "s1"));
+        assertThat(src.asSummaryString()).isEqualTo("MaxCompute[p.s1.t]");
+    }
+
+    @Test
+    void schemaOptionIsRejectedForTheSink() {
+        assertThat(sinkError(options("schema", "s1")))
+                .contains("Option 'schema' is supported by scans only");
+    }
+
+    @Test
+    void accessKeyIsAcceptedAsFallbackKeyOfAccessKeySecret() {
+        MaxComputeDynamicTableSink s =
+                (MaxComputeDynamicTableSink)
+                        sink(options("access-key-secret", null, "access-key", "OTHER"));
+        assertThat(s.connection().accessKeySecret()).isEqualTo("OTHER");
+    }
+
+    @Test
+    void requiredOptionsAreNamedWhenMissing() {
+        for (String key : List.of("endpoint", "project", "table")) {
+            assertThat(sinkError(options(key, null)))
+                    .contains("Missing required options are:")
+                    .contains(key);
+        }
+    }
+
+    @Test
+    void credentialsMustBeComplete() {
+        assertThat(sinkError(options("access-id", null)))
+                .contains(
+                        "A MaxCompute table needs the AccessKey: set both 'access-id' and"
+                                + " 'access-key-secret'");
+        assertThat(sourceError(options("access-key-secret", null, "sts-token", "T")))
+                .contains(
+                        "set both 'access-id' and 'access-key-secret' (the STS credentials'"
+                                + " AccessKey goes with 'sts-token')");
+        assertThat(sinkError(options("sts-token", " ")))
+                .contains("Option 'sts-token' must not be blank when set");
+    }
+
+    @Test
+    void invalidEndpointIsReportedWithTheOptionNames() {
+        assertThat(sinkError(options("endpoint", "ftp://x/api")))
+                .contains("Invalid MaxCompute connection options")
+                .contains("endpoint must be an http(s) URL with a host, got 'ftp://x/api'");
+    }
+
+    @Test
+    void unknownOptionFailsWithTheListOfSupportedOptions() {
+        String message = sinkError(options("sink.buffer-flush.max-rowz", "5"));
+        assertThat(message)
+                .contains("Unsupported options found for 'maxcompute'")
+                .contains("sink.buffer-flush.max-rowz")
+                .contains("sink.buffer-flush.max-rows")
+                .contains("scan.partition-discovery.interval")
+                .contains("access-key-secret");
+    }
+
+    @Test
+    void secretsNeverAppearInErrorMessages() {
+        Map<String, String> o = options("sts-token", "STSTOKEN", "sink.buffer-flush.max-rows", "0");
+        String invalidValue = sinkError(o);
+        assertThat(invalidValue).contains("'sink.buffer-flush.max-rows' must be at least 1, got 0");
+        String unknownKey = sinkError(options("sts-token", "STSTOKEN", "bogus", "1"));
+        String badType = sourceError(options("sts-token", "STSTOKEN", "scan.split.size", "x"));
+        for (String message : List.of(invalidValue, unknownKey, badType)) {
+            assertThat(message)
+                    .contains("access-key-secret")
+                    .doesNotContain("TOPSECRET")
+                    .doesNotContain("STSTOKEN");
+        }
+        // Flink lists the table options in the message and masks the secret and the token
+        assertThat(invalidValue)
+                .contains("'access-key-secret'='******'")
+                .contains("'sts-token'='******'");
+    }
+
+    @Test
+    void connectionToStringHidesTheSecret() {
+        MaxComputeDynamicTableSink s = (MaxComputeDynamicTableSink) sink(options());
+        assertThat(s.connection().toString()).doesNotContain("TOPSECRET");
+    }
+
+    // ------------------------------------------------------------------ sink
+
+    @Test
+    void sinkDefaults() {
+        MaxComputeDynamicTableSink s = (MaxComputeDynamicTableSink) sink(options());
+        assertThat(s.settings())
+                .isEqualTo(
+                        new SinkSettings(
+                                DeliveryGuarantee.AT_LEAST_ONCE,
+                                FlushPolicy.DEFAULT_MAX_ROWS,
+                                null,
+                                FlushPolicy.DEFAULT_INTERVAL,
+                                null,
+                                null));
+        assertThat(s.staticPartition()).isEmpty();
+    }
+
+    @Test
+    void sinkOptionsAreRead() {
+        MaxComputeDynamicTableSink s =
+                (MaxComputeDynamicTableSink)
+                        sink(
+                                options(
+                                        "sink.delivery-guarantee", "none",
+                                        "sink.buffer-flush.max-rows", "500",
+                                        "sink.buffer-flush.max-size", "2mb",
+                                        "sink.buffer-flush.interval", "3 s",
+                                        "sink.dynamic-partition.max", "16",
+                                        "sink.parallelism", "3"));
+        assertThat(s.settings())
+                .isEqualTo(
+                        new SinkSettings(
+                                DeliveryGuarantee.NONE,
+                                500,
+                                2L * 1024 * 1024,
+                                Duration.ofSeconds(3),
+                                16,
+                                3));
+    }
+
+    @Test
+    void exactlyOnceAcceptsBlockSizeButNotTheStreamFlushOptions() {
+        MaxComputeDynamicTableSink s =
+                (MaxComputeDynamicTableSink)
+                        sink(
+                                options(
+                                        "sink.delivery-guarantee", "exactly-once",
+                                        "sink.buffer-flush.max-size", "16mb",
+                                        "sink.dynamic-partition.max", "100"));
+        assertThat(s.settings().deliveryGuarantee()).isEqualTo(DeliveryGuarantee.EXACTLY_ONCE);
+        assertThat(s.settings().flushMaxBytes()).isEqualTo(16L << 20);
+        assertThat(s.settings().dynamicPartitionMax()).isEqualTo(100);
+        for (String key : List.of("sink.buffer-flush.max-rows", "sink.buffer-flush.interval")) {
+            assertThat(sinkError(options("sink.delivery-guarantee", "exactly-once", key, "10")))
+                    .contains(
+                            "Option '"
+                                    + key
+                                    + "' applies to 'sink.delivery-guarantee' = 'at-least-once'"
+                                    + " or 'none'");
+        }
+    }
+
+    @Test
+    void invalidSinkValuesAreNamed() {
+        assertThat(sinkError(options("sink.delivery-guarantee", "twice")))
+                .contains("sink.delivery-guarantee");
+        assertThat(sinkError(options("sink.buffer-flush.max-size", "100b")))
+                .contains("'sink.buffer-flush.max-size' must be at least 1 kb, got 100 bytes");
+        assertThat(sinkError(options("sink.buffer-flush.interval", "-1 s")))
+                .contains("sink.buffer-flush.interval");
+        assertThat(sinkError(options("sink.dynamic-partition.max", "65")))
+                .contains(
+                        "Option 'sink.dynamic-partition.max' must be in [1, 64] (the stream"
+                                + " tunnel serves at most 64 partitions of a table), got 65");
+        assertThat(sinkError(options("sink.parallelism", "0")))
+                .contains("'sink.parallelism' must be at least 1, got 0");
+    }
+
+    @Test
+    void staticPartitionOptionAndPartitionClause() {
+        MaxComputeDynamicTableSink s =
+                (MaxComputeDynamicTableSink) sink(options("partition", "ds=20261122,hh=08"));
+        assertThat(s.staticPartition()).isEqualTo(Map.of("ds", "20261122", "hh", "08"));
+        ((SupportsPartitioning) s).applyStaticPartition(Map.of("ds", "20261123", "hh", "09"));
+        assertThat(s.staticPartition()).isEqualTo(Map.of("ds", "20261123", "hh", "09"));
+        MaxComputeDynamicTableSink copy = (MaxComputeDynamicTableSink) s.copy();
+        assertThat(copy.staticPartition()).isEqualTo(s.staticPartition());
+    }
+
+    @Test
+    void sinkPartitionMustBeOneSpecWithoutWildcards() {
+        assertThat(sinkError(options("partition", "ds=2026*")))
+                .contains(
+                        "Option 'partition' of a sink is one partition without wildcards (e.g."
+                                + " 'ds=20261122,hh=08'), got 'ds=2026*'");
+        assertThat(sinkError(options("partition", "ds=1;ds=2")))
+                .contains("of a sink is one partition without wildcards");
+        assertThat(
+                        sinkError(
+                                options(
+                                        "partition", "ds=1",
+                                        "sink.dynamic-partition.max", "4")))
+                .contains(
+                        "Options 'partition' (a static partition) and"
+                                + " 'sink.dynamic-partition.max' (dynamic partitions) exclude"
+                                + " each other");
+    }
+
+    @Test
+    void primaryKeyTablesAreRejectedForNow() {
+        assertThatThrownBy(() -> sink(FactoryHarness.withPrimaryKey(), List.of(), options()))
+                .isInstanceOf(ValidationException.class)
+                .satisfies(
+                        e ->
+                                assertThat(fullMessage(e))
+                                        .contains(
+                                                "declares a PRIMARY KEY, which is not supported"));
+    }
+
+    // ------------------------------------------------------------------ scan
+
+    @Test
+    void scanDefaults() {
+        MaxComputeDynamicTableSource s = (MaxComputeDynamicTableSource) source(options());
+        assertThat(s.settings())
+                .isEqualTo(
+                        new ScanSettings(
+                                1_000_000L,
+                                null,
+                                null,
+                                SessionInvalidationPolicy.FAIL,
+                                Compression.LZ4,
+                                null,
+                                null));
+    }
+
+    @Test
+    void scanOptionsAreRead() {
+        MaxComputeDynamicTableSource s =
+                (MaxComputeDynamicTableSource)
+                        source(
+                                options(
+                                        "scan.split.size", "5000",
+                                        "scan.partition-discovery.interval", "30 s",
+                                        "scan.start-partition", "ds = 20261101",
+                                        "scan.on-modified-partition", "RECREATE",
+                                        "compression", "ZSTD",
+                                        "scan.parallelism", "2",
+                                        "partition", "ds=2026*"));
+        ScanSettings settings = s.settings();
+        assertThat(settings.splitRows()).isEqualTo(5000);
+        assertThat(settings.discoveryInterval()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(settings.startPartition()).isEqualTo("ds=20261101");
+        assertThat(settings.onModifiedPartition()).isEqualTo(SessionInvalidationPolicy.RECREATE);
+        assertThat(settings.compression()).isEqualTo(Compression.ZSTD);
+        assertThat(settings.parallelism()).isEqualTo(2);
+        assertThat(settings.partitions().test(PartitionSpec.parse("ds=20261122"))).isTrue();
+        assertThat(settings.partitions().test(PartitionSpec.parse("ds=20251122"))).isFalse();
+    }
+
+    @Test
+    void invalidScanValuesAreNamed() {
+        assertThat(sourceError(options("scan.split.size", "0")))
+                .contains("Option 'scan.split.size' must be at least 1, got 0");
+        assertThat(sourceError(options("scan.partition-discovery.interval", "0 s")))
+                .contains(
+                        "Option 'scan.partition-discovery.interval' must be positive (leave it"
+                                + " unset for a bounded scan)");
+        assertThat(sourceError(options("scan.on-modified-partition", "IGNORE")))
+                .contains("scan.on-modified-partition");
+        assertThat(sourceError(options("compression", "GZIP"))).contains("compression");
+        assertThat(sourceError(options("partition", "ds")))
+                .contains(
+                        "Option 'partition': 'ds' in 'ds' is not key=value (partitions are"
+                                + " separated by ';', keys by ',', '*' matches any characters)");
+        assertThat(sourceError(options("scan.parallelism", "-2")))
+                .contains("'scan.parallelism' must be at least 1, got -2");
+    }
+
+    @Test
+    void factoryIsDiscoveredByItsIdentifier() {
+        assertThat(
+                        FactoryUtil.discoverFactory(
+                                getClass().getClassLoader(),
+                                DynamicTableFactory.class,
+                                "maxcompute"))
+                .isInstanceOf(MaxComputeDynamicTableFactory.class);
+    }
+}
