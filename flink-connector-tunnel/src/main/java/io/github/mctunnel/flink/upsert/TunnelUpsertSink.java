@@ -46,7 +46,11 @@ import java.util.List;
  * across checkpoints and flushes its buckets into it; a pass-through committer forwards the
  * sessions of completed checkpoints to one global {@link UpsertSessionCommitter} that commits at
  * most one session per partition per commit interval (the service allows one a minute). Changes
- * become visible with a delay of up to {@code parallelism} commit intervals.
+ * become visible with a delay of up to {@code parallelism} commit intervals. At end of input the
+ * writers offer their sessions a last time and the committer commits them all at Flink's final
+ * checkpoint, waiting for the commit interval between two commits of a partition. With {@link
+ * TunnelUpsertSinkBuilder#setDynamicPartition()} each change goes to the partition named by its
+ * partition columns, one upsert session per partition and writer.
  */
 @PublicEvolving
 public final class TunnelUpsertSink<IN>
@@ -58,9 +62,11 @@ public final class TunnelUpsertSink<IN>
 
     private static final long serialVersionUID = 1L;
 
-    private final UpsertClientFactory clientFactory;
-    private final String table;
+    private final UpsertTableFactory tableFactory;
+
+    /** Null for dynamic partitions. */
     private final String partition;
+
     private final UpsertRecordSerializer<IN> serializer;
     private final UpsertKeyDeclaration key;
     private final Duration commitInterval;
@@ -68,17 +74,15 @@ public final class TunnelUpsertSink<IN>
     private final long maxBufferedBytes;
 
     TunnelUpsertSink(
-            UpsertClientFactory clientFactory,
-            String table,
+            UpsertTableFactory tableFactory,
             PartitionSpec partition,
             UpsertRecordSerializer<IN> serializer,
             UpsertKeyDeclaration key,
             Duration commitInterval,
             Compression compression,
             long maxBufferedBytes) {
-        this.clientFactory = clientFactory;
-        this.table = table;
-        this.partition = partition.toString();
+        this.tableFactory = tableFactory;
+        this.partition = partition == null ? null : partition.toString();
         this.serializer = serializer;
         this.key = key;
         this.commitInterval = commitInterval;
@@ -99,19 +103,23 @@ public final class TunnelUpsertSink<IN>
     public StatefulSinkWriter<IN, UpsertSessionRef> restoreWriter(
             WriterInitContext context, Collection<UpsertSessionRef> recoveredState)
             throws IOException {
-        return new TunnelUpsertSinkWriter<>(
-                clientFactory.create(),
-                table,
-                PartitionSpec.parse(partition),
-                serializer,
-                key,
-                compression,
-                maxBufferedBytes,
-                commitInterval,
-                context.getTaskInfo().getIndexOfThisSubtask(),
-                context.getTaskInfo().getNumberOfParallelSubtasks(),
-                recoveredState,
-                context.metricGroup().getNumRecordsSendCounter());
+        UpsertTable table = tableFactory.open();
+        try {
+            return new TunnelUpsertSinkWriter<>(
+                    table,
+                    partition(),
+                    serializer,
+                    key,
+                    compression,
+                    maxBufferedBytes,
+                    context.getTaskInfo().getIndexOfThisSubtask(),
+                    context.getTaskInfo().getNumberOfParallelSubtasks(),
+                    recoveredState,
+                    context.metricGroup().getNumRecordsSendCounter());
+        } catch (IOException | RuntimeException e) {
+            table.close();
+            throw e;
+        }
     }
 
     @Override
@@ -138,21 +146,25 @@ public final class TunnelUpsertSink<IN>
     @Override
     public void addPostCommitTopology(
             DataStream<CommittableMessage<UpsertSessionRef>> committables) {
-        UpsertClientFactory factory = clientFactory;
-        String tableName = table;
+        UpsertTableFactory factory = tableFactory;
         Duration interval = commitInterval;
         StandardSinkTopologies.addGlobalCommitter(
                 committables,
-                context -> new UpsertSessionCommitter(factory.create(), tableName, interval),
+                context -> new UpsertSessionCommitter(factory.open(), interval),
                 UpsertSessionRefSerializer::new);
     }
 
     public String table() {
-        return table;
+        return tableFactory.table();
     }
 
+    /** The partition of every change, or null when it comes from each record. */
     public PartitionSpec partition() {
-        return PartitionSpec.parse(partition);
+        return partition == null ? null : PartitionSpec.parse(partition);
+    }
+
+    public boolean isDynamicPartition() {
+        return partition == null;
     }
 
     public UpsertKeyDeclaration key() {

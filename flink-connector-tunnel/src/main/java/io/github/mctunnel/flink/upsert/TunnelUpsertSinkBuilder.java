@@ -26,6 +26,7 @@ public final class TunnelUpsertSinkBuilder<IN> {
     private TunnelConnectionOptions connection;
     private String table;
     private PartitionSpec partition = PartitionSpec.empty();
+    private boolean dynamicPartition;
     private UpsertRecordSerializer<IN> serializer;
     private List<Column> primaryKey;
     private int bucketCount;
@@ -49,6 +50,17 @@ public final class TunnelUpsertSinkBuilder<IN> {
     /** The partition all changes go to ({@code ds=20240101}); none for a non-partitioned table. */
     public TunnelUpsertSinkBuilder<IN> setPartition(String partitionSpec) {
         this.partition = PartitionSpec.parse(partitionSpec);
+        return this;
+    }
+
+    /**
+     * Takes each change's partition from the values of the table's partition columns, which the
+     * serializer gives after the data columns (for {@link RowDataUpsertRecordSerializer}: the row
+     * fields named like the partition columns). Each writer keeps one upsert session per partition;
+     * partitions that do not exist are created.
+     */
+    public TunnelUpsertSinkBuilder<IN> setDynamicPartition() {
+        this.dynamicPartition = true;
         return this;
     }
 
@@ -114,6 +126,12 @@ public final class TunnelUpsertSinkBuilder<IN> {
                     "TunnelUpsertSink needs a record serializer (setSerializer), e.g."
                             + " RowDataUpsertRecordSerializer for RowData");
         }
+        if (dynamicPartition && !partition.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "TunnelUpsertSink: set either a partition ("
+                            + partition
+                            + ") or dynamic partitions, not both");
+        }
         UpsertKeyDeclaration key = new UpsertKeyDeclaration(primaryKey, bucketCount);
         if (commitInterval == null || commitInterval.isNegative()) {
             throw new IllegalArgumentException(
@@ -131,9 +149,8 @@ public final class TunnelUpsertSinkBuilder<IN> {
                             + maxBufferedBytes);
         }
         return new TunnelUpsertSink<>(
-                new UpsertClientFactory(connection),
-                table.trim(),
-                partition,
+                new UpsertTableFactory(connection, table.trim()),
+                dynamicPartition ? null : partition,
                 serializer,
                 key,
                 commitInterval,

@@ -1,15 +1,12 @@
 package io.github.mctunnel.flink.upsert;
 
-import io.github.mctunnel.client.TunnelClient;
 import io.github.mctunnel.client.compress.Compression;
 import io.github.mctunnel.client.error.TunnelException;
 import io.github.mctunnel.client.schema.Column;
 import io.github.mctunnel.client.schema.PartitionSpec;
-import io.github.mctunnel.client.schema.TableIdentifier;
 import io.github.mctunnel.client.schema.TableSchema;
 import io.github.mctunnel.client.session.RecordPack;
 import io.github.mctunnel.client.session.UpsertRecordLayout;
-import io.github.mctunnel.client.session.UpsertSession;
 import io.github.mctunnel.client.upsert.BucketHasher;
 
 import org.apache.flink.annotation.Internal;
@@ -23,24 +20,32 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Writes the changelog of the buckets this subtask owns ({@code bucket % parallelism == subtask})
- * into one upsert session of the partition: INSERT and UPDATE_AFTER as upserts, DELETE as deletes,
- * UPDATE_BEFORE dropped. Each bucket has its own reusable pack, flushed when it holds 1 MiB, when
- * all packs together hold the configured maximum, and at every checkpoint.
+ * into one upsert session per partition: INSERT and UPDATE_AFTER as upserts, DELETE as deletes,
+ * UPDATE_BEFORE dropped. The partition is fixed, or (dynamic partitions) taken from the values of
+ * the partition columns the serializer gives after the data columns. Each (partition, bucket) has
+ * its own reusable pack, flushed when it holds 1 MiB, when all packs together hold the configured
+ * maximum, and at every checkpoint.
  *
- * <p>The session spans checkpoints: at each checkpoint it is offered to the committer, which
- * commits it once the partition's commit interval has passed. A flush refused because the committer
- * has committed the session meanwhile moves on to a new session and re-sends the pack. Since a key
- * lives in one bucket and a bucket in one writer, a key's changes reach the service in order and
- * its sessions are committed in order; replays after a restore re-apply a suffix of the changelog
- * in order, which leaves the same table state (upserts and deletes by key are idempotent).
+ * <p>A session spans checkpoints: at each checkpoint it is offered to the committer, which commits
+ * it once the partition's commit interval has passed. A flush refused because the committer has
+ * committed the session meanwhile moves on to a new session and re-sends the pack. At end of input
+ * the sessions are offered one last time, marked {@link UpsertSessionRef#last()}, and the committer
+ * commits them at Flink's final checkpoint. Since a key lives in one bucket and a bucket in one
+ * writer, a key's changes reach the service in order and its sessions are committed in order;
+ * replays after a restore re-apply a suffix of the changelog in order, which leaves the same table
+ * state (upserts and deletes by key are idempotent).
  *
- * <p>After a restore the writer continues its own session when the parallelism is unchanged.
+ * <p>After a restore the writer continues its own sessions when the parallelism is unchanged.
  * Otherwise it commits every restored session before writing, so that no older change can become
  * visible after a newer one written by another writer.
  */
@@ -57,60 +62,59 @@ public final class TunnelUpsertSinkWriter<IN>
 
     private static final Logger LOG = LoggerFactory.getLogger(TunnelUpsertSinkWriter.class);
 
-    private final TunnelClient client;
-    private final TableIdentifier table;
-    private final PartitionSpec partition;
-    private final String partitionName;
+    private final UpsertTable table;
     private final UpsertRecordSerializer<IN> serializer;
+    private final UpsertKeyDeclaration key;
     private final Compression compression;
     private final long maxBufferedBytes;
-    private final Duration commitInterval;
     private final int subtask;
     private final int parallelism;
-    private final int ownedBuckets;
+    private final int slots;
     private final BucketHasher hasher;
     private final int[] keyIndexes;
     private final Object[] keyValues;
     private final UpsertRecordLayout layout;
     private final Object[] record;
-    private final RecordPack[] packs;
+    private final int columnCount;
+
+    /** Null with a fixed partition. */
+    private final UpsertPartitionResolver resolver;
+
+    /** The data values of a dynamically partitioned record (without its partition values). */
+    private final Object[] dataValues;
+
+    private final Map<PartitionSpec, PartitionWriter> partitions = new LinkedHashMap<>();
     private final Counter recordsSent;
     private Object[] data;
+    private PartitionWriter current;
     private long bufferedBytes;
-
-    private UpsertSession session;
-    private boolean sessionHasData;
-    private boolean flushedSinceCheckpoint;
+    private boolean verified;
     private boolean endOfInput;
 
     /**
-     * @param client closed by {@link #close()}
+     * @param table closed by {@link #close()}
+     * @param partition the partition of every change, or null to take it from each record
      * @param restored the writer state this subtask got back (possibly of other subtasks)
      * @param recordsSent counts records handed to the service, or null
      * @throws IllegalStateException when the table does not match {@code key}
      */
-    public TunnelUpsertSinkWriter(
-            TunnelClient client,
-            String table,
+    TunnelUpsertSinkWriter(
+            UpsertTable table,
             PartitionSpec partition,
             UpsertRecordSerializer<IN> serializer,
             UpsertKeyDeclaration key,
             Compression compression,
             long maxBufferedBytes,
-            Duration commitInterval,
             int subtask,
             int parallelism,
             Collection<UpsertSessionRef> restored,
             Counter recordsSent)
             throws IOException {
-        this.client = client;
-        this.table = client.table(table);
-        this.partition = partition;
-        this.partitionName = partition.toString();
+        this.table = table;
         this.serializer = serializer;
+        this.key = key;
         this.compression = compression;
         this.maxBufferedBytes = maxBufferedBytes;
-        this.commitInterval = commitInterval;
         this.subtask = subtask;
         this.parallelism = parallelism;
         this.recordsSent = recordsSent == null ? new SimpleCounter() : recordsSent;
@@ -120,39 +124,68 @@ public final class TunnelUpsertSinkWriter<IN>
                 owned++;
             }
         }
-        this.ownedBuckets = owned;
+        this.slots = Math.max(1, owned);
 
-        this.session = resume(restored);
-        if (session == null) {
-            session = createSession();
+        resume(restored);
+        List<Column> columns;
+        List<Column> serializedColumns;
+        if (partition != null) {
+            current = partitions.get(partition);
+            if (current == null) {
+                current = new PartitionWriter(partition, null, false);
+                partitions.put(partition, current);
+            }
+            if (current.session == null) {
+                current.session = newSession(partition);
+            }
+            columns = current.session.schema().columns();
+            serializedColumns = columns;
+            this.resolver = null;
+        } else {
+            TableSchema schema = table.schema();
+            if (schema.partitionKeys().isEmpty()) {
+                throw new IllegalArgumentException(
+                        "Table "
+                                + table.name()
+                                + " is not partitioned; TunnelUpsertSink takes partition values"
+                                + " from the records only for a partitioned table (setPartition"
+                                + " or no partition for this one)");
+            }
+            for (PartitionWriter w : partitions.values()) {
+                verify(w.session);
+            }
+            columns = schema.columns();
+            serializedColumns = new ArrayList<>(columns);
+            serializedColumns.addAll(schema.partitionKeys());
+            this.resolver = new UpsertPartitionResolver(columns.size(), schema.partitionKeyNames());
         }
-        key.verify(session, this.table.toString());
-        TableSchema schema = session.schema();
-        serializer.open(TableSchema.of(schema.columns()));
+        this.columnCount = columns.size();
+        TableSchema dataSchema = TableSchema.of(columns);
+        serializer.open(TableSchema.of(serializedColumns));
         this.hasher = key.newHasher();
         List<Column> keyColumns = key.keyColumns();
+        List<String> keyNames = new ArrayList<>(keyColumns.size());
         this.keyIndexes = new int[keyColumns.size()];
         for (int i = 0; i < keyIndexes.length; i++) {
-            keyIndexes[i] = schema.indexOf(keyColumns.get(i).name());
+            keyNames.add(keyColumns.get(i).name());
+            keyIndexes[i] = dataSchema.indexOf(keyColumns.get(i).name());
         }
         this.keyValues = new Object[keyIndexes.length];
-        this.layout = session.recordLayout();
+        this.layout = new UpsertRecordLayout(dataSchema, keyNames);
         this.record = layout.newRow();
-        this.data = new Object[schema.columnCount()];
-        this.packs = new RecordPack[key.bucketCount()];
+        this.data = new Object[serializedColumns.size()];
+        this.dataValues = resolver == null ? null : new Object[columnCount];
     }
 
-    /** Continues this subtask's own session, or commits every restored session first. */
-    private UpsertSession resume(Collection<UpsertSessionRef> restored) throws IOException {
-        boolean own =
-                restored.size() == 1
-                        && restored.iterator().next().subtask() == subtask
-                        && restored.iterator().next().parallelism() == parallelism
-                        && restored.iterator().next().partition().equals(partitionName);
+    /** Continues this subtask's own sessions, or commits every restored session first. */
+    private void resume(Collection<UpsertSessionRef> restored) throws IOException {
+        boolean own = true;
         for (UpsertSessionRef ref : restored) {
-            UpsertSession s =
-                    client.attachUpsertSession(
-                            table, PartitionSpec.parse(ref.partition()), ref.sessionId());
+            own &= ref.subtask() == subtask && ref.parallelism() == parallelism;
+        }
+        for (UpsertSessionRef ref : restored) {
+            PartitionSpec partition = PartitionSpec.parse(ref.partition());
+            UpsertSessionHandle s = table.attachSession(partition, ref.sessionId());
             String status = s.status();
             if ("committed".equals(status)) {
                 continue;
@@ -162,30 +195,43 @@ public final class TunnelUpsertSinkWriter<IN>
                         "The restored upsert session "
                                 + ref.sessionId()
                                 + " of "
-                                + table
+                                + table.name()
+                                + (partition.isEmpty() ? "" : " partition " + partition)
                                 + " is '"
                                 + status
                                 + "'; the changes written to it before the checkpoint are lost");
             }
-            if (own && "normal".equals(status)) {
-                sessionHasData = true;
-                return s;
+            if (own && "normal".equals(status) && !partitions.containsKey(partition)) {
+                partitions.put(partition, new PartitionWriter(partition, s, true));
+                continue;
             }
             LOG.info(
                     "Committing restored upsert session {} of {} before writing (subtask {} of {})",
                     ref.sessionId(),
-                    table,
+                    table.name(),
                     subtask,
                     parallelism);
             s.commit();
         }
-        return null;
     }
 
-    private UpsertSession createSession() throws TunnelException {
-        UpsertSession s = client.createUpsertSession(table, partition, Math.max(1, ownedBuckets));
-        LOG.debug("Subtask {} opened upsert session {} of {}", subtask, s.id(), table);
+    private UpsertSessionHandle newSession(PartitionSpec partition) throws TunnelException {
+        UpsertSessionHandle s = table.createSession(partition, slots);
+        LOG.debug(
+                "Subtask {} opened upsert session {} of {} {}",
+                subtask,
+                s.id(),
+                table.name(),
+                partition);
+        verify(s);
         return s;
+    }
+
+    private void verify(UpsertSessionHandle session) {
+        if (!verified) {
+            key.verify(session, table.name());
+            verified = true;
+        }
     }
 
     @Override
@@ -206,6 +252,21 @@ public final class TunnelUpsertSinkWriter<IN>
                 throw new IllegalArgumentException("Unknown change kind " + kind);
         }
         data = serializer.serialize(element, data);
+        PartitionWriter target = current;
+        Object[] values = data;
+        if (resolver != null) {
+            PartitionSpec partition = resolver.resolve(data);
+            if (target == null || target.partition != partition) {
+                target = partitions.get(partition);
+                if (target == null) {
+                    target = new PartitionWriter(partition, null, false);
+                    partitions.put(partition, target);
+                }
+                current = target;
+            }
+            System.arraycopy(data, 0, dataValues, 0, columnCount);
+            values = dataValues;
+        }
         for (int i = 0; i < keyIndexes.length; i++) {
             keyValues[i] = data[keyIndexes[i]];
         }
@@ -225,143 +286,182 @@ public final class TunnelUpsertSinkWriter<IN>
                             + "; the stream must reach TunnelUpsertSink through its bucket"
                             + " routing");
         }
-        layout.fill(record, data, operation);
-        RecordPack pack = packs[bucket];
+        layout.fill(record, values, operation);
+        RecordPack pack = target.packs[bucket];
         if (pack == null) {
             pack = new RecordPack(layout.columns(), compression, MAX_FIELD_SIZE);
-            packs[bucket] = pack;
+            target.packs[bucket] = pack;
         }
         int before = pack.bufferedBytes();
         pack.append(record);
         bufferedBytes += pack.bufferedBytes() - before;
         recordsSent.inc();
         if (pack.bufferedBytes() >= BUCKET_FLUSH_BYTES) {
-            flushBucket(bucket);
+            flushBucket(target, bucket);
         } else if (bufferedBytes >= maxBufferedBytes) {
             flushAll();
         }
     }
 
     private void flushAll() throws IOException {
-        for (int b = 0; b < packs.length; b++) {
-            flushBucket(b);
+        for (PartitionWriter w : partitions.values()) {
+            for (int b = 0; b < w.packs.length; b++) {
+                flushBucket(w, b);
+            }
         }
         bufferedBytes = 0;
     }
 
-    private void flushBucket(int bucket) throws IOException {
-        RecordPack pack = packs[bucket];
+    private void flushBucket(PartitionWriter w, int bucket) throws IOException {
+        RecordPack pack = w.packs[bucket];
         if (pack == null || pack.recordCount() == 0) {
             return;
         }
         int size = pack.bufferedBytes();
-        if (session == null) {
-            session = createSession();
-            sessionHasData = false;
+        if (w.session == null) {
+            w.session = newSession(w.partition);
+            w.hasData = false;
         }
         try {
-            session.flush(bucket, pack);
+            w.session.flush(bucket, pack);
         } catch (TunnelException e) {
             if (e.httpStatus() != 409 && !e.hasErrorCode("StatusConflict")) {
                 throw e;
             }
-            session.reload();
-            String status = session.status();
+            w.session.reload();
+            String status = w.session.status();
             if ("normal".equals(status)) {
                 throw e;
             }
-            if (!"committed".equals(status)) {
+            if (!"committed".equals(status) && !"committing".equals(status)) {
                 throw new IOException(
                         "The upsert session "
-                                + session.id()
+                                + w.session.id()
                                 + " of "
-                                + table
+                                + table.name()
+                                + (w.partition.isEmpty() ? "" : " partition " + w.partition)
                                 + " became '"
                                 + status
                                 + "' while it was written; its uncommitted changes are lost",
                         e);
             }
-            // the committer committed it: what it holds is visible, go on in a new session
-            session = createSession();
-            sessionHasData = false;
-            session.flush(bucket, pack);
+            // the committer committed it: what it holds is (or becomes) visible; go on in a new
+            // session, which the single committer cannot commit before this one
+            w.session = newSession(w.partition);
+            w.hasData = false;
+            w.session.flush(bucket, pack);
         }
         bufferedBytes = Math.max(0, bufferedBytes - size);
-        sessionHasData = true;
-        flushedSinceCheckpoint = true;
+        w.hasData = true;
+        w.flushedSinceCheckpoint = true;
     }
 
     @Override
-    public void flush(boolean endOfInput) throws IOException, InterruptedException {
+    public void flush(boolean endOfInput) throws IOException {
         flushAll();
-        if (endOfInput && !this.endOfInput) {
+        if (endOfInput) {
             this.endOfInput = true;
-            commitAtEndOfInput();
         }
-    }
-
-    /**
-     * The committer does not get the sessions of the last checkpoint of a finished job, so each
-     * writer commits its own. Writer {@code s} waits {@code (s + 2)} commit intervals first: two
-     * for the committer's last commits (it may still commit a checkpoint completed just before the
-     * end), then one per writer before it.
-     */
-    private void commitAtEndOfInput() throws IOException, InterruptedException {
-        if (session == null || !sessionHasData) {
-            return;
-        }
-        Thread.sleep(commitInterval.toMillis() * (subtask + 2L));
-        session.reload();
-        if ("normal".equals(session.status())) {
-            session.commit();
-            LOG.info("Committed upsert session {} of {} at end of input", session.id(), table);
-        }
-        session = null;
-        sessionHasData = false;
     }
 
     @Override
     public Collection<UpsertSessionRef> prepareCommit() throws IOException {
-        if (session == null || !sessionHasData) {
-            return List.of();
-        }
-        if (!flushedSinceCheckpoint && !endOfInput) {
-            // nothing written since the last checkpoint: stop offering it once it is committed
-            session.reload();
-            if ("committed".equals(session.status())) {
-                session = null;
-                sessionHasData = false;
-                return List.of();
+        List<UpsertSessionRef> refs = new ArrayList<>(partitions.size());
+        Iterator<PartitionWriter> it = partitions.values().iterator();
+        while (it.hasNext()) {
+            PartitionWriter w = it.next();
+            if (w.session != null && w.hasData && !w.flushedSinceCheckpoint) {
+                // nothing written since the last checkpoint: stop offering it once committed
+                w.session.reload();
+                if ("committed".equals(w.session.status())) {
+                    w.session = null;
+                    w.hasData = false;
+                }
             }
+            if (w.session == null || !w.hasData) {
+                if (resolver != null && w.session == null && w.isEmpty()) {
+                    it.remove();
+                    if (current == w) {
+                        current = null;
+                    }
+                }
+                continue;
+            }
+            w.flushedSinceCheckpoint = false;
+            refs.add(ref(w, endOfInput));
         }
-        flushedSinceCheckpoint = false;
-        return List.of(ref());
+        return refs;
     }
 
     @Override
     public List<UpsertSessionRef> snapshotState(long checkpointId) {
-        return session == null || !sessionHasData ? List.of() : List.of(ref());
+        List<UpsertSessionRef> refs = new ArrayList<>(partitions.size());
+        for (PartitionWriter w : partitions.values()) {
+            if (w.session != null && w.hasData) {
+                refs.add(ref(w, false));
+            }
+        }
+        return refs;
     }
 
-    private UpsertSessionRef ref() {
-        return new UpsertSessionRef(partitionName, session.id(), subtask, parallelism);
+    private UpsertSessionRef ref(PartitionWriter w, boolean last) {
+        return new UpsertSessionRef(w.partitionName, w.session.id(), subtask, parallelism, last);
     }
 
-    /** The current session's id, or null between a commit and the next flush. */
-    String currentSessionId() {
-        return session == null ? null : session.id();
+    /** The current session id of each partition with one, for tests. */
+    Map<String, String> currentSessionIds() {
+        Map<String, String> ids = new HashMap<>();
+        for (PartitionWriter w : partitions.values()) {
+            if (w.session != null) {
+                ids.put(w.partitionName, w.session.id());
+            }
+        }
+        return ids;
     }
 
     @Override
     public void close() throws Exception {
         try {
-            if (session != null && !sessionHasData) {
-                session.abort();
+            for (PartitionWriter w : partitions.values()) {
+                if (w.session != null && !w.hasData) {
+                    try {
+                        w.session.abort();
+                    } catch (TunnelException e) {
+                        LOG.warn("Could not abort the unused upsert session {}", w.session.id(), e);
+                    }
+                }
             }
-        } catch (TunnelException e) {
-            LOG.warn("Could not abort the unused upsert session {}", session.id(), e);
         } finally {
-            client.close();
+            table.close();
+        }
+    }
+
+    /** One partition's session and bucket packs. */
+    private final class PartitionWriter {
+        final PartitionSpec partition;
+        final String partitionName;
+        final RecordPack[] packs = new RecordPack[key.bucketCount()];
+        UpsertSessionHandle session;
+
+        /** Whether the session holds flushed changes not known to be committed. */
+        boolean hasData;
+
+        boolean flushedSinceCheckpoint;
+
+        PartitionWriter(PartitionSpec partition, UpsertSessionHandle session, boolean hasData) {
+            this.partition = partition;
+            this.partitionName = partition.toString();
+            this.session = session;
+            this.hasData = hasData;
+        }
+
+        boolean isEmpty() {
+            for (RecordPack p : packs) {
+                if (p != null && p.recordCount() > 0) {
+                    return false;
+                }
+            }
+            return true;
         }
     }
 }

@@ -1,5 +1,7 @@
 package io.github.mctunnel.flink.upsert;
 
+import io.github.mctunnel.client.http.Sleeper;
+
 import org.apache.flink.annotation.Internal;
 
 import java.time.Duration;
@@ -17,12 +19,14 @@ final class UpsertCommitPacer {
 
     private final long intervalMillis;
     private final LongSupplier clock;
+    private final Sleeper sleeper;
     private final long createdMillis;
     private final Map<String, Long> lastCommit = new HashMap<>();
 
-    UpsertCommitPacer(Duration interval, LongSupplier clock) {
+    UpsertCommitPacer(Duration interval, LongSupplier clock, Sleeper sleeper) {
         this.intervalMillis = interval.toMillis();
         this.clock = clock;
+        this.sleeper = sleeper;
         this.createdMillis = clock.getAsLong();
     }
 
@@ -34,6 +38,13 @@ final class UpsertCommitPacer {
 
     boolean isDue(String partition) {
         return millisUntilDue(partition) == 0;
+    }
+
+    /** Returns once {@code partition} may be committed. */
+    void awaitDue(String partition) throws InterruptedException {
+        for (long wait = millisUntilDue(partition); wait > 0; wait = millisUntilDue(partition)) {
+            sleeper.sleep(wait);
+        }
     }
 
     /** Records a commit (or a commit attempt that may have succeeded) of {@code partition} now. */

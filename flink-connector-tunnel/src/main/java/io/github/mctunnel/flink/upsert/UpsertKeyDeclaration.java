@@ -3,7 +3,6 @@ package io.github.mctunnel.flink.upsert;
 import io.github.mctunnel.client.schema.Column;
 import io.github.mctunnel.client.schema.TableSchema;
 import io.github.mctunnel.client.schema.TypeInfo;
-import io.github.mctunnel.client.session.UpsertSession;
 import io.github.mctunnel.client.upsert.BucketHasher;
 import io.github.mctunnel.client.upsert.HasherKind;
 
@@ -74,7 +73,7 @@ public final class UpsertKeyDeclaration implements Serializable {
      *
      * @throws IllegalStateException naming the table's and the declared key and bucket count
      */
-    public void verify(UpsertSession session, String table) {
+    void verify(UpsertSessionHandle session, String table) {
         TableSchema schema = session.schema();
         List<String> actualKeys = session.hashKeys();
         StringJoiner actual = new StringJoiner(", ", "[", "]");

@@ -14,8 +14,9 @@ import java.io.Serializable;
  *
  * <p>{@link #open} is called with the columns whose values {@link #serialize} must give, in that
  * order: by the router with only the primary-key columns (to compute the bucket), by the writer
- * with the table's data columns. A serializer that picks fields by column name (like {@link
- * RowDataUpsertRecordSerializer}) serves both.
+ * with the table's data columns, followed by its partition columns when the partition is taken from
+ * each record (dynamic partitions). A serializer that picks fields by column name (like {@link
+ * RowDataUpsertRecordSerializer}) serves all of these.
  */
 @PublicEvolving
 public interface UpsertRecordSerializer<IN> extends Serializable {

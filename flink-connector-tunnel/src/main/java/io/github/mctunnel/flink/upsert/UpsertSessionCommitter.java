@@ -1,10 +1,8 @@
 package io.github.mctunnel.flink.upsert;
 
-import io.github.mctunnel.client.TunnelClient;
 import io.github.mctunnel.client.error.TunnelException;
+import io.github.mctunnel.client.http.Sleeper;
 import io.github.mctunnel.client.schema.PartitionSpec;
-import io.github.mctunnel.client.schema.TableIdentifier;
-import io.github.mctunnel.client.session.UpsertSession;
 
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.connector.sink2.Committer;
@@ -12,6 +10,7 @@ import org.apache.flink.api.connector.sink2.Committer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -23,14 +22,18 @@ import java.util.function.LongSupplier;
 
 /**
  * The single (global) committer of the upsert sink. After each completed checkpoint it gets the
- * sessions the writers hold and commits, per partition, at most one session per commit interval:
+ * sessions the writers hold and commits, per partition, at most one session per commit interval,
  * the one waiting longest. A session that is not due is left alone without failing: its writer
  * keeps it open and offers it again at the next checkpoint, so commits cover several checkpoints
- * and the job never waits for the interval. Only sessions of finished writers (end of input), which
- * are offered once, are committed right away, waiting for the interval if needed.
+ * and the job never waits for the interval.
  *
- * <p>A commit that fails with a retryable error is tried again at a later checkpoint; a session
- * that was aborted or expired fails the job, since its changes cannot be committed any more.
+ * <p>Sessions a writer offers for the last time ({@link UpsertSessionRef#last()}, at end of input;
+ * Flink hands them over at the final checkpoint) are all committed in this call, each waiting for
+ * the partition's interval if needed, so a bounded job ends with everything committed.
+ *
+ * <p>A commit that fails with a retryable error is tried again later (at a later checkpoint, or,
+ * for a last session, by Flink's committer retries after the interval); a session that was aborted
+ * or expired, or a commit the service refuses, fails the job.
  */
 @Internal
 public final class UpsertSessionCommitter implements Committer<UpsertSessionRef> {
@@ -38,8 +41,7 @@ public final class UpsertSessionCommitter implements Committer<UpsertSessionRef>
     private static final Logger LOG = LoggerFactory.getLogger(UpsertSessionCommitter.class);
     private static final int REMEMBERED_SESSIONS = 10_000;
 
-    private final TunnelClient client;
-    private final TableIdentifier table;
+    private final UpsertTable table;
     private final UpsertCommitPacer pacer;
     private final LongSupplier clock;
     private final Map<String, Long> waitingSince = new HashMap<>();
@@ -51,26 +53,24 @@ public final class UpsertSessionCommitter implements Committer<UpsertSessionRef>
                 }
             };
 
-    public UpsertSessionCommitter(TunnelClient client, String table, Duration commitInterval) {
-        this(client, table, commitInterval, System::currentTimeMillis);
+    UpsertSessionCommitter(UpsertTable table, Duration commitInterval) {
+        this(table, commitInterval, System::currentTimeMillis, Sleeper.SYSTEM);
     }
 
     UpsertSessionCommitter(
-            TunnelClient client, String table, Duration commitInterval, LongSupplier clock) {
-        this.client = client;
-        this.table = client.table(table);
+            UpsertTable table, Duration commitInterval, LongSupplier clock, Sleeper sleeper) {
+        this.table = table;
         this.clock = clock;
-        this.pacer = new UpsertCommitPacer(commitInterval, clock);
+        this.pacer = new UpsertCommitPacer(commitInterval, clock, sleeper);
     }
 
     @Override
-    public void commit(Collection<CommitRequest<UpsertSessionRef>> requests) {
+    public void commit(Collection<CommitRequest<UpsertSessionRef>> requests)
+            throws IOException, InterruptedException {
         // partition -> session id -> its requests, in arrival order
         Map<String, Map<String, List<CommitRequest<UpsertSessionRef>>>> byPartition =
                 new LinkedHashMap<>();
         long now = clock.getAsLong();
-        System.err.println(
-                "DEBUGC " + now + " " + requests.stream().map(r -> r.getCommittable()).toList());
         for (CommitRequest<UpsertSessionRef> request : requests) {
             UpsertSessionRef ref = request.getCommittable();
             if (committed.containsKey(ref.sessionId())) {
@@ -90,24 +90,30 @@ public final class UpsertSessionCommitter implements Committer<UpsertSessionRef>
     }
 
     private void commitPartition(
-            String partition, Map<String, List<CommitRequest<UpsertSessionRef>>> sessions) {
-        if (!pacer.isDue(partition)) {
-            return;
-        }
-        String oldest = null;
-        for (String id : sessions.keySet()) {
-            if (oldest == null || waitingSince.get(id) < waitingSince.get(oldest)) {
-                oldest = id;
+            String partition, Map<String, List<CommitRequest<UpsertSessionRef>>> sessions)
+            throws InterruptedException {
+        List<String> oldestFirst = new ArrayList<>(sessions.keySet());
+        oldestFirst.sort((a, b) -> Long.compare(waitingSince.get(a), waitingSince.get(b)));
+        for (String id : oldestFirst) {
+            List<CommitRequest<UpsertSessionRef>> requests = sessions.get(id);
+            boolean last = requests.stream().anyMatch(r -> r.getCommittable().last());
+            if (!pacer.isDue(partition)) {
+                if (!last) {
+                    continue;
+                }
+                pacer.awaitDue(partition);
             }
+            commitSession(partition, id, requests, last);
         }
-        commitSession(partition, oldest, sessions.get(oldest));
     }
 
     private void commitSession(
-            String partition, String id, List<CommitRequest<UpsertSessionRef>> requests) {
+            String partition,
+            String id,
+            List<CommitRequest<UpsertSessionRef>> requests,
+            boolean last) {
         try {
-            UpsertSession session =
-                    client.attachUpsertSession(table, PartitionSpec.parse(partition), id);
+            UpsertSessionHandle session = table.attachSession(PartitionSpec.parse(partition), id);
             String status = session.status();
             if ("normal".equals(status) || "committing".equals(status)) {
                 try {
@@ -115,7 +121,11 @@ public final class UpsertSessionCommitter implements Committer<UpsertSessionRef>
                 } finally {
                     pacer.committed(partition);
                 }
-                LOG.info("Committed upsert session {} of {} {}", id, table, partition);
+                LOG.info(
+                        "Committed upsert session {} of {}{}",
+                        id,
+                        table.name(),
+                        partition.isEmpty() ? "" : " partition " + partition);
             } else if (!"committed".equals(status)) {
                 fail(
                         requests,
@@ -123,7 +133,7 @@ public final class UpsertSessionCommitter implements Committer<UpsertSessionRef>
                                 "The upsert session "
                                         + id
                                         + " of "
-                                        + table
+                                        + table.name()
                                         + (partition.isEmpty() ? "" : " partition " + partition)
                                         + " is '"
                                         + status
@@ -135,12 +145,20 @@ public final class UpsertSessionCommitter implements Committer<UpsertSessionRef>
         } catch (TunnelException e) {
             if (!e.isRetryable()) {
                 fail(requests, e);
+            } else if (last) {
+                LOG.warn(
+                        "Commit of the last upsert session {} of {} failed; retrying after the"
+                                + " commit interval",
+                        id,
+                        table.name(),
+                        e);
+                requests.forEach(CommitRequest::retryLater);
             } else {
                 LOG.warn(
                         "Commit of upsert session {} of {} failed; it is retried after a later"
                                 + " checkpoint",
                         id,
-                        table,
+                        table.name(),
                         e);
             }
         }
@@ -151,7 +169,7 @@ public final class UpsertSessionCommitter implements Committer<UpsertSessionRef>
     }
 
     @Override
-    public void close() throws Exception {
-        client.close();
+    public void close() {
+        table.close();
     }
 }

@@ -12,12 +12,20 @@ import java.util.Objects;
  * @param sessionId the upsert session id
  * @param subtask the writer subtask that owns the session
  * @param parallelism the writer parallelism when the session was written
+ * @param last whether the writer offers it for the last time (its input ended), so the committer
+ *     must commit it now, waiting for the partition's commit interval if needed
  */
 @Internal
-public record UpsertSessionRef(String partition, String sessionId, int subtask, int parallelism) {
+public record UpsertSessionRef(
+        String partition, String sessionId, int subtask, int parallelism, boolean last) {
 
     public UpsertSessionRef {
         Objects.requireNonNull(partition, "partition");
         Objects.requireNonNull(sessionId, "sessionId");
+    }
+
+    /** A session the writer offers again at its next checkpoint until it is committed. */
+    public UpsertSessionRef(String partition, String sessionId, int subtask, int parallelism) {
+        this(partition, sessionId, subtask, parallelism, false);
     }
 }

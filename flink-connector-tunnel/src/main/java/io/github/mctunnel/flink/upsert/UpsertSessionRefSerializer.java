@@ -9,12 +9,15 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 
-/** Versioned serializer of {@link UpsertSessionRef} (writer state and committable). */
+/**
+ * Versioned serializer of {@link UpsertSessionRef} (writer state and committable). Version 1 had no
+ * {@code last} flag (read as false).
+ */
 @Internal
 public final class UpsertSessionRefSerializer
         implements SimpleVersionedSerializer<UpsertSessionRef> {
 
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;
 
     @Override
     public int getVersion() {
@@ -29,20 +32,26 @@ public final class UpsertSessionRefSerializer
         out.writeUTF(ref.sessionId());
         out.writeInt(ref.subtask());
         out.writeInt(ref.parallelism());
+        out.writeBoolean(ref.last());
         out.flush();
         return bytes.toByteArray();
     }
 
     @Override
     public UpsertSessionRef deserialize(int version, byte[] serialized) throws IOException {
-        if (version != VERSION) {
+        if (version != 1 && version != VERSION) {
             throw new IOException(
                     "Unknown upsert session state version "
                             + version
-                            + "; this connector reads version "
+                            + "; this connector reads versions 1 and "
                             + VERSION);
         }
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(serialized));
-        return new UpsertSessionRef(in.readUTF(), in.readUTF(), in.readInt(), in.readInt());
+        String partition = in.readUTF();
+        String sessionId = in.readUTF();
+        int subtask = in.readInt();
+        int parallelism = in.readInt();
+        boolean last = version >= 2 && in.readBoolean();
+        return new UpsertSessionRef(partition, sessionId, subtask, parallelism, last);
     }
 }
