@@ -2,6 +2,7 @@ package io.github.mctunnel.flink.config;
 
 import io.github.mctunnel.client.TunnelClient;
 import io.github.mctunnel.client.auth.Credentials;
+import io.github.mctunnel.client.auth.CredentialsProvider;
 import io.github.mctunnel.client.auth.StaticCredentialsProvider;
 
 import org.apache.flink.annotation.PublicEvolving;
@@ -13,8 +14,9 @@ import java.util.Objects;
 
 /**
  * Where and as whom to connect: the MaxCompute endpoint, an optional Tunnel endpoint (skips
- * endpoint discovery), the project, and the AccessKey (optionally STS) credentials. Serializable,
- * validated when built. {@link #toString()} never shows the secret or the token.
+ * endpoint discovery), the project, and either the AccessKey (optionally STS) credentials or a
+ * {@link CredentialsProviderFactory}. Serializable, validated when built. {@link #toString()} never
+ * shows the secret, the token or the provider factory's own text.
  */
 @PublicEvolving
 public final class TunnelConnectionOptions implements Serializable {
@@ -28,6 +30,7 @@ public final class TunnelConnectionOptions implements Serializable {
     private final String accessKeySecret;
     private final String securityToken;
     private final String quotaName;
+    private final CredentialsProviderFactory credentialsProviderFactory;
 
     private TunnelConnectionOptions(Builder b) {
         this.endpoint = b.endpoint;
@@ -37,6 +40,7 @@ public final class TunnelConnectionOptions implements Serializable {
         this.accessKeySecret = b.accessKeySecret;
         this.securityToken = b.securityToken;
         this.quotaName = b.quotaName;
+        this.credentialsProviderFactory = b.credentialsProviderFactory;
     }
 
     public static Builder builder() {
@@ -60,10 +64,12 @@ public final class TunnelConnectionOptions implements Serializable {
         return project;
     }
 
+    /** The AccessKey id, or null when credentials come from a provider factory. */
     public String accessId() {
         return accessId;
     }
 
+    /** The AccessKey secret, or null when credentials come from a provider factory. */
     public String accessKeySecret() {
         return accessKeySecret;
     }
@@ -78,20 +84,44 @@ public final class TunnelConnectionOptions implements Serializable {
         return quotaName;
     }
 
+    /** The factory of the credentials provider, or null when an AccessKey was set. */
+    public CredentialsProviderFactory credentialsProviderFactory() {
+        return credentialsProviderFactory;
+    }
+
+    /**
+     * A new credentials provider for one client: the factory's, or one serving the AccessKey.
+     *
+     * @throws IllegalStateException when the factory returns null
+     */
+    public CredentialsProvider credentialsProvider() {
+        if (credentialsProviderFactory != null) {
+            CredentialsProvider provider = credentialsProviderFactory.createProvider();
+            if (provider == null) {
+                throw new IllegalStateException(
+                        "The credentials provider factory "
+                                + credentialsProviderFactory.getClass().getName()
+                                + " returned null");
+            }
+            return provider;
+        }
+        Credentials credentials =
+                securityToken == null
+                        ? Credentials.of(accessId, accessKeySecret)
+                        : Credentials.sts(accessId, accessKeySecret, securityToken);
+        return new StaticCredentialsProvider(credentials);
+    }
+
     /**
      * A Tunnel client builder set to these endpoints, project, credentials and quota; callers may
      * adjust it (e.g. the back-off sleeper) before building.
      */
     public TunnelClient.Builder clientBuilder() {
-        Credentials credentials =
-                securityToken == null
-                        ? Credentials.of(accessId, accessKeySecret)
-                        : Credentials.sts(accessId, accessKeySecret, securityToken);
         return TunnelClient.builder()
                 .odpsEndpoint(endpoint)
                 .tunnelEndpoint(tunnelEndpoint)
                 .project(project)
-                .credentialsProvider(new StaticCredentialsProvider(credentials))
+                .credentialsProvider(credentialsProvider())
                 .quotaName(quotaName);
     }
 
@@ -104,10 +134,11 @@ public final class TunnelConnectionOptions implements Serializable {
         return endpoint.equals(other.endpoint)
                 && Objects.equals(tunnelEndpoint, other.tunnelEndpoint)
                 && project.equals(other.project)
-                && accessId.equals(other.accessId)
-                && accessKeySecret.equals(other.accessKeySecret)
+                && Objects.equals(accessId, other.accessId)
+                && Objects.equals(accessKeySecret, other.accessKeySecret)
                 && Objects.equals(securityToken, other.securityToken)
-                && Objects.equals(quotaName, other.quotaName);
+                && Objects.equals(quotaName, other.quotaName)
+                && Objects.equals(credentialsProviderFactory, other.credentialsProviderFactory);
     }
 
     @Override
@@ -122,9 +153,9 @@ public final class TunnelConnectionOptions implements Serializable {
                 + (tunnelEndpoint == null ? "" : ", tunnelEndpoint=" + tunnelEndpoint)
                 + ", project="
                 + project
-                + ", accessId="
-                + accessId
-                + ", accessKeySecret=***"
+                + (credentialsProviderFactory != null
+                        ? ", credentialsProvider=" + credentialsProviderFactory.getClass().getName()
+                        : ", accessId=" + accessId + ", accessKeySecret=***")
                 + (securityToken == null ? "" : ", securityToken=***")
                 + (quotaName == null ? "" : ", quotaName=" + quotaName)
                 + '}';
@@ -140,6 +171,7 @@ public final class TunnelConnectionOptions implements Serializable {
         private String accessKeySecret;
         private String securityToken;
         private String quotaName;
+        private CredentialsProviderFactory credentialsProviderFactory;
 
         private Builder() {}
 
@@ -175,14 +207,31 @@ public final class TunnelConnectionOptions implements Serializable {
         }
 
         /**
+         * Credentials from a provider (e.g. rotating STS credentials) instead of a fixed AccessKey;
+         * the factory is called once per client. Set either this or {@link #accessKey}.
+         */
+        public Builder credentialsProvider(CredentialsProviderFactory factory) {
+            this.credentialsProviderFactory = factory;
+            return this;
+        }
+
+        /**
          * @throws IllegalArgumentException naming the first missing or invalid setting
          */
         public TunnelConnectionOptions build() {
             requireUrl("endpoint", endpoint, true);
             requireUrl("tunnelEndpoint", tunnelEndpoint, false);
             requireText("project", project);
-            requireText("accessId", accessId);
-            requireText("accessKeySecret", accessKeySecret);
+            if (credentialsProviderFactory != null) {
+                if (accessId != null || accessKeySecret != null || securityToken != null) {
+                    throw new IllegalArgumentException(
+                            "The MaxCompute connection takes either an AccessKey (accessKey,"
+                                    + " securityToken) or a credentials provider, not both");
+                }
+            } else {
+                requireText("accessId", accessId);
+                requireText("accessKeySecret", accessKeySecret);
+            }
             if (securityToken != null && securityToken.isBlank()) {
                 throw new IllegalArgumentException("securityToken must not be blank when set");
             }

@@ -51,7 +51,11 @@ public final class TunnelSourceBuilder<OUT> {
 
     TunnelSourceBuilder() {}
 
-    /** Endpoint, optional tunnel endpoint, project, credentials and quota name. */
+    /**
+     * Endpoint, optional tunnel endpoint, project, credentials (an AccessKey or a {@link
+     * io.github.mctunnel.flink.config.CredentialsProviderFactory}) and quota name; the same options
+     * the sinks take.
+     */
     public TunnelSourceBuilder<OUT> setConnection(TunnelConnectionOptions connection) {
         this.connection = connection;
         return this;

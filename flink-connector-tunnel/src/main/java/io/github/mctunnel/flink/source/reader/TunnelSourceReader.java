@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -23,6 +24,8 @@ import java.util.function.Supplier;
  * and checkpoints each split's next unread row. A split whose session became invalid under policy
  * RECREATE is handed back to the enumerator with its next row; it stays in this reader's
  * checkpoints until the enumerator acknowledges it, so it cannot get lost between the two.
+ *
+ * <p>Registers the standard {@code pendingRecords} gauge: the unread rows of the splits it holds.
  */
 @Internal
 public final class TunnelSourceReader<OUT>
@@ -30,6 +33,7 @@ public final class TunnelSourceReader<OUT>
 
     private final Map<String, TunnelSplit> invalidatedSplits;
     private final Map<String, TunnelSplit> awaitingAck = new LinkedHashMap<>();
+    private final Map<String, TunnelSplitState> active = new ConcurrentHashMap<>();
 
     /**
      * @param invalidatedSplits the map the split reader puts invalidated splits into (thread-safe)
@@ -41,6 +45,16 @@ public final class TunnelSourceReader<OUT>
             SourceReaderContext context) {
         super(splitReaderSupplier, new TunnelRecordEmitter<>(), config, context);
         this.invalidatedSplits = invalidatedSplits;
+        context.metricGroup().setPendingRecordsGauge(this::pendingRecords);
+    }
+
+    /** Rows not yet emitted of the splits this reader holds (read by the metrics thread). */
+    private long pendingRecords() {
+        long n = 0;
+        for (TunnelSplitState s : active.values()) {
+            n += s.remainingRows();
+        }
+        return n;
     }
 
     @Override
@@ -54,6 +68,7 @@ public final class TunnelSourceReader<OUT>
     @Override
     protected void onSplitFinished(Map<String, TunnelSplitState> finishedSplitIds) {
         for (Map.Entry<String, TunnelSplitState> e : finishedSplitIds.entrySet()) {
+            active.remove(e.getKey());
             if (invalidatedSplits.remove(e.getKey()) != null) {
                 TunnelSplit rest = e.getValue().toSplit();
                 awaitingAck.put(e.getKey(), rest);
@@ -79,7 +94,9 @@ public final class TunnelSourceReader<OUT>
 
     @Override
     protected TunnelSplitState initializedState(TunnelSplit split) {
-        return new TunnelSplitState(split);
+        TunnelSplitState state = new TunnelSplitState(split);
+        active.put(split.splitId(), state);
+        return state;
     }
 
     @Override

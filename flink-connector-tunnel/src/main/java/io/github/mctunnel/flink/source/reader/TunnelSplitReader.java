@@ -23,14 +23,19 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Reads the splits of one reader, one after the other, in batches of at most {@code batchRows}
  * records. Each split's range is downloaded from its next unread row with the deserializer's column
  * projection; the client splits it into GETs that each end well within the service's 300 s reader
  * lifetime and resumes broken responses at the next row. Runs in the fetcher thread.
+ *
+ * <p>A session found invalid is remembered: later splits of it are handled per the policy without
+ * another request to the service.
  */
 @Internal
 public final class TunnelSplitReader<OUT> implements SplitReader<OUT, TunnelSplit> {
@@ -46,11 +51,16 @@ public final class TunnelSplitReader<OUT> implements SplitReader<OUT, TunnelSpli
     private final Map<String, TunnelSplit> invalidatedSplits;
 
     private final Deque<TunnelSplit> splits = new ArrayDeque<>();
+    private final Set<String> invalidSessions = new HashSet<>();
     private TableReadClient client;
     private List<String> columns;
     private TunnelSplit current;
     private PartitionSpec currentPartition;
     private RowRangeReader range;
+
+    /** The next row of the current split to come from the range (for messages). */
+    private long nextRow;
+
     private volatile boolean wakeUp;
 
     /**
@@ -84,6 +94,13 @@ public final class TunnelSplitReader<OUT> implements SplitReader<OUT, TunnelSpli
             }
         }
         String splitId = current.splitId();
+        if (range == null) {
+            nextRow = current.nextRow();
+        }
+        if (range == null && invalidSessions.contains(current.sessionId())) {
+            onInvalidated("the session was found invalid before", null, batch);
+            return batch.build();
+        }
         try {
             if (range == null) {
                 open();
@@ -96,13 +113,21 @@ public final class TunnelSplitReader<OUT> implements SplitReader<OUT, TunnelSpli
                     break;
                 }
                 batch.add(splitId, deserializer.deserialize(row, currentPartition));
+                nextRow++;
                 n++;
             }
         } catch (SessionInvalidatedException e) {
-            onInvalidated(e, batch);
+            invalidSessions.add(current.sessionId());
+            onInvalidated(e.getMessage(), e, batch);
         } catch (IOException e) {
             throw new IOException(
-                    "Failed to read table " + tableName + " (" + current.describe() + "): " + e, e);
+                    "Failed to read table "
+                            + tableName
+                            + " ("
+                            + current.withNextRow(nextRow).describe()
+                            + "): "
+                            + e,
+                    e);
         } finally {
             wakeUp = false;
         }
@@ -133,34 +158,41 @@ public final class TunnelSplitReader<OUT> implements SplitReader<OUT, TunnelSpli
         current = null;
     }
 
-    private void onInvalidated(SessionInvalidatedException e, RecordsBySplits.Builder<OUT> batch)
+    /**
+     * Handles the current split per the policy; {@code current} keeps the next unread row, since
+     * the split's progress lives in the reader's split state and rows are emitted in order.
+     */
+    private void onInvalidated(String cause, Throwable error, RecordsBySplits.Builder<OUT> batch)
             throws IOException {
+        String where = current.withNextRow(nextRow).describe();
         switch (policy) {
-            case FAIL ->
-                    throw new IOException(
-                            "The download session of table "
-                                    + tableName
-                                    + " can no longer be read ("
-                                    + current.describe()
-                                    + "): it expired or the partition was modified after it was"
-                                    + " created. Set the session invalidation policy to RECREATE or"
-                                    + " SKIP to continue in that case. Cause: "
-                                    + e.getMessage(),
-                            e);
+            case FAIL -> {
+                closeRange();
+                throw new IOException(
+                        "The download session of table "
+                                + tableName
+                                + " can no longer be read ("
+                                + where
+                                + "): it expired or the partition was modified after it was"
+                                + " created. Set the session invalidation policy to RECREATE or"
+                                + " SKIP to continue in that case. Cause: "
+                                + cause,
+                        error);
+            }
             case SKIP ->
                     LOG.warn(
-                            "Table {}: skipping the rest of {} because its download session is no longer"
-                                    + " valid: {}",
+                            "Table {}: skipping the rest of {} because its download session is no"
+                                    + " longer valid: {}",
                             tableName,
-                            current.describe(),
-                            e.getMessage());
+                            where,
+                            cause);
             case RECREATE -> {
                 LOG.info(
                         "Table {}: download session of {} is no longer valid, handing it back for"
                                 + " a new session: {}",
                         tableName,
-                        current.describe(),
-                        e.getMessage());
+                        where,
+                        cause);
                 invalidatedSplits.put(current.splitId(), current);
             }
         }

@@ -5,15 +5,20 @@ import io.github.mctunnel.client.schema.PartitionSpec;
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.connector.source.SourceSplit;
 
+import java.io.Serializable;
 import java.util.Objects;
 
 /**
  * A row range {@code [start, end)} of one download session of one partition, and the next row to
  * read. The next row is the split's progress: a split restored from a checkpoint resumes there, so
- * no row is read twice or skipped. Immutable; progress lives in {@link TunnelSplitState}.
+ * no row is read twice or skipped. Immutable; progress lives in {@link TunnelSplitState}. Java
+ * serializable only to travel in {@link SplitInvalidatedEvent}; checkpoints use {@link
+ * TunnelSplitSerializer}.
  */
 @Internal
-public final class TunnelSplit implements SourceSplit {
+public final class TunnelSplit implements SourceSplit, Serializable {
+
+    private static final long serialVersionUID = 1L;
 
     private final String partition;
     private final String sessionId;

@@ -23,6 +23,14 @@ public final class TunnelSplitState {
         return nextRow;
     }
 
+    /**
+     * Rows of the range not yet emitted. Other threads (metrics) may see a slightly stale value,
+     * which is fine for a gauge; the per-record update stays a plain write.
+     */
+    public long remainingRows() {
+        return split.end() - nextRow;
+    }
+
     public TunnelSplit split() {
         return split;
     }

@@ -1,8 +1,6 @@
 package io.github.mctunnel.flink.source.table;
 
 import io.github.mctunnel.client.TunnelClient;
-import io.github.mctunnel.client.auth.Credentials;
-import io.github.mctunnel.client.auth.StaticCredentialsProvider;
 import io.github.mctunnel.client.compress.Compression;
 import io.github.mctunnel.client.http.Sleeper;
 import io.github.mctunnel.client.schema.TableIdentifier;
@@ -13,7 +11,8 @@ import org.apache.flink.annotation.Internal;
 import java.io.IOException;
 
 /**
- * Connects to a table through a {@link TunnelClient} built from the connection options. Every
+ * Connects to a table through a {@link TunnelClient} built from the connection options (AccessKey
+ * or credentials provider, see {@link TunnelConnectionOptions#credentialsProvider()}). Every
  * back-off wait of the client's retry policy counts as one retry in the metrics.
  */
 @Internal
@@ -45,27 +44,12 @@ public final class TunnelTableReadClientFactory implements TableReadClientFactor
 
     @Override
     public TableReadClient connect(ReadMetrics metrics) throws IOException {
-        Credentials credentials =
-                options.securityToken() == null
-                        ? Credentials.of(options.accessId(), options.accessKeySecret())
-                        : Credentials.sts(
-                                options.accessId(),
-                                options.accessKeySecret(),
-                                options.securityToken());
         Sleeper counting =
                 millis -> {
                     metrics.retried();
                     Sleeper.SYSTEM.sleep(millis);
                 };
-        TunnelClient client =
-                TunnelClient.builder()
-                        .odpsEndpoint(options.endpoint())
-                        .tunnelEndpoint(options.tunnelEndpoint())
-                        .project(options.project())
-                        .credentialsProvider(new StaticCredentialsProvider(credentials))
-                        .quotaName(options.quotaName())
-                        .sleeper(counting)
-                        .build();
+        TunnelClient client = options.clientBuilder().sleeper(counting).build();
         return new TunnelTableReadClient(
                 client,
                 new TableIdentifier(options.project(), schema, table),
