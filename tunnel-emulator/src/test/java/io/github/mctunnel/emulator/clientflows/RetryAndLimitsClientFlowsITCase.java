@@ -227,4 +227,54 @@ class RetryAndLimitsClientFlowsITCase {
                 .isGreaterThanOrEqualTo(1000);
         assertThat(emulator.attackRequestCount()).isZero();
     }
+
+    @Test
+    void blocksPerSessionAndFieldSizeLimitsThroughTheClient() throws Exception {
+        start(EmulatorLimits.builder().maxBlocksPerSession(3).maxFieldSize(1024).build(), 60);
+        TableIdentifier t = client.table("t");
+        UploadSession session = client.createUploadSession(t, PartitionSpec.empty(), false);
+        assertThat(session.maxFieldSize()).isEqualTo(1024);
+
+        for (long block = 0; block < 3; block++) {
+            RecordPack pack = encode(session, rows((int) block, 1));
+            session.writeBlock(block, "deflate", pack.buffer(), 0, pack.length());
+        }
+        RecordPack again = encode(session, rows(10, 1));
+        session.writeBlock(2, "deflate", again.buffer(), 0, again.length());
+        RecordPack fourth = encode(session, rows(3, 1));
+        assertThatThrownBy(
+                        () -> session.writeBlock(3, "deflate", fourth.buffer(), 0, fourth.length()))
+                .isInstanceOfSatisfying(
+                        TunnelException.class,
+                        e -> {
+                            assertThat(e.httpStatus()).isEqualTo(400);
+                            assertThat(e.errorCode()).isEqualTo("InvalidBlockID");
+                            assertThat(e.getMessage()).contains("3 blocks");
+                        });
+
+        String tooLong = "ü".repeat(513); // 1026 UTF-8 bytes
+        emulator.requestLog().clear();
+        assertThatThrownBy(
+                        () ->
+                                session.writeRecords(
+                                        4,
+                                        Compression.RAW,
+                                        w -> w.write(new Object[] {1L, tooLong})))
+                // Caught by the record writer before the value is sent.
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(
+                        "Column 'name' (string): the value is 1026 bytes, more than the field size"
+                                + " limit of 1024 bytes (the project setting"
+                                + " odps.sql.cfile2.field.maxsize)");
+        assertThat(blockWrites(4)).extracting(LoggedRequest::status).doesNotContain(200);
+        assertThat(session.blockList()).containsExactlyInAnyOrder(0L, 1L, 2L);
+
+        session.commit(List.of(0L, 1L, 2L));
+        DownloadSession download = client.createDownloadSession(t, PartitionSpec.empty());
+        assertThat(comparable(readAll(download.openReader(0, 3, null, null, false, 10))))
+                .containsExactly(
+                        comparable(rows(0, 1)).get(0),
+                        comparable(rows(1, 1)).get(0),
+                        comparable(rows(10, 1)).get(0));
+    }
 }
