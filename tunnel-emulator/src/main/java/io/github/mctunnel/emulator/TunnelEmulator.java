@@ -95,7 +95,8 @@ public final class TunnelEmulator implements AutoCloseable {
                                 requestLog,
                                 new SignatureVerifier(config.credentials),
                                 config.faultPlan),
-                        router);
+                        router,
+                        config.limits.idleConnectionTimeout());
         try {
             server.start();
             hostPort = hostForUrl(config.host) + ":" + server.port();

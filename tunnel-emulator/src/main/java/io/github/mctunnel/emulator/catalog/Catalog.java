@@ -15,7 +15,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * The emulator's projects and tables. Thread-safe. Without a data directory everything lives in
@@ -30,6 +32,7 @@ public final class Catalog implements AutoCloseable {
     private final Map<String, String> projects = new ConcurrentHashMap<>();
     private final Map<String, TableState> tables = new ConcurrentHashMap<>();
     private final AtomicLong versions = new AtomicLong();
+    private final List<Consumer<TableState>> dropListeners = new CopyOnWriteArrayList<>();
 
     private Catalog(CatalogLog log, Clock clock) {
         this.log = log;
@@ -195,6 +198,14 @@ public final class Catalog implements AutoCloseable {
         }
     }
 
+    /**
+     * Registers a callback run (under the catalog's lock) right after a table is dropped, so that
+     * holders of its data, such as tunnel sessions, can let go of it.
+     */
+    public void onTableDropped(Consumer<TableState> listener) {
+        dropListeners.add(listener);
+    }
+
     /** Writes the event (when persistent) and applies it; callers validate first. */
     void mutate(CatalogEvent event) {
         synchronized (mutex) {
@@ -225,6 +236,9 @@ public final class Catalog implements AutoCloseable {
             TableState t = tables.remove(e.tableKey());
             if (t != null) {
                 t.markDropped();
+                for (Consumer<TableState> listener : dropListeners) {
+                    listener.accept(t);
+                }
             }
         } else if (event instanceof CatalogEvent.PartitionCreated e) {
             tableFor(e.tableKey())

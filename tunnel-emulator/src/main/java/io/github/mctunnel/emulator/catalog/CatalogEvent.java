@@ -71,11 +71,11 @@ sealed interface CatalogEvent extends Serializable {
     record PartitionDropped(long atMillis, String tableKey, String partition)
             implements CatalogEvent {}
 
-    /** Rows of one commit: partition spec (tunnel form) to rows. */
+    /** Rows of one commit: partition spec (tunnel form) to the encoded rows. */
     record RowsCommitted(
             long atMillis,
             String tableKey,
-            Map<String, List<Object[]>> rowsByPartition,
+            Map<String, List<RowChunk>> chunksByPartition,
             boolean overwrite)
             implements CatalogEvent {}
 

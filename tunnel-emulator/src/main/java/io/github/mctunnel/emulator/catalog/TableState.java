@@ -1,14 +1,15 @@
 package io.github.mctunnel.emulator.catalog;
 
+import io.github.mctunnel.client.schema.Column;
 import io.github.mctunnel.client.schema.PartitionSpec;
 import io.github.mctunnel.client.schema.TableIdentifier;
 import io.github.mctunnel.client.schema.TableSchema;
 import io.github.mctunnel.emulator.server.ServiceException;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,7 +20,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * One table: its definition and committed rows per partition. Reads are lock-free snapshots;
  * changes are durable (when the catalog is persistent) and atomic.
  *
- * <p>Row values follow the client codec's Java mapping with STRING as {@code byte[]}.
+ * <p>Row values follow the client codec's Java mapping with STRING as {@code byte[]}. Committed
+ * rows are kept in their record-stream encoding ({@link RowChunk}s) and decoded when read.
  */
 public final class TableState {
 
@@ -28,6 +30,7 @@ public final class TableState {
     private final String key;
     private final long createdMillis;
     private final int[] primaryKeyIndexes;
+    private final List<Column> storageColumns;
     private final Map<PartitionSpec, PartitionData> partitions = new ConcurrentHashMap<>();
     private volatile long lastModifiedMillis;
     private volatile boolean dropped;
@@ -46,6 +49,7 @@ public final class TableState {
         for (int i = 0; i < primaryKeyIndexes.length; i++) {
             primaryKeyIndexes[i] = definition.schema().indexOf(definition.primaryKey().get(i));
         }
+        this.storageColumns = RowChunkEncoder.storageColumns(definition.schema().columns());
         if (!definition.schema().isPartitioned()) {
             partitions.put(PartitionSpec.empty(), new PartitionData(catalog.nextVersion()));
         }
@@ -85,6 +89,16 @@ public final class TableState {
 
     public long lastModifiedMillis() {
         return lastModifiedMillis;
+    }
+
+    /** Whether the table was dropped; a dropped table holds no rows and refuses changes. */
+    public boolean dropped() {
+        return dropped;
+    }
+
+    /** An encoder for rows of this table, to build chunks for {@link #commitEncoded}. */
+    public RowChunkEncoder newEncoder() {
+        return new RowChunkEncoder(definition.schema().columns());
     }
 
     /**
@@ -141,17 +155,17 @@ public final class TableState {
 
     /**
      * Committed rows of a partition ({@link PartitionSpec#empty()} for a non-partitioned table), an
-     * immutable snapshot as of now.
+     * immutable snapshot as of now that decodes rows as they are read.
      *
      * @throws ServiceException 404 NoSuchPartition
      */
-    public List<Object[]> snapshot(PartitionSpec p) {
-        return existing(validate(p)).rows;
+    public CommittedRows snapshot(PartitionSpec p) {
+        return new CommittedRows(storageColumns, existing(validate(p)).rows);
     }
 
     /** Number of committed rows in a partition. */
     public long rowCount(PartitionSpec p) {
-        return snapshot(p).size();
+        return existing(validate(p)).rows.rowCount();
     }
 
     /**
@@ -168,20 +182,36 @@ public final class TableState {
      * replaces the rows of the named partitions. Missing partitions are created.
      */
     public void commit(Map<PartitionSpec, List<Object[]>> rowsByPartition, boolean overwrite) {
-        Map<String, List<Object[]>> stored = new LinkedHashMap<>();
+        Map<PartitionSpec, List<RowChunk>> encoded = new LinkedHashMap<>();
         for (Map.Entry<PartitionSpec, List<Object[]>> e : rowsByPartition.entrySet()) {
-            PartitionSpec spec = validate(e.getKey());
-            List<Object[]> rows = new ArrayList<>(e.getValue().size());
+            RowChunkEncoder encoder = newEncoder();
             for (Object[] row : e.getValue()) {
-                rows.add(checkWidth(row));
+                requireWidth(row);
+                try {
+                    encoder.add(row);
+                } catch (IllegalArgumentException bad) {
+                    throw new ServiceException(
+                            400,
+                            "InvalidArgument",
+                            "A row of table " + id() + " cannot be stored: " + bad.getMessage());
+                }
             }
-            stored.merge(
-                    spec.toString(),
-                    rows,
-                    (a, b) -> {
-                        a.addAll(b);
-                        return a;
-                    });
+            encoded.put(e.getKey(), encoder.finish());
+        }
+        commitEncoded(encoded, overwrite);
+    }
+
+    /**
+     * Like {@link #commit} for rows already encoded by {@link #newEncoder()}: atomically and
+     * durably appends the chunks, or with {@code overwrite} replaces the rows of the named
+     * partitions.
+     */
+    public void commitEncoded(
+            Map<PartitionSpec, List<RowChunk>> chunksByPartition, boolean overwrite) {
+        Map<String, List<RowChunk>> stored = new LinkedHashMap<>();
+        for (Map.Entry<PartitionSpec, List<RowChunk>> e : chunksByPartition.entrySet()) {
+            PartitionSpec spec = validate(e.getKey());
+            stored.computeIfAbsent(spec.toString(), k -> new ArrayList<>()).addAll(e.getValue());
         }
         synchronized (catalog.mutex()) {
             requireLive();
@@ -240,6 +270,7 @@ public final class TableState {
 
     void markDropped() {
         dropped = true;
+        partitions.clear();
     }
 
     void applyPartitionCreated(PartitionSpec spec, long at) {
@@ -253,20 +284,12 @@ public final class TableState {
     }
 
     void applyRowsCommitted(CatalogEvent.RowsCommitted e) {
-        for (Map.Entry<String, List<Object[]>> entry : e.rowsByPartition().entrySet()) {
+        for (Map.Entry<String, List<RowChunk>> entry : e.chunksByPartition().entrySet()) {
             PartitionSpec spec = PartitionSpec.parse(entry.getKey());
             PartitionData old = partitions.get(spec);
-            List<Object[]> rows;
-            if (old == null || e.overwrite()) {
-                rows = new ArrayList<>(entry.getValue());
-            } else {
-                rows = new ArrayList<>(old.rows.size() + entry.getValue().size());
-                rows.addAll(old.rows);
-                rows.addAll(entry.getValue());
-            }
+            ChunkedRows base = old == null || e.overwrite() ? ChunkedRows.EMPTY : old.rows;
             partitions.put(
-                    spec,
-                    new PartitionData(Collections.unmodifiableList(rows), catalog.nextVersion()));
+                    spec, new PartitionData(base.append(entry.getValue()), catalog.nextVersion()));
         }
         lastModifiedMillis = e.atMillis();
     }
@@ -276,7 +299,7 @@ public final class TableState {
         PartitionData old = partitions.get(spec);
         Map<RowKey, Object[]> byKey = new LinkedHashMap<>();
         if (old != null) {
-            for (Object[] row : old.rows) {
+            for (Object[] row : new CommittedRows(storageColumns, old.rows)) {
                 byKey.put(keyOf(row), row);
             }
         }
@@ -286,11 +309,14 @@ public final class TableState {
         for (Object[] row : e.deletes()) {
             byKey.remove(keyOf(row));
         }
+        RowChunkEncoder encoder = new RowChunkEncoder(storageColumns);
+        for (Object[] row : byKey.values()) {
+            encoder.add(row);
+        }
         partitions.put(
                 spec,
                 new PartitionData(
-                        Collections.unmodifiableList(new ArrayList<>(byKey.values())),
-                        catalog.nextVersion()));
+                        ChunkedRows.EMPTY.append(encoder.finish()), catalog.nextVersion()));
         lastModifiedMillis = e.atMillis();
     }
 
@@ -348,6 +374,10 @@ public final class TableState {
     }
 
     private Object[] checkWidth(Object[] row) {
+        return requireWidth(row).clone();
+    }
+
+    private Object[] requireWidth(Object[] row) {
         int n = definition.schema().columnCount();
         if (row.length != n) {
             throw new ServiceException(
@@ -361,7 +391,7 @@ public final class TableState {
                             + n
                             + ".");
         }
-        return row.clone();
+        return row;
     }
 
     private Object[] checkKey(Object[] row) {
@@ -384,6 +414,10 @@ public final class TableState {
         Object[] values = new Object[primaryKeyIndexes.length];
         for (int i = 0; i < values.length; i++) {
             Object v = row[primaryKeyIndexes[i]];
+            if (v instanceof String text) {
+                // STRING keys compare by their bytes, whichever form a caller gave.
+                v = text.getBytes(StandardCharsets.UTF_8);
+            }
             values[i] = v instanceof byte[] b ? ByteBuffer.wrap(b) : v;
         }
         return new RowKey(values);
@@ -404,14 +438,14 @@ public final class TableState {
 
     /** The committed rows of one partition and the version they carry. */
     private static final class PartitionData {
-        final List<Object[]> rows;
+        final ChunkedRows rows;
         final long version;
 
         PartitionData(long version) {
-            this(List.of(), version);
+            this(ChunkedRows.EMPTY, version);
         }
 
-        PartitionData(List<Object[]> rows, long version) {
+        PartitionData(ChunkedRows rows, long version) {
             this.rows = rows;
             this.version = version;
         }

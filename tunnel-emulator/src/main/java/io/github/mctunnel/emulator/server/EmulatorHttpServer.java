@@ -28,6 +28,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.SocketException;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,16 +42,33 @@ public final class EmulatorHttpServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmulatorHttpServer.class);
 
-    /** The service closes connections idle for this long. */
-    private static final Timeout IDLE_TIMEOUT = Timeout.ofSeconds(120);
+    /** The service closes connections idle for this long unless told otherwise. */
+    private static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(120);
 
     private final HttpServer server;
 
+    /** A server closing connections idle for 120 s, as the service does. */
     public EmulatorHttpServer(
             InetAddress bindAddress,
             int port,
             List<RequestInterceptor> interceptors,
             RequestHandler handler) {
+        this(bindAddress, port, interceptors, handler, DEFAULT_IDLE_TIMEOUT);
+    }
+
+    /**
+     * @param idleTimeout a connection without inbound traffic for this long is closed (the limits'
+     *     {@code idleConnectionTimeout})
+     */
+    public EmulatorHttpServer(
+            InetAddress bindAddress,
+            int port,
+            List<RequestInterceptor> interceptors,
+            RequestHandler handler,
+            Duration idleTimeout) {
+        if (idleTimeout == null || idleTimeout.isNegative() || idleTimeout.isZero()) {
+            throw new IllegalArgumentException("idleTimeout must be positive: " + idleTimeout);
+        }
         HttpRequestHandler adapter = new Adapter(List.copyOf(interceptors), handler);
         this.server =
                 ServerBootstrap.bootstrap()
@@ -58,11 +76,12 @@ public final class EmulatorHttpServer implements AutoCloseable {
                         .setListenerPort(port)
                         .setSocketConfig(
                                 SocketConfig.custom()
-                                        .setSoTimeout(IDLE_TIMEOUT)
+                                        .setSoTimeout(Timeout.of(idleTimeout))
                                         .setSoReuseAddress(true)
                                         .setTcpNoDelay(true)
                                         .setBacklogSize(256)
                                         .build())
+                        .setConnectionFactory(new AbortableConnection.Factory())
                         .setExceptionListener(new QuietExceptionListener())
                         .setRequestRouter((request, context) -> adapter)
                         .create();
@@ -171,14 +190,24 @@ public final class EmulatorHttpServer implements AutoCloseable {
             if (resp.headerValue("x-odps-request-id") == null) {
                 response.addHeader("x-odps-request-id", req.requestId());
             }
+            if (req.method().equals("HEAD")) {
+                return;
+            }
+            ContentType type =
+                    resp.contentType() == null ? null : ContentType.parse(resp.contentType());
+            if (resp.isStreamed() && resp.dropAfterBytes() < 0) {
+                response.setEntity(
+                        new StreamingEntity(
+                                resp.bodyWriter(), type, resp.contentEncoding(), req.toString()));
+                return;
+            }
+            // Fixed bodies, and streamed ones that fault injection cuts (produced into memory).
             byte[] bytes = resp.bodyBytes();
-            if (bytes != null && !req.method().equals("HEAD")) {
+            if (bytes != null) {
                 response.setEntity(
                         new FaultableEntity(
                                 bytes,
-                                resp.contentType() == null
-                                        ? null
-                                        : ContentType.parse(resp.contentType()),
+                                type,
                                 resp.contentEncoding(),
                                 // A cut body must not end with a chunked terminator, so it is
                                 // announced with its full Content-Length and then cut short.

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -13,10 +15,20 @@ import java.util.Map;
 
 /**
  * The response a handler builds. Header names are sent exactly as given (the SDK looks several of
- * them up case-sensitively). The body is collected and sent when the handler returns; {@link
- * #stream} bodies are sent chunked.
+ * them up case-sensitively). A fixed body is sent when the handler returns; a {@link #stream} body
+ * is produced while it is sent, chunked.
  */
 public final class EmulatorResponse {
+
+    /** Produces a streamed body into the connection. */
+    @FunctionalInterface
+    public interface BodyWriter {
+        /**
+         * Writes the whole body. Need not close {@code out}. An exception (checked or not) cuts the
+         * connection: the status line has been sent by then.
+         */
+        void writeTo(OutputStream out) throws IOException;
+    }
 
     static final ObjectMapper JSON = new ObjectMapper();
 
@@ -25,7 +37,8 @@ public final class EmulatorResponse {
     private byte[] body;
     private String contentType;
     private String contentEncoding;
-    private ByteArrayOutputStream streamed;
+    private BodyWriter streamed;
+    private byte[] streamedBytes;
     private long dropAfterBytes = -1;
 
     public void status(int code) {
@@ -81,18 +94,21 @@ public final class EmulatorResponse {
         this.contentType = contentType;
         this.contentEncoding = null;
         this.streamed = null;
+        this.streamedBytes = null;
     }
 
     /**
      * A streamed body (downloads), sent chunked with {@code Content-Type: application/octet-stream}
-     * and the given {@code Content-Encoding} (none when null). The stream needs no closing.
+     * and the given {@code Content-Encoding} (none when null). The server runs {@code writer} after
+     * the handler returned, writing into the connection as it goes; everything a request can be
+     * refused for must therefore be checked before.
      */
-    public OutputStream stream(String contentEncodingOrNull) {
+    public void stream(String contentEncodingOrNull, BodyWriter writer) {
         this.body = null;
         this.contentType = "application/octet-stream";
         this.contentEncoding = contentEncodingOrNull;
-        this.streamed = new ByteArrayOutputStream(8192);
-        return streamed;
+        this.streamed = writer;
+        this.streamedBytes = null;
     }
 
     /** Fault injection: the connection is cut after this many body bytes were sent. */
@@ -112,16 +128,34 @@ public final class EmulatorResponse {
         contentType = null;
         contentEncoding = null;
         streamed = null;
+        streamedBytes = null;
     }
 
     boolean isStreamed() {
         return streamed != null;
     }
 
-    /** The body bytes (streamed or not), or null for none. */
+    BodyWriter bodyWriter() {
+        return streamed;
+    }
+
+    /**
+     * The body bytes, or null for none. A streamed body is produced into memory on the first call
+     * (the server itself never does this; it is for tests and fault injection), and whatever the
+     * writer throws is thrown here ({@link IOException} as {@link UncheckedIOException}).
+     */
     public byte[] bodyBytes() {
         if (streamed != null) {
-            return streamed.toByteArray();
+            if (streamedBytes == null) {
+                ByteArrayOutputStream bytes = new ByteArrayOutputStream(8192);
+                try {
+                    streamed.writeTo(bytes);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                streamedBytes = bytes.toByteArray();
+            }
+            return streamedBytes;
         }
         return body;
     }

@@ -1,10 +1,10 @@
 package io.github.mctunnel.emulator.tunnel;
 
 import io.github.mctunnel.client.schema.PartitionSpec;
+import io.github.mctunnel.emulator.catalog.CommittedRows;
 import io.github.mctunnel.emulator.catalog.TableState;
 
 import java.time.Instant;
-import java.util.List;
 
 /**
  * A DownloadSession: the partition's rows as of creation (later commits are not seen) and the
@@ -12,14 +12,14 @@ import java.util.List;
  */
 final class BatchDownloadSession extends TunnelSession {
 
-    private final List<Object[]> rows;
+    private final CommittedRows rows;
     private final long modificationVersion;
 
     BatchDownloadSession(
             String id,
             TableState table,
             PartitionSpec partition,
-            List<Object[]> rows,
+            CommittedRows rows,
             long modificationVersion,
             Instant created,
             Instant expiresAt) {
@@ -28,7 +28,7 @@ final class BatchDownloadSession extends TunnelSession {
         this.modificationVersion = modificationVersion;
     }
 
-    List<Object[]> rows() {
+    CommittedRows rows() {
         return rows;
     }
 

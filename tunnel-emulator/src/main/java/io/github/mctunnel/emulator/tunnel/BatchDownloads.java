@@ -5,6 +5,7 @@ import io.github.mctunnel.client.compress.Compression;
 import io.github.mctunnel.client.schema.Column;
 import io.github.mctunnel.client.schema.PartitionSpec;
 import io.github.mctunnel.client.schema.TableSchema;
+import io.github.mctunnel.emulator.catalog.CommittedRows;
 import io.github.mctunnel.emulator.catalog.TableState;
 import io.github.mctunnel.emulator.limits.BandwidthThrottle;
 import io.github.mctunnel.emulator.server.EmulatorRequest;
@@ -14,6 +15,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +49,7 @@ final class BatchDownloads {
         TableTraffic traffic = ctx.traffic(table);
         traffic.acquireDownloadSession();
         long version = table.modificationVersion(p);
-        List<Object[]> rows = table.snapshot(p);
+        CommittedRows rows = table.snapshot(p);
         Instant now = ctx.now();
         BatchDownloadSession session =
                 new BatchDownloadSession(
@@ -72,8 +74,8 @@ final class BatchDownloads {
                         != session.modificationVersion()) {
             throw TunnelErrors.tableModified(table.id().toString(), session.partition());
         }
-        List<Object[]> rows = session.rows();
-        RowRange range = RowRange.parse(req.param("rowrange"), rows.size());
+        CommittedRows rows = session.rows();
+        RowRange range = RowRange.parse(req.param("rowrange"), rows.rowCount());
         TableSchema schema = table.schema();
         int[] projection = projection(req.param("columns"), schema);
         List<Column> columns = new ArrayList<>(projection.length);
@@ -83,31 +85,51 @@ final class BatchDownloads {
         String encoding = RecordBodies.responseEncoding(req);
         Compression compression = Compression.fromContentEncoding(encoding);
         Instant deadline = started.plus(ctx.limits.readerLifetime());
-        OutputStream target = resp.stream(encoding);
-        if (ctx.limits.bandwidthCapped()) {
-            target = new BandwidthThrottle(ctx.limits.bandwidthBytesPerSecond()).wrap(target);
-        }
-        try (OutputStream out = compression.compress(target)) {
-            RecordStreamWriter writer = new RecordStreamWriter(columns, out);
-            Object[] projected = new Object[projection.length];
-            long end = range.start() + range.count();
-            for (long r = range.start(); r < end; r++) {
-                Object[] row = rows.get((int) r);
-                for (int c = 0; c < projection.length; c++) {
-                    projected[c] = row[projection[c]];
-                }
-                writer.write(projected);
-                if ((r - range.start()) % LIFETIME_CHECK_ROWS == LIFETIME_CHECK_ROWS - 1
-                        && !ctx.now().isBefore(deadline)) {
-                    throw TunnelErrors.requestTimeout(
-                            "The download request exceeded the reader lifetime of "
-                                    + ctx.limits.readerLifetime().toSeconds()
-                                    + " s; read the rest with a new request from row "
-                                    + (r + 1));
-                }
+        // Rows are decoded, encoded and compressed while the body is sent, so a download holds
+        // one chunk of rows and the codec buffers however many rows it covers; the lifetime
+        // counts from the request's arrival to the last byte sent.
+        resp.stream(
+                encoding,
+                target -> {
+                    OutputStream sink = target;
+                    if (ctx.limits.bandwidthCapped()) {
+                        sink =
+                                new BandwidthThrottle(ctx.limits.bandwidthBytesPerSecond())
+                                        .wrap(sink);
+                    }
+                    try (OutputStream out = compression.compress(sink)) {
+                        writeRows(rows, range, projection, columns, deadline, out);
+                    }
+                });
+    }
+
+    private void writeRows(
+            CommittedRows rows,
+            RowRange range,
+            int[] projection,
+            List<Column> columns,
+            Instant deadline,
+            OutputStream out)
+            throws IOException {
+        RecordStreamWriter writer = new RecordStreamWriter(columns, out);
+        Object[] projected = new Object[projection.length];
+        Iterator<Object[]> it = rows.iterator(range.start());
+        for (long i = 0; i < range.count(); i++) {
+            Object[] row = it.next();
+            for (int c = 0; c < projection.length; c++) {
+                projected[c] = row[projection[c]];
             }
-            writer.finish();
+            writer.write(projected);
+            if (i % LIFETIME_CHECK_ROWS == LIFETIME_CHECK_ROWS - 1
+                    && !ctx.now().isBefore(deadline)) {
+                throw TunnelErrors.requestTimeout(
+                        "The download request exceeded the reader lifetime of "
+                                + ctx.limits.readerLifetime().toSeconds()
+                                + " s; read the rest with a new request from row "
+                                + (range.start() + i + 1));
+            }
         }
+        writer.finish();
     }
 
     private static int[] projection(String columnsParam, TableSchema schema) {
@@ -144,7 +166,7 @@ final class BatchDownloads {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("DownloadID", s.id());
         json.put("Status", "normal");
-        json.put("RecordCount", s.rows().size());
+        json.put("RecordCount", s.rows().rowCount());
         json.put("Schema", SchemaJson.of(s.table().schema()));
         json.put("QuotaName", "");
         json.put("SupportReadByRawSize", false);

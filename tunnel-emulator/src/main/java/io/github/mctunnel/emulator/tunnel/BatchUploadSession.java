@@ -1,6 +1,7 @@
 package io.github.mctunnel.emulator.tunnel;
 
 import io.github.mctunnel.client.schema.PartitionSpec;
+import io.github.mctunnel.emulator.catalog.RowChunk;
 import io.github.mctunnel.emulator.catalog.TableState;
 
 import java.time.Instant;
@@ -16,7 +17,7 @@ import java.util.TreeMap;
 final class BatchUploadSession extends TunnelSession {
 
     /** One uploaded block. */
-    record Block(long id, List<Object[]> rows, long recordCount, Instant written) {}
+    record Block(long id, List<RowChunk> chunks, long recordCount, Instant written) {}
 
     private final boolean overwrite;
     private final TreeMap<Long, Block> blocks = new TreeMap<>();
@@ -71,14 +72,24 @@ final class BatchUploadSession extends TunnelSession {
         if (committed) {
             return -1;
         }
-        List<Object[]> rows = new ArrayList<>();
+        int chunkCount = 0;
         for (Block b : blocks.values()) {
-            rows.addAll(b.rows());
+            chunkCount += b.chunks().size();
         }
-        table().commit(Map.of(partition(), rows), overwrite);
+        List<RowChunk> chunks = new ArrayList<>(chunkCount);
+        long rows = 0;
+        for (Block b : blocks.values()) {
+            chunks.addAll(b.chunks());
+            rows += b.recordCount();
+        }
+        table().commitEncoded(Map.of(partition(), chunks), overwrite);
         committed = true;
-        // The rows now live in the table; keep only what the block list reports.
+        release();
+        return rows;
+    }
+
+    /** Lets go of the blocks' rows once committed, keeping what the block list reports. */
+    private void release() {
         blocks.replaceAll((id, b) -> new Block(id, List.of(), b.recordCount(), b.written()));
-        return rows.size();
     }
 }

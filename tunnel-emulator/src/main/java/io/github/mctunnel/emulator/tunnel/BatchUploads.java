@@ -1,6 +1,7 @@
 package io.github.mctunnel.emulator.tunnel;
 
 import io.github.mctunnel.client.schema.PartitionSpec;
+import io.github.mctunnel.emulator.catalog.RowChunkEncoder;
 import io.github.mctunnel.emulator.catalog.TableState;
 import io.github.mctunnel.emulator.server.EmulatorRequest;
 import io.github.mctunnel.emulator.server.EmulatorResponse;
@@ -104,9 +105,10 @@ final class BatchUploads {
         }
         TableTraffic traffic = ctx.traffic(table);
         traffic.acquireBlock();
-        List<Object[]> rows = RecordBodies.readAll(req, table.schema().columns(), ctx.limits);
+        RowChunkEncoder encoder = table.newEncoder();
+        long rows = RecordBodies.readInto(req, table.schema().columns(), ctx.limits, encoder);
         BatchUploadSession.Block block =
-                new BatchUploadSession.Block(blockId, rows, rows.size(), ctx.now());
+                new BatchUploadSession.Block(blockId, encoder.finish(), rows, ctx.now());
         if (!session.putBlock(block)) {
             throw TunnelErrors.statusConflict(
                     "upload session "

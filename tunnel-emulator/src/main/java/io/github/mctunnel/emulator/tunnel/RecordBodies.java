@@ -4,6 +4,7 @@ import io.github.mctunnel.client.codec.CorruptRecordStreamException;
 import io.github.mctunnel.client.codec.RecordStreamReader;
 import io.github.mctunnel.client.compress.Compression;
 import io.github.mctunnel.client.schema.Column;
+import io.github.mctunnel.emulator.catalog.RowChunkEncoder;
 import io.github.mctunnel.emulator.limits.BandwidthThrottle;
 import io.github.mctunnel.emulator.limits.EmulatorLimits;
 import io.github.mctunnel.emulator.server.EmulatorRequest;
@@ -72,9 +73,52 @@ final class RecordBodies {
      */
     static List<Object[]> readAll(EmulatorRequest req, List<Column> columns, EmulatorLimits limits)
             throws IOException {
+        List<Object[]> rows = new ArrayList<>();
+        readEach(req, columns, limits, rows::add);
+        return rows;
+    }
+
+    /**
+     * Reads every record of the body into the encoder of the rows to store.
+     *
+     * @return the number of records
+     * @throws io.github.mctunnel.emulator.server.ServiceException as {@link #readAll}, and 400
+     *     InvalidArgument when a record cannot be stored
+     */
+    static long readInto(
+            EmulatorRequest req,
+            List<Column> columns,
+            EmulatorLimits limits,
+            RowChunkEncoder encoder)
+            throws IOException {
+        return readEach(
+                req,
+                columns,
+                limits,
+                row -> {
+                    try {
+                        encoder.add(row);
+                    } catch (IllegalArgumentException e) {
+                        throw TunnelErrors.invalidArgument(
+                                "Record "
+                                        + encoder.rowCount()
+                                        + " cannot be stored: "
+                                        + e.getMessage());
+                    }
+                });
+    }
+
+    /** Receives each record as it is decoded. */
+    private interface RecordSink {
+        void accept(Object[] record);
+    }
+
+    private static long readEach(
+            EmulatorRequest req, List<Column> columns, EmulatorLimits limits, RecordSink sink)
+            throws IOException {
         int maxFieldSize = limits.maxFieldSize();
         Compression compression = requestCompression(req);
-        List<Object[]> rows = new ArrayList<>();
+        long count = 0;
         // The server drains and closes the request body itself; closing it here would break that.
         InputStream body =
                 new FilterInputStream(req.body()) {
@@ -88,18 +132,19 @@ final class RecordBodies {
             RecordStreamReader reader = new RecordStreamReader(columns, in, true, true);
             Object[] row;
             while ((row = reader.read()) != null) {
-                checkFieldSizes(row, columns, maxFieldSize, rows.size());
-                rows.add(row);
+                checkFieldSizes(row, columns, maxFieldSize, count);
+                sink.accept(row);
+                count++;
             }
         } catch (CorruptRecordStreamException | ZipException e) {
             throw TunnelErrors.malformedDataStream(
                     "The record stream in the request body is not valid: " + e.getMessage());
         }
-        return rows;
+        return count;
     }
 
     private static void checkFieldSizes(
-            Object[] row, List<Column> columns, int maxFieldSize, int rowIndex) {
+            Object[] row, List<Column> columns, int maxFieldSize, long rowIndex) {
         for (int i = 0; i < row.length; i++) {
             if (row[i] instanceof byte[] bytes && bytes.length > maxFieldSize) {
                 throw TunnelErrors.invalidArgument(

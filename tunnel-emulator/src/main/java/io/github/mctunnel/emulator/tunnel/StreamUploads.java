@@ -1,6 +1,7 @@
 package io.github.mctunnel.emulator.tunnel;
 
 import io.github.mctunnel.client.schema.PartitionSpec;
+import io.github.mctunnel.emulator.catalog.RowChunkEncoder;
 import io.github.mctunnel.emulator.catalog.TableState;
 import io.github.mctunnel.emulator.server.EmulatorRequest;
 import io.github.mctunnel.emulator.server.EmulatorResponse;
@@ -95,23 +96,18 @@ final class StreamUploads {
                 }
             }
         }
-        List<Object[]> rows = RecordBodies.readAll(req, table.schema().columns(), ctx.limits);
+        RowChunkEncoder encoder = table.newEncoder();
+        long rows = RecordBodies.readInto(req, table.schema().columns(), ctx.limits, encoder);
         String declared = req.param("record_count");
-        if (declared != null
-                && !declared.isEmpty()
-                && !declared.equals(Integer.toString(rows.size()))) {
+        if (declared != null && !declared.isEmpty() && !declared.equals(Long.toString(rows))) {
             throw TunnelErrors.malformedDataStream(
-                    "record_count is "
-                            + declared
-                            + " but the body holds "
-                            + rows.size()
-                            + " records");
+                    "record_count is " + declared + " but the body holds " + rows + " records");
         }
-        if (!rows.isEmpty()) {
-            table.commit(Map.of(p, rows), false);
+        if (rows > 0) {
+            table.commitEncoded(Map.of(p, encoder.finish()), false);
         }
         traffic.flushes.incrementAndGet();
-        traffic.rowsCommitted.addAndGet(rows.size());
+        traffic.rowsCommitted.addAndGet(rows);
         long batchId = session.nextBatchId(ctx.now());
         resp.status(200);
         resp.header("odps-tunnel-slot-num", Integer.toString(session.slotCount()));

@@ -123,13 +123,22 @@ final class TunnelContext {
             throw TunnelErrors.invalidArgument("The " + kind + " id is missing");
         }
         TunnelSession s = sessions.get(id);
-        if (!type.isInstance(s) || !key(s.table().id()).equals(key(table.id()))) {
+        if (!type.isInstance(s) || s.table() != table) {
+            // A session of a dropped table (even one re-created under the same name) is gone.
             throw TunnelErrors.noSuchSession(code, kind, id);
         }
         if (s.expired(now())) {
             throw TunnelErrors.sessionExpired(code, kind, id, limits.sessionLifetime());
         }
         return type.cast(s);
+    }
+
+    /**
+     * Forgets every session of a dropped table, so that none keeps its rows (download snapshots,
+     * uploaded blocks, staged upserts) alive until it expires.
+     */
+    void releaseSessionsOf(TableState dropped) {
+        sessions.values().removeIf(s -> s.table() == dropped);
     }
 
     /** Boolean query parameter: present as a bare key or {@code =true}. */

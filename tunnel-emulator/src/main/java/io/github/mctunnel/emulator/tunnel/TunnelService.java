@@ -46,6 +46,7 @@ public final class TunnelService implements TunnelHandler {
                         Objects.requireNonNull(limits, "limits"),
                         Objects.requireNonNull(clock, "clock"),
                         advertisedHostPort);
+        catalog.onTableDropped(ctx::releaseSessionsOf);
         this.uploads = new BatchUploads(ctx);
         this.downloads = new BatchDownloads(ctx);
         this.streams = new StreamUploads(ctx);

@@ -164,8 +164,7 @@ class EmulatorHttpServerTest {
         int port =
                 start(
                         (req, resp) -> {
-                            OutputStream out = resp.stream(null);
-                            out.write(new byte[1000]);
+                            resp.stream(null, out -> out.write(new byte[1000]));
                             if (req.hasParam("cut")) {
                                 resp.dropAfterBytes(10);
                             }
@@ -183,6 +182,99 @@ class EmulatorHttpServerTest {
         assertThat(cut)
                 .contains("Content-Length: 1000\r\n")
                 .endsWith("\r\n\r\n" + "\0".repeat(10) + "<RESET>");
+    }
+
+    @Test
+    void streamedBodyIsSentWhileItIsProduced() throws Exception {
+        CountDownLatch firstPieceArrived = new CountDownLatch(1);
+        int port =
+                start(
+                        (req, resp) ->
+                                resp.stream(
+                                        null,
+                                        out -> {
+                                            out.write("first|".getBytes(StandardCharsets.UTF_8));
+                                            out.flush();
+                                            // The rest is only written once the client has read
+                                            // the first piece: a buffered body would never end.
+                                            try {
+                                                assertThat(
+                                                                firstPieceArrived.await(
+                                                                        30, TimeUnit.SECONDS))
+                                                        .isTrue();
+                                            } catch (InterruptedException e) {
+                                                throw new java.io.InterruptedIOException();
+                                            }
+                                            out.write("second".getBytes(StandardCharsets.UTF_8));
+                                        }));
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            s.setSoTimeout(30_000);
+            s.getOutputStream()
+                    .write(
+                            "GET /projects/p/tables/t?data HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n"
+                                    .getBytes(StandardCharsets.ISO_8859_1));
+            s.getOutputStream().flush();
+            InputStream in = s.getInputStream();
+            ByteArrayOutputStream got = new ByteArrayOutputStream();
+            byte[] buf = new byte[256];
+            while (!got.toString(StandardCharsets.ISO_8859_1).contains("first|")) {
+                int n = in.read(buf);
+                assertThat(n).isPositive();
+                got.write(buf, 0, n);
+            }
+            firstPieceArrived.countDown();
+            in.transferTo(got);
+            assertThat(got.toString(StandardCharsets.ISO_8859_1))
+                    .contains("Transfer-Encoding: chunked")
+                    .contains("second")
+                    .endsWith("0\r\n\r\n");
+        }
+    }
+
+    @Test
+    void streamedBodyThatFailsHalfWayIsCutWithoutTheChunkedEnd() throws Exception {
+        int port =
+                start(
+                        (req, resp) ->
+                                resp.stream(
+                                        null,
+                                        out -> {
+                                            out.write("partial".getBytes(StandardCharsets.UTF_8));
+                                            out.flush();
+                                            throw new ServiceException(
+                                                    408, "RequestTimeOut", "too slow");
+                                        }));
+        String got =
+                rawUntilReset(
+                        port,
+                        "GET /projects/p/tables/t?data HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n");
+        assertThat(got).startsWith("HTTP/1.1 200").contains("partial").doesNotContain("0\r\n\r\n");
+    }
+
+    @Test
+    void idleConnectionsAreClosedAfterTheConfiguredTimeout() throws Exception {
+        server =
+                new EmulatorHttpServer(
+                        InetAddress.getLoopbackAddress(),
+                        0,
+                        List.of(),
+                        (req, resp) -> resp.body(new byte[0], "text/plain"),
+                        java.time.Duration.ofMillis(300));
+        server.start();
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+            // The server, not this 30 s guard, ends the silent connection.
+            s.setSoTimeout(30_000);
+            long started = System.nanoTime();
+            int read;
+            try {
+                read = s.getInputStream().read();
+            } catch (java.net.SocketException reset) {
+                read = -1;
+            }
+            assertThat(read).isEqualTo(-1);
+            assertThat(java.time.Duration.ofNanos(System.nanoTime() - started))
+                    .isLessThan(java.time.Duration.ofSeconds(20));
+        }
     }
 
     @Test

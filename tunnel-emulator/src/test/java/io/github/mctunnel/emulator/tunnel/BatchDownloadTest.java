@@ -229,27 +229,29 @@ class BatchDownloadTest {
                     "");
             String id = TunnelFixture.JSON.readTree(resp.bodyBytes()).get("DownloadID").asText();
             // Every clock read moves 100 s: the check after 1024 rows is at 200 s of the
-            // 300 s lifetime, the one after 2048 rows at 300 s.
+            // 300 s lifetime, the one after 2048 rows at 300 s. The rows are produced while the
+            // body is sent, so the lifetime ends the sending (the server then cuts the connection).
             clock.tick = Duration.ofSeconds(100);
+            io.github.mctunnel.emulator.server.EmulatorResponse data =
+                    new io.github.mctunnel.emulator.server.EmulatorResponse();
+            service.handle(
+                    io.github.mctunnel.emulator.server.EmulatorRequest.of(
+                            "GET",
+                            "/projects/p/tables/big?data&downloadid="
+                                    + id
+                                    + "&rowrange=%280%2C5000%29",
+                            Map.of(),
+                            new java.io.ByteArrayInputStream(new byte[0]),
+                            "x"),
+                    data,
+                    "p",
+                    null,
+                    "big",
+                    "");
+            assertThat(data.status()).isEqualTo(200);
             ServiceException e =
                     org.junit.jupiter.api.Assertions.assertThrows(
-                            ServiceException.class,
-                            () ->
-                                    service.handle(
-                                            io.github.mctunnel.emulator.server.EmulatorRequest.of(
-                                                    "GET",
-                                                    "/projects/p/tables/big?data&downloadid="
-                                                            + id
-                                                            + "&rowrange=%280%2C5000%29",
-                                                    Map.of(),
-                                                    new java.io.ByteArrayInputStream(new byte[0]),
-                                                    "x"),
-                                            new io.github.mctunnel.emulator.server
-                                                    .EmulatorResponse(),
-                                            "p",
-                                            null,
-                                            "big",
-                                            ""));
+                            ServiceException.class, data::bodyBytes);
             assertThat(e.status()).isEqualTo(408);
             assertThat(e.code()).isEqualTo("RequestTimeOut");
             assertThat(e.getMessage())
