@@ -159,7 +159,16 @@ public final class TableState {
      *
      * @throws ServiceException 404 NoSuchPartition
      */
-    public CommittedRows snapshot(PartitionSpec p) {
+    public List<Object[]> snapshot(PartitionSpec p) {
+        return rows(p);
+    }
+
+    /**
+     * The same snapshot as {@link #snapshot}, typed for row-range reads and exact counts.
+     *
+     * @throws ServiceException 404 NoSuchPartition
+     */
+    public CommittedRows rows(PartitionSpec p) {
         return new CommittedRows(storageColumns, existing(validate(p)).rows);
     }
 

@@ -49,7 +49,7 @@ final class BatchDownloads {
         TableTraffic traffic = ctx.traffic(table);
         traffic.acquireDownloadSession();
         long version = table.modificationVersion(p);
-        CommittedRows rows = table.snapshot(p);
+        CommittedRows rows = table.rows(p);
         Instant now = ctx.now();
         BatchDownloadSession session =
                 new BatchDownloadSession(

@@ -92,7 +92,7 @@ class CommittedRowsTest {
         Catalog c = Catalog.inMemory(List.of("p"), CLOCK);
         TableState t = table(c);
         t.commit(Map.of(PartitionSpec.empty(), rows(0, 20_000)), false);
-        CommittedRows snapshot = t.snapshot(PartitionSpec.empty());
+        CommittedRows snapshot = t.rows(PartitionSpec.empty());
         assertThat(snapshot.data().chunkCount()).isGreaterThan(4);
         assertThat(snapshot.rowCount()).isEqualTo(20_000);
         for (int i : new int[] {0, 1, 4095, 4096, 4097, 12_345, 19_999}) {
@@ -120,7 +120,7 @@ class CommittedRowsTest {
         List<CommittedRows> snapshots = new ArrayList<>();
         for (int commit = 0; commit < 300; commit++) {
             t.commit(Map.of(PartitionSpec.empty(), rows(commit * 10L, commit * 10L + 10)), false);
-            snapshots.add(t.snapshot(PartitionSpec.empty()));
+            snapshots.add(t.rows(PartitionSpec.empty()));
         }
         CommittedRows last = snapshots.get(299);
         assertThat(last.rowCount()).isEqualTo(3000);
@@ -167,7 +167,7 @@ class CommittedRowsTest {
         }
         try (Catalog c = Catalog.open(dir, List.of("p"), CLOCK)) {
             TableState t = c.table("p", null, "t");
-            CommittedRows rows = t.snapshot(PartitionSpec.empty());
+            CommittedRows rows = t.rows(PartitionSpec.empty());
             assertThat(rows).hasSize(5003);
             long expected = 0;
             for (Object[] r : rows) {
