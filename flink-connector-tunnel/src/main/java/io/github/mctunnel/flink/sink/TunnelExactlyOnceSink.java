@@ -7,7 +7,7 @@ import io.github.mctunnel.flink.sink.exactlyonce.BlockCommittable;
 import io.github.mctunnel.flink.sink.exactlyonce.BlockCommittableSerializer;
 import io.github.mctunnel.flink.sink.exactlyonce.ExactlyOnceTunnelWriter;
 import io.github.mctunnel.flink.sink.exactlyonce.PassThroughCommitter;
-import io.github.mctunnel.flink.sink.exactlyonce.SessionCommitter;
+import io.github.mctunnel.flink.sink.exactlyonce.SessionCommitOperator;
 import io.github.mctunnel.flink.sink.exactlyonce.SessionGatewayOperatorFactory;
 import io.github.mctunnel.flink.sink.exactlyonce.SessionResolverRegistry;
 import io.github.mctunnel.flink.sink.exactlyonce.WriteBudget;
@@ -22,8 +22,8 @@ import org.apache.flink.api.connector.sink2.SupportsWriterState;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 import org.apache.flink.streaming.api.connector.sink2.CommittableMessage;
-import org.apache.flink.streaming.api.connector.sink2.StandardSinkTopologies;
-import org.apache.flink.streaming.api.connector.sink2.SupportsPostCommitTopology;
+import org.apache.flink.streaming.api.connector.sink2.CommittableMessageTypeInfo;
+import org.apache.flink.streaming.api.connector.sink2.SupportsPreCommitTopology;
 import org.apache.flink.streaming.api.connector.sink2.SupportsPreWriteTopology;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.CheckpointConfig;
@@ -39,7 +39,10 @@ import java.util.Collection;
  * with the union of the block ids. After any number of failures the table holds every input row
  * exactly once. Per checkpoint there is at most one session and one commit per partition and one
  * block per writer and partition, so the table's budgets ({@link TableWriteLimits}) hold by
- * construction; a job that cannot fit is rejected when it is built.
+ * construction; a job that cannot fit is rejected when it is built. A bounded input is committed
+ * completely: the rows after the last regular checkpoint are committed after the final checkpoint
+ * Flink takes when the tasks finished ({@code
+ * execution.checkpointing.checkpoints-after-tasks-finish}, on by default).
  *
  * <p>Requirements: aligned checkpoints (unaligned ones are rejected: rows could overtake a
  * barrier), at most one concurrent checkpoint, no tolerated checkpoint failures (an aborted
@@ -62,7 +65,7 @@ public final class TunnelExactlyOnceSink<IN>
                 SupportsWriterState<IN, Void>,
                 SupportsCommitter<BlockCommittable>,
                 SupportsPreWriteTopology<IN>,
-                SupportsPostCommitTopology<BlockCommittable> {
+                SupportsPreCommitTopology<BlockCommittable, BlockCommittable> {
 
     private static final long serialVersionUID = 1L;
 
@@ -185,16 +188,32 @@ public final class TunnelExactlyOnceSink<IN>
         return new BlockCommittableSerializer();
     }
 
+    /**
+     * The global commit step: one {@link SessionCommitOperator} right behind the writers, which
+     * commits each epoch's sessions when its checkpoint completes. It passes nothing on, so the
+     * per-subtask committers have nothing to do.
+     */
     @Override
-    public void addPostCommitTopology(
+    public DataStream<CommittableMessage<BlockCommittable>> addPreCommitTopology(
             DataStream<CommittableMessage<BlockCommittable>> committables) {
-        TunnelConnectionOptions c = connection;
-        String t = table;
-        TableWriteLimits l = limits;
-        StandardSinkTopologies.addGlobalCommitter(
-                committables,
-                ctx -> new SessionCommitter(c, t, l),
-                BlockCommittableSerializer::new);
+        boolean checkpointing =
+                committables
+                        .getExecutionEnvironment()
+                        .getCheckpointConfig()
+                        .isCheckpointingEnabled();
+        return committables
+                .global()
+                .transform(
+                        "Tunnel session commit: " + table,
+                        CommittableMessageTypeInfo.of(BlockCommittableSerializer::new),
+                        new SessionCommitOperator(connection, table, limits, checkpointing))
+                .setParallelism(1)
+                .setMaxParallelism(1);
+    }
+
+    @Override
+    public SimpleVersionedSerializer<BlockCommittable> getWriteResultSerializer() {
+        return new BlockCommittableSerializer();
     }
 
     public String table() {

@@ -7,7 +7,7 @@ import java.util.Collection;
 
 /**
  * The per-subtask committer: commits nothing, so that the committables reach the global committer
- * ({@link SessionCommitter}) once their checkpoint completed.
+ * ({@link SessionCommitOperator}) once their checkpoint completed.
  */
 @Internal
 public final class PassThroughCommitter implements Committer<BlockCommittable> {

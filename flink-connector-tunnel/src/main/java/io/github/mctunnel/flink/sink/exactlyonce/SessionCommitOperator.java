@@ -1,0 +1,134 @@
+package io.github.mctunnel.flink.sink.exactlyonce;
+
+import io.github.mctunnel.flink.config.TableWriteLimits;
+import io.github.mctunnel.flink.config.TunnelConnectionOptions;
+
+import org.apache.flink.annotation.Internal;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.typeutils.base.array.BytePrimitiveArraySerializer;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.streaming.api.connector.sink2.CommittableMessage;
+import org.apache.flink.streaming.api.connector.sink2.CommittableWithLineage;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.BoundedOneInput;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+
+import java.util.List;
+
+/**
+ * The global committer of the exactly-once sink (parallelism 1), placed directly behind the writers
+ * (pre-commit topology). The writers' committables of epoch {@code c} reach it before barrier
+ * {@code c}; when checkpoint {@code c} completes, every session of the epochs up to {@code c} is
+ * committed once. Pending committables are part of the operator state; after a restore from
+ * checkpoint {@code r} those up to {@code r} are committed again, which is idempotent.
+ *
+ * <p>Why not Flink's global committer behind the per-subtask committers: those pass committables on
+ * only after the checkpoint completed, so the committables of a bounded input's last epoch are
+ * emitted after the final checkpoint, when the downstream task may already have finished; and a
+ * global committer that waits for every subtask's summary of an epoch never commits the epochs
+ * after the first writer subtask finished. Here the last epoch's committables arrive before the
+ * final checkpoint's barrier, and that checkpoint's completion commits them.
+ */
+@Internal
+public final class SessionCommitOperator
+        extends AbstractStreamOperator<CommittableMessage<BlockCommittable>>
+        implements OneInputStreamOperator<
+                        CommittableMessage<BlockCommittable>, CommittableMessage<BlockCommittable>>,
+                BoundedOneInput {
+
+    private static final long serialVersionUID = 1L;
+
+    private final TunnelConnectionOptions connection;
+    private final String table;
+    private final TableWriteLimits limits;
+    private final boolean checkpointing;
+
+    private transient EpochLedger ledger;
+    private transient BlockCommittableSerializer serializer;
+    private transient ListState<byte[]> state;
+    private transient SessionCommitter committer;
+
+    /**
+     * @param checkpointing whether the job checkpoints; without checkpoints everything is committed
+     *     at the end of the input
+     */
+    public SessionCommitOperator(
+            TunnelConnectionOptions connection,
+            String table,
+            TableWriteLimits limits,
+            boolean checkpointing) {
+        this.connection = connection;
+        this.table = table;
+        this.limits = limits;
+        this.checkpointing = checkpointing;
+    }
+
+    @Override
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        ledger = new EpochLedger();
+        serializer = new BlockCommittableSerializer();
+        committer = new SessionCommitter(connection, table, limits);
+        state =
+                context.getOperatorStateStore()
+                        .getListState(
+                                new ListStateDescriptor<>(
+                                        "tunnel-session-commits",
+                                        BytePrimitiveArraySerializer.INSTANCE));
+        for (byte[] bytes : state.get()) {
+            ledger.restore(bytes, serializer);
+        }
+        if (context.getRestoredCheckpointId().isPresent()) {
+            // the state holds only epochs up to the restored checkpoint, which completed
+            commitUpTo(context.getRestoredCheckpointId().getAsLong());
+        }
+    }
+
+    @Override
+    public void processElement(StreamRecord<CommittableMessage<BlockCommittable>> element) {
+        if (element.getValue() instanceof CommittableWithLineage<BlockCommittable> c) {
+            ledger.add(c.getCheckpointIdOrEOI(), c.getCommittable());
+        }
+    }
+
+    @Override
+    public void notifyCheckpointComplete(long checkpointId) throws Exception {
+        super.notifyCheckpointComplete(checkpointId);
+        commitUpTo(checkpointId);
+    }
+
+    @Override
+    public void endInput() throws Exception {
+        if (!checkpointing) {
+            // no checkpoint will complete: the input is over, so all of it is final
+            commitUpTo(Long.MAX_VALUE);
+        }
+        // otherwise the final checkpoint after the end of the input commits the last epoch
+    }
+
+    private void commitUpTo(long checkpointId) throws Exception {
+        for (List<BlockCommittable> epoch : ledger.takeUpTo(checkpointId)) {
+            committer.commit(epoch);
+        }
+    }
+
+    @Override
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        super.snapshotState(context);
+        state.update(List.of(ledger.serialize(serializer)));
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            if (committer != null) {
+                committer.close();
+            }
+        } finally {
+            super.close();
+        }
+    }
+}
