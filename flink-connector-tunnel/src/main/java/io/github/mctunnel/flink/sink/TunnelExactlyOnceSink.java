@@ -10,6 +10,7 @@ import io.github.mctunnel.flink.sink.exactlyonce.PassThroughCommitter;
 import io.github.mctunnel.flink.sink.exactlyonce.SessionCommitOperator;
 import io.github.mctunnel.flink.sink.exactlyonce.SessionGatewayOperatorFactory;
 import io.github.mctunnel.flink.sink.exactlyonce.SessionResolverRegistry;
+import io.github.mctunnel.flink.sink.exactlyonce.SharedTunnelClients;
 import io.github.mctunnel.flink.sink.exactlyonce.WriteBudget;
 
 import org.apache.flink.annotation.PublicEvolving;
@@ -150,10 +151,11 @@ public final class TunnelExactlyOnceSink<IN>
     public StatefulSinkWriter<IN, Void> restoreWriter(
             WriterInitContext context, Collection<Void> recoveredState) throws IOException {
         int subtask = context.getTaskInfo().getIndexOfThisSubtask();
-        TunnelClient client = connection.clientBuilder().build();
+        TunnelClient client = SharedTunnelClients.acquire(sinkId, connection);
         try {
             return new ExactlyOnceTunnelWriter<>(
                     table,
+                    sinkId,
                     client,
                     serializer,
                     staticPartition,
@@ -168,7 +170,7 @@ public final class TunnelExactlyOnceSink<IN>
                     context.getRestoredCheckpointId().orElse(0L),
                     context.metricGroup());
         } catch (IOException | RuntimeException e) {
-            client.close();
+            SharedTunnelClients.release(sinkId);
             throw e;
         }
     }
@@ -206,7 +208,7 @@ public final class TunnelExactlyOnceSink<IN>
                 .transform(
                         "Tunnel session commit: " + table,
                         CommittableMessageTypeInfo.of(BlockCommittableSerializer::new),
-                        new SessionCommitOperator(connection, table, limits, checkpointing))
+                        new SessionCommitOperator(sinkId, connection, table, limits, checkpointing))
                 .setParallelism(1)
                 .setMaxParallelism(1);
     }

@@ -24,7 +24,6 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -86,12 +85,6 @@ class TunnelExactlyOnceSinkITCase {
     }
 
     @Test
-    @Disabled(
-            "Known gap: the rows of the last epoch of a bounded input (after the last checkpoint"
-                    + " completed before end of input) are written but not committed, because"
-                    + " GlobalCommitterOperator commits only up to its last completed checkpoint."
-                    + " All earlier epochs were committed exactly once (no duplicate, none"
-                    + " missing) across 3 failures, a 503 on block writes and a failed commit")
     void everyRowExactlyOnceAfterFailuresAndServiceFaults() throws Exception {
         emulator.executeSql(
                 "CREATE TABLE eo_t (" + AllTypesRows.DDL_COLUMNS + ") PARTITIONED BY (ds STRING)");

@@ -38,6 +38,7 @@ public final class ExactlyOnceTunnelWriter<IN>
         implements StatefulSinkWriter<IN, Void>, CommittingSinkWriter<IN, BlockCommittable> {
 
     private final String table;
+    private final String sinkId;
     private final TunnelClient client;
     private final TableIdentifier tableId;
     private final TunnelRecordSerializer<IN> serializer;
@@ -67,12 +68,14 @@ public final class ExactlyOnceTunnelWriter<IN>
     private SessionResolver resolver;
 
     /**
+     * @param client the sink's shared client ({@link SharedTunnelClients}), released on close
      * @param staticPartition Tunnel form of the partition ("" when not partitioned), or null to
      *     take it from the partition values the serializer appends
      * @param lastCheckpointId the restored checkpoint id, 0 when starting fresh
      */
     public ExactlyOnceTunnelWriter(
             String table,
+            String sinkId,
             TunnelClient client,
             TunnelRecordSerializer<IN> serializer,
             String staticPartition,
@@ -84,6 +87,7 @@ public final class ExactlyOnceTunnelWriter<IN>
             SinkWriterMetricGroup metrics)
             throws IOException {
         this.table = table;
+        this.sinkId = sinkId;
         this.client = client;
         this.tableId = client.table(table);
         this.serializer = serializer;
@@ -289,6 +293,6 @@ public final class ExactlyOnceTunnelWriter<IN>
             b.discard();
         }
         buffers.clear();
-        client.close();
+        SharedTunnelClients.release(sinkId);
     }
 }

@@ -32,12 +32,18 @@ final class SessionCommitter implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SessionCommitter.class);
 
+    private final String sinkId;
     private final TunnelClient client;
     private final TableIdentifier tableId;
     private final SlidingWindowBudget commits;
 
-    SessionCommitter(TunnelConnectionOptions connection, String table, TableWriteLimits limits) {
-        this.client = connection.clientBuilder().build();
+    SessionCommitter(
+            String sinkId,
+            TunnelConnectionOptions connection,
+            String table,
+            TableWriteLimits limits) {
+        this.sinkId = sinkId;
+        this.client = SharedTunnelClients.acquire(sinkId, connection);
         this.tableId = client.table(table);
         this.commits = new SlidingWindowBudget(limits.commitsPer15Seconds(), 15_000);
     }
@@ -102,6 +108,6 @@ final class SessionCommitter implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        client.close();
+        SharedTunnelClients.release(sinkId);
     }
 }

@@ -56,6 +56,7 @@ final class SessionCoordinator implements OperatorCoordinator, CoordinationReque
     private static final long BUDGET_RETRY_MILLIS = 500;
 
     private final String operatorName;
+    private final String sinkId;
     private final TunnelConnectionOptions connection;
     private final String table;
     private final TableWriteLimits limits;
@@ -86,11 +87,13 @@ final class SessionCoordinator implements OperatorCoordinator, CoordinationReque
 
     SessionCoordinator(
             String operatorName,
+            String sinkId,
             TunnelConnectionOptions connection,
             String table,
             TableWriteLimits limits,
             int maxPartitionsPerEpoch) {
         this.operatorName = operatorName;
+        this.sinkId = sinkId;
         this.connection = connection;
         this.table = table;
         this.limits = limits;
@@ -113,7 +116,7 @@ final class SessionCoordinator implements OperatorCoordinator, CoordinationReque
     public void start() throws Exception {
         run(
                 () -> {
-                    client = connection.clientBuilder().build();
+                    client = SharedTunnelClients.acquire(sinkId, connection);
                     tableId = client.table(table);
                     return null;
                 });
@@ -125,7 +128,8 @@ final class SessionCoordinator implements OperatorCoordinator, CoordinationReque
             run(
                     () -> {
                         if (client != null) {
-                            client.close();
+                            client = null;
+                            SharedTunnelClients.release(sinkId);
                         }
                         return null;
                     });
@@ -400,6 +404,7 @@ final class SessionCoordinator implements OperatorCoordinator, CoordinationReque
 
         private final OperatorID operatorId;
         private final String operatorName;
+        private final String sinkId;
         private final TunnelConnectionOptions connection;
         private final String table;
         private final TableWriteLimits limits;
@@ -408,12 +413,14 @@ final class SessionCoordinator implements OperatorCoordinator, CoordinationReque
         Provider(
                 OperatorID operatorId,
                 String operatorName,
+                String sinkId,
                 TunnelConnectionOptions connection,
                 String table,
                 TableWriteLimits limits,
                 int maxPartitionsPerEpoch) {
             this.operatorId = operatorId;
             this.operatorName = operatorName;
+            this.sinkId = sinkId;
             this.connection = connection;
             this.table = table;
             this.limits = limits;
@@ -428,7 +435,7 @@ final class SessionCoordinator implements OperatorCoordinator, CoordinationReque
         @Override
         public OperatorCoordinator create(Context context) {
             return new SessionCoordinator(
-                    operatorName, connection, table, limits, maxPartitionsPerEpoch);
+                    operatorName, sinkId, connection, table, limits, maxPartitionsPerEpoch);
         }
     }
 }
