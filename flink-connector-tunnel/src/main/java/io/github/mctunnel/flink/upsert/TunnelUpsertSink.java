@@ -43,14 +43,15 @@ import java.util.List;
  *
  * <p>Topology: records are routed by bucket (the service's hash of the primary key) so bucket
  * {@code b} goes to writer {@code b % parallelism}; each writer keeps one upsert session open
- * across checkpoints and flushes its buckets into it; a pass-through committer forwards the
- * sessions of completed checkpoints to one global {@link UpsertSessionCommitter} that commits at
- * most one session per partition per commit interval (the service allows one a minute). Changes
- * become visible with a delay of up to {@code parallelism} commit intervals. At end of input the
- * writers offer their sessions a last time and the committer commits them all at Flink's final
- * checkpoint, waiting for the commit interval between two commits of a partition. With {@link
- * TunnelUpsertSinkBuilder#setDynamicPartition()} each change goes to the partition named by its
- * partition columns, one upsert session per partition and writer.
+ * across checkpoints and flushes its buckets into it; the sessions of completed checkpoints go to
+ * one global {@link UpsertSessionCommitter} that commits at most one session per partition per
+ * commit interval (the service allows one a minute). Changes become visible with a delay of up to
+ * {@code parallelism} commit intervals. At end of input the writers offer their sessions a last
+ * time and each writer's {@link UpsertLastSessionCommitter} commits them at Flink's final
+ * checkpoint, waiting for the commit interval between two commits of a partition (commits are paced
+ * by one pacer per table in each JVM). With {@link TunnelUpsertSinkBuilder#setDynamicPartition()}
+ * each change goes to the partition named by its partition columns, one upsert session per
+ * partition and writer.
  */
 @PublicEvolving
 public final class TunnelUpsertSink<IN>
@@ -129,7 +130,8 @@ public final class TunnelUpsertSink<IN>
 
     @Override
     public Committer<UpsertSessionRef> createCommitter(CommitterInitContext context) {
-        return new PassThroughCommitter();
+        return new UpsertLastSessionCommitter(
+                tableFactory.open(), pacer(tableFactory, commitInterval));
     }
 
     @Override
@@ -150,8 +152,12 @@ public final class TunnelUpsertSink<IN>
         Duration interval = commitInterval;
         StandardSinkTopologies.addGlobalCommitter(
                 committables,
-                context -> new UpsertSessionCommitter(factory.open(), interval),
+                context -> new UpsertSessionCommitter(factory.open(), pacer(factory, interval)),
                 UpsertSessionRefSerializer::new);
+    }
+
+    private static UpsertCommitPacer pacer(UpsertTableFactory factory, Duration interval) {
+        return UpsertCommitPacer.shared(factory.tableKey(), interval);
     }
 
     public String table() {

@@ -1,5 +1,6 @@
 package io.github.mctunnel.flink.upsert;
 
+import io.github.mctunnel.client.error.TunnelException;
 import io.github.mctunnel.client.http.Sleeper;
 
 import org.apache.flink.annotation.Internal;
@@ -7,21 +8,36 @@ import org.apache.flink.annotation.Internal;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 
 /**
- * The service's commit budget: at most one upsert commit per partition per interval. A partition
- * whose last commit is unknown counts as committed when the pacer was created, so a restarted
- * committer never commits sooner than an interval after its predecessor.
+ * The service's commit budget: at most one upsert commit per partition per interval, counted from
+ * the end of the previous commit. Commits of a partition run one at a time. A partition whose last
+ * commit is unknown counts as committed when the pacer was created, so a restarted committer never
+ * commits sooner than an interval after its predecessor.
+ *
+ * <p>{@link #shared} gives one pacer per table and interval in this JVM, used by the global
+ * committer and by the writers' committers (which commit the last sessions at the end of input), so
+ * that they never commit a partition twice within the interval.
  */
 @Internal
 final class UpsertCommitPacer {
+
+    private static final Map<String, UpsertCommitPacer> SHARED = new HashMap<>();
+
+    /** A commit of one session. */
+    @FunctionalInterface
+    interface CommitAction {
+        void run() throws TunnelException;
+    }
 
     private final long intervalMillis;
     private final LongSupplier clock;
     private final Sleeper sleeper;
     private final long createdMillis;
-    private final Map<String, Long> lastCommit = new HashMap<>();
+    private final Map<String, Budget> budgets = new ConcurrentHashMap<>();
 
     UpsertCommitPacer(Duration interval, LongSupplier clock, Sleeper sleeper) {
         this.intervalMillis = interval.toMillis();
@@ -30,25 +46,79 @@ final class UpsertCommitPacer {
         this.createdMillis = clock.getAsLong();
     }
 
-    /** Milliseconds until {@code partition} may be committed again, 0 when it may now. */
-    long millisUntilDue(String partition) {
-        long last = lastCommit.getOrDefault(partition, createdMillis);
-        return Math.max(0, last + intervalMillis - clock.getAsLong());
-    }
-
-    boolean isDue(String partition) {
-        return millisUntilDue(partition) == 0;
-    }
-
-    /** Returns once {@code partition} may be committed. */
-    void awaitDue(String partition) throws InterruptedException {
-        for (long wait = millisUntilDue(partition); wait > 0; wait = millisUntilDue(partition)) {
-            sleeper.sleep(wait);
+    /** The pacer of {@code tableKey} (connection and table) and {@code interval} in this JVM. */
+    static UpsertCommitPacer shared(String tableKey, Duration interval) {
+        synchronized (SHARED) {
+            return SHARED.computeIfAbsent(
+                    tableKey + "|" + interval.toMillis(),
+                    k ->
+                            new UpsertCommitPacer(
+                                    interval, System::currentTimeMillis, Sleeper.SYSTEM));
         }
     }
 
-    /** Records a commit (or a commit attempt that may have succeeded) of {@code partition} now. */
-    void committed(String partition) {
-        lastCommit.put(partition, clock.getAsLong());
+    private Budget budget(String partition) {
+        return budgets.computeIfAbsent(partition, p -> new Budget(createdMillis));
+    }
+
+    /** Milliseconds until {@code partition} may be committed again, 0 when it may now. */
+    long millisUntilDue(String partition) {
+        return Math.max(0, budget(partition).last + intervalMillis - clock.getAsLong());
+    }
+
+    /**
+     * Runs {@code commit} when {@code partition} is due and no other commit of it is under way.
+     *
+     * @return whether it ran
+     */
+    boolean commitIfDue(String partition, CommitAction commit) throws TunnelException {
+        Budget budget = budget(partition);
+        if (!budget.lock.tryLock()) {
+            return false;
+        }
+        try {
+            if (millisUntilDue(partition) > 0) {
+                return false;
+            }
+            run(budget, commit);
+            return true;
+        } finally {
+            budget.lock.unlock();
+        }
+    }
+
+    /** Waits until {@code partition} is due (after any commit of it under way), then commits. */
+    void commitWhenDue(String partition, CommitAction commit)
+            throws TunnelException, InterruptedException {
+        Budget budget = budget(partition);
+        budget.lock.lockInterruptibly();
+        try {
+            for (long wait = millisUntilDue(partition);
+                    wait > 0;
+                    wait = millisUntilDue(partition)) {
+                sleeper.sleep(wait);
+            }
+            run(budget, commit);
+        } finally {
+            budget.lock.unlock();
+        }
+    }
+
+    private void run(Budget budget, CommitAction commit) throws TunnelException {
+        try {
+            commit.run();
+        } finally {
+            // a failed attempt may have committed: it counts too
+            budget.last = clock.getAsLong();
+        }
+    }
+
+    private static final class Budget {
+        final ReentrantLock lock = new ReentrantLock();
+        volatile long last;
+
+        Budget(long last) {
+            this.last = last;
+        }
     }
 }

@@ -1,7 +1,6 @@
 package io.github.mctunnel.flink.upsert;
 
 import io.github.mctunnel.client.error.TunnelException;
-import io.github.mctunnel.client.http.Sleeper;
 import io.github.mctunnel.client.schema.PartitionSpec;
 
 import org.apache.flink.annotation.Internal;
@@ -10,8 +9,6 @@ import org.apache.flink.api.connector.sink2.Committer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -27,13 +24,11 @@ import java.util.function.LongSupplier;
  * keeps it open and offers it again at the next checkpoint, so commits cover several checkpoints
  * and the job never waits for the interval.
  *
- * <p>Sessions a writer offers for the last time ({@link UpsertSessionRef#last()}, at end of input;
- * Flink hands them over at the final checkpoint) are all committed in this call, each waiting for
- * the partition's interval if needed, so a bounded job ends with everything committed.
+ * <p>Sessions offered for the last time ({@link UpsertSessionRef#last()}) were already committed by
+ * their writer's {@link UpsertLastSessionCommitter} before they reach this committer.
  *
- * <p>A commit that fails with a retryable error is tried again later (at a later checkpoint, or,
- * for a last session, by Flink's committer retries after the interval); a session that was aborted
- * or expired, or a commit the service refuses, fails the job.
+ * <p>A commit that fails with a retryable error is tried again at a later checkpoint; a session
+ * that was aborted or expired, or a commit the service refuses, fails the job.
  */
 @Internal
 public final class UpsertSessionCommitter implements Committer<UpsertSessionRef> {
@@ -53,27 +48,25 @@ public final class UpsertSessionCommitter implements Committer<UpsertSessionRef>
                 }
             };
 
-    UpsertSessionCommitter(UpsertTable table, Duration commitInterval) {
-        this(table, commitInterval, System::currentTimeMillis, Sleeper.SYSTEM);
+    UpsertSessionCommitter(UpsertTable table, UpsertCommitPacer pacer) {
+        this(table, pacer, System::currentTimeMillis);
     }
 
-    UpsertSessionCommitter(
-            UpsertTable table, Duration commitInterval, LongSupplier clock, Sleeper sleeper) {
+    UpsertSessionCommitter(UpsertTable table, UpsertCommitPacer pacer, LongSupplier clock) {
         this.table = table;
+        this.pacer = pacer;
         this.clock = clock;
-        this.pacer = new UpsertCommitPacer(commitInterval, clock, sleeper);
     }
 
     @Override
-    public void commit(Collection<CommitRequest<UpsertSessionRef>> requests)
-            throws IOException, InterruptedException {
+    public void commit(Collection<CommitRequest<UpsertSessionRef>> requests) {
         // partition -> session id -> its requests, in arrival order
         Map<String, Map<String, List<CommitRequest<UpsertSessionRef>>>> byPartition =
                 new LinkedHashMap<>();
         long now = clock.getAsLong();
         for (CommitRequest<UpsertSessionRef> request : requests) {
             UpsertSessionRef ref = request.getCommittable();
-            if (committed.containsKey(ref.sessionId())) {
+            if (ref.last() || committed.containsKey(ref.sessionId())) {
                 request.signalAlreadyCommitted();
                 continue;
             }
@@ -90,81 +83,67 @@ public final class UpsertSessionCommitter implements Committer<UpsertSessionRef>
     }
 
     private void commitPartition(
-            String partition, Map<String, List<CommitRequest<UpsertSessionRef>>> sessions)
-            throws InterruptedException {
-        List<String> oldestFirst = new ArrayList<>(sessions.keySet());
-        oldestFirst.sort((a, b) -> Long.compare(waitingSince.get(a), waitingSince.get(b)));
-        for (String id : oldestFirst) {
-            List<CommitRequest<UpsertSessionRef>> requests = sessions.get(id);
-            boolean last = requests.stream().anyMatch(r -> r.getCommittable().last());
-            if (!pacer.isDue(partition)) {
-                if (!last) {
-                    continue;
-                }
-                pacer.awaitDue(partition);
+            String partition, Map<String, List<CommitRequest<UpsertSessionRef>>> sessions) {
+        String oldest = null;
+        for (String id : sessions.keySet()) {
+            if (oldest == null || waitingSince.get(id) < waitingSince.get(oldest)) {
+                oldest = id;
             }
-            commitSession(partition, id, requests, last);
         }
-    }
-
-    private void commitSession(
-            String partition,
-            String id,
-            List<CommitRequest<UpsertSessionRef>> requests,
-            boolean last) {
+        String id = oldest;
+        List<CommitRequest<UpsertSessionRef>> requests = sessions.get(id);
         try {
-            UpsertSessionHandle session = table.attachSession(PartitionSpec.parse(partition), id);
-            String status = session.status();
-            if ("normal".equals(status) || "committing".equals(status)) {
-                try {
-                    session.commit();
-                } finally {
-                    pacer.committed(partition);
-                }
-                LOG.info(
-                        "Committed upsert session {} of {}{}",
-                        id,
-                        table.name(),
-                        partition.isEmpty() ? "" : " partition " + partition);
-            } else if (!"committed".equals(status)) {
-                fail(
-                        requests,
-                        new IllegalStateException(
-                                "The upsert session "
-                                        + id
-                                        + " of "
-                                        + table.name()
-                                        + (partition.isEmpty() ? "" : " partition " + partition)
-                                        + " is '"
-                                        + status
-                                        + "' and cannot be committed; its changes are lost"));
-                return;
+            boolean ran = pacer.commitIfDue(partition, () -> commitSession(table, partition, id));
+            if (ran) {
+                committed.put(id, Boolean.TRUE);
+                waitingSince.remove(id);
             }
-            committed.put(id, Boolean.TRUE);
-            waitingSince.remove(id);
         } catch (TunnelException e) {
             if (!e.isRetryable()) {
                 fail(requests, e);
-            } else if (last) {
-                LOG.warn(
-                        "Commit of the last upsert session {} of {} failed; retrying after the"
-                                + " commit interval",
-                        id,
-                        table.name(),
-                        e);
-                requests.forEach(CommitRequest::retryLater);
-            } else {
-                LOG.warn(
-                        "Commit of upsert session {} of {} failed; it is retried after a later"
-                                + " checkpoint",
-                        id,
-                        table.name(),
-                        e);
+                return;
             }
+            LOG.warn(
+                    "Commit of upsert session {} of {} failed; it is retried after a later"
+                            + " checkpoint",
+                    id,
+                    table.name(),
+                    e);
+        } catch (IllegalStateException e) {
+            fail(requests, e);
         }
     }
 
-    private static void fail(List<CommitRequest<UpsertSessionRef>> requests, Exception cause) {
+    /**
+     * Commits the session unless it is committed already.
+     *
+     * @throws IllegalStateException when it was aborted or expired
+     */
+    static void commitSession(UpsertTable table, String partition, String id)
+            throws TunnelException {
+        UpsertSessionHandle session = table.attachSession(PartitionSpec.parse(partition), id);
+        String status = session.status();
+        if ("normal".equals(status) || "committing".equals(status)) {
+            session.commit();
+            LOG.info(
+                    "Committed upsert session {} of {}{}",
+                    id,
+                    table.name(),
+                    partition.isEmpty() ? "" : " partition " + partition);
+        } else if (!"committed".equals(status)) {
+            throw new IllegalStateException(
+                    "The upsert session "
+                            + id
+                            + " of "
+                            + table.name()
+                            + (partition.isEmpty() ? "" : " partition " + partition)
+                            + " is '"
+                            + status
+                            + "' and cannot be committed; its changes are lost");
+        }
+    }
+
+    static void fail(List<CommitRequest<UpsertSessionRef>> requests, Exception cause) {
         requests.forEach(r -> r.signalFailedWithUnknownReason(cause));
     }
 

@@ -1,0 +1,280 @@
+package io.github.mctunnel.flink.upsert;
+
+import io.github.mctunnel.client.compress.Compression;
+import io.github.mctunnel.client.schema.Column;
+import io.github.mctunnel.client.schema.PartitionSpec;
+import io.github.mctunnel.client.schema.TableSchema;
+import io.github.mctunnel.client.upsert.BucketHasher;
+import io.github.mctunnel.flink.upsert.FakeUpsertTable.FakeSession;
+
+import org.apache.flink.types.RowKind;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The upsert writer alone, against a hand-written table double. */
+class TunnelUpsertSinkWriterTest {
+
+    private static final int BUCKETS = 4;
+    private static final List<Column> COLUMNS =
+            List.of(Column.of("id", "bigint"), Column.of("name", "string"));
+    private static final UpsertKeyDeclaration KEY =
+            new UpsertKeyDeclaration(List.of(Column.of("id", "bigint")), BUCKETS);
+    private static final BucketHasher HASHER = KEY.newHasher();
+
+    private static FakeUpsertTable table() {
+        return new FakeUpsertTable(TableSchema.of(COLUMNS), List.of("id"), BUCKETS);
+    }
+
+    private static FakeUpsertTable partitionedTable() {
+        return new FakeUpsertTable(
+                new TableSchema(COLUMNS, List.of(Column.of("ds", "string"))),
+                List.of("id"),
+                BUCKETS);
+    }
+
+    private static TunnelUpsertSinkWriter<Change> writer(
+            FakeUpsertTable table,
+            PartitionSpec partition,
+            int subtask,
+            int parallelism,
+            Collection<UpsertSessionRef> restored)
+            throws Exception {
+        return new TunnelUpsertSinkWriter<>(
+                table,
+                partition,
+                new Change.Serializer(),
+                KEY,
+                Compression.RAW,
+                TunnelUpsertSinkWriter.BUCKET_FLUSH_BYTES,
+                subtask,
+                parallelism,
+                restored,
+                null);
+    }
+
+    private static int bucket(long id) {
+        return HASHER.bucket(new Object[] {id});
+    }
+
+    /** Ids owned by {@code subtask} of {@code parallelism}. */
+    private static List<Long> ownedIds(int subtask, int parallelism, int count) {
+        List<Long> ids = new ArrayList<>();
+        for (long id = 0; ids.size() < count; id++) {
+            if (bucket(id) % parallelism == subtask) {
+                ids.add(id);
+            }
+        }
+        return ids;
+    }
+
+    @Test
+    void flushesEachChangeToItsBucketAndDropsUpdateBefore() throws Exception {
+        FakeUpsertTable table = table();
+        TunnelUpsertSinkWriter<Change> writer =
+                writer(table, PartitionSpec.empty(), 0, 1, List.of());
+        Map<Integer, Integer> expected = new HashMap<>();
+        RowKind[] kinds = {
+            RowKind.INSERT, RowKind.UPDATE_BEFORE, RowKind.UPDATE_AFTER, RowKind.DELETE
+        };
+        for (long id = 0; id < 40; id++) {
+            RowKind kind = kinds[(int) (id % 4)];
+            writer.write(new Change(kind, id, "n" + id, null), null);
+            if (kind != RowKind.UPDATE_BEFORE) {
+                expected.merge(bucket(id), 1, Integer::sum);
+            }
+        }
+        writer.flush(false);
+
+        FakeSession session = table.sessions.values().iterator().next();
+        Map<Integer, Integer> flushed = new HashMap<>();
+        session.flushes.forEach(f -> flushed.merge(f[0], f[1], Integer::sum));
+        assertThat(flushed).isEqualTo(expected);
+        assertThat(writer.prepareCommit())
+                .containsExactly(new UpsertSessionRef("", session.id, 0, 1, false));
+        assertThat(writer.snapshotState(1))
+                .containsExactly(new UpsertSessionRef("", session.id, 0, 1, false));
+    }
+
+    @Test
+    void aRecordOfAnotherWritersBucketFailsNamingTheRouting() throws Exception {
+        TunnelUpsertSinkWriter<Change> writer =
+                writer(table(), PartitionSpec.empty(), 1, 2, List.of());
+        long foreign = ownedIds(0, 2, 1).get(0);
+        assertThatThrownBy(() -> writer.write(Change.upsert(foreign, "x", null), null))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage(
+                        "A record of bucket "
+                                + bucket(foreign)
+                                + " reached upsert writer subtask 1 of 2, which owns only the"
+                                + " buckets b with b % 2 == 1; the stream must reach"
+                                + " TunnelUpsertSink through its bucket routing");
+    }
+
+    @Test
+    void aFlushRefusedBecauseTheCommitterCommittedGoesOnInANewSession() throws Exception {
+        FakeUpsertTable table = table();
+        TunnelUpsertSinkWriter<Change> writer =
+                writer(table, PartitionSpec.empty(), 0, 1, List.of());
+        writer.write(Change.upsert(1, "a", null), null);
+        writer.flush(false);
+        FakeSession first = table.sessions.get("s1");
+        assertThat(writer.prepareCommit())
+                .extracting(UpsertSessionRef::sessionId)
+                .containsExactly("s1");
+        first.commit(); // the committer, meanwhile
+
+        writer.write(Change.upsert(2, "b", null), null);
+        writer.flush(false);
+
+        FakeSession second = table.sessions.get("s2");
+        assertThat(first.recordCount()).isEqualTo(1);
+        assertThat(second.recordCount()).isEqualTo(1);
+        assertThat(writer.prepareCommit())
+                .extracting(UpsertSessionRef::sessionId)
+                .containsExactly("s2");
+    }
+
+    @Test
+    void anIdleCommittedSessionIsNoLongerOffered() throws Exception {
+        FakeUpsertTable table = table();
+        TunnelUpsertSinkWriter<Change> writer =
+                writer(table, PartitionSpec.empty(), 0, 1, List.of());
+        writer.write(Change.upsert(1, "a", null), null);
+        writer.flush(false);
+        assertThat(writer.prepareCommit()).hasSize(1);
+        // not committed yet and nothing new: offered again
+        writer.flush(false);
+        assertThat(writer.prepareCommit())
+                .extracting(UpsertSessionRef::sessionId)
+                .containsExactly("s1");
+        table.sessions.get("s1").commit();
+        writer.flush(false);
+        assertThat(writer.prepareCommit()).isEmpty();
+        assertThat(writer.snapshotState(3)).isEmpty();
+    }
+
+    @Test
+    void endOfInputOffersTheSessionsAsLastAndCommitsNothingItself() throws Exception {
+        FakeUpsertTable table = table();
+        TunnelUpsertSinkWriter<Change> writer =
+                writer(table, PartitionSpec.empty(), 0, 1, List.of());
+        writer.write(Change.upsert(1, "a", null), null);
+        writer.flush(true);
+        assertThat(writer.prepareCommit())
+                .containsExactly(new UpsertSessionRef("", "s1", 0, 1, true));
+        assertThat(table.commitOrder).isEmpty();
+        writer.close();
+        assertThat(table.sessions.get("s1").status).isEqualTo("normal");
+        assertThat(table.closed).isTrue();
+    }
+
+    @Test
+    void dynamicPartitionsGetOneSessionEach() throws Exception {
+        FakeUpsertTable table = partitionedTable();
+        TunnelUpsertSinkWriter<Change> writer = writer(table, null, 0, 1, List.of());
+        writer.write(Change.upsert(1, "a", "20240101"), null);
+        writer.write(Change.upsert(2, "b", "20240101"), null);
+        writer.write(Change.upsert(3, "c", "20240102"), null);
+        writer.write(Change.upsert(4, "d", "20240101"), null);
+        writer.flush(false);
+
+        assertThat(table.createdSessionsPartitions).containsExactly("ds=20240101", "ds=20240102");
+        Collection<UpsertSessionRef> refs = writer.prepareCommit();
+        assertThat(refs)
+                .containsExactly(
+                        new UpsertSessionRef("ds=20240101", "s1", 0, 1, false),
+                        new UpsertSessionRef("ds=20240102", "s2", 0, 1, false));
+        assertThat(table.sessions.get("s1").recordCount()).isEqualTo(3);
+        assertThat(table.sessions.get("s2").recordCount()).isEqualTo(1);
+
+        assertThatThrownBy(() -> writer.write(Change.upsert(5, "e", null), null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("Partition column 'ds' is NULL; every change needs a value for it");
+    }
+
+    @Test
+    void dynamicPartitionsNeedAPartitionedTable() {
+        assertThatThrownBy(() -> writer(table(), null, 0, 1, List.of()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(
+                        "Table p.users is not partitioned; TunnelUpsertSink takes partition values"
+                                + " from the records only for a partitioned table (setPartition or"
+                                + " no partition for this one)");
+    }
+
+    @Test
+    void aRestoredOwnSessionIsContinuedAndOtherSubtasksSessionsAreCommittedFirst()
+            throws Exception {
+        FakeUpsertTable table = table();
+        FakeSession own = table.createSession(PartitionSpec.empty(), 1);
+        TunnelUpsertSinkWriter<Change> writer =
+                writer(
+                        table,
+                        PartitionSpec.empty(),
+                        0,
+                        1,
+                        List.of(new UpsertSessionRef("", own.id, 0, 1)));
+        assertThat(table.commitOrder).isEmpty();
+        assertThat(writer.prepareCommit())
+                .extracting(UpsertSessionRef::sessionId)
+                .containsExactly(own.id);
+
+        // the parallelism changed: restored sessions are committed before any write
+        FakeSession a = table.createSession(PartitionSpec.empty(), 1);
+        FakeSession b = table.createSession(PartitionSpec.empty(), 1);
+        writer(
+                table,
+                PartitionSpec.empty(),
+                0,
+                3,
+                List.of(
+                        new UpsertSessionRef("", a.id, 0, 2),
+                        new UpsertSessionRef("", b.id, 1, 2)));
+        assertThat(table.commitOrder).containsExactly(a.id, b.id);
+    }
+
+    @Test
+    void anAbortedRestoredSessionFailsNamingIt() {
+        FakeUpsertTable table = table();
+        FakeSession s = table.createSession(PartitionSpec.empty(), 1);
+        s.status = "aborted";
+        assertThatThrownBy(
+                        () ->
+                                writer(
+                                        table,
+                                        PartitionSpec.empty(),
+                                        0,
+                                        1,
+                                        List.of(new UpsertSessionRef("", s.id, 0, 1))))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage(
+                        "The restored upsert session s1 of p.users is 'aborted'; the changes"
+                                + " written to it before the checkpoint are lost");
+    }
+
+    @Test
+    void aTableNotMatchingTheDeclarationFailsNamingBothKeysAndBucketCounts() {
+        FakeUpsertTable table =
+                new FakeUpsertTable(
+                        TableSchema.of(
+                                List.of(Column.of("id", "bigint"), Column.of("name", "string"))),
+                        List.of("name"),
+                        8);
+        assertThatThrownBy(() -> writer(table, PartitionSpec.empty(), 0, 1, List.of()))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage(
+                        "Table p.users does not match the TunnelUpsertSink declaration: the table"
+                                + " has primary key [name string], 8 buckets and the 'default'"
+                                + " hasher; the sink declares primary key [id bigint], 4 buckets"
+                                + " and the 'default' hasher");
+    }
+}
