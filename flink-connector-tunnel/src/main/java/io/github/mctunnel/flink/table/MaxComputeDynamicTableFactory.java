@@ -282,7 +282,12 @@ public final class MaxComputeDynamicTableFactory
                         partitions,
                         parallelism);
         return new MaxComputeDynamicTableSource(
-                connection, schema, table, settings, context.getPhysicalRowDataType());
+                connection,
+                schema,
+                table,
+                settings,
+                context.getPhysicalRowDataType(),
+                context.getCatalogTable().getPartitionKeys());
     }
 
     private static void checkParallelism(ConfigOption<Integer> option, Integer parallelism) {

@@ -41,6 +41,9 @@ final class MaxComputeDynamicTableSource
     private final String schema;
     private final String table;
     private final ScanSettings settings;
+    private final DataType physicalDataType;
+    private final RowType physicalType;
+    private final List<String> partitionKeys;
     private DataType producedType;
 
     /** Partitions left by partition push-down (Tunnel form), or null when not pushed down. */
@@ -51,12 +54,16 @@ final class MaxComputeDynamicTableSource
             String schema,
             String table,
             ScanSettings settings,
-            DataType producedType) {
+            DataType physicalType,
+            List<String> partitionKeys) {
         this.connection = connection;
         this.schema = schema;
         this.table = table;
         this.settings = settings;
-        this.producedType = producedType;
+        this.physicalDataType = physicalType;
+        this.physicalType = (RowType) physicalType.getLogicalType();
+        this.partitionKeys = List.copyOf(partitionKeys);
+        this.producedType = physicalType;
     }
 
     @Override
@@ -121,12 +128,17 @@ final class MaxComputeDynamicTableSource
     public ScanRuntimeProvider getScanRuntimeProvider(ScanContext context) {
         RowType rowType = (RowType) producedType.getLogicalType();
         TypeInformation<RowData> typeInfo = context.createTypeInformation(producedType);
+        RowType.RowField dataColumn = dataColumnIfOnlyPartitionKeys(rowType);
         TunnelSourceBuilder<RowData> builder =
                 TunnelSource.<RowData>builder()
                         .setConnection(connection)
                         .setSchema(schema)
                         .setTable(table)
-                        .setDeserializer(new RowDataTunnelRecordDeserializer(rowType, typeInfo))
+                        .setDeserializer(
+                                dataColumn == null
+                                        ? new RowDataTunnelRecordDeserializer(rowType, typeInfo)
+                                        : new PartitionKeysOnlyDeserializer(
+                                                rowType, dataColumn, typeInfo))
                         .setSplitRows(settings.splitRows())
                         .setSessionInvalidationPolicy(settings.onModifiedPartition())
                         .setCompression(settings.compression());
@@ -146,6 +158,24 @@ final class MaxComputeDynamicTableSource
         } catch (IllegalArgumentException e) {
             throw new ValidationException(e.getMessage(), e);
         }
+    }
+
+    /**
+     * When the produced row holds partition keys only, a data column of the table to download along
+     * (the first declared one); null otherwise.
+     */
+    private RowType.RowField dataColumnIfOnlyPartitionKeys(RowType produced) {
+        for (String name : produced.getFieldNames()) {
+            if (!partitionKeys.contains(name)) {
+                return null;
+            }
+        }
+        for (RowType.RowField field : physicalType.getFields()) {
+            if (!partitionKeys.contains(field.getName())) {
+                return field;
+            }
+        }
+        return null;
     }
 
     /** The partitions left by the planner's pruning. */
@@ -178,7 +208,9 @@ final class MaxComputeDynamicTableSource
     @Override
     public DynamicTableSource copy() {
         MaxComputeDynamicTableSource copy =
-                new MaxComputeDynamicTableSource(connection, schema, table, settings, producedType);
+                new MaxComputeDynamicTableSource(
+                        connection, schema, table, settings, physicalDataType, partitionKeys);
+        copy.producedType = producedType;
         copy.remainingPartitions = remainingPartitions;
         return copy;
     }

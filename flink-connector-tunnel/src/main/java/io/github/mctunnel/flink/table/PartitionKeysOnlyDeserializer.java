@@ -1,0 +1,58 @@
+package io.github.mctunnel.flink.table;
+
+import io.github.mctunnel.client.schema.PartitionSpec;
+import io.github.mctunnel.client.schema.TableSchema;
+import io.github.mctunnel.flink.source.RowDataTunnelRecordDeserializer;
+import io.github.mctunnel.flink.source.TunnelRecordDeserializer;
+
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.table.data.GenericRowData;
+import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.types.logical.RowType;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * For a query that needs partition keys only (e.g. {@code SELECT ds, COUNT(*) ... GROUP BY ds}): a
+ * download needs at least one data column, so one (the narrowest the planner offered) is read along
+ * and dropped from the produced rows.
+ */
+final class PartitionKeysOnlyDeserializer implements TunnelRecordDeserializer<RowData> {
+
+    private static final long serialVersionUID = 1L;
+
+    private final RowDataTunnelRecordDeserializer withDataColumn;
+    private final int arity;
+    private final TypeInformation<RowData> producedType;
+
+    PartitionKeysOnlyDeserializer(
+            RowType produced, RowType.RowField dataColumn, TypeInformation<RowData> producedType) {
+        List<RowType.RowField> fields = new ArrayList<>(produced.getFields());
+        fields.add(dataColumn);
+        this.withDataColumn = new RowDataTunnelRecordDeserializer(new RowType(fields));
+        this.arity = produced.getFieldCount();
+        this.producedType = producedType;
+    }
+
+    @Override
+    public List<String> open(TableSchema schema) {
+        return withDataColumn.open(schema);
+    }
+
+    @Override
+    public RowData deserialize(Object[] values, PartitionSpec partition) throws IOException {
+        RowData full = withDataColumn.deserialize(values, partition);
+        GenericRowData row = new GenericRowData(arity);
+        for (int i = 0; i < arity; i++) {
+            row.setField(i, ((GenericRowData) full).getField(i));
+        }
+        return row;
+    }
+
+    @Override
+    public TypeInformation<RowData> getProducedType() {
+        return producedType;
+    }
+}
