@@ -42,7 +42,10 @@ import java.util.function.LongSupplier;
  * {@code splitRows}. Readers pull splits one at a time, so a slow reader holds back no one.
  *
  * <p>Bounded: one discovery, then each reader is told there are no more splits once everything is
- * assigned. Continuous: discovery repeats at an interval and each new partition is read once.
+ * assigned. Continuous: discovery repeats at an interval and each new partition is read once, as
+ * soon as it has rows: partitions are usually added before their data is committed, so a partition
+ * found empty is offered again by the next discovery (each look costs a download session, paced
+ * within the session budget). Rows committed to a partition after it was read are not read.
  * Partitions are read in {@link PartitionOrder}.
  */
 @Internal
@@ -280,13 +283,23 @@ public final class TunnelSplitEnumerator
         } else {
             awaitingSession.pollFirst();
             sessionsCreated.inc();
-            LOG.info(
-                    "Table {}{}: download session {} with {} rows",
-                    tableName,
-                    p.isEmpty() ? "" : " partition " + p,
-                    info.id(),
-                    info.recordCount());
-            cut(info, 0);
+            if (!bounded && !p.isEmpty() && info.recordCount() == 0) {
+                // A partition is often added before its data is committed: in continuous mode an
+                // empty partition is not done, discovery offers it again until it has rows.
+                discovered.remove(p.toString());
+                LOG.info(
+                        "Table {} partition {} is empty; it is read once it has rows",
+                        tableName,
+                        p);
+            } else {
+                LOG.info(
+                        "Table {}{}: download session {} with {} rows",
+                        tableName,
+                        p.isEmpty() ? "" : " partition " + p,
+                        info.id(),
+                        info.recordCount());
+                cut(info, 0);
+            }
         }
         assignAndCreate();
     }

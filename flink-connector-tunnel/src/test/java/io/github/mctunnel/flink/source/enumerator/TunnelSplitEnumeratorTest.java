@@ -188,6 +188,23 @@ class TunnelSplitEnumeratorTest {
         assertThat(table.created).containsExactly("ds=1", "ds=2");
     }
 
+    @Test
+    void continuousModeReadsAPartitionFoundEmptyOnceItHasRows() throws Exception {
+        table.rows.put("ds=1", 0L); // added, data not committed yet
+        TunnelSplitEnumerator e = enumerator(false, false, 200, TunnelEnumeratorState.initial());
+        request(e, 0);
+        assertThat(table.created).containsExactly("ds=1");
+        assertThat(assigned(0)).isEmpty();
+        assertThat(e.snapshotState(1).discoveredPartitions()).isEmpty();
+
+        table.rows.put("ds=1", 7L); // the data is committed
+        context.getExecutorService().triggerPeriodicScheduledTasks();
+        context.triggerAllActions();
+        assertThat(table.created).containsExactly("ds=1", "ds=1");
+        assertThat(assigned(0)).containsExactly(new TunnelSplit("ds=1", "S2", 7, 0, 5, 0));
+        assertThat(e.snapshotState(2).discoveredPartitions()).containsExactly("ds=1");
+    }
+
     /** A partitioned table (id BIGINT) PARTITIONED BY (ds STRING) with row counts per partition. */
     private static final class FakeTable implements TableReadClient {
         final Map<String, Long> rows = new LinkedHashMap<>();
