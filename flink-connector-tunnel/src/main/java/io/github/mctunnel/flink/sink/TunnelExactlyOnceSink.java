@@ -1,6 +1,7 @@
 package io.github.mctunnel.flink.sink;
 
-import io.github.mctunnel.client.TunnelClient;
+import io.github.mctunnel.flink.client.SharedTunnelClients;
+import io.github.mctunnel.flink.client.TunnelClientLease;
 import io.github.mctunnel.flink.config.TableWriteLimits;
 import io.github.mctunnel.flink.config.TunnelConnectionOptions;
 import io.github.mctunnel.flink.sink.exactlyonce.BlockCommittable;
@@ -10,7 +11,6 @@ import io.github.mctunnel.flink.sink.exactlyonce.PassThroughCommitter;
 import io.github.mctunnel.flink.sink.exactlyonce.SessionCommitOperator;
 import io.github.mctunnel.flink.sink.exactlyonce.SessionGatewayOperatorFactory;
 import io.github.mctunnel.flink.sink.exactlyonce.SessionResolverRegistry;
-import io.github.mctunnel.flink.sink.exactlyonce.SharedTunnelClients;
 import io.github.mctunnel.flink.sink.exactlyonce.WriteBudget;
 
 import org.apache.flink.annotation.PublicEvolving;
@@ -129,9 +129,10 @@ public final class TunnelExactlyOnceSink<IN>
                                 + " (execution.checkpointing.tolerable-failed-checkpoints: 0)");
             }
         }
+        // the writers run at the parallelism of the sink's input (the gateway is chained to them)
         WriteBudget.check(
                 table,
-                env.getParallelism(),
+                Math.max(input.getParallelism(), env.getParallelism()),
                 maxPartitionsPerCheckpoint,
                 checkpoints.isCheckpointingEnabled() ? checkpoints.getCheckpointInterval() : 0,
                 limits);
@@ -151,12 +152,11 @@ public final class TunnelExactlyOnceSink<IN>
     public StatefulSinkWriter<IN, Void> restoreWriter(
             WriterInitContext context, Collection<Void> recoveredState) throws IOException {
         int subtask = context.getTaskInfo().getIndexOfThisSubtask();
-        TunnelClient client = SharedTunnelClients.acquire(sinkId, connection);
+        TunnelClientLease lease = SharedTunnelClients.jvm().acquire(connection);
         try {
             return new ExactlyOnceTunnelWriter<>(
                     table,
-                    sinkId,
-                    client,
+                    lease,
                     serializer,
                     staticPartition,
                     SessionResolverRegistry.key(
@@ -170,7 +170,7 @@ public final class TunnelExactlyOnceSink<IN>
                     context.getRestoredCheckpointId().orElse(0L),
                     context.metricGroup());
         } catch (IOException | RuntimeException e) {
-            SharedTunnelClients.release(sinkId);
+            lease.close();
             throw e;
         }
     }
@@ -208,7 +208,7 @@ public final class TunnelExactlyOnceSink<IN>
                 .transform(
                         "Tunnel session commit: " + table,
                         CommittableMessageTypeInfo.of(BlockCommittableSerializer::new),
-                        new SessionCommitOperator(sinkId, connection, table, limits, checkpointing))
+                        new SessionCommitOperator(connection, table, limits, checkpointing))
                 .setParallelism(1)
                 .setMaxParallelism(1);
     }

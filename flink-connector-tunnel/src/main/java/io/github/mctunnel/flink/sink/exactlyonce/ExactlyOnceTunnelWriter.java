@@ -7,6 +7,7 @@ import io.github.mctunnel.client.schema.PartitionSpec;
 import io.github.mctunnel.client.schema.TableIdentifier;
 import io.github.mctunnel.client.schema.TableSchema;
 import io.github.mctunnel.client.session.UploadSession;
+import io.github.mctunnel.flink.client.TunnelClientLease;
 import io.github.mctunnel.flink.sink.TunnelRecordSerializer;
 
 import org.apache.flink.annotation.Internal;
@@ -26,9 +27,9 @@ import java.util.Map;
  * Exactly-once writer on the regular tunnel. Rows of the current epoch (the checkpoint they belong
  * to: the last snapshot's id + 1) are buffered per partition; at the checkpoint each non-empty
  * partition buffer becomes one block of the upload session the coordinator shares between all
- * writers for (partition, epoch), with the deterministic id {@code subtask * blocksPerWriter + n}.
- * A replay after a failure therefore rewrites the same ids (a rewritten block id replaces the
- * block). The committable lists the blocks, and only the global committer commits.
+ * writers for (partition, epoch), with the deterministic n-th id of the writer's {@link
+ * BlockIdRange}. A replay after a failure therefore rewrites the same ids (a rewritten block id
+ * replaces the block). The committable lists the blocks, and only the global committer commits.
  *
  * <p>Needs aligned checkpoints (checked when the job is built): with unaligned checkpoints rows
  * could overtake a barrier and land in the epoch after the one that is committed for them.
@@ -38,14 +39,13 @@ public final class ExactlyOnceTunnelWriter<IN>
         implements StatefulSinkWriter<IN, Void>, CommittingSinkWriter<IN, BlockCommittable> {
 
     private final String table;
-    private final String sinkId;
+    private final TunnelClientLease lease;
     private final TunnelClient client;
     private final TableIdentifier tableId;
     private final TunnelRecordSerializer<IN> serializer;
     private final String staticPartition;
     private final String registryKey;
-    private final long firstBlockId;
-    private final long blocksPerWriter;
+    private final BlockIdRange blockIds;
     private final long blockTargetBytes;
 
     private final TableSchema schema;
@@ -68,15 +68,14 @@ public final class ExactlyOnceTunnelWriter<IN>
     private SessionResolver resolver;
 
     /**
-     * @param client the sink's shared client ({@link SharedTunnelClients}), released on close
+     * @param lease the lease on the shared client, closed when the writer is
      * @param staticPartition Tunnel form of the partition ("" when not partitioned), or null to
      *     take it from the partition values the serializer appends
      * @param lastCheckpointId the restored checkpoint id, 0 when starting fresh
      */
     public ExactlyOnceTunnelWriter(
             String table,
-            String sinkId,
-            TunnelClient client,
+            TunnelClientLease lease,
             TunnelRecordSerializer<IN> serializer,
             String staticPartition,
             String registryKey,
@@ -87,14 +86,13 @@ public final class ExactlyOnceTunnelWriter<IN>
             SinkWriterMetricGroup metrics)
             throws IOException {
         this.table = table;
-        this.sinkId = sinkId;
-        this.client = client;
+        this.lease = lease;
+        this.client = lease.client();
         this.tableId = client.table(table);
         this.serializer = serializer;
         this.staticPartition = staticPartition;
         this.registryKey = registryKey;
-        this.blocksPerWriter = UploadSession.MAX_BLOCK_ID / parallelism;
-        this.firstBlockId = subtask * blocksPerWriter;
+        this.blockIds = BlockIdRange.of(subtask, parallelism);
         this.blockTargetBytes = blockTargetBytes;
         this.epoch = lastCheckpointId + 1;
 
@@ -200,10 +198,10 @@ public final class ExactlyOnceTunnelWriter<IN>
             return;
         }
         List<Long> blocks = writtenBlocks.computeIfAbsent(partition, p -> new ArrayList<>());
-        if (blocks.size() >= blocksPerWriter) {
+        if (blocks.size() >= blockIds.size()) {
             throw new IOException(
                     "Writer block range exhausted: "
-                            + blocksPerWriter
+                            + blockIds.size()
                             + " blocks of table "
                             + table
                             + " partition '"
@@ -211,7 +209,7 @@ public final class ExactlyOnceTunnelWriter<IN>
                             + "' between two checkpoints; raise the block target size or"
                             + " checkpoint more often");
         }
-        long blockId = firstBlockId + blocks.size();
+        long blockId = blockIds.id(blocks.size());
         UploadSession session = session(partition);
         long bytes = buffer.bytes();
         long rows = buffer.writeTo(session, blockId);
@@ -293,6 +291,6 @@ public final class ExactlyOnceTunnelWriter<IN>
             b.discard();
         }
         buffers.clear();
-        SharedTunnelClients.release(sinkId);
+        lease.close();
     }
 }

@@ -41,7 +41,6 @@ public final class SessionCommitOperator
 
     private static final long serialVersionUID = 1L;
 
-    private final String sinkId;
     private final TunnelConnectionOptions connection;
     private final String table;
     private final TableWriteLimits limits;
@@ -57,12 +56,10 @@ public final class SessionCommitOperator
      *     at the end of the input
      */
     public SessionCommitOperator(
-            String sinkId,
             TunnelConnectionOptions connection,
             String table,
             TableWriteLimits limits,
             boolean checkpointing) {
-        this.sinkId = sinkId;
         this.connection = connection;
         this.table = table;
         this.limits = limits;
@@ -74,7 +71,7 @@ public final class SessionCommitOperator
         super.initializeState(context);
         ledger = new EpochLedger();
         serializer = new BlockCommittableSerializer();
-        committer = new SessionCommitter(sinkId, connection, table, limits);
+        committer = new SessionCommitter(connection, table, limits);
         state =
                 context.getOperatorStateStore()
                         .getListState(

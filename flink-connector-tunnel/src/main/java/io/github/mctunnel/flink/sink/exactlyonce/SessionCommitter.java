@@ -5,6 +5,8 @@ import io.github.mctunnel.client.schema.PartitionSpec;
 import io.github.mctunnel.client.schema.TableIdentifier;
 import io.github.mctunnel.client.session.CommitOutcome;
 import io.github.mctunnel.client.session.UploadSession;
+import io.github.mctunnel.flink.client.SharedTunnelClients;
+import io.github.mctunnel.flink.client.TunnelClientLease;
 import io.github.mctunnel.flink.config.TableWriteLimits;
 import io.github.mctunnel.flink.config.TunnelConnectionOptions;
 
@@ -32,18 +34,14 @@ final class SessionCommitter implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SessionCommitter.class);
 
-    private final String sinkId;
+    private final TunnelClientLease lease;
     private final TunnelClient client;
     private final TableIdentifier tableId;
     private final SlidingWindowBudget commits;
 
-    SessionCommitter(
-            String sinkId,
-            TunnelConnectionOptions connection,
-            String table,
-            TableWriteLimits limits) {
-        this.sinkId = sinkId;
-        this.client = SharedTunnelClients.acquire(sinkId, connection);
+    SessionCommitter(TunnelConnectionOptions connection, String table, TableWriteLimits limits) {
+        this.lease = SharedTunnelClients.jvm().acquire(connection);
+        this.client = lease.client();
         this.tableId = client.table(table);
         this.commits = new SlidingWindowBudget(limits.commitsPer15Seconds(), 15_000);
     }
@@ -108,6 +106,6 @@ final class SessionCommitter implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        SharedTunnelClients.release(sinkId);
+        lease.close();
     }
 }

@@ -4,6 +4,8 @@ import io.github.mctunnel.client.TunnelClient;
 import io.github.mctunnel.client.schema.PartitionSpec;
 import io.github.mctunnel.client.schema.TableIdentifier;
 import io.github.mctunnel.client.session.UploadSession;
+import io.github.mctunnel.flink.client.SharedTunnelClients;
+import io.github.mctunnel.flink.client.TunnelClientLease;
 import io.github.mctunnel.flink.config.TableWriteLimits;
 import io.github.mctunnel.flink.config.TunnelConnectionOptions;
 
@@ -56,7 +58,6 @@ final class SessionCoordinator implements OperatorCoordinator, CoordinationReque
     private static final long BUDGET_RETRY_MILLIS = 500;
 
     private final String operatorName;
-    private final String sinkId;
     private final TunnelConnectionOptions connection;
     private final String table;
     private final TableWriteLimits limits;
@@ -68,6 +69,7 @@ final class SessionCoordinator implements OperatorCoordinator, CoordinationReque
     private final Map<String, ArrayDeque<String>> spares = new HashMap<>();
     private final Map<String, String> committing = new LinkedHashMap<>();
     private final java.util.Set<String> createdPartitions = new java.util.HashSet<>();
+    private TunnelClientLease lease;
     private TunnelClient client;
     private TableIdentifier tableId;
 
@@ -87,13 +89,11 @@ final class SessionCoordinator implements OperatorCoordinator, CoordinationReque
 
     SessionCoordinator(
             String operatorName,
-            String sinkId,
             TunnelConnectionOptions connection,
             String table,
             TableWriteLimits limits,
             int maxPartitionsPerEpoch) {
         this.operatorName = operatorName;
-        this.sinkId = sinkId;
         this.connection = connection;
         this.table = table;
         this.limits = limits;
@@ -116,7 +116,8 @@ final class SessionCoordinator implements OperatorCoordinator, CoordinationReque
     public void start() throws Exception {
         run(
                 () -> {
-                    client = SharedTunnelClients.acquire(sinkId, connection);
+                    lease = SharedTunnelClients.jvm().acquire(connection);
+                    client = lease.client();
                     tableId = client.table(table);
                     return null;
                 });
@@ -127,9 +128,9 @@ final class SessionCoordinator implements OperatorCoordinator, CoordinationReque
         try {
             run(
                     () -> {
-                        if (client != null) {
+                        if (lease != null) {
                             client = null;
-                            SharedTunnelClients.release(sinkId);
+                            lease.close();
                         }
                         return null;
                     });
@@ -404,7 +405,6 @@ final class SessionCoordinator implements OperatorCoordinator, CoordinationReque
 
         private final OperatorID operatorId;
         private final String operatorName;
-        private final String sinkId;
         private final TunnelConnectionOptions connection;
         private final String table;
         private final TableWriteLimits limits;
@@ -413,14 +413,12 @@ final class SessionCoordinator implements OperatorCoordinator, CoordinationReque
         Provider(
                 OperatorID operatorId,
                 String operatorName,
-                String sinkId,
                 TunnelConnectionOptions connection,
                 String table,
                 TableWriteLimits limits,
                 int maxPartitionsPerEpoch) {
             this.operatorId = operatorId;
             this.operatorName = operatorName;
-            this.sinkId = sinkId;
             this.connection = connection;
             this.table = table;
             this.limits = limits;
@@ -435,7 +433,7 @@ final class SessionCoordinator implements OperatorCoordinator, CoordinationReque
         @Override
         public OperatorCoordinator create(Context context) {
             return new SessionCoordinator(
-                    operatorName, sinkId, connection, table, limits, maxPartitionsPerEpoch);
+                    operatorName, connection, table, limits, maxPartitionsPerEpoch);
         }
     }
 }

@@ -49,7 +49,7 @@ public final class SessionGatewayOperatorFactory<IN> extends AbstractStreamOpera
     public OperatorCoordinator.Provider getCoordinatorProvider(
             String operatorName, OperatorID operatorID) {
         return new SessionCoordinator.Provider(
-                operatorID, operatorName, sinkId, connection, table, limits, maxPartitionsPerEpoch);
+                operatorID, operatorName, connection, table, limits, maxPartitionsPerEpoch);
     }
 
     @Override

@@ -1,0 +1,172 @@
+package io.github.mctunnel.flink.sink;
+
+import io.github.mctunnel.flink.config.TableWriteLimits;
+import io.github.mctunnel.flink.config.TunnelConnectionOptions;
+
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** What the exactly-once builder and job-graph checks refuse, and the messages a user reads. */
+class TunnelExactlyOnceSinkBuilderTest {
+
+    private static final TunnelConnectionOptions CONNECTION =
+            TunnelConnectionOptions.builder()
+                    .endpoint("http://localhost:1/api")
+                    .project("p")
+                    .accessKey("ak", "sk")
+                    .build();
+
+    private static TunnelExactlyOnceSinkBuilder<Long> valid() {
+        return TunnelExactlyOnceSink.<Long>builder()
+                .setConnection(CONNECTION)
+                .setTable("events")
+                .setSerializer(new AllTypesRows.Serializer(3))
+                .setDynamicPartition()
+                .setMaxPartitionsPerCheckpoint(3);
+    }
+
+    @Test
+    void validSettingsBuildWithoutTouchingTheNetwork() {
+        TunnelExactlyOnceSink<Long> sink = valid().build();
+        assertThat(sink.table()).isEqualTo("events");
+        assertThat(sink.maxPartitionsPerCheckpoint()).isEqualTo(3);
+        assertThat(sink.limits()).isEqualTo(TableWriteLimits.defaults());
+    }
+
+    @Test
+    void missingSettingsNameTheSetter() {
+        assertThatThrownBy(() -> valid().setConnection(null).build())
+                .hasMessage("TunnelExactlyOnceSink needs the connection settings (setConnection)");
+        assertThatThrownBy(() -> valid().setTable(" ").build())
+                .hasMessage("TunnelExactlyOnceSink needs the table name (setTable)");
+        assertThatThrownBy(() -> valid().setSerializer(null).build())
+                .hasMessage(
+                        "TunnelExactlyOnceSink needs a record serializer (setSerializer), e.g."
+                                + " RowDataTunnelRecordSerializer for RowData");
+    }
+
+    @Test
+    void contradictoryPartitionSettingsAreRefused() {
+        assertThatThrownBy(() -> valid().setPartition("ds=1").build())
+                .hasMessage(
+                        "TunnelExactlyOnceSink: setPartition('ds=1') and setDynamicPartition()"
+                                + " exclude each other");
+        assertThatThrownBy(
+                        () ->
+                                TunnelExactlyOnceSink.<Long>builder()
+                                        .setConnection(CONNECTION)
+                                        .setTable("events")
+                                        .setSerializer(new AllTypesRows.Serializer(3))
+                                        .setPartition("ds=1")
+                                        .setMaxPartitionsPerCheckpoint(2)
+                                        .build())
+                .hasMessage(
+                        "TunnelExactlyOnceSink: a static partition is one partition per"
+                                + " checkpoint; setMaxPartitionsPerCheckpoint applies to"
+                                + " setDynamicPartition()");
+        assertThatThrownBy(() -> valid().setMaxPartitionsPerCheckpoint(0).build())
+                .hasMessage(
+                        "TunnelExactlyOnceSink: max partitions per checkpoint must be at least 1,"
+                                + " got 0");
+        assertThatThrownBy(() -> valid().setBlockTargetBytes(100).build())
+                .hasMessage(
+                        "TunnelExactlyOnceSink: the block target size must be at least 1024"
+                                + " bytes, got 100");
+    }
+
+    @Test
+    void morePartitionsThanHalfTheConcurrentSessionsAreRefused() {
+        assertThatThrownBy(() -> valid().setMaxPartitionsPerCheckpoint(17).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(
+                        "EXACTLY_ONCE on table events: 17 partitions per checkpoint need up to 34"
+                                + " open upload sessions (the epoch being written and the one"
+                                + " being committed), more than the table's 32 concurrent"
+                                + " sessions; lower setMaxPartitionsPerCheckpoint to at most 16");
+    }
+
+    @Test
+    void checkpointRateAboveTheBlockBudgetNamesTheIntervalToUse() {
+        StreamExecutionEnvironment env = env(200);
+        env.setParallelism(4);
+        env.fromSequence(1, 10).sinkTo(valid().build());
+        assertThatThrownBy(env::getStreamGraph)
+                .isInstanceOf(IllegalArgumentException.class)
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(
+                        "EXACTLY_ONCE on table events: parallelism 4 x 3 partitions per checkpoint"
+                                + " x 1500 checkpoints per 5 minutes = 18000 blocks per 5 minutes,"
+                                + " more than the table's budget of 500; raise the checkpoint"
+                                + " interval to at least 7200 ms, or lower the sink parallelism or"
+                                + " setMaxPartitionsPerCheckpoint");
+    }
+
+    @Test
+    void checkpointRateAboveTheCommitBudgetNamesTheIntervalToUse() {
+        StreamExecutionEnvironment env = env(100);
+        env.setParallelism(1);
+        env.fromData(1L, 2L)
+                .sinkTo(
+                        valid().setTableLimits(new TableWriteLimits(100_000, 100_000, 32, 75))
+                                .build());
+        assertThatThrownBy(env::getStreamGraph)
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(
+                        "EXACTLY_ONCE on table events: 450 commits per 15 seconds, more than the"
+                                + " table's budget of 75; raise the checkpoint interval to at"
+                                + " least 600 ms or lower setMaxPartitionsPerCheckpoint");
+    }
+
+    @Test
+    void unalignedCheckpointsAreRefused() {
+        Configuration conf = new Configuration();
+        conf.setString("execution.checkpointing.unaligned.enabled", "true");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.enableCheckpointing(60_000);
+        env.fromData(1L, 2L).returns(Types.LONG).sinkTo(valid().build());
+        assertThatThrownBy(env::getStreamGraph)
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(
+                        "EXACTLY_ONCE on table events needs aligned checkpoints: disable unaligned"
+                                + " checkpoints (execution.checkpointing.unaligned.enabled: false)");
+    }
+
+    @Test
+    void toleratedCheckpointFailuresAreRefused() {
+        StreamExecutionEnvironment env = env(60_000);
+        env.getCheckpointConfig().setTolerableCheckpointFailureNumber(2);
+        env.fromData(1L, 2L).sinkTo(valid().build());
+        assertThatThrownBy(env::getStreamGraph)
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(
+                        "EXACTLY_ONCE on table events needs a failed checkpoint to restart the job"
+                                + " (execution.checkpointing.tolerable-failed-checkpoints: 0)");
+    }
+
+    @Test
+    void slowEnoughCheckpointsBuildTheJobGraph() {
+        StreamExecutionEnvironment env = env(Duration.ofMinutes(1).toMillis());
+        env.setParallelism(4);
+        env.fromData(1L, 2L).sinkTo(valid().build());
+        assertThat(env.getStreamGraph().getStreamNodes())
+                .anySatisfy(
+                        n ->
+                                assertThat(n.getOperatorName())
+                                        .isEqualTo("Sink: Tunnel session commit: events"));
+    }
+
+    private static StreamExecutionEnvironment env(long checkpointMillis) {
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.getExecutionEnvironment(new Configuration());
+        env.enableCheckpointing(checkpointMillis);
+        return env;
+    }
+}
