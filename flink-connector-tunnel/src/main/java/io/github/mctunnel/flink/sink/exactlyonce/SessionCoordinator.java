@@ -35,6 +35,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.LongSupplier;
 
 /**
  * The one place where upload sessions of an exactly-once sink are created: maps (partition, epoch)
@@ -57,6 +58,7 @@ final class SessionCoordinator implements OperatorCoordinator, CoordinationReque
     private static final long FIVE_MINUTES = 300_000;
     private static final long BUDGET_RETRY_MILLIS = 500;
 
+    private final LongSupplier clock;
     private final String operatorName;
     private final TunnelConnectionOptions connection;
     private final String table;
@@ -93,6 +95,26 @@ final class SessionCoordinator implements OperatorCoordinator, CoordinationReque
             String table,
             TableWriteLimits limits,
             int maxPartitionsPerEpoch) {
+        this(
+                operatorName,
+                connection,
+                table,
+                limits,
+                maxPartitionsPerEpoch,
+                System::currentTimeMillis);
+    }
+
+    /**
+     * @param clock wall clock in milliseconds for the session-creation budget
+     */
+    SessionCoordinator(
+            String operatorName,
+            TunnelConnectionOptions connection,
+            String table,
+            TableWriteLimits limits,
+            int maxPartitionsPerEpoch,
+            LongSupplier clock) {
+        this.clock = clock;
         this.operatorName = operatorName;
         this.connection = connection;
         this.table = table;
@@ -188,7 +210,7 @@ final class SessionCoordinator implements OperatorCoordinator, CoordinationReque
             id = spare.pollFirst();
             LOG.info("Reusing upload session {} of {} for epoch {}", id, partition, epoch);
         } else {
-            long now = System.currentTimeMillis();
+            long now = clock.getAsLong();
             long wait = creations.waitMillis(now);
             if (wait == 0 && openSessions() >= limits.concurrentSessions()) {
                 freeSessions(partition);
