@@ -4,12 +4,14 @@ import io.github.mctunnel.client.TunnelClient;
 import io.github.mctunnel.client.auth.Credentials;
 import io.github.mctunnel.client.auth.CredentialsProvider;
 import io.github.mctunnel.client.auth.StaticCredentialsProvider;
+import io.github.mctunnel.client.http.RetryPolicy;
 
 import org.apache.flink.annotation.PublicEvolving;
 
 import java.io.Serializable;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -31,6 +33,9 @@ public final class TunnelConnectionOptions implements Serializable {
     private final String securityToken;
     private final String quotaName;
     private final CredentialsProviderFactory credentialsProviderFactory;
+    private final Duration retryMaxDuration;
+    private final Duration connectTimeout;
+    private final Duration socketTimeout;
 
     private TunnelConnectionOptions(Builder b) {
         this.endpoint = b.endpoint;
@@ -41,6 +46,9 @@ public final class TunnelConnectionOptions implements Serializable {
         this.securityToken = b.securityToken;
         this.quotaName = b.quotaName;
         this.credentialsProviderFactory = b.credentialsProviderFactory;
+        this.retryMaxDuration = b.retryMaxDuration;
+        this.connectTimeout = b.connectTimeout;
+        this.socketTimeout = b.socketTimeout;
     }
 
     public static Builder builder() {
@@ -90,6 +98,24 @@ public final class TunnelConnectionOptions implements Serializable {
     }
 
     /**
+     * How long a failed request is retried (the client's retry policy gives up when the next wait
+     * would end later), or null for the client's default (10 minutes).
+     */
+    public Duration retryMaxDuration() {
+        return retryMaxDuration;
+    }
+
+    /** The TCP connect timeout, or null for the client's default. */
+    public Duration connectTimeout() {
+        return connectTimeout;
+    }
+
+    /** The longest silence on a connection, or null for the client's default. */
+    public Duration socketTimeout() {
+        return socketTimeout;
+    }
+
+    /**
      * A new credentials provider for one client: the factory's, or one serving the AccessKey.
      *
      * @throws IllegalStateException when the factory returns null
@@ -117,12 +143,29 @@ public final class TunnelConnectionOptions implements Serializable {
      * adjust it (e.g. the back-off sleeper) before building.
      */
     public TunnelClient.Builder clientBuilder() {
-        return TunnelClient.builder()
-                .odpsEndpoint(endpoint)
-                .tunnelEndpoint(tunnelEndpoint)
-                .project(project)
-                .credentialsProvider(credentialsProvider())
-                .quotaName(quotaName);
+        TunnelClient.Builder builder =
+                TunnelClient.builder()
+                        .odpsEndpoint(endpoint)
+                        .tunnelEndpoint(tunnelEndpoint)
+                        .project(project)
+                        .credentialsProvider(credentialsProvider())
+                        .quotaName(quotaName);
+        if (retryMaxDuration != null) {
+            RetryPolicy defaults = RetryPolicy.defaults();
+            builder.retryPolicy(
+                    new RetryPolicy(
+                            defaults.initialBackoff(),
+                            defaults.maxBackoff(),
+                            retryMaxDuration,
+                            defaults.jitterFraction()));
+        }
+        if (connectTimeout != null) {
+            builder.connectTimeout(connectTimeout);
+        }
+        if (socketTimeout != null) {
+            builder.socketTimeout(socketTimeout);
+        }
+        return builder;
     }
 
     @Override
@@ -138,7 +181,10 @@ public final class TunnelConnectionOptions implements Serializable {
                 && Objects.equals(accessKeySecret, other.accessKeySecret)
                 && Objects.equals(securityToken, other.securityToken)
                 && Objects.equals(quotaName, other.quotaName)
-                && Objects.equals(credentialsProviderFactory, other.credentialsProviderFactory);
+                && Objects.equals(credentialsProviderFactory, other.credentialsProviderFactory)
+                && Objects.equals(retryMaxDuration, other.retryMaxDuration)
+                && Objects.equals(connectTimeout, other.connectTimeout)
+                && Objects.equals(socketTimeout, other.socketTimeout);
     }
 
     @Override
@@ -158,6 +204,9 @@ public final class TunnelConnectionOptions implements Serializable {
                         : ", accessId=" + accessId + ", accessKeySecret=***")
                 + (securityToken == null ? "" : ", securityToken=***")
                 + (quotaName == null ? "" : ", quotaName=" + quotaName)
+                + (retryMaxDuration == null ? "" : ", retryMaxDuration=" + retryMaxDuration)
+                + (connectTimeout == null ? "" : ", connectTimeout=" + connectTimeout)
+                + (socketTimeout == null ? "" : ", socketTimeout=" + socketTimeout)
                 + '}';
     }
 
@@ -172,6 +221,9 @@ public final class TunnelConnectionOptions implements Serializable {
         private String securityToken;
         private String quotaName;
         private CredentialsProviderFactory credentialsProviderFactory;
+        private Duration retryMaxDuration;
+        private Duration connectTimeout;
+        private Duration socketTimeout;
 
         private Builder() {}
 
@@ -216,6 +268,27 @@ public final class TunnelConnectionOptions implements Serializable {
         }
 
         /**
+         * How long a failed request is retried with back-off (0: no retries); null keeps the
+         * client's default of 10 minutes.
+         */
+        public Builder retryMaxDuration(Duration retryMaxDuration) {
+            this.retryMaxDuration = retryMaxDuration;
+            return this;
+        }
+
+        /** The TCP connect timeout; null keeps the client's default. */
+        public Builder connectTimeout(Duration connectTimeout) {
+            this.connectTimeout = connectTimeout;
+            return this;
+        }
+
+        /** The longest silence on a connection (read timeout); null keeps the client's default. */
+        public Builder socketTimeout(Duration socketTimeout) {
+            this.socketTimeout = socketTimeout;
+            return this;
+        }
+
+        /**
          * @throws IllegalArgumentException naming the first missing or invalid setting
          */
         public TunnelConnectionOptions build() {
@@ -238,7 +311,19 @@ public final class TunnelConnectionOptions implements Serializable {
             if (quotaName != null && quotaName.isBlank()) {
                 quotaName = null;
             }
+            if (retryMaxDuration != null && retryMaxDuration.isNegative()) {
+                throw new IllegalArgumentException(
+                        "retryMaxDuration must not be negative, got " + retryMaxDuration);
+            }
+            requirePositive("connectTimeout", connectTimeout);
+            requirePositive("socketTimeout", socketTimeout);
             return new TunnelConnectionOptions(this);
+        }
+
+        private static void requirePositive(String name, Duration value) {
+            if (value != null && (value.isZero() || value.isNegative())) {
+                throw new IllegalArgumentException(name + " must be positive, got " + value);
+            }
         }
 
         private static void requireText(String name, String value) {

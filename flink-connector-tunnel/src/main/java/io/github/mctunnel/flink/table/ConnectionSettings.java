@@ -1,17 +1,29 @@
 package io.github.mctunnel.flink.table;
 
 import io.github.mctunnel.client.schema.TableIdentifier;
+import io.github.mctunnel.flink.config.CredentialsProviderFactory;
 import io.github.mctunnel.flink.config.TunnelConnectionOptions;
 
+import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.table.api.ValidationException;
 
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Modifier;
+import java.time.Duration;
+import java.util.List;
+
 import static io.github.mctunnel.flink.table.MaxComputeConnectorOptions.ACCESS_ID;
 import static io.github.mctunnel.flink.table.MaxComputeConnectorOptions.ACCESS_KEY_SECRET;
+import static io.github.mctunnel.flink.table.MaxComputeConnectorOptions.CONNECT_TIMEOUT;
+import static io.github.mctunnel.flink.table.MaxComputeConnectorOptions.CREDENTIALS_PROVIDER_CLASS;
 import static io.github.mctunnel.flink.table.MaxComputeConnectorOptions.ENDPOINT;
 import static io.github.mctunnel.flink.table.MaxComputeConnectorOptions.PROJECT;
 import static io.github.mctunnel.flink.table.MaxComputeConnectorOptions.QUOTA_NAME;
+import static io.github.mctunnel.flink.table.MaxComputeConnectorOptions.RETRY_MAX_DURATION;
 import static io.github.mctunnel.flink.table.MaxComputeConnectorOptions.SCHEMA;
+import static io.github.mctunnel.flink.table.MaxComputeConnectorOptions.SOCKET_TIMEOUT;
 import static io.github.mctunnel.flink.table.MaxComputeConnectorOptions.STS_TOKEN;
 import static io.github.mctunnel.flink.table.MaxComputeConnectorOptions.TABLE;
 import static io.github.mctunnel.flink.table.MaxComputeConnectorOptions.TUNNEL_ENDPOINT;
@@ -25,9 +37,71 @@ final class ConnectionSettings {
     private ConnectionSettings() {}
 
     /**
+     * The connection options, a {@code credentials-provider.class} loaded with the thread's context
+     * class loader.
+     *
      * @throws ValidationException naming the missing, conflicting or invalid option
      */
     static TunnelConnectionOptions connection(ReadableConfig options) {
+        return connection(options, Thread.currentThread().getContextClassLoader());
+    }
+
+    /**
+     * The connection options; a {@code credentials-provider.class} is loaded with {@code
+     * classLoader} and instantiated once (the instance travels with the job).
+     *
+     * @throws ValidationException naming the missing, conflicting or invalid option
+     */
+    static TunnelConnectionOptions connection(ReadableConfig options, ClassLoader classLoader) {
+        TunnelConnectionOptions.Builder builder = TunnelConnectionOptions.builder();
+        String providerClass = options.getOptional(CREDENTIALS_PROVIDER_CLASS).orElse(null);
+        if (providerClass != null) {
+            for (ConfigOption<String> o : List.of(ACCESS_ID, ACCESS_KEY_SECRET, STS_TOKEN)) {
+                if (options.getOptional(o).isPresent()) {
+                    throw new ValidationException(
+                            "Options '"
+                                    + CREDENTIALS_PROVIDER_CLASS.key()
+                                    + "' and '"
+                                    + o.key()
+                                    + "' exclude each other: the credentials come either from"
+                                    + " the provider or from the AccessKey options");
+                }
+            }
+            builder.credentialsProvider(credentialsProviderFactory(providerClass, classLoader));
+        } else {
+            accessKey(options, builder);
+        }
+        Duration retry = options.get(RETRY_MAX_DURATION);
+        if (retry.isNegative()) {
+            throw new ValidationException(
+                    "Option '"
+                            + RETRY_MAX_DURATION.key()
+                            + "' must be 0 (no retries) or positive, got "
+                            + retry);
+        }
+        builder.retryMaxDuration(retry)
+                .connectTimeout(positive(options, CONNECT_TIMEOUT))
+                .socketTimeout(positive(options, SOCKET_TIMEOUT));
+        try {
+            return builder.endpoint(options.get(ENDPOINT))
+                    .tunnelEndpoint(options.getOptional(TUNNEL_ENDPOINT).orElse(null))
+                    .project(options.get(PROJECT))
+                    .quotaName(options.getOptional(QUOTA_NAME).orElse(null))
+                    .build();
+        } catch (IllegalArgumentException e) {
+            throw new ValidationException(
+                    "Invalid MaxCompute connection options ('"
+                            + ENDPOINT.key()
+                            + "', '"
+                            + TUNNEL_ENDPOINT.key()
+                            + "', '"
+                            + PROJECT.key()
+                            + "'): "
+                            + e.getMessage());
+        }
+    }
+
+    private static void accessKey(ReadableConfig options, TunnelConnectionOptions.Builder builder) {
         String accessId = options.getOptional(ACCESS_ID).orElse(null);
         String secret = options.getOptional(ACCESS_KEY_SECRET).orElse(null);
         if (isBlank(accessId) || isBlank(secret)) {
@@ -41,32 +115,72 @@ final class ConnectionSettings {
                                     ? " (the STS credentials' AccessKey goes with '"
                                             + STS_TOKEN.key()
                                             + "')"
-                                    : ""));
+                                    : "")
+                            + ", or '"
+                            + CREDENTIALS_PROVIDER_CLASS.key()
+                            + "'");
         }
         String token = options.getOptional(STS_TOKEN).orElse(null);
         if (token != null && token.isBlank()) {
             throw new ValidationException(
                     "Option '" + STS_TOKEN.key() + "' must not be blank when set");
         }
-        try {
-            return TunnelConnectionOptions.builder()
-                    .endpoint(options.get(ENDPOINT))
-                    .tunnelEndpoint(options.getOptional(TUNNEL_ENDPOINT).orElse(null))
-                    .project(options.get(PROJECT))
-                    .accessKey(accessId, secret)
-                    .securityToken(token)
-                    .quotaName(options.getOptional(QUOTA_NAME).orElse(null))
-                    .build();
-        } catch (IllegalArgumentException e) {
+        builder.accessKey(accessId, secret).securityToken(token);
+    }
+
+    private static Duration positive(ReadableConfig options, ConfigOption<Duration> option) {
+        Duration value = options.get(option);
+        if (value.isZero() || value.isNegative()) {
             throw new ValidationException(
-                    "Invalid MaxCompute connection options ('"
-                            + ENDPOINT.key()
-                            + "', '"
-                            + TUNNEL_ENDPOINT.key()
-                            + "', '"
-                            + PROJECT.key()
-                            + "'): "
-                            + e.getMessage());
+                    "Option '" + option.key() + "' must be positive, got " + value);
+        }
+        return value;
+    }
+
+    private static CredentialsProviderFactory credentialsProviderFactory(
+            String className, ClassLoader classLoader) {
+        String name = className.trim();
+        String prefix = "Option '" + CREDENTIALS_PROVIDER_CLASS.key() + "': ";
+        Class<?> type;
+        try {
+            type = Class.forName(name, true, classLoader);
+        } catch (ClassNotFoundException | LinkageError e) {
+            throw new ValidationException(
+                    prefix + "class " + name + " was not found on the job's class path", e);
+        }
+        if (!CredentialsProviderFactory.class.isAssignableFrom(type)) {
+            throw new ValidationException(
+                    prefix
+                            + "class "
+                            + name
+                            + " does not implement "
+                            + CredentialsProviderFactory.class.getName());
+        }
+        Constructor<?> constructor;
+        try {
+            constructor = type.getConstructor();
+        } catch (NoSuchMethodException e) {
+            throw new ValidationException(
+                    prefix + "class " + name + " needs a public no-argument constructor", e);
+        }
+        if (Modifier.isAbstract(type.getModifiers())) {
+            throw new ValidationException(prefix + "class " + name + " is abstract");
+        }
+        try {
+            return (CredentialsProviderFactory) constructor.newInstance();
+        } catch (InvocationTargetException e) {
+            // not chained: a provider's own exception may carry what it was loading
+            Throwable cause = e.getCause();
+            throw new ValidationException(
+                    prefix
+                            + "the constructor of "
+                            + name
+                            + " failed: "
+                            + cause.getClass().getName()
+                            + " (its message is left out: it may hold credentials)");
+        } catch (ReflectiveOperationException e) {
+            throw new ValidationException(
+                    prefix + "could not instantiate " + name + ": " + e.getClass().getName(), e);
         }
     }
 

@@ -4,6 +4,7 @@ import io.github.mctunnel.client.compress.Compression;
 import io.github.mctunnel.flink.sink.FlushPolicy;
 import io.github.mctunnel.flink.source.SessionInvalidationPolicy;
 import io.github.mctunnel.flink.source.TunnelSourceBuilder;
+import io.github.mctunnel.flink.upsert.TunnelUpsertSinkBuilder;
 
 import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.configuration.ConfigOption;
@@ -86,6 +87,40 @@ public final class MaxComputeConnectorOptions {
                     .noDefaultValue()
                     .withDescription("The STS security token for temporary credentials.");
 
+    public static final ConfigOption<String> CREDENTIALS_PROVIDER_CLASS =
+            ConfigOptions.key("credentials-provider.class")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Instead of an AccessKey: the name of a class implementing"
+                                    + " io.github.mctunnel.flink.config.CredentialsProviderFactory"
+                                    + " with a public no-argument constructor (e.g. a provider of"
+                                    + " rotating STS credentials). Excludes 'access-id',"
+                                    + " 'access-key-secret' and 'sts-token'.");
+
+    public static final ConfigOption<Duration> RETRY_MAX_DURATION =
+            ConfigOptions.key("retry.max-duration")
+                    .durationType()
+                    .defaultValue(Duration.ofMinutes(10))
+                    .withDescription(
+                            "How long a failed request (throttling, 5xx, connection errors) is"
+                                    + " retried with exponential back-off before it fails; 0"
+                                    + " turns retries off.");
+
+    public static final ConfigOption<Duration> CONNECT_TIMEOUT =
+            ConfigOptions.key("connect.timeout")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(10))
+                    .withDescription("The TCP connect timeout of requests to the service.");
+
+    public static final ConfigOption<Duration> SOCKET_TIMEOUT =
+            ConfigOptions.key("socket.timeout")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(300))
+                    .withDescription(
+                            "The longest silence on a connection (read timeout) before the"
+                                    + " request fails and is retried.");
+
     public static final ConfigOption<String> QUOTA_NAME =
             ConfigOptions.key("quota-name")
                     .stringType()
@@ -160,6 +195,27 @@ public final class MaxComputeConnectorOptions {
                             "Dynamic partitions: at-least-once, the partitions one writer keeps"
                                     + " open (default 8, at most 64); exactly-once, the most"
                                     + " partitions written between two checkpoints (default 1).");
+
+    public static final ConfigOption<Integer> SINK_WRITERS_PER_PARTITION =
+            ConfigOptions.key("sink.writers-per-partition")
+                    .intType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "At-least-once and none: rows are redistributed before the writers so"
+                                    + " that the rows of one partition go to at most this many"
+                                    + " writer subtasks (fewer open partitions per writer, fewer"
+                                    + " stream sessions per partition). Not set: rows stay with"
+                                    + " the writer their upstream subtask feeds.");
+
+    public static final ConfigOption<Duration> SINK_UPSERT_COMMIT_INTERVAL =
+            ConfigOptions.key("sink.upsert.commit-interval")
+                    .durationType()
+                    .defaultValue(TunnelUpsertSinkBuilder.DEFAULT_COMMIT_INTERVAL)
+                    .withDescription(
+                            "Tables with a PRIMARY KEY (upserts into a Delta table): the least"
+                                    + " time between two commits of a partition. The service"
+                                    + " accepts one upsert commit per partition per minute; lower"
+                                    + " it only for a service or emulator that allows more.");
 
     // ------------------------------------------------------------------ scan
 

@@ -10,6 +10,7 @@ import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.table.api.ValidationException;
+import org.apache.flink.table.catalog.UniqueConstraint;
 import org.apache.flink.table.connector.sink.DynamicTableSink;
 import org.apache.flink.table.connector.source.DynamicTableSource;
 import org.apache.flink.table.factories.DynamicTableSinkFactory;
@@ -19,16 +20,20 @@ import org.apache.flink.table.types.logical.RowType;
 
 import java.time.Duration;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 import static io.github.mctunnel.flink.table.MaxComputeConnectorOptions.ACCESS_ID;
 import static io.github.mctunnel.flink.table.MaxComputeConnectorOptions.ACCESS_KEY_SECRET;
 import static io.github.mctunnel.flink.table.MaxComputeConnectorOptions.COMPRESSION;
+import static io.github.mctunnel.flink.table.MaxComputeConnectorOptions.CONNECT_TIMEOUT;
+import static io.github.mctunnel.flink.table.MaxComputeConnectorOptions.CREDENTIALS_PROVIDER_CLASS;
 import static io.github.mctunnel.flink.table.MaxComputeConnectorOptions.ENDPOINT;
 import static io.github.mctunnel.flink.table.MaxComputeConnectorOptions.PARTITION;
 import static io.github.mctunnel.flink.table.MaxComputeConnectorOptions.PROJECT;
 import static io.github.mctunnel.flink.table.MaxComputeConnectorOptions.QUOTA_NAME;
+import static io.github.mctunnel.flink.table.MaxComputeConnectorOptions.RETRY_MAX_DURATION;
 import static io.github.mctunnel.flink.table.MaxComputeConnectorOptions.SCAN_ON_MODIFIED_PARTITION;
 import static io.github.mctunnel.flink.table.MaxComputeConnectorOptions.SCAN_PARALLELISM;
 import static io.github.mctunnel.flink.table.MaxComputeConnectorOptions.SCAN_PARTITION_DISCOVERY_INTERVAL;
@@ -41,6 +46,9 @@ import static io.github.mctunnel.flink.table.MaxComputeConnectorOptions.SINK_BUF
 import static io.github.mctunnel.flink.table.MaxComputeConnectorOptions.SINK_DELIVERY_GUARANTEE;
 import static io.github.mctunnel.flink.table.MaxComputeConnectorOptions.SINK_DYNAMIC_PARTITION_MAX;
 import static io.github.mctunnel.flink.table.MaxComputeConnectorOptions.SINK_PARALLELISM;
+import static io.github.mctunnel.flink.table.MaxComputeConnectorOptions.SINK_UPSERT_COMMIT_INTERVAL;
+import static io.github.mctunnel.flink.table.MaxComputeConnectorOptions.SINK_WRITERS_PER_PARTITION;
+import static io.github.mctunnel.flink.table.MaxComputeConnectorOptions.SOCKET_TIMEOUT;
 import static io.github.mctunnel.flink.table.MaxComputeConnectorOptions.STS_TOKEN;
 import static io.github.mctunnel.flink.table.MaxComputeConnectorOptions.TABLE;
 import static io.github.mctunnel.flink.table.MaxComputeConnectorOptions.TUNNEL_ENDPOINT;
@@ -78,6 +86,10 @@ public final class MaxComputeDynamicTableFactory
         options.add(ACCESS_ID);
         options.add(ACCESS_KEY_SECRET);
         options.add(STS_TOKEN);
+        options.add(CREDENTIALS_PROVIDER_CLASS);
+        options.add(RETRY_MAX_DURATION);
+        options.add(CONNECT_TIMEOUT);
+        options.add(SOCKET_TIMEOUT);
         options.add(QUOTA_NAME);
         options.add(COMPRESSION);
         options.add(PARTITION);
@@ -87,6 +99,8 @@ public final class MaxComputeDynamicTableFactory
         options.add(SINK_BUFFER_FLUSH_INTERVAL);
         options.add(SINK_PARALLELISM);
         options.add(SINK_DYNAMIC_PARTITION_MAX);
+        options.add(SINK_WRITERS_PER_PARTITION);
+        options.add(SINK_UPSERT_COMMIT_INTERVAL);
         options.add(SCAN_SPLIT_SIZE);
         options.add(SCAN_PARTITION_DISCOVERY_INTERVAL);
         options.add(SCAN_START_PARTITION);
@@ -104,6 +118,10 @@ public final class MaxComputeDynamicTableFactory
         options.add(ACCESS_ID);
         options.add(ACCESS_KEY_SECRET);
         options.add(STS_TOKEN);
+        options.add(CREDENTIALS_PROVIDER_CLASS);
+        options.add(RETRY_MAX_DURATION);
+        options.add(CONNECT_TIMEOUT);
+        options.add(SOCKET_TIMEOUT);
         options.add(QUOTA_NAME);
         return options;
     }
@@ -113,7 +131,8 @@ public final class MaxComputeDynamicTableFactory
         FactoryUtil.TableFactoryHelper helper = FactoryUtil.createTableFactoryHelper(this, context);
         helper.validate();
         ReadableConfig options = helper.getOptions();
-        TunnelConnectionOptions connection = ConnectionSettings.connection(options);
+        TunnelConnectionOptions connection =
+                ConnectionSettings.connection(options, context.getClassLoader());
         String table = ConnectionSettings.tableName(options);
         if (ConnectionSettings.schemaName(options) != null) {
             throw new ValidationException(
@@ -122,13 +141,16 @@ public final class MaxComputeDynamicTableFactory
                             + "' is supported by scans only; the MaxCompute sink writes tables of"
                             + " the project's default schema");
         }
-        if (!context.getCatalogTable().getResolvedSchema().getPrimaryKey().isEmpty()) {
-            throw new ValidationException(
-                    "The MaxCompute SQL sink writes append tables; table "
-                            + context.getObjectIdentifier().asSummaryString()
-                            + " declares a PRIMARY KEY, which is not supported yet");
-        }
+        List<String> primaryKey =
+                context.getCatalogTable()
+                        .getResolvedSchema()
+                        .getPrimaryKey()
+                        .map(UniqueConstraint::getColumns)
+                        .orElse(List.of());
         SinkSettings settings = sinkSettings(options);
+        if (!primaryKey.isEmpty()) {
+            checkUpsertOptions(options, primaryKey);
+        }
         Map<String, String> staticPartition = Map.of();
         if (options.getOptional(PARTITION).isPresent()) {
             String spec = options.get(PARTITION);
@@ -161,8 +183,38 @@ public final class MaxComputeDynamicTableFactory
                 table,
                 (RowType) context.getPhysicalRowDataType().getLogicalType(),
                 context.getCatalogTable().getPartitionKeys(),
+                primaryKey,
                 staticPartition,
                 settings);
+    }
+
+    /** Options of the append sinks that a PRIMARY KEY table (upsert sink) does not take. */
+    private static void checkUpsertOptions(ReadableConfig options, List<String> primaryKey) {
+        for (ConfigOption<?> o :
+                List.of(
+                        SINK_DELIVERY_GUARANTEE,
+                        SINK_BUFFER_FLUSH_MAX_ROWS,
+                        SINK_BUFFER_FLUSH_INTERVAL,
+                        SINK_DYNAMIC_PARTITION_MAX,
+                        SINK_WRITERS_PER_PARTITION)) {
+            if (options.getOptional(o).isPresent()) {
+                throw new ValidationException(
+                        "Option '"
+                                + o.key()
+                                + "' does not apply to a table with PRIMARY KEY "
+                                + primaryKey
+                                + ": its changes are upserted into the Delta table through"
+                                + " upsert sessions committed after checkpoints (options '"
+                                + SINK_UPSERT_COMMIT_INTERVAL.key()
+                                + "', '"
+                                + SINK_BUFFER_FLUSH_MAX_SIZE.key()
+                                + "', '"
+                                + COMPRESSION.key()
+                                + "' and '"
+                                + SINK_PARALLELISM.key()
+                                + "')");
+            }
+        }
     }
 
     private static SinkSettings sinkSettings(ReadableConfig options) {
@@ -235,7 +287,42 @@ public final class MaxComputeDynamicTableFactory
         }
         Integer parallelism = options.getOptional(SINK_PARALLELISM).orElse(null);
         checkParallelism(SINK_PARALLELISM, parallelism);
-        return new SinkSettings(guarantee, maxRows, maxBytes, interval, dynamicMax, parallelism);
+        Integer writers = options.getOptional(SINK_WRITERS_PER_PARTITION).orElse(null);
+        if (writers != null) {
+            if (guarantee == DeliveryGuarantee.EXACTLY_ONCE) {
+                throw new ValidationException(
+                        "Option '"
+                                + SINK_WRITERS_PER_PARTITION.key()
+                                + "' applies to 'sink.delivery-guarantee' = 'at-least-once' or"
+                                + " 'none'; the exactly-once sink routes rows to its writers"
+                                + " itself");
+            }
+            if (writers < 1) {
+                throw new ValidationException(
+                        "Option '"
+                                + SINK_WRITERS_PER_PARTITION.key()
+                                + "' must be at least 1, got "
+                                + writers);
+            }
+        }
+        Duration commitInterval = options.get(SINK_UPSERT_COMMIT_INTERVAL);
+        if (commitInterval.isNegative()) {
+            throw new ValidationException(
+                    "Option '"
+                            + SINK_UPSERT_COMMIT_INTERVAL.key()
+                            + "' must not be negative, got "
+                            + commitInterval);
+        }
+        return new SinkSettings(
+                guarantee,
+                maxRows,
+                maxBytes,
+                interval,
+                dynamicMax,
+                parallelism,
+                writers,
+                commitInterval,
+                options.get(COMPRESSION));
     }
 
     @Override
@@ -243,7 +330,8 @@ public final class MaxComputeDynamicTableFactory
         FactoryUtil.TableFactoryHelper helper = FactoryUtil.createTableFactoryHelper(this, context);
         helper.validate();
         ReadableConfig options = helper.getOptions();
-        TunnelConnectionOptions connection = ConnectionSettings.connection(options);
+        TunnelConnectionOptions connection =
+                ConnectionSettings.connection(options, context.getClassLoader());
         String table = ConnectionSettings.tableName(options);
         String schema = ConnectionSettings.schemaName(options);
         long splitRows = options.get(SCAN_SPLIT_SIZE);

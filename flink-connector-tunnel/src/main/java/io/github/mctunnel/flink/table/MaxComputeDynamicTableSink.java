@@ -13,6 +13,9 @@ import io.github.mctunnel.flink.sink.TunnelExactlyOnceSink;
 import io.github.mctunnel.flink.sink.TunnelExactlyOnceSinkBuilder;
 import io.github.mctunnel.flink.sink.TunnelSink;
 import io.github.mctunnel.flink.sink.TunnelSinkBuilder;
+import io.github.mctunnel.flink.upsert.RowDataUpsertRecordSerializer;
+import io.github.mctunnel.flink.upsert.TunnelUpsertSink;
+import io.github.mctunnel.flink.upsert.TunnelUpsertSinkBuilder;
 
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -23,6 +26,7 @@ import org.apache.flink.table.connector.sink.SinkV2Provider;
 import org.apache.flink.table.connector.sink.abilities.SupportsPartitioning;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.types.logical.RowType;
+import org.apache.flink.types.RowKind;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -37,7 +41,9 @@ import java.util.function.Supplier;
  * {@code partition} option or the INSERT's {@code PARTITION (...)} clause giving every partition
  * key), or dynamic partitions taken from the rows' partition-key fields. At-least-once and none go
  * to the stream tunnel ({@link TunnelSink}), exactly-once to the regular tunnel ({@link
- * TunnelExactlyOnceSink}).
+ * TunnelExactlyOnceSink}). A Flink table with a {@code PRIMARY KEY ... NOT ENFORCED} goes to the
+ * upsert sink ({@link TunnelUpsertSink}) and takes INSERT, UPDATE_AFTER and DELETE changes; its key
+ * must be the Delta table's primary key, and the bucket count is read from the table.
  *
  * <p>When the plan is translated the table's schema is fetched once: a table column without a field
  * of its name, or a field whose type cannot be written to its column, fails the planning with a
@@ -49,6 +55,7 @@ final class MaxComputeDynamicTableSink implements DynamicTableSink, SupportsPart
     private final String table;
     private final RowType rowType;
     private final List<String> declaredPartitionKeys;
+    private final List<String> primaryKey;
     private final SinkSettings settings;
 
     /** The static partition from the option, then overridden by a PARTITION clause. */
@@ -59,19 +66,28 @@ final class MaxComputeDynamicTableSink implements DynamicTableSink, SupportsPart
             String table,
             RowType rowType,
             List<String> declaredPartitionKeys,
+            List<String> primaryKey,
             Map<String, String> staticPartition,
             SinkSettings settings) {
         this.connection = connection;
         this.table = table;
         this.rowType = rowType;
         this.declaredPartitionKeys = List.copyOf(declaredPartitionKeys);
+        this.primaryKey = List.copyOf(primaryKey);
         this.staticPartition = new LinkedHashMap<>(staticPartition);
         this.settings = settings;
     }
 
     @Override
     public ChangelogMode getChangelogMode(ChangelogMode requestedMode) {
-        return ChangelogMode.insertOnly();
+        if (primaryKey.isEmpty()) {
+            return ChangelogMode.insertOnly();
+        }
+        return ChangelogMode.newBuilder()
+                .addContainedKind(RowKind.INSERT)
+                .addContainedKind(RowKind.UPDATE_AFTER)
+                .addContainedKind(RowKind.DELETE)
+                .build();
     }
 
     @Override
@@ -88,16 +104,71 @@ final class MaxComputeDynamicTableSink implements DynamicTableSink, SupportsPart
 
     @Override
     public SinkRuntimeProvider getSinkRuntimeProvider(Context context) {
-        TableInfo info = fetchTable();
-        List<String> partitionKeys = info.schema().partitionKeyNames();
-        boolean dynamic = resolveDynamic(partitionKeys);
-        checkWritable(info, dynamic);
-        String partition = dynamic ? null : orderedStaticPartition(partitionKeys);
-        Sink<RowData> sink =
-                settings.deliveryGuarantee() == DeliveryGuarantee.EXACTLY_ONCE
-                        ? exactlyOnceSink(partition, dynamic)
-                        : streamSink(partition, dynamic);
-        return SinkV2Provider.of(sink, settings.parallelism());
+        try (TunnelClient client = connection.clientBuilder().build()) {
+            TableInfo info = fetchTable(client);
+            List<String> partitionKeys = info.schema().partitionKeyNames();
+            boolean dynamic = resolveDynamic(partitionKeys);
+            String partition = dynamic ? null : orderedStaticPartition(partitionKeys);
+            if (!primaryKey.isEmpty()) {
+                UpsertTarget target =
+                        UpsertTarget.resolve(
+                                client,
+                                info,
+                                primaryKey,
+                                partition == null
+                                        ? PartitionSpec.empty()
+                                        : PartitionSpec.parse(partition));
+                checkFits(info, dynamic);
+                return SinkV2Provider.of(
+                        upsertSink(target, partition, dynamic), settings.parallelism());
+            }
+            checkWritable(info, dynamic);
+            if (settings.deliveryGuarantee() == DeliveryGuarantee.EXACTLY_ONCE) {
+                return SinkV2Provider.of(
+                        exactlyOnceSink(partition, dynamic), settings.parallelism());
+            }
+            Sink<RowData> sink = streamSink(partition, dynamic);
+            if (settings.writersPerPartition() != null) {
+                sink =
+                        new PartitionSpreadingSink(
+                                sink,
+                                new PartitionSpreadPartitioner(
+                                        rowType,
+                                        dynamic ? partitionKeys : List.of(),
+                                        settings.writersPerPartition()));
+            }
+            return SinkV2Provider.of(sink, settings.parallelism());
+        } catch (IOException e) {
+            throw new ValidationException(
+                    "Could not close the client of MaxCompute table "
+                            + connection.project()
+                            + "."
+                            + table
+                            + ": "
+                            + e.getMessage(),
+                    e);
+        }
+    }
+
+    private Sink<RowData> upsertSink(UpsertTarget target, String partition, boolean dynamic) {
+        TunnelUpsertSinkBuilder<RowData> builder =
+                TunnelUpsertSink.<RowData>builder()
+                        .setConnection(connection)
+                        .setTable(table)
+                        .setPrimaryKey(target.keyColumns())
+                        .setBucketCount(target.bucketCount())
+                        .setSerializer(new RowDataUpsertRecordSerializer(rowType))
+                        .setCommitInterval(settings.upsertCommitInterval())
+                        .setCompression(settings.compression());
+        if (partition != null) {
+            builder.setPartition(partition);
+        } else if (dynamic) {
+            builder.setDynamicPartition();
+        }
+        if (settings.flushMaxBytes() != null) {
+            builder.setMaxBufferedBytes(settings.flushMaxBytes());
+        }
+        return build(builder::build);
     }
 
     /** Static (false) or dynamic (true) partitioning, checked against the table's keys. */
@@ -155,8 +226,14 @@ final class MaxComputeDynamicTableSink implements DynamicTableSink, SupportsPart
                             + table
                             + " is a Delta table (primary key "
                             + info.primaryKey()
-                            + "); this SQL sink writes append tables only");
+                            + "); declare the same PRIMARY KEY ... NOT ENFORCED on the Flink table"
+                            + " to write it through upsert sessions");
         }
+        checkFits(info, dynamic);
+    }
+
+    /** Every table column (and partition key when dynamic) has a field of a writable type. */
+    private void checkFits(TableInfo info, boolean dynamic) {
         List<Column> columns = new ArrayList<>(info.schema().columns());
         if (dynamic) {
             columns.addAll(info.schema().partitionKeys());
@@ -174,8 +251,8 @@ final class MaxComputeDynamicTableSink implements DynamicTableSink, SupportsPart
         }
     }
 
-    private TableInfo fetchTable() {
-        try (TunnelClient client = connection.clientBuilder().build()) {
+    private TableInfo fetchTable(TunnelClient client) {
+        try {
             return client.getTable(TableIdentifier.of(connection.project(), table));
         } catch (IOException e) {
             throw new ValidationException(
@@ -263,10 +340,21 @@ final class MaxComputeDynamicTableSink implements DynamicTableSink, SupportsPart
         return declaredPartitionKeys;
     }
 
+    /** The declared primary key, empty for append tables. */
+    List<String> primaryKey() {
+        return primaryKey;
+    }
+
     @Override
     public DynamicTableSink copy() {
         return new MaxComputeDynamicTableSink(
-                connection, table, rowType, declaredPartitionKeys, staticPartition, settings);
+                connection,
+                table,
+                rowType,
+                declaredPartitionKeys,
+                primaryKey,
+                staticPartition,
+                settings);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.github.mctunnel.flink.table;
 
+import io.github.mctunnel.client.compress.Compression;
+
 import org.apache.flink.connector.base.DeliveryGuarantee;
 
 import java.io.Serializable;
@@ -11,11 +13,15 @@ import java.time.Duration;
  * @param deliveryGuarantee at-least-once (stream tunnel), exactly-once (regular tunnel) or none
  * @param flushMaxRows at-least-once: rows after which a partition's buffer is sent
  * @param flushMaxBytes at-least-once: buffered bytes that trigger a send; exactly-once: the block
- *     size, or null for the exactly-once sink's default
+ *     size; upsert: the buffered bytes that flush a writer's buckets; null for the sink's default
  * @param flushInterval at-least-once: the timer interval (zero: none)
  * @param dynamicPartitionMax open partitions per writer (at-least-once) or partitions per
  *     checkpoint (exactly-once), or null for the sink's default
  * @param parallelism the sink parallelism, or null for the job's
+ * @param writersPerPartition at-least-once and none: the most writer subtasks a partition's rows go
+ *     to, or null to keep the upstream distribution
+ * @param upsertCommitInterval PRIMARY KEY tables: least time between two commits of a partition
+ * @param compression compression of upsert packs (the other sinks choose their own)
  */
 record SinkSettings(
         DeliveryGuarantee deliveryGuarantee,
@@ -23,5 +29,8 @@ record SinkSettings(
         Long flushMaxBytes,
         Duration flushInterval,
         Integer dynamicPartitionMax,
-        Integer parallelism)
+        Integer parallelism,
+        Integer writersPerPartition,
+        Duration upsertCommitInterval,
+        Compression compression)
         implements Serializable {}

@@ -1,16 +1,22 @@
 package io.github.mctunnel.flink.table;
 
+import io.github.mctunnel.client.auth.Credentials;
+import io.github.mctunnel.client.auth.CredentialsProvider;
+import io.github.mctunnel.client.auth.StaticCredentialsProvider;
 import io.github.mctunnel.client.compress.Compression;
 import io.github.mctunnel.client.schema.PartitionSpec;
+import io.github.mctunnel.flink.config.CredentialsProviderFactory;
 import io.github.mctunnel.flink.config.TunnelConnectionOptions;
 import io.github.mctunnel.flink.sink.FlushPolicy;
 import io.github.mctunnel.flink.source.SessionInvalidationPolicy;
 
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.table.api.ValidationException;
+import org.apache.flink.table.connector.ChangelogMode;
 import org.apache.flink.table.connector.sink.abilities.SupportsPartitioning;
 import org.apache.flink.table.factories.DynamicTableFactory;
 import org.apache.flink.table.factories.FactoryUtil;
+import org.apache.flink.types.RowKind;
 
 import org.junit.jupiter.api.Test;
 
@@ -70,6 +76,9 @@ class MaxComputeDynamicTableFactoryTest {
                         .accessKey("AKID", "TOPSECRET")
                         .securityToken("STSTOKEN")
                         .quotaName("q1")
+                        .retryMaxDuration(Duration.ofMinutes(10))
+                        .connectTimeout(Duration.ofSeconds(10))
+                        .socketTimeout(Duration.ofSeconds(300))
                         .build();
         MaxComputeDynamicTableSink s = (MaxComputeDynamicTableSink) sink(o);
         assertThat(s.connection()).isEqualTo(expected);
@@ -179,7 +188,10 @@ class MaxComputeDynamicTableFactoryTest {
                                 null,
                                 FlushPolicy.DEFAULT_INTERVAL,
                                 null,
-                                null));
+                                null,
+                                null,
+                                Duration.ofMinutes(1),
+                                Compression.DEFAULT));
         assertThat(s.staticPartition()).isEmpty();
     }
 
@@ -194,7 +206,10 @@ class MaxComputeDynamicTableFactoryTest {
                                         "sink.buffer-flush.max-size", "2mb",
                                         "sink.buffer-flush.interval", "3 s",
                                         "sink.dynamic-partition.max", "16",
-                                        "sink.parallelism", "3"));
+                                        "sink.parallelism", "3",
+                                        "sink.writers-per-partition", "2",
+                                        "sink.upsert.commit-interval", "5 s",
+                                        "compression", "ZSTD"));
         assertThat(s.settings())
                 .isEqualTo(
                         new SinkSettings(
@@ -203,7 +218,10 @@ class MaxComputeDynamicTableFactoryTest {
                                 2L * 1024 * 1024,
                                 Duration.ofSeconds(3),
                                 16,
-                                3));
+                                3,
+                                2,
+                                Duration.ofSeconds(5),
+                                Compression.ZSTD));
     }
 
     @Test
@@ -275,14 +293,217 @@ class MaxComputeDynamicTableFactoryTest {
     }
 
     @Test
-    void primaryKeyTablesAreRejectedForNow() {
-        assertThatThrownBy(() -> sink(FactoryHarness.withPrimaryKey(), List.of(), options()))
-                .isInstanceOf(ValidationException.class)
-                .satisfies(
-                        e ->
-                                assertThat(fullMessage(e))
-                                        .contains(
-                                                "declares a PRIMARY KEY, which is not supported"));
+    void primaryKeyTablesGoToTheUpsertSinkInUpsertMode() {
+        MaxComputeDynamicTableSink s =
+                (MaxComputeDynamicTableSink)
+                        sink(
+                                FactoryHarness.withPrimaryKey(),
+                                List.of(),
+                                options("sink.upsert.commit-interval", "2 s"));
+        assertThat(s.primaryKey()).containsExactly("id");
+        assertThat(s.settings().upsertCommitInterval()).isEqualTo(Duration.ofSeconds(2));
+        ChangelogMode mode = s.getChangelogMode(ChangelogMode.all());
+        assertThat(mode.getContainedKinds())
+                .containsExactlyInAnyOrder(RowKind.INSERT, RowKind.UPDATE_AFTER, RowKind.DELETE);
+        assertThat(((MaxComputeDynamicTableSink) s.copy()).primaryKey()).containsExactly("id");
+        MaxComputeDynamicTableSink append = (MaxComputeDynamicTableSink) sink(options());
+        assertThat(append.getChangelogMode(ChangelogMode.all()))
+                .isEqualTo(ChangelogMode.insertOnly());
+    }
+
+    @Test
+    void appendSinkOptionsAreRejectedForPrimaryKeyTables() {
+        for (String[] kv :
+                List.of(
+                        new String[] {"sink.delivery-guarantee", "at-least-once"},
+                        new String[] {"sink.buffer-flush.max-rows", "10"},
+                        new String[] {"sink.buffer-flush.interval", "1 s"},
+                        new String[] {"sink.dynamic-partition.max", "2"},
+                        new String[] {"sink.writers-per-partition", "2"})) {
+            assertThatThrownBy(
+                            () ->
+                                    sink(
+                                            FactoryHarness.withPrimaryKey(),
+                                            List.of(),
+                                            options(kv[0], kv[1])))
+                    .isInstanceOf(ValidationException.class)
+                    .satisfies(
+                            e ->
+                                    assertThat(fullMessage(e))
+                                            .contains(
+                                                    "Option '"
+                                                            + kv[0]
+                                                            + "' does not apply to a table with"
+                                                            + " PRIMARY KEY [id]"));
+        }
+    }
+
+    @Test
+    void upsertCommitIntervalIsADuration() {
+        assertThat(sinkError(options("sink.upsert.commit-interval", "-1 s")))
+                .contains("Invalid value for option 'sink.upsert.commit-interval'");
+    }
+
+    @Test
+    void writersPerPartitionIsValidated() {
+        assertThat(sinkError(options("sink.writers-per-partition", "0")))
+                .contains("Option 'sink.writers-per-partition' must be at least 1, got 0");
+        assertThat(
+                        sinkError(
+                                options(
+                                        "sink.delivery-guarantee", "exactly-once",
+                                        "sink.writers-per-partition", "2")))
+                .contains(
+                        "Option 'sink.writers-per-partition' applies to"
+                                + " 'sink.delivery-guarantee' = 'at-least-once' or 'none'");
+        MaxComputeDynamicTableSink s = (MaxComputeDynamicTableSink) sink(options());
+        assertThat(s.settings().writersPerPartition()).isNull();
+    }
+
+    // ------------------------------------------------------------------ retry, timeouts
+
+    @Test
+    void retryAndTimeoutDefaultsReachTheConnection() {
+        TunnelConnectionOptions c = ((MaxComputeDynamicTableSink) sink(options())).connection();
+        assertThat(c.retryMaxDuration()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(c.connectTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(c.socketTimeout()).isEqualTo(Duration.ofSeconds(300));
+    }
+
+    @Test
+    void retryAndTimeoutOptionsReachTheConnection() {
+        Map<String, String> o =
+                options(
+                        "retry.max-duration", "90 s",
+                        "connect.timeout", "3 s",
+                        "socket.timeout", "1 min");
+        TunnelConnectionOptions c = ((MaxComputeDynamicTableSink) sink(o)).connection();
+        assertThat(c.retryMaxDuration()).isEqualTo(Duration.ofSeconds(90));
+        assertThat(c.connectTimeout()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(c.socketTimeout()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(source(o)).isInstanceOf(MaxComputeDynamicTableSource.class);
+        assertThat(
+                        ((MaxComputeDynamicTableSink) sink(options("retry.max-duration", "0 s")))
+                                .connection()
+                                .retryMaxDuration())
+                .isZero();
+    }
+
+    @Test
+    void invalidRetryAndTimeoutValuesAreNamed() {
+        assertThat(sinkError(options("retry.max-duration", "-1 s")))
+                .contains("Invalid value for option 'retry.max-duration'");
+        assertThat(sinkError(options("connect.timeout", "0 s")))
+                .contains("Option 'connect.timeout' must be positive, got PT0S");
+        assertThat(sourceError(options("socket.timeout", "0 ms")))
+                .contains("Option 'socket.timeout' must be positive, got PT0S");
+        assertThat(sinkError(options("socket.timeout", "soon"))).contains("socket.timeout");
+    }
+
+    // ------------------------------------------------------------------ credentials provider
+
+    /** A provider factory as users write them: public, no-argument constructor. */
+    public static final class FixedCredentials implements CredentialsProviderFactory {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public CredentialsProvider createProvider() {
+            return new StaticCredentialsProvider(Credentials.of("AKPROVIDED", "PROVIDEDSECRET"));
+        }
+    }
+
+    /** Not usable: its only constructor takes an argument. */
+    public static final class NeedsArgument implements CredentialsProviderFactory {
+        private static final long serialVersionUID = 1L;
+
+        public NeedsArgument(String secret) {}
+
+        @Override
+        public CredentialsProvider createProvider() {
+            throw new UnsupportedOperationException();
+        }
+    }
+
+    /** Not usable: its constructor fails, with a secret in its message. */
+    public static final class FailingConstructor implements CredentialsProviderFactory {
+        private static final long serialVersionUID = 1L;
+
+        public FailingConstructor() {
+            throw new IllegalStateException("vault said no to PROVIDEDSECRET");
+        }
+
+        @Override
+        public CredentialsProvider createProvider() {
+            throw new UnsupportedOperationException();
+        }
+    }
+
+    private static Map<String, String> providerOptions(String className) {
+        return options(
+                "access-id", null,
+                "access-key-secret", null,
+                "credentials-provider.class", className);
+    }
+
+    @Test
+    void credentialsProviderClassReplacesTheAccessKey() {
+        TunnelConnectionOptions c =
+                ((MaxComputeDynamicTableSink)
+                                sink(providerOptions(FixedCredentials.class.getName())))
+                        .connection();
+        assertThat(c.accessId()).isNull();
+        assertThat(c.accessKeySecret()).isNull();
+        assertThat(c.credentialsProviderFactory()).isInstanceOf(FixedCredentials.class);
+        assertThat(c.credentialsProvider().getCredentials().accessId()).isEqualTo("AKPROVIDED");
+        assertThat(c.toString())
+                .contains(FixedCredentials.class.getName())
+                .doesNotContain("PROVIDEDSECRET");
+        assertThat(source(providerOptions(FixedCredentials.class.getName())))
+                .isInstanceOf(MaxComputeDynamicTableSource.class);
+        assertThat(sourceError(providerOptions("com.example.Missing")))
+                .contains("class com.example.Missing was not found");
+    }
+
+    @Test
+    void credentialsProviderClassErrorsNameTheClassAndTheProblem() {
+        assertThat(sinkError(providerOptions("com.example.Missing")))
+                .contains(
+                        "Option 'credentials-provider.class': class com.example.Missing was not"
+                                + " found on the job's class path");
+        assertThat(sinkError(providerOptions(String.class.getName())))
+                .contains(
+                        "Option 'credentials-provider.class': class java.lang.String does not"
+                                + " implement "
+                                + CredentialsProviderFactory.class.getName());
+        assertThat(sinkError(providerOptions(NeedsArgument.class.getName())))
+                .contains(
+                        "class "
+                                + NeedsArgument.class.getName()
+                                + " needs a public no-argument constructor");
+        String failed = sinkError(providerOptions(FailingConstructor.class.getName()));
+        assertThat(failed)
+                .contains(
+                        "the constructor of "
+                                + FailingConstructor.class.getName()
+                                + " failed: java.lang.IllegalStateException")
+                .doesNotContain("PROVIDEDSECRET");
+    }
+
+    @Test
+    void credentialsProviderClassExcludesTheAccessKeyOptions() {
+        for (String key : List.of("access-id", "access-key-secret", "sts-token")) {
+            Map<String, String> o = providerOptions(FixedCredentials.class.getName());
+            // the id is not a secret (Flink prints it), the secret and the token are masked
+            o.put(key, key.equals("access-id") ? "AKID" : "TOPSECRET");
+            assertThat(sinkError(o))
+                    .contains(
+                            "Options 'credentials-provider.class' and '"
+                                    + key
+                                    + "' exclude each other")
+                    .doesNotContain("TOPSECRET");
+        }
+        assertThat(sinkError(options("access-key-secret", null)))
+                .contains("or 'credentials-provider.class'");
     }
 
     // ------------------------------------------------------------------ scan

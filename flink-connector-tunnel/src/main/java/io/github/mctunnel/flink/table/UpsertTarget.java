@@ -1,0 +1,147 @@
+package io.github.mctunnel.flink.table;
+
+import io.github.mctunnel.client.TunnelClient;
+import io.github.mctunnel.client.error.TunnelException;
+import io.github.mctunnel.client.meta.TableInfo;
+import io.github.mctunnel.client.schema.Column;
+import io.github.mctunnel.client.schema.PartitionSpec;
+import io.github.mctunnel.client.schema.TableSchema;
+import io.github.mctunnel.client.session.UpsertSession;
+
+import org.apache.flink.table.api.ValidationException;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * What planning learns about the Delta table behind a Flink table with a {@code PRIMARY KEY}: the
+ * key columns (table order, MaxCompute types) and the bucket count the rows are routed by.
+ *
+ * <p>The table metadata does not carry the bucket count, so it is read from an upsert session
+ * opened on the static partition, an existing partition or the non-partitioned table, and aborted
+ * at once (it holds no data). A partitioned table without any partition yet gets the service's
+ * default of {@value #DEFAULT_BUCKET_COUNT} buckets; the writers compare the declaration with their
+ * first session and fail naming both when it differs.
+ *
+ * @param keyColumns the primary-key columns in the table's key order
+ * @param bucketCount the table's bucket count
+ */
+record UpsertTarget(List<Column> keyColumns, int bucketCount) {
+
+    /** MaxCompute's default {@code write.bucket.num} of a Delta table. */
+    static final int DEFAULT_BUCKET_COUNT = 16;
+
+    UpsertTarget {
+        keyColumns = List.copyOf(keyColumns);
+    }
+
+    /**
+     * Checks that {@code info} is a Delta table whose primary key is {@code declaredKey} (any
+     * order, names case-insensitive) and reads its bucket count.
+     *
+     * @param staticPartition the partition written, or empty (dynamic or not partitioned)
+     * @throws ValidationException naming the table's and the declared key when they differ
+     */
+    static UpsertTarget resolve(
+            TunnelClient client,
+            TableInfo info,
+            List<String> declaredKey,
+            PartitionSpec staticPartition) {
+        String table = info.id().toString();
+        if (!info.isDeltaTable()) {
+            throw new ValidationException(
+                    "The Flink table declares PRIMARY KEY "
+                            + declaredKey
+                            + ", but MaxCompute table "
+                            + table
+                            + " is not a Delta table (transactional "
+                            + info.transactional()
+                            + ", primary key "
+                            + info.primaryKey()
+                            + "); only Delta tables (transactional, with a primary key) take"
+                            + " upserts");
+        }
+        if (!lowerCase(declaredKey).equals(lowerCase(info.primaryKey()))) {
+            throw new ValidationException(
+                    "The Flink table declares PRIMARY KEY "
+                            + declaredKey
+                            + ", but MaxCompute table "
+                            + table
+                            + " has primary key "
+                            + info.primaryKey()
+                            + "; declare the table's key");
+        }
+        TableSchema schema = info.schema();
+        List<Column> keyColumns = new ArrayList<>();
+        for (String name : info.primaryKey()) {
+            int idx = schema.indexOf(name);
+            if (idx < 0) {
+                throw new ValidationException(
+                        "MaxCompute table "
+                                + table
+                                + " names primary-key column "
+                                + name
+                                + " that is not among its data columns");
+            }
+            keyColumns.add(schema.column(idx));
+        }
+        return new UpsertTarget(keyColumns, bucketCount(client, info, staticPartition));
+    }
+
+    private static int bucketCount(
+            TunnelClient client, TableInfo info, PartitionSpec staticPartition) {
+        List<PartitionSpec> candidates = new ArrayList<>();
+        try {
+            if (info.schema().partitionKeys().isEmpty()) {
+                candidates.add(PartitionSpec.empty());
+            } else {
+                if (!staticPartition.isEmpty()) {
+                    candidates.add(staticPartition);
+                }
+                List<PartitionSpec> existing = client.meta().listPartitions(info.id());
+                if (!existing.isEmpty()) {
+                    candidates.add(existing.get(0));
+                }
+            }
+            for (PartitionSpec partition : candidates) {
+                UpsertSession probe;
+                try {
+                    probe = client.createUpsertSession(info.id(), partition, 1);
+                } catch (TunnelException e) {
+                    if (e.hasErrorCode("NoSuchPartition")) {
+                        continue;
+                    }
+                    throw e;
+                }
+                int buckets = probe.bucketCount();
+                abortQuietly(probe);
+                return buckets;
+            }
+        } catch (TunnelException e) {
+            throw new ValidationException(
+                    "Could not read the bucket count of MaxCompute table "
+                            + info.id()
+                            + " from an upsert session: "
+                            + e.getMessage(),
+                    e);
+        }
+        return DEFAULT_BUCKET_COUNT;
+    }
+
+    private static void abortQuietly(UpsertSession probe) {
+        try {
+            probe.abort();
+        } catch (TunnelException e) {
+            // the probe session holds no data and expires on its own; planning goes on
+        }
+    }
+
+    private static Set<String> lowerCase(List<String> names) {
+        Set<String> out = new LinkedHashSet<>();
+        names.forEach(n -> out.add(n.toLowerCase(Locale.ROOT)));
+        return out;
+    }
+}
