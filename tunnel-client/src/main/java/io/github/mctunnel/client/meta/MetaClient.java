@@ -155,6 +155,40 @@ public final class MetaClient {
         return result;
     }
 
+    /**
+     * Lists the names of the project's tables (of {@code schema} when not null): {@code GET
+     * <odps>/projects/p/tables?expectmarker=true[&marker=..]}, page by page until the marker is
+     * empty.
+     */
+    public List<String> listTables(String project, String schema) throws TunnelException {
+        ErrorContext context = ErrorContext.of("list tables");
+        List<String> result = new ArrayList<>();
+        String marker = null;
+        do {
+            TunnelRequest.Builder b =
+                    TunnelRequest.builder("GET", odpsEndpoint, "/projects/" + project + "/tables")
+                            .context(context)
+                            .param("expectmarker", "true");
+            if (schema != null) {
+                b.param("curr_schema", schema);
+            }
+            if (marker != null) {
+                b.param("marker", marker);
+            }
+            String xml = caller.call(b.build(), MetaClient::readText);
+            try {
+                Element root = MetaXml.parse(xml).getDocumentElement();
+                for (Element t : MetaXml.children(root, "Table")) {
+                    result.add(MetaXml.childText(t, "Name"));
+                }
+                marker = MetaXml.childText(root, "Marker");
+            } catch (Exception e) {
+                throw TunnelException.local(context, "unreadable table list: " + e.getMessage());
+            }
+        } while (marker != null && !marker.isEmpty());
+        return result;
+    }
+
     /** {@code ALTER TABLE .. ADD [IF NOT EXISTS] PARTITION (..)} through a SQL instance. */
     public void createPartition(TableIdentifier table, PartitionSpec partition, boolean ifNotExists)
             throws TunnelException {
