@@ -13,7 +13,6 @@ import io.github.mctunnel.flink.sink.TunnelExactlyOnceSink;
 import io.github.mctunnel.flink.sink.TunnelExactlyOnceSinkBuilder;
 import io.github.mctunnel.flink.sink.TunnelSink;
 import io.github.mctunnel.flink.sink.TunnelSinkBuilder;
-import io.github.mctunnel.flink.upsert.RowDataUpsertRecordSerializer;
 import io.github.mctunnel.flink.upsert.TunnelUpsertSink;
 import io.github.mctunnel.flink.upsert.TunnelUpsertSinkBuilder;
 
@@ -42,8 +41,9 @@ import java.util.function.Supplier;
  * key), or dynamic partitions taken from the rows' partition-key fields. At-least-once and none go
  * to the stream tunnel ({@link TunnelSink}), exactly-once to the regular tunnel ({@link
  * TunnelExactlyOnceSink}). A Flink table with a {@code PRIMARY KEY ... NOT ENFORCED} goes to the
- * upsert sink ({@link TunnelUpsertSink}) and takes INSERT, UPDATE_AFTER and DELETE changes; its key
- * must be the Delta table's primary key, and the bucket count is read from the table.
+ * upsert sink ({@link TunnelUpsertSink}) and takes INSERT, UPDATE_AFTER and DELETE changes (an
+ * UPDATE_BEFORE the planner still sends deletes its key, see {@link RetractingUpsertSerializer});
+ * its key must be the Delta table's primary key, and the bucket count is read from the table.
  *
  * <p>When the plan is translated the table's schema is fetched once: a table column without a field
  * of its name, or a field whose type cannot be written to its column, fails the planning with a
@@ -157,7 +157,7 @@ final class MaxComputeDynamicTableSink implements DynamicTableSink, SupportsPart
                         .setTable(table)
                         .setPrimaryKey(target.keyColumns())
                         .setBucketCount(target.bucketCount())
-                        .setSerializer(new RowDataUpsertRecordSerializer(rowType))
+                        .setSerializer(new RetractingUpsertSerializer(rowType))
                         .setCommitInterval(settings.upsertCommitInterval())
                         .setCompression(settings.compression());
         if (partition != null) {

@@ -1,0 +1,43 @@
+package io.github.mctunnel.flink.table;
+
+import io.github.mctunnel.client.schema.TableSchema;
+import io.github.mctunnel.flink.upsert.RowDataUpsertRecordSerializer;
+import io.github.mctunnel.flink.upsert.UpsertRecordSerializer;
+
+import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.types.logical.RowType;
+import org.apache.flink.types.RowKind;
+
+/**
+ * The upsert serializer of SQL PRIMARY KEY tables: like {@link RowDataUpsertRecordSerializer}, but
+ * an UPDATE_BEFORE deletes its key instead of being dropped. The planner sends UPDATE_BEFORE to an
+ * upsert sink only when the matching UPDATE_AFTER may never come (e.g. a {@code HAVING} or {@code
+ * WHERE} over an aggregate that the new value no longer passes); when it does come, it follows on
+ * the same key and writer and upserts the row again.
+ */
+final class RetractingUpsertSerializer implements UpsertRecordSerializer<RowData> {
+
+    private static final long serialVersionUID = 1L;
+
+    private final RowDataUpsertRecordSerializer rows;
+
+    RetractingUpsertSerializer(RowType rowType) {
+        this.rows = new RowDataUpsertRecordSerializer(rowType);
+    }
+
+    @Override
+    public void open(TableSchema columns) {
+        rows.open(columns);
+    }
+
+    @Override
+    public RowKind kind(RowData element) {
+        RowKind kind = element.getRowKind();
+        return kind == RowKind.UPDATE_BEFORE ? RowKind.DELETE : kind;
+    }
+
+    @Override
+    public Object[] serialize(RowData element, Object[] reuse) {
+        return rows.serialize(element, reuse);
+    }
+}
