@@ -76,6 +76,7 @@ public final class TunnelSource<OUT>
     private final SessionInvalidationPolicy invalidationPolicy;
     private final int sessionBudget;
     private final Duration sessionWindow;
+    private final long rowLimit;
 
     TunnelSource(
             TableReadClientFactory clientFactory,
@@ -87,7 +88,8 @@ public final class TunnelSource<OUT>
             Duration discoveryInterval,
             SessionInvalidationPolicy invalidationPolicy,
             int sessionBudget,
-            Duration sessionWindow) {
+            Duration sessionWindow,
+            long rowLimit) {
         this.clientFactory = clientFactory;
         this.tableName = tableName;
         this.deserializer = deserializer;
@@ -98,6 +100,7 @@ public final class TunnelSource<OUT>
         this.invalidationPolicy = invalidationPolicy;
         this.sessionBudget = sessionBudget;
         this.sessionWindow = sessionWindow;
+        this.rowLimit = rowLimit;
     }
 
     public static <OUT> TunnelSourceBuilder<OUT> builder() {
@@ -147,7 +150,8 @@ public final class TunnelSource<OUT>
                                 invalidationPolicy,
                                 batchRows,
                                 metrics,
-                                invalidated),
+                                invalidated,
+                                rowLimit),
                 invalidated,
                 readerContext.getConfiguration(),
                 readerContext);

@@ -48,6 +48,7 @@ public final class TunnelSourceBuilder<OUT> {
     private int sessionBudget = DEFAULT_SESSION_BUDGET;
     private Duration sessionWindow = DEFAULT_SESSION_WINDOW;
     private Compression compression = Compression.DEFAULT;
+    private long rowLimit = Long.MAX_VALUE;
 
     TunnelSourceBuilder() {}
 
@@ -177,6 +178,16 @@ public final class TunnelSourceBuilder<OUT> {
         return this;
     }
 
+    /**
+     * At most this many rows per reader (a pushed-down {@code LIMIT}): each reader downloads no
+     * more rows than the limit (download ranges are cut to it) and finishes its remaining splits
+     * without requests once it is reached. Default: no limit.
+     */
+    public TunnelSourceBuilder<OUT> setRowLimit(long rowLimit) {
+        this.rowLimit = rowLimit;
+        return this;
+    }
+
     /** Records handed from the fetcher thread to the task per batch (default 1024). */
     public TunnelSourceBuilder<OUT> setBatchRows(int batchRows) {
         this.batchRows = batchRows;
@@ -224,6 +235,10 @@ public final class TunnelSourceBuilder<OUT> {
         if (compression == null) {
             throw new IllegalArgumentException("TunnelSource: the compression must be set");
         }
+        if (rowLimit < 0) {
+            throw new IllegalArgumentException(
+                    "TunnelSource: the row limit must be 0 or positive, got " + rowLimit);
+        }
         if (sessionBudget < 1
                 || sessionWindow == null
                 || sessionWindow.isNegative()
@@ -253,6 +268,7 @@ public final class TunnelSourceBuilder<OUT> {
                 discoveryInterval,
                 invalidationPolicy,
                 sessionBudget,
-                sessionWindow);
+                sessionWindow,
+                rowLimit);
     }
 }

@@ -8,13 +8,17 @@ import io.github.mctunnel.flink.source.PartitionFilter;
 import io.github.mctunnel.flink.source.RowDataTunnelRecordDeserializer;
 import io.github.mctunnel.flink.source.TunnelSource;
 import io.github.mctunnel.flink.source.TunnelSourceBuilder;
+import io.github.mctunnel.flink.table.lookup.LookupSettings;
+import io.github.mctunnel.flink.table.lookup.MaxComputeLookupProviders;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.table.api.ValidationException;
 import org.apache.flink.table.connector.ChangelogMode;
 import org.apache.flink.table.connector.source.DynamicTableSource;
+import org.apache.flink.table.connector.source.LookupTableSource;
 import org.apache.flink.table.connector.source.ScanTableSource;
 import org.apache.flink.table.connector.source.SourceProvider;
+import org.apache.flink.table.connector.source.abilities.SupportsLimitPushDown;
 import org.apache.flink.table.connector.source.abilities.SupportsPartitionPushDown;
 import org.apache.flink.table.connector.source.abilities.SupportsProjectionPushDown;
 import org.apache.flink.table.data.RowData;
@@ -35,7 +39,11 @@ import java.util.Optional;
  * download sessions for the remaining ones only.
  */
 final class MaxComputeDynamicTableSource
-        implements ScanTableSource, SupportsProjectionPushDown, SupportsPartitionPushDown {
+        implements ScanTableSource,
+                LookupTableSource,
+                SupportsProjectionPushDown,
+                SupportsPartitionPushDown,
+                SupportsLimitPushDown {
 
     private final TunnelConnectionOptions connection;
     private final String schema;
@@ -48,6 +56,11 @@ final class MaxComputeDynamicTableSource
 
     /** Partitions left by partition push-down (Tunnel form), or null when not pushed down. */
     private List<String> remainingPartitions;
+
+    /** A pushed-down LIMIT: rows per reader at most; Long.MAX_VALUE when none. */
+    private long limit = Long.MAX_VALUE;
+
+    private LookupSettings lookup = LookupSettings.defaults();
 
     MaxComputeDynamicTableSource(
             TunnelConnectionOptions connection,
@@ -64,6 +77,36 @@ final class MaxComputeDynamicTableSource
         this.physicalType = (RowType) physicalType.getLogicalType();
         this.partitionKeys = List.copyOf(partitionKeys);
         this.producedType = physicalType;
+    }
+
+    /** The lookup options ({@code lookup.*}); defaults when not called. */
+    MaxComputeDynamicTableSource withLookup(LookupSettings lookup) {
+        this.lookup = lookup;
+        return this;
+    }
+
+    @Override
+    public LookupRuntimeProvider getLookupRuntimeProvider(LookupContext context) {
+        int[][] keys = context.getKeys();
+        int[] keyIndices = new int[keys.length];
+        for (int i = 0; i < keys.length; i++) {
+            if (keys[i].length != 1) {
+                throw new ValidationException(
+                        "MaxCompute lookup table "
+                                + qualifiedName()
+                                + " supports lookup keys on top-level columns only");
+            }
+            keyIndices[i] = keys[i][0];
+        }
+        return MaxComputeLookupProviders.create(
+                connection,
+                schema,
+                table,
+                settings.compression(),
+                (RowType) producedType.getLogicalType(),
+                context.createTypeInformation(producedType),
+                keyIndices,
+                lookup);
     }
 
     @Override
@@ -124,6 +167,15 @@ final class MaxComputeDynamicTableSource
         this.remainingPartitions = specs;
     }
 
+    /**
+     * Each reader stops after {@code limit} rows (the planner keeps its own limit over the readers'
+     * union): download ranges are cut to the rows still needed.
+     */
+    @Override
+    public void applyLimit(long limit) {
+        this.limit = limit;
+    }
+
     @Override
     public ScanRuntimeProvider getScanRuntimeProvider(ScanContext context) {
         RowType rowType = (RowType) producedType.getLogicalType();
@@ -141,7 +193,8 @@ final class MaxComputeDynamicTableSource
                                                 rowType, dataColumn, typeInfo))
                         .setSplitRows(settings.splitRows())
                         .setSessionInvalidationPolicy(settings.onModifiedPartition())
-                        .setCompression(settings.compression());
+                        .setCompression(settings.compression())
+                        .setRowLimit(limit);
         if (remainingPartitions != null) {
             builder.setPartitionFilter(new PartitionSet(remainingPartitions));
         } else if (settings.partitions() != null) {
@@ -212,6 +265,8 @@ final class MaxComputeDynamicTableSource
                         connection, schema, table, settings, physicalDataType, partitionKeys);
         copy.producedType = producedType;
         copy.remainingPartitions = remainingPartitions;
+        copy.limit = limit;
+        copy.lookup = lookup;
         return copy;
     }
 

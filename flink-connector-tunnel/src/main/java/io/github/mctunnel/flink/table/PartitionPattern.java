@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  * characters). A partition matches an alternative when every key the alternative names has a
  * matching value; keys it leaves out match anything.
  */
-final class PartitionPattern implements PartitionFilter {
+public final class PartitionPattern implements PartitionFilter {
 
     private static final long serialVersionUID = 1L;
 
@@ -34,7 +34,7 @@ final class PartitionPattern implements PartitionFilter {
     /**
      * @throws ValidationException for an empty alternative or a key without a value
      */
-    static PartitionPattern parse(String text) {
+    public static PartitionPattern parse(String text) {
         List<Map<String, String>> alternatives = new ArrayList<>();
         for (String alternative : text.split(";")) {
             if (alternative.isBlank()) {

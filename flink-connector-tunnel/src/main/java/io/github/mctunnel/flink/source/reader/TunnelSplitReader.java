@@ -50,6 +50,9 @@ public final class TunnelSplitReader<OUT> implements SplitReader<OUT, TunnelSpli
     private final ReadMetrics metrics;
     private final Map<String, TunnelSplit> invalidatedSplits;
 
+    /** Rows this reader may still emit (a pushed-down limit; Long.MAX_VALUE when none). */
+    private long remaining;
+
     private final Deque<TunnelSplit> splits = new ArrayDeque<>();
     private final Set<String> invalidSessions = new HashSet<>();
     private TableReadClient client;
@@ -75,6 +78,31 @@ public final class TunnelSplitReader<OUT> implements SplitReader<OUT, TunnelSpli
             int batchRows,
             ReadMetrics metrics,
             Map<String, TunnelSplit> invalidatedSplits) {
+        this(
+                clientFactory,
+                tableName,
+                deserializer,
+                policy,
+                batchRows,
+                metrics,
+                invalidatedSplits,
+                Long.MAX_VALUE);
+    }
+
+    /**
+     * @param rowLimit at most this many rows are downloaded and emitted by this reader; splits
+     *     assigned after it is reached finish without a request
+     */
+    public TunnelSplitReader(
+            TableReadClientFactory clientFactory,
+            String tableName,
+            TunnelRecordDeserializer<OUT> deserializer,
+            SessionInvalidationPolicy policy,
+            int batchRows,
+            ReadMetrics metrics,
+            Map<String, TunnelSplit> invalidatedSplits,
+            long rowLimit) {
+        this.remaining = rowLimit;
         this.clientFactory = clientFactory;
         this.tableName = tableName;
         this.deserializer = deserializer;
@@ -97,6 +125,10 @@ public final class TunnelSplitReader<OUT> implements SplitReader<OUT, TunnelSpli
         if (range == null) {
             nextRow = current.nextRow();
         }
+        if (remaining <= 0) {
+            finishCurrent(batch);
+            return batch.build();
+        }
         if (range == null && invalidSessions.contains(current.sessionId())) {
             onInvalidated("the session was found invalid before", null, batch);
             return batch.build();
@@ -115,6 +147,10 @@ public final class TunnelSplitReader<OUT> implements SplitReader<OUT, TunnelSpli
                 batch.add(splitId, deserializer.deserialize(row, currentPartition));
                 nextRow++;
                 n++;
+                if (--remaining <= 0) {
+                    finishCurrent(batch);
+                    break;
+                }
             }
         } catch (SessionInvalidatedException e) {
             invalidSessions.add(current.sessionId());
@@ -148,7 +184,9 @@ public final class TunnelSplitReader<OUT> implements SplitReader<OUT, TunnelSpli
                         current.sessionId(),
                         currentPartition,
                         current.nextRow(),
-                        current.end(),
+                        current.end() - current.nextRow() > remaining
+                                ? current.nextRow() + remaining
+                                : current.end(),
                         columns);
     }
 

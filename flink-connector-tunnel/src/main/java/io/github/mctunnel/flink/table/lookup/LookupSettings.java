@@ -1,0 +1,110 @@
+package io.github.mctunnel.flink.table.lookup;
+
+import io.github.mctunnel.flink.table.PartitionPattern;
+
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ReadableConfig;
+import org.apache.flink.table.api.ValidationException;
+import org.apache.flink.table.connector.source.lookup.LookupOptions;
+import org.apache.flink.table.connector.source.lookup.cache.DefaultLookupCache;
+import org.apache.flink.table.connector.source.lookup.cache.LookupCache;
+import org.apache.flink.table.connector.source.lookup.cache.trigger.CacheReloadTrigger;
+import org.apache.flink.table.connector.source.lookup.cache.trigger.PeriodicCacheReloadTrigger;
+import org.apache.flink.table.connector.source.lookup.cache.trigger.TimedCacheReloadTrigger;
+
+import java.io.Serializable;
+import java.time.Duration;
+
+import static io.github.mctunnel.flink.table.lookup.MaxComputeLookupOptions.LOOKUP_MAX_ROWS;
+import static io.github.mctunnel.flink.table.lookup.MaxComputeLookupOptions.LOOKUP_PARTITION;
+import static io.github.mctunnel.flink.table.lookup.MaxComputeLookupOptions.LOOKUP_RELOAD_INTERVAL;
+import static io.github.mctunnel.flink.table.lookup.MaxComputeLookupOptions.MAX_PT;
+
+/**
+ * The lookup options of a {@code maxcompute} table, read and checked by the table factory.
+ *
+ * @param latestPartition whether lookups read the latest partition only ({@code max_pt})
+ * @param partitions the partitions lookups read, or null for all (or the latest)
+ * @param maxRows most rows held in memory
+ * @param reloadInterval snapshot age after which a lookup reloads (cache NONE and PARTIAL)
+ * @param options the table's options, for Flink's cache settings
+ */
+public record LookupSettings(
+        boolean latestPartition,
+        PartitionPattern partitions,
+        long maxRows,
+        Duration reloadInterval,
+        Configuration options)
+        implements Serializable {
+
+    /** Defaults: all partitions, at most 1,000,000 rows, reload hourly, no cache. */
+    public static LookupSettings defaults() {
+        return from(new Configuration());
+    }
+
+    /**
+     * @throws ValidationException naming the invalid option
+     */
+    public static LookupSettings from(ReadableConfig options) {
+        String partition = options.getOptional(LOOKUP_PARTITION).orElse(null);
+        boolean latest = partition != null && partition.trim().equalsIgnoreCase(MAX_PT);
+        PartitionPattern pattern = null;
+        if (partition != null && !latest) {
+            try {
+                pattern = PartitionPattern.parse(partition);
+            } catch (IllegalArgumentException e) {
+                throw new ValidationException(
+                        "Option '" + LOOKUP_PARTITION.key() + "': " + e.getMessage(), e);
+            }
+        }
+        long maxRows = options.get(LOOKUP_MAX_ROWS);
+        if (maxRows < 1) {
+            throw new ValidationException(
+                    "Option '" + LOOKUP_MAX_ROWS.key() + "' must be at least 1, got " + maxRows);
+        }
+        Duration reload = options.get(LOOKUP_RELOAD_INTERVAL);
+        if (reload.isZero() || reload.isNegative()) {
+            throw new ValidationException(
+                    "Option '"
+                            + LOOKUP_RELOAD_INTERVAL.key()
+                            + "' must be positive, got "
+                            + reload);
+        }
+        Configuration copy = new Configuration();
+        for (var option : MaxComputeLookupOptions.all()) {
+            copyOption(options, copy, option);
+        }
+        return new LookupSettings(latest, pattern, maxRows, reload, copy);
+    }
+
+    private static <T> void copyOption(
+            ReadableConfig from,
+            Configuration to,
+            org.apache.flink.configuration.ConfigOption<T> option) {
+        from.getOptional(option).ifPresent(v -> to.set(option, v));
+    }
+
+    public LookupOptions.LookupCacheType cacheType() {
+        return options.get(LookupOptions.CACHE_TYPE);
+    }
+
+    /** Flink's partial cache per the {@code lookup.partial-cache.*} options. */
+    public LookupCache partialCache() {
+        return DefaultLookupCache.fromConfig(options);
+    }
+
+    /**
+     * Flink's full-cache reload trigger per the {@code lookup.full-cache.*} options; periodic
+     * reloads default to {@code lookup.reload-interval}.
+     */
+    public CacheReloadTrigger fullCacheReloadTrigger() {
+        if (options.get(LookupOptions.FULL_CACHE_RELOAD_STRATEGY)
+                == LookupOptions.ReloadStrategy.TIMED) {
+            return TimedCacheReloadTrigger.fromConfig(options);
+        }
+        return new PeriodicCacheReloadTrigger(
+                options.getOptional(LookupOptions.FULL_CACHE_PERIODIC_RELOAD_INTERVAL)
+                        .orElse(reloadInterval),
+                options.get(LookupOptions.FULL_CACHE_PERIODIC_RELOAD_SCHEDULE_MODE));
+    }
+}

@@ -1,0 +1,99 @@
+package io.github.mctunnel.flink.table.lookup;
+
+import io.github.mctunnel.flink.source.RowDataTunnelRecordDeserializer;
+import io.github.mctunnel.flink.source.table.TableReadClientFactory;
+
+import org.apache.flink.api.common.io.DefaultInputSplitAssigner;
+import org.apache.flink.api.common.io.RichInputFormat;
+import org.apache.flink.api.common.io.statistics.BaseStatistics;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.java.typeutils.ResultTypeQueryable;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.io.GenericInputSplit;
+import org.apache.flink.core.io.InputSplit;
+import org.apache.flink.core.io.InputSplitAssigner;
+import org.apache.flink.table.data.RowData;
+
+import java.io.IOException;
+
+/**
+ * The whole lookup snapshot as one input split, for Flink's full lookup cache ({@code
+ * 'lookup.cache' = 'FULL'}), which loads it at start and at every reload. One split, so the row
+ * bound applies to the whole snapshot.
+ */
+public final class TableSnapshotInputFormat extends RichInputFormat<RowData, InputSplit>
+        implements ResultTypeQueryable<RowData> {
+
+    private static final long serialVersionUID = 1L;
+
+    private final TableReadClientFactory clientFactory;
+    private final String tableName;
+    private final RowDataTunnelRecordDeserializer deserializer;
+    private final LookupSettings settings;
+    private final TypeInformation<RowData> producedType;
+
+    private transient TableSnapshotReader reader;
+    private transient RowData next;
+
+    TableSnapshotInputFormat(
+            TableReadClientFactory clientFactory,
+            String tableName,
+            RowDataTunnelRecordDeserializer deserializer,
+            LookupSettings settings,
+            TypeInformation<RowData> producedType) {
+        this.clientFactory = clientFactory;
+        this.tableName = tableName;
+        this.deserializer = deserializer;
+        this.settings = settings;
+        this.producedType = producedType;
+    }
+
+    @Override
+    public void configure(Configuration parameters) {}
+
+    @Override
+    public BaseStatistics getStatistics(BaseStatistics cachedStatistics) {
+        return cachedStatistics;
+    }
+
+    @Override
+    public InputSplit[] createInputSplits(int minNumSplits) {
+        return new InputSplit[] {new GenericInputSplit(0, 1)};
+    }
+
+    @Override
+    public InputSplitAssigner getInputSplitAssigner(InputSplit[] inputSplits) {
+        return new DefaultInputSplitAssigner(inputSplits);
+    }
+
+    @Override
+    public void open(InputSplit split) throws IOException {
+        reader = new TableSnapshotReader(clientFactory, tableName, deserializer, settings);
+        next = reader.next();
+    }
+
+    @Override
+    public boolean reachedEnd() {
+        return next == null;
+    }
+
+    @Override
+    public RowData nextRecord(RowData reuse) throws IOException {
+        RowData row = next;
+        next = reader.next();
+        return row;
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (reader != null) {
+            reader.close();
+            reader = null;
+        }
+    }
+
+    @Override
+    public TypeInformation<RowData> getProducedType() {
+        return producedType;
+    }
+}

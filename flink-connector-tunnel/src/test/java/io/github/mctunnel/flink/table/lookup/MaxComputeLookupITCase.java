@@ -1,0 +1,170 @@
+package io.github.mctunnel.flink.table.lookup;
+
+import io.github.mctunnel.emulator.TunnelEmulator;
+import io.github.mctunnel.flink.table.EmulatorRows;
+
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.table.api.Schema;
+import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.flink.types.Row;
+import org.apache.flink.util.CloseableIterator;
+import org.apache.flink.util.ExceptionUtils;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Lookup joins against a {@code maxcompute} dimension table in the embedded emulator, under each
+ * {@code lookup.cache} type, reading the latest partition ({@code max_pt}) or all partitions, and
+ * the memory bound's error.
+ */
+class MaxComputeLookupITCase {
+
+    @RegisterExtension
+    static final MiniClusterExtension MINI_CLUSTER =
+            new MiniClusterExtension(
+                    new MiniClusterResourceConfiguration.Builder()
+                            .setNumberTaskManagers(1)
+                            .setNumberSlotsPerTaskManager(2)
+                            .build());
+
+    private static TunnelEmulator emulator;
+
+    @BeforeAll
+    static void start() throws Exception {
+        emulator = TunnelEmulator.builder().credentials("ak", "sk").build().start();
+        emulator.executeSql("CREATE TABLE dim (id BIGINT, name STRING) PARTITIONED BY (ds STRING)");
+        EmulatorRows.write(
+                emulator,
+                "dim",
+                "ds=20261121",
+                List.of(new Object[] {1L, "old-a"}, new Object[] {2L, "old-b"}));
+        EmulatorRows.write(
+                emulator,
+                "dim",
+                "ds=20261122",
+                List.of(new Object[] {1L, "a"}, new Object[] {3L, "c"}));
+    }
+
+    @AfterAll
+    static void stop() {
+        emulator.close();
+    }
+
+    private static StreamTableEnvironment env(String... lookupOptions) {
+        StreamExecutionEnvironment streamEnv = StreamExecutionEnvironment.getExecutionEnvironment();
+        streamEnv.setParallelism(1);
+        StreamTableEnvironment env = StreamTableEnvironment.create(streamEnv);
+        StringBuilder with =
+                new StringBuilder("CREATE TABLE dim (id BIGINT, name STRING, ds STRING)")
+                        .append(" PARTITIONED BY (ds) WITH ('connector' = 'maxcompute'")
+                        .append(", 'endpoint' = '")
+                        .append(emulator.odpsEndpoint())
+                        .append("', 'tunnel.endpoint' = '")
+                        .append(emulator.tunnelEndpoint())
+                        .append("', 'project' = '")
+                        .append(emulator.defaultProject())
+                        .append("', 'table' = 'dim', 'access-id' = 'ak',")
+                        .append(" 'access-key-secret' = 'sk'");
+        for (int i = 0; i < lookupOptions.length; i += 2) {
+            with.append(", '")
+                    .append(lookupOptions[i])
+                    .append("' = '")
+                    .append(lookupOptions[i + 1])
+                    .append('\'');
+        }
+        env.executeSql(with.append(')').toString());
+        env.createTemporaryView(
+                "orders",
+                env.fromDataStream(
+                        streamEnv.fromData(1L, 2L, 3L, 4L),
+                        Schema.newBuilder().columnByExpression("proc", "PROCTIME()").build()));
+        return env;
+    }
+
+    private static final String JOIN =
+            "SELECT o.f0, d.name, d.ds FROM orders AS o LEFT JOIN dim FOR SYSTEM_TIME AS OF o.proc"
+                    + " AS d ON o.f0 = d.id";
+
+    private static List<String> collect(StreamTableEnvironment env, String query) throws Exception {
+        List<String> rows = new ArrayList<>();
+        try (CloseableIterator<Row> it = env.executeSql(query).collect()) {
+            it.forEachRemaining(r -> rows.add(r.toString()));
+        }
+        return rows;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"NONE", "PARTIAL", "FULL"})
+    void lookupJoinReadsTheLatestPartition(String cache) throws Exception {
+        StreamTableEnvironment env =
+                env(
+                        "lookup.cache",
+                        cache,
+                        "lookup.partition",
+                        "max_pt",
+                        "lookup.partial-cache.max-rows",
+                        "100");
+        assertThat(collect(env, JOIN))
+                .containsExactlyInAnyOrder(
+                        "+I[1, a, 20261122]",
+                        "+I[2, null, null]",
+                        "+I[3, c, 20261122]",
+                        "+I[4, null, null]");
+    }
+
+    @Test
+    void lookupJoinReadsAllPartitionsByDefault() throws Exception {
+        assertThat(collect(env("lookup.cache", "FULL"), JOIN))
+                .containsExactlyInAnyOrder(
+                        "+I[1, old-a, 20261121]",
+                        "+I[1, a, 20261122]",
+                        "+I[2, old-b, 20261121]",
+                        "+I[3, c, 20261122]",
+                        "+I[4, null, null]");
+    }
+
+    @Test
+    void lookupKeyOnAPartitionColumnAndProjection() throws Exception {
+        StreamTableEnvironment env = env();
+        assertThat(
+                        collect(
+                                env,
+                                "SELECT o.f0, d.name FROM orders AS o JOIN dim FOR SYSTEM_TIME AS"
+                                        + " OF o.proc AS d ON o.f0 = d.id AND d.ds = '20261121'"))
+                .containsExactlyInAnyOrder("+I[1, old-a]", "+I[2, old-b]");
+    }
+
+    @Test
+    void tableLargerThanTheMemoryBoundFailsWithTheNumbers() {
+        StreamTableEnvironment env = env("lookup.partition", "max_pt", "lookup.max-rows", "1");
+        assertThatThrownBy(() -> collect(env, JOIN))
+                .satisfies(
+                        e ->
+                                assertThat(
+                                                ExceptionUtils.findThrowableWithMessage(
+                                                        e,
+                                                        "Lookup table "
+                                                                + emulator.defaultProject()
+                                                                + ".dim has 2 rows in its latest"
+                                                                + " partition, more than"
+                                                                + " 'lookup.max-rows' = 1 allows"
+                                                                + " in memory; raise the option"
+                                                                + " (and the task memory) or"
+                                                                + " select fewer partitions with"
+                                                                + " 'lookup.partition'"))
+                                        .isPresent());
+    }
+}
