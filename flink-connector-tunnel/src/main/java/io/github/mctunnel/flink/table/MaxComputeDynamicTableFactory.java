@@ -3,6 +3,8 @@ package io.github.mctunnel.flink.table;
 import io.github.mctunnel.client.schema.PartitionSpec;
 import io.github.mctunnel.flink.config.TunnelConnectionOptions;
 import io.github.mctunnel.flink.sink.TunnelSinkBuilder;
+import io.github.mctunnel.flink.table.lookup.LookupSettings;
+import io.github.mctunnel.flink.table.lookup.MaxComputeLookupOptions;
 
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.configuration.ConfigOption;
@@ -106,6 +108,7 @@ public final class MaxComputeDynamicTableFactory
         options.add(SCAN_START_PARTITION);
         options.add(SCAN_ON_MODIFIED_PARTITION);
         options.add(SCAN_PARALLELISM);
+        options.addAll(MaxComputeLookupOptions.all());
         return options;
     }
 
@@ -370,12 +373,13 @@ public final class MaxComputeDynamicTableFactory
                         partitions,
                         parallelism);
         return new MaxComputeDynamicTableSource(
-                connection,
-                schema,
-                table,
-                settings,
-                context.getPhysicalRowDataType(),
-                context.getCatalogTable().getPartitionKeys());
+                        connection,
+                        schema,
+                        table,
+                        settings,
+                        context.getPhysicalRowDataType(),
+                        context.getCatalogTable().getPartitionKeys())
+                .withLookup(LookupSettings.from(options));
     }
 
     private static void checkParallelism(ConfigOption<Integer> option, Integer parallelism) {
