@@ -1,5 +1,6 @@
 package io.github.mctunnel.flink.sink;
 
+import io.github.mctunnel.client.schema.PartitionSpec;
 import io.github.mctunnel.flink.client.SharedTunnelClients;
 import io.github.mctunnel.flink.client.TunnelClientLease;
 import io.github.mctunnel.flink.config.TableWriteLimits;
@@ -12,6 +13,9 @@ import io.github.mctunnel.flink.sink.exactlyonce.SessionCommitOperator;
 import io.github.mctunnel.flink.sink.exactlyonce.SessionGatewayOperatorFactory;
 import io.github.mctunnel.flink.sink.exactlyonce.SessionResolverRegistry;
 import io.github.mctunnel.flink.sink.exactlyonce.WriteBudget;
+import io.github.mctunnel.flink.sink.routing.MetadataSchemaSource;
+import io.github.mctunnel.flink.sink.routing.PartitionSpreadRouter;
+import io.github.mctunnel.flink.sink.routing.WriterSpread;
 
 import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.api.connector.sink2.Committer;
@@ -29,6 +33,7 @@ import org.apache.flink.streaming.api.connector.sink2.SupportsPreWriteTopology;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.CheckpointConfig;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.transformations.PartitionTransformation;
 
 import java.io.IOException;
 import java.util.Collection;
@@ -79,6 +84,9 @@ public final class TunnelExactlyOnceSink<IN>
     private final TableWriteLimits limits;
     private final long blockTargetBytes;
 
+    /** Writers per partition rows are routed to, 0 for no routing. */
+    private final int writersPerPartition;
+
     TunnelExactlyOnceSink(
             String sinkId,
             TunnelConnectionOptions connection,
@@ -87,7 +95,8 @@ public final class TunnelExactlyOnceSink<IN>
             String staticPartition,
             int maxPartitionsPerCheckpoint,
             TableWriteLimits limits,
-            long blockTargetBytes) {
+            long blockTargetBytes,
+            int writersPerPartition) {
         this.sinkId = sinkId;
         this.connection = connection;
         this.table = table;
@@ -96,6 +105,7 @@ public final class TunnelExactlyOnceSink<IN>
         this.maxPartitionsPerCheckpoint = maxPartitionsPerCheckpoint;
         this.limits = limits;
         this.blockTargetBytes = blockTargetBytes;
+        this.writersPerPartition = writersPerPartition;
     }
 
     public static <IN> TunnelExactlyOnceSinkBuilder<IN> builder() {
@@ -136,7 +146,29 @@ public final class TunnelExactlyOnceSink<IN>
                 maxPartitionsPerCheckpoint,
                 checkpoints.isCheckpointingEnabled() ? checkpoints.getCheckpointInterval() : 0,
                 limits);
-        return input.transform(
+        // Routing (a shuffle) comes first, so that the gateway stays chained to the writers; the
+        // set of writers of a partition depends only on its values and the parallelism, so each
+        // writer's block-id range stays its own.
+        DataStream<IN> routed = input;
+        if (writersPerPartition > 0) {
+            routed =
+                    new DataStream<>(
+                            env,
+                            new PartitionTransformation<>(
+                                    input.getTransformation(),
+                                    new PartitionSpreadRouter<>(
+                                            table,
+                                            staticPartition == null
+                                                    ? null
+                                                    : PartitionSpec.parse(staticPartition),
+                                            serializer,
+                                            new MetadataSchemaSource(connection, table),
+                                            new WriterSpread(
+                                                    writersPerPartition,
+                                                    Integer.MAX_VALUE,
+                                                    Integer.MAX_VALUE))));
+        }
+        return routed.transform(
                 "Tunnel session gateway: " + table,
                 input.getType(),
                 new SessionGatewayOperatorFactory<IN>(
@@ -224,6 +256,11 @@ public final class TunnelExactlyOnceSink<IN>
 
     public int maxPartitionsPerCheckpoint() {
         return maxPartitionsPerCheckpoint;
+    }
+
+    /** Writers per partition rows are routed to, 0 when rows are not redistributed. */
+    public int writersPerPartition() {
+        return writersPerPartition;
     }
 
     public TableWriteLimits limits() {

@@ -4,6 +4,7 @@ import io.github.mctunnel.client.schema.PartitionSpec;
 import io.github.mctunnel.flink.config.TableWriteLimits;
 import io.github.mctunnel.flink.config.TunnelConnectionOptions;
 import io.github.mctunnel.flink.sink.exactlyonce.WriteBudget;
+import io.github.mctunnel.flink.sink.routing.WriterSpread;
 
 import org.apache.flink.annotation.PublicEvolving;
 
@@ -29,6 +30,7 @@ public final class TunnelExactlyOnceSinkBuilder<IN> {
     private int maxPartitionsPerCheckpoint = 1;
     private TableWriteLimits limits = TableWriteLimits.defaults();
     private long blockTargetBytes = DEFAULT_BLOCK_TARGET_BYTES;
+    private int writersPerPartition;
 
     TunnelExactlyOnceSinkBuilder() {}
 
@@ -80,6 +82,23 @@ public final class TunnelExactlyOnceSinkBuilder<IN> {
      */
     public TunnelExactlyOnceSinkBuilder<IN> setBlockTargetBytes(long bytes) {
         this.blockTargetBytes = bytes;
+        return this;
+    }
+
+    /**
+     * Writer subtasks one partition's rows are routed to (in [1, 32]); fewer writers per partition
+     * mean fewer and larger blocks per partition and checkpoint. By default rows are not
+     * redistributed and every writer may write every partition.
+     */
+    public TunnelExactlyOnceSinkBuilder<IN> setWritersPerPartition(int writersPerPartition) {
+        if (writersPerPartition < 1 || writersPerPartition > WriterSpread.MAX_SLOTS_PER_PARTITION) {
+            throw new IllegalArgumentException(
+                    "TunnelExactlyOnceSink: writers per partition must be in [1, "
+                            + WriterSpread.MAX_SLOTS_PER_PARTITION
+                            + "], got "
+                            + writersPerPartition);
+        }
+        this.writersPerPartition = writersPerPartition;
         return this;
     }
 
@@ -136,6 +155,7 @@ public final class TunnelExactlyOnceSinkBuilder<IN> {
                 staticPartition,
                 maxPartitionsPerCheckpoint,
                 limits,
-                blockTargetBytes);
+                blockTargetBytes,
+                writersPerPartition);
     }
 }

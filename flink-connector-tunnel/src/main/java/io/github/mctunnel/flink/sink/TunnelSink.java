@@ -1,6 +1,8 @@
 package io.github.mctunnel.flink.sink;
 
 import io.github.mctunnel.client.schema.PartitionSpec;
+import io.github.mctunnel.flink.sink.routing.PartitionSpreadRouter;
+import io.github.mctunnel.flink.sink.routing.WriterSpread;
 import io.github.mctunnel.flink.sink.stream.StreamTunnelConnection;
 import io.github.mctunnel.flink.sink.stream.StreamTunnelConnectionFactory;
 import io.github.mctunnel.flink.sink.writer.TunnelStreamSinkWriter;
@@ -10,6 +12,9 @@ import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.streaming.api.connector.sink2.SupportsPreWriteTopology;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.transformations.PartitionTransformation;
 
 import java.io.IOException;
 
@@ -31,9 +36,15 @@ import java.io.IOException;
  *         .build();
  * stream.sinkTo(sink);
  * }</pre>
+ *
+ * <p>Rows are routed to the writers before they are written (see {@link PartitionSpreadRouter}):
+ * each table partition is written by at most {@link TunnelSinkBuilder#setWritersPerPartition}
+ * writer subtasks (one stream slot each, at most 32), and the writers together keep at most 64
+ * partitions of the table open, at any parallelism. With a static partition and no
+ * writers-per-partition setting at a parallelism of at most 32, rows are not redistributed.
  */
 @PublicEvolving
-public final class TunnelSink<IN> implements Sink<IN> {
+public final class TunnelSink<IN> implements Sink<IN>, SupportsPreWriteTopology<IN> {
 
     private static final long serialVersionUID = 1L;
 
@@ -48,6 +59,11 @@ public final class TunnelSink<IN> implements Sink<IN> {
     private final FlushPolicy flushPolicy;
     private final int maxOpenPartitions;
 
+    /** Tunnel form of the default partition for unusable partition values, or null. */
+    private final String defaultPartition;
+
+    private final WriterSpread spread;
+
     TunnelSink(
             String table,
             StreamTunnelConnectionFactory connectionFactory,
@@ -55,7 +71,9 @@ public final class TunnelSink<IN> implements Sink<IN> {
             PartitionSpec staticPartition,
             DeliveryGuarantee deliveryGuarantee,
             FlushPolicy flushPolicy,
-            int maxOpenPartitions) {
+            int maxOpenPartitions,
+            PartitionSpec defaultPartition,
+            WriterSpread spread) {
         this.table = table;
         this.connectionFactory = connectionFactory;
         this.serializer = serializer;
@@ -63,10 +81,33 @@ public final class TunnelSink<IN> implements Sink<IN> {
         this.deliveryGuarantee = deliveryGuarantee;
         this.flushPolicy = flushPolicy;
         this.maxOpenPartitions = maxOpenPartitions;
+        this.defaultPartition = defaultPartition == null ? null : defaultPartition.toString();
+        this.spread = spread;
     }
 
     public static <IN> TunnelSinkBuilder<IN> builder() {
         return new TunnelSinkBuilder<>();
+    }
+
+    @Override
+    public DataStream<IN> addPreWriteTopology(DataStream<IN> input) {
+        int parallelism =
+                Math.max(input.getParallelism(), input.getExecutionConfig().getParallelism());
+        if (staticPartition != null
+                && spread.writersPerPartition() == 0
+                && parallelism <= WriterSpread.MAX_SLOTS_PER_PARTITION) {
+            return input;
+        }
+        PartitionSpreadRouter<IN> router =
+                new PartitionSpreadRouter<>(
+                        table,
+                        staticPartition(),
+                        serializer,
+                        connectionFactory::tableSchema,
+                        spread);
+        return new DataStream<>(
+                input.getExecutionEnvironment(),
+                new PartitionTransformation<>(input.getTransformation(), router));
     }
 
     @Override
@@ -78,9 +119,11 @@ public final class TunnelSink<IN> implements Sink<IN> {
                     connection,
                     serializer,
                     staticPartition == null ? null : PartitionSpec.parse(staticPartition),
+                    defaultPartition == null ? null : PartitionSpec.parse(defaultPartition),
                     deliveryGuarantee,
                     flushPolicy,
-                    maxOpenPartitions,
+                    spread.openPartitionsPerWriter(
+                            context.getTaskInfo().getNumberOfParallelSubtasks()),
                     context.metricGroup(),
                     context.getProcessingTimeService());
         } catch (IOException | RuntimeException e) {
@@ -110,7 +153,18 @@ public final class TunnelSink<IN> implements Sink<IN> {
         return staticPartition == null ? null : PartitionSpec.parse(staticPartition);
     }
 
+    /** The configured cap of partitions one writer keeps open. */
     public int maxOpenPartitions() {
         return maxOpenPartitions;
+    }
+
+    /** Where records with an unusable partition value go, or null when they fail the job. */
+    public PartitionSpec defaultPartition() {
+        return defaultPartition == null ? null : PartitionSpec.parse(defaultPartition);
+    }
+
+    /** Writers per partition as configured, 0 for the default. */
+    public int writersPerPartition() {
+        return spread.writersPerPartition();
     }
 }

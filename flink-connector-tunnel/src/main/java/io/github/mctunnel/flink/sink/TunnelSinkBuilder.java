@@ -2,6 +2,7 @@ package io.github.mctunnel.flink.sink;
 
 import io.github.mctunnel.client.schema.PartitionSpec;
 import io.github.mctunnel.flink.config.TunnelConnectionOptions;
+import io.github.mctunnel.flink.sink.routing.WriterSpread;
 import io.github.mctunnel.flink.sink.stream.ClientStreamTunnelConnectionFactory;
 import io.github.mctunnel.flink.sink.stream.StreamTunnelConnectionFactory;
 
@@ -32,6 +33,8 @@ public final class TunnelSinkBuilder<IN> {
     private long maxBytes = FlushPolicy.DEFAULT_MAX_BYTES;
     private Duration interval = FlushPolicy.DEFAULT_INTERVAL;
     private int maxOpenPartitions = 8;
+    private int writersPerPartition;
+    private PartitionSpec defaultPartition;
 
     TunnelSinkBuilder() {}
 
@@ -99,6 +102,31 @@ public final class TunnelSinkBuilder<IN> {
         return this;
     }
 
+    /**
+     * Writer subtasks one table partition's rows are spread over, in [1, 32] (each takes one of the
+     * partition's 32 stream slots). By default every writer, at most 32. Fewer writers per
+     * partition give larger packs and fewer open partitions per writer when there are many
+     * partitions.
+     */
+    public TunnelSinkBuilder<IN> setWritersPerPartition(int writersPerPartition) {
+        if (writersPerPartition < 1) {
+            throw new IllegalArgumentException(
+                    "TunnelSink: writers per partition must be at least 1, got "
+                            + writersPerPartition);
+        }
+        this.writersPerPartition = writersPerPartition;
+        return this;
+    }
+
+    /**
+     * With dynamic partitions, the partition ({@code ds=unknown}) for records whose partition value
+     * is NULL, empty or cannot name a partition; without it such a record fails the job.
+     */
+    public TunnelSinkBuilder<IN> setDefaultPartition(String partitionSpec) {
+        this.defaultPartition = PartitionSpec.parse(partitionSpec);
+        return this;
+    }
+
     @VisibleForTesting
     TunnelSinkBuilder<IN> setConnectionFactory(StreamTunnelConnectionFactory connectionFactory) {
         this.connectionFactory = connectionFactory;
@@ -143,6 +171,25 @@ public final class TunnelSinkBuilder<IN> {
                             + " got "
                             + maxOpenPartitions);
         }
+        if (writersPerPartition > WriterSpread.MAX_SLOTS_PER_PARTITION) {
+            throw new IllegalArgumentException(
+                    "TunnelSink: writers per partition must be at most "
+                            + WriterSpread.MAX_SLOTS_PER_PARTITION
+                            + " (a partition has at most "
+                            + WriterSpread.MAX_SLOTS_PER_PARTITION
+                            + " stream slots, one per writer), got "
+                            + writersPerPartition);
+        }
+        if (defaultPartition != null && !dynamicPartition) {
+            throw new IllegalArgumentException(
+                    "TunnelSink: setDefaultPartition('"
+                            + defaultPartition
+                            + "') needs setDynamicPartition()");
+        }
+        if (defaultPartition != null && defaultPartition.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "TunnelSink: the default partition must name a value for every partition key");
+        }
         FlushPolicy policy = new FlushPolicy(maxRows, maxBytes, interval);
         PartitionSpec staticPartition =
                 dynamicPartition ? null : (partition == null ? PartitionSpec.empty() : partition);
@@ -158,6 +205,9 @@ public final class TunnelSinkBuilder<IN> {
                 staticPartition,
                 deliveryGuarantee,
                 policy,
-                maxOpenPartitions);
+                maxOpenPartitions,
+                defaultPartition,
+                new WriterSpread(
+                        writersPerPartition, MAX_OPEN_PARTITIONS_LIMIT, maxOpenPartitions));
     }
 }

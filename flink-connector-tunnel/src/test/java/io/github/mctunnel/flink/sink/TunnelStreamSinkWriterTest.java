@@ -193,7 +193,72 @@ class TunnelStreamSinkWriterTest {
                 writer(null, DeliveryGuarantee.AT_LEAST_ONCE, FlushPolicy.defaults(), 8);
         assertThatThrownBy(() -> w.write(GenericRowData.of(1L, null, null), null))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("Partition column 'ds' is NULL; a record needs a value for it");
+                .hasMessage(
+                        "Partition column 'ds' is NULL; set a default partition"
+                                + " (setDefaultPartition) to write such records there");
+    }
+
+    @Test
+    void partitionValueThatCannotNameAPartitionIsRejectedWithTheValue() throws Exception {
+        TunnelStreamSinkWriter<RowData> w =
+                writer(null, DeliveryGuarantee.AT_LEAST_ONCE, FlushPolicy.defaults(), 8);
+        assertThatThrownBy(() -> w.write(row(1, "a", "2024/01"), null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(
+                        "Partition column 'ds' has the value '2024/01', which cannot name a"
+                                + " partition (no / = , quotes or control characters); set a"
+                                + " default partition (setDefaultPartition) to write such"
+                                + " records there");
+        assertThatThrownBy(() -> w.write(row(2, "b", ""), null))
+                .hasMessageStartingWith("Partition column 'ds' is empty;");
+    }
+
+    @Test
+    void unusablePartitionValuesGoToTheDefaultPartition() throws Exception {
+        PartitionSpec unknown = PartitionSpec.parse("ds=unknown");
+        TunnelStreamSinkWriter<RowData> w =
+                new TunnelStreamSinkWriter<>(
+                        "t",
+                        tunnel.connect(),
+                        new RowDataTunnelRecordSerializer(ROW_TYPE),
+                        null,
+                        unknown,
+                        DeliveryGuarantee.AT_LEAST_ONCE,
+                        FlushPolicy.defaults(),
+                        8,
+                        metrics,
+                        time);
+        w.write(GenericRowData.of(1L, StringData.fromString("a"), null), null);
+        w.write(row(2, "b", "x\ny"), null);
+        w.write(row(3, "c", "20240101"), null);
+        w.flush(false);
+        assertThat(tunnel.rowsOf(unknown))
+                .usingRecursiveFieldByFieldElementComparator()
+                .containsExactly(values(1, "a"), values(2, "b"));
+        assertThat(tunnel.rowsOf(DS1))
+                .usingRecursiveFieldByFieldElementComparator()
+                .containsExactly(values(3, "c"));
+    }
+
+    @Test
+    void defaultPartitionMustMatchTheTable() {
+        assertThatThrownBy(
+                        () ->
+                                new TunnelStreamSinkWriter<>(
+                                        "t",
+                                        tunnel.connect(),
+                                        new RowDataTunnelRecordSerializer(ROW_TYPE),
+                                        null,
+                                        PartitionSpec.parse("dt=unknown"),
+                                        DeliveryGuarantee.AT_LEAST_ONCE,
+                                        FlushPolicy.defaults(),
+                                        8,
+                                        metrics,
+                                        time))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(
+                        "Partition spec 'dt=unknown' does not match the partition keys of table t:"
+                                + " expected [ds]");
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.github.mctunnel.flink.sink.stream;
 
 import io.github.mctunnel.client.TunnelClient;
 import io.github.mctunnel.client.schema.PartitionSpec;
+import io.github.mctunnel.client.schema.TableSchema;
 import io.github.mctunnel.flink.config.TunnelConnectionOptions;
 
 import org.apache.flink.annotation.Internal;
@@ -38,6 +39,13 @@ public final class ClientStreamTunnelConnectionFactory implements StreamTunnelCo
                 client,
                 client.table(table),
                 staticPartition == null ? null : PartitionSpec.parse(staticPartition));
+    }
+
+    @Override
+    public TableSchema tableSchema() throws IOException {
+        try (TunnelClient client = options.clientBuilder().build()) {
+            return client.getTable(client.table(table)).schema();
+        }
     }
 
     @Override

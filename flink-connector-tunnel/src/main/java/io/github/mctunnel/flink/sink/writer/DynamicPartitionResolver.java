@@ -12,20 +12,30 @@ import java.util.Map;
 
 /**
  * Finds the partition of a record from the partition-key values that follow its data values. The
- * last spec is cached: consecutive records of the same partition allocate nothing.
+ * last spec is cached: consecutive records of the same partition allocate nothing. A record whose
+ * partition value is NULL, empty or not usable in a partition spec goes to the default partition
+ * when one is configured, and fails naming the column and the value otherwise.
  */
 @Internal
 final class DynamicPartitionResolver {
 
+    /** Characters that cannot appear in a partition value (they delimit partition specs). */
+    private static final String FORBIDDEN = "/=,'\"";
+
     private final int offset;
     private final String[] keys;
     private final Object[] lastValues;
+    private final PartitionSpec defaultPartition;
     private PartitionSpec last;
 
-    DynamicPartitionResolver(TableSchema schema) {
+    /**
+     * @param defaultPartition where records with an unusable partition value go, or null to fail
+     */
+    DynamicPartitionResolver(TableSchema schema, PartitionSpec defaultPartition) {
         this.offset = schema.columnCount();
         this.keys = schema.partitionKeyNames().toArray(new String[0]);
         this.lastValues = new Object[keys.length];
+        this.defaultPartition = defaultPartition;
     }
 
     PartitionSpec resolve(Object[] values) {
@@ -35,7 +45,23 @@ final class DynamicPartitionResolver {
         Map<String, String> spec = new LinkedHashMap<>();
         for (int k = 0; k < keys.length; k++) {
             Object v = values[offset + k];
-            spec.put(keys[k], text(keys[k], v));
+            String problem = problem(v);
+            if (problem != null) {
+                if (defaultPartition != null) {
+                    return defaultPartition;
+                }
+                throw new IllegalArgumentException(
+                        "Partition column '"
+                                + keys[k]
+                                + "' "
+                                + problem
+                                + "; set a default partition (setDefaultPartition) to write such"
+                                + " records there");
+            }
+            spec.put(keys[k], text(v));
+        }
+        for (int k = 0; k < keys.length; k++) {
+            Object v = values[offset + k];
             lastValues[k] = v instanceof byte[] ? ((byte[]) v).clone() : v;
         }
         last = PartitionSpec.of(spec);
@@ -57,17 +83,41 @@ final class DynamicPartitionResolver {
         return true;
     }
 
-    private static String text(String key, Object v) {
+    /** Why the value cannot name a partition, or null when it can. */
+    static String problem(Object v) {
         if (v == null) {
-            throw new IllegalArgumentException(
-                    "Partition column '" + key + "' is NULL; a record needs a value for it");
+            return "is NULL";
         }
-        String s =
-                v instanceof byte[] ? new String((byte[]) v, StandardCharsets.UTF_8) : v.toString();
+        String s = text(v);
         if (s.isEmpty()) {
-            throw new IllegalArgumentException(
-                    "Partition column '" + key + "' is empty; a record needs a value for it");
+            return "is empty";
         }
-        return s;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c == 0x7f || FORBIDDEN.indexOf(c) >= 0) {
+                return "has the value '"
+                        + printable(s)
+                        + "', which cannot name a partition (no / = , quotes or control"
+                        + " characters)";
+            }
+        }
+        return null;
+    }
+
+    private static String printable(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                b.append(String.format("\\u%04x", (int) c));
+            } else {
+                b.append(c);
+            }
+        }
+        return b.toString();
+    }
+
+    private static String text(Object v) {
+        return v instanceof byte[] ? new String((byte[]) v, StandardCharsets.UTF_8) : v.toString();
     }
 }

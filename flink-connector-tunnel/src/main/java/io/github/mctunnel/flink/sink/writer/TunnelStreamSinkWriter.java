@@ -81,6 +81,37 @@ public final class TunnelStreamSinkWriter<IN> implements SinkWriter<IN> {
             SinkWriterMetricGroup metrics,
             ProcessingTimeService timeService)
             throws IOException {
+        this(
+                table,
+                connection,
+                serializer,
+                staticPartition,
+                null,
+                guarantee,
+                policy,
+                maxOpenPartitions,
+                metrics,
+                timeService);
+    }
+
+    /**
+     * @param staticPartition the partition every record goes to (empty for a non-partitioned
+     *     table), or null to take it from the partition values the serializer appends
+     * @param defaultPartition with dynamic partitions, where records with a NULL, empty or unusable
+     *     partition value go; null to fail on them
+     */
+    public TunnelStreamSinkWriter(
+            String table,
+            StreamTunnelConnection connection,
+            TunnelRecordSerializer<IN> serializer,
+            PartitionSpec staticPartition,
+            PartitionSpec defaultPartition,
+            DeliveryGuarantee guarantee,
+            FlushPolicy policy,
+            int maxOpenPartitions,
+            SinkWriterMetricGroup metrics,
+            ProcessingTimeService timeService)
+            throws IOException {
         this.table = table;
         this.connection = connection;
         this.serializer = serializer;
@@ -98,7 +129,10 @@ public final class TunnelStreamSinkWriter<IN> implements SinkWriter<IN> {
                                 + table
                                 + " is not partitioned");
             }
-            this.partitions = new DynamicPartitionResolver(schema);
+            if (defaultPartition != null) {
+                defaultPartition.validateAgainst(schema, table);
+            }
+            this.partitions = new DynamicPartitionResolver(schema, defaultPartition);
             this.staticPartition = null;
         } else {
             staticPartition.validateAgainst(schema, table);
