@@ -4,6 +4,7 @@ import io.github.mctunnel.client.TunnelClient;
 import io.github.mctunnel.client.auth.StaticCredentialsProvider;
 import io.github.mctunnel.client.compress.Compression;
 import io.github.mctunnel.client.schema.PartitionSpec;
+import io.github.mctunnel.client.schema.TableIdentifier;
 import io.github.mctunnel.client.session.UploadSession;
 import io.github.mctunnel.emulator.TunnelEmulator;
 import io.github.mctunnel.emulator.limits.EmulatorLimits;
@@ -11,7 +12,9 @@ import io.github.mctunnel.flink.config.TunnelConnectionOptions;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** An emulator with helpers to create tables and commit rows through the tunnel client. */
 final class EmulatorTables implements AutoCloseable {
@@ -81,6 +84,28 @@ final class EmulatorTables implements AutoCloseable {
         for (long id = from; id < from + count; id++) {
             expected.add(line(p.isEmpty() ? "" : p.get("ds"), id, "name-" + id));
         }
+        return expected;
+    }
+
+    /**
+     * Commits {@code count} rows to each of these {@code ds} partitions of a table partitioned by
+     * {@code ds} in one atomic catalog commit (the partitions appear together, with their rows),
+     * ids from {@code from} on across the partitions in the given order; returns the rows as {@link
+     * #line} strings in that order.
+     */
+    List<String> commitTogether(String table, long from, int count, String... dsValues) {
+        Map<PartitionSpec, List<Object[]>> rows = new LinkedHashMap<>();
+        List<String> expected = new ArrayList<>();
+        long id = from;
+        for (String ds : dsValues) {
+            List<Object[]> partitionRows = new ArrayList<>(count);
+            for (int i = 0; i < count; i++, id++) {
+                partitionRows.add(new Object[] {id, "name-" + id});
+                expected.add(line(ds, id, "name-" + id));
+            }
+            rows.put(PartitionSpec.parse("ds=" + ds), partitionRows);
+        }
+        emulator.catalog().table(TableIdentifier.of(PROJECT, table)).commit(rows, false);
         return expected;
     }
 

@@ -1,6 +1,7 @@
 package io.github.mctunnel.flink.source;
 
 import io.github.mctunnel.client.schema.TableIdentifier;
+import io.github.mctunnel.emulator.fault.FaultPlan;
 import io.github.mctunnel.emulator.fault.RequestMatcher;
 import io.github.mctunnel.emulator.limits.EmulatorLimits;
 
@@ -13,6 +14,8 @@ import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -33,6 +36,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -129,10 +133,11 @@ class TunnelSourceITCase {
             expected.addAll(tables.write("t", "ds=" + i, i * 100_000L, 7_500));
         }
         RequestMatcher data = RequestMatcher.of("GET", "/tables/t").withParam("data");
-        // slow every download a little so that checkpoints complete in the middle of ranges,
-        // and break a few responses so that the client resumes mid-stream
-        tables.emulator.faultPlan().delayNext(100_000, data, Duration.ofMillis(20));
+        // break a few responses so that the client resumes mid-stream, and slow every other
+        // download a little so that checkpoints complete in the middle of ranges (the first
+        // matching rule applies, so the counted faults come first)
         tables.emulator.faultPlan().dropResponseNext(3, data, 700);
+        tables.emulator.faultPlan().delayNext(Integer.MAX_VALUE, data, Duration.ofMillis(20));
 
         FailingOnceMapper.reset();
         CheckpointedCollector.PUBLISHED.clear();
@@ -156,9 +161,128 @@ class TunnelSourceITCase {
         env.execute("exactly once");
 
         assertThat(FailingOnceMapper.FAILED).isTrue();
+        assertThat(tables.emulator.faultPlan().pendingCount()).as("cut responses left").isZero();
         List<String> emitted = new ArrayList<>();
         CheckpointedCollector.PUBLISHED.values().forEach(emitted::addAll);
         assertSameMultiset(emitted, expected);
+    }
+
+    @Test
+    void connectionResetsAnd503sOnSessionCreationWithThrowingMapYieldEveryRowExactlyOnce()
+            throws Exception {
+        tables = new EmulatorTables(EmulatorLimits.defaults());
+        tables.sql(PARTITIONED);
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            expected.addAll(tables.write("t", "ds=" + i, i * 100_000L, 8_000));
+        }
+        RequestMatcher data = RequestMatcher.of("GET", "/tables/t").withParam("data");
+        RequestMatcher createSession =
+                RequestMatcher.of("POST", "/tables/t").withParam("downloads");
+        FaultPlan faults = tables.emulator.faultPlan();
+        faults.failNext(3, createSession, 503, "ServiceUnavailable");
+        faults.delayNext(Integer.MAX_VALUE, data, Duration.ofMillis(20));
+
+        FailingOnceMapper.reset();
+        CheckpointedCollector.PUBLISHED.clear();
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.getExecutionEnvironment(restartThreeTimes());
+        env.setParallelism(4);
+        env.enableCheckpointing(50, CheckpointingMode.EXACTLY_ONCE);
+        env.fromSource(
+                        source().setSplitRows(2_000)
+                                .setRowsPerRequest(250)
+                                .setBatchRows(50)
+                                .build(),
+                        WatermarkStrategy.noWatermarks(),
+                        "tunnel")
+                .map(new FailingOnceMapper())
+                .map(new CheckpointedCollector())
+                .sinkTo(new DiscardingSink<>());
+        JobClient job = env.executeAsync("exactly once under faults");
+
+        // once the sessions exist and a checkpoint covers records, reset connections in the
+        // middle of the read: two before any answer, three after part of the rows was sent
+        waitUntil(() -> faults.pendingCount() == 0 && !CheckpointedCollector.PUBLISHED.isEmpty());
+        faults.clear();
+        faults.resetNext(2, data, 0);
+        faults.dropResponseNext(3, data, 700);
+        faults.delayNext(Integer.MAX_VALUE, data, Duration.ofMillis(20));
+        job.getJobExecutionResult().get();
+
+        assertThat(FailingOnceMapper.FAILED).isTrue();
+        assertThat(faults.pendingCount()).as("injected faults left").isZero();
+        assertThat(
+                        tables.emulator
+                                .requestLog()
+                                .entries(
+                                        e ->
+                                                e.status() == 503
+                                                        && e.params().containsKey("downloads")))
+                .hasSize(3);
+        List<String> emitted = new ArrayList<>();
+        CheckpointedCollector.PUBLISHED.values().forEach(emitted::addAll);
+        assertSameMultiset(emitted, expected);
+    }
+
+    @Test
+    void continuousModeReadsNewPartitionsInNumericOrderAndNotAgainAfterFailure() throws Exception {
+        tables = new EmulatorTables(EmulatorLimits.defaults());
+        tables.sql(PARTITIONED);
+        List<String> first = tables.write("t", "ds=1", 0, 500);
+
+        FailingOnceMapper.reset();
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.getExecutionEnvironment(restartThreeTimes());
+        env.setParallelism(1);
+        env.enableCheckpointing(50, CheckpointingMode.EXACTLY_ONCE);
+        TunnelSource<String> source =
+                source().setContinuous(Duration.ofMillis(100))
+                        .setSplitRows(200)
+                        .setRowsPerRequest(100)
+                        .setBatchRows(20)
+                        .build();
+        try (CloseableIterator<String> it =
+                env.fromSource(source, WatermarkStrategy.noWatermarks(), "tunnel")
+                        .map(new FailingOnceMapper())
+                        .executeAndCollect()) {
+            assertThat(next(it, first.size())).containsExactlyElementsOf(first);
+            // ds=10 and ds=9 appear in the same discovery; one reader reads 9 before 10 (as
+            // numbers, not as text); the mapper fails once in the middle of ds=9, after a
+            // checkpoint that holds the discovered partitions
+            List<String> added = tables.commitTogether("t", 1_000, 600, "9", "10");
+            assertThat(next(it, added.size())).containsExactlyElementsOf(added);
+            assertThat(FailingOnceMapper.FAILED).isTrue();
+            // nothing is read again after the restore: the next rows are the next partition's
+            List<String> later = tables.commitTogether("t", 5_000, 50, "11");
+            assertThat(next(it, later.size())).containsExactlyElementsOf(later);
+        }
+    }
+
+    private static List<String> next(CloseableIterator<String> it, int count) {
+        List<String> out = new ArrayList<>(count);
+        while (out.size() < count) {
+            out.add(it.next());
+        }
+        return out;
+    }
+
+    private static Configuration restartThreeTimes() {
+        Configuration conf = new Configuration();
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(100));
+        return conf;
+    }
+
+    private static void waitUntil(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not reached within 60 s");
+            }
+            Thread.sleep(5);
+        }
     }
 
     @Test
