@@ -24,6 +24,7 @@ import static io.github.mctunnel.flink.table.lookup.MaxComputeLookupOptions.MAX_
  * The lookup options of a {@code maxcompute} table, read and checked by the table factory.
  *
  * @param latestPartition whether lookups read the latest partition only ({@code max_pt})
+ * @param partitionOption the {@code lookup.partition} option as given, or null
  * @param partitions the partitions lookups read, or null for all (or the latest)
  * @param maxRows most rows held in memory
  * @param reloadInterval snapshot age after which a lookup reloads (cache NONE and PARTIAL)
@@ -31,6 +32,7 @@ import static io.github.mctunnel.flink.table.lookup.MaxComputeLookupOptions.MAX_
  */
 public record LookupSettings(
         boolean latestPartition,
+        String partitionOption,
         PartitionPattern partitions,
         long maxRows,
         Duration reloadInterval,
@@ -74,7 +76,7 @@ public record LookupSettings(
         for (var option : MaxComputeLookupOptions.all()) {
             copyOption(options, copy, option);
         }
-        return new LookupSettings(latest, pattern, maxRows, reload, copy);
+        return new LookupSettings(latest, partition, pattern, maxRows, reload, copy);
     }
 
     private static <T> void copyOption(

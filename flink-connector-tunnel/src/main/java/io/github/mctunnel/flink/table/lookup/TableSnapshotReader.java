@@ -67,7 +67,7 @@ final class TableSnapshotReader implements Closeable {
                                         ? " in its latest partition"
                                         : settings.partitions() != null
                                                 ? " in the partitions '"
-                                                        + settings.partitions()
+                                                        + settings.partitionOption()
                                                         + "'"
                                                 : "")
                                 + ", more than '"
