@@ -201,11 +201,12 @@ public final class MaxComputeConnectorOptions {
                     .intType()
                     .noDefaultValue()
                     .withDescription(
-                            "At-least-once and none: rows are redistributed before the writers so"
-                                    + " that the rows of one partition go to at most this many"
-                                    + " writer subtasks (fewer open partitions per writer, fewer"
-                                    + " stream sessions per partition). Not set: rows stay with"
-                                    + " the writer their upstream subtask feeds.");
+                            "The most writer subtasks one partition's rows are routed to, in [1,"
+                                    + " 32] (a partition has at most 32 stream slots). At least"
+                                    + " once: by default min(sink parallelism, 32); exactly once:"
+                                    + " by default rows are not redistributed. Fewer writers per"
+                                    + " partition give larger packs or blocks and fewer open"
+                                    + " partitions per writer.");
 
     public static final ConfigOption<Duration> SINK_UPSERT_COMMIT_INTERVAL =
             ConfigOptions.key("sink.upsert.commit-interval")

@@ -3,6 +3,7 @@ package io.github.mctunnel.flink.table;
 import io.github.mctunnel.client.schema.PartitionSpec;
 import io.github.mctunnel.flink.config.TunnelConnectionOptions;
 import io.github.mctunnel.flink.sink.TunnelSinkBuilder;
+import io.github.mctunnel.flink.sink.routing.WriterSpread;
 import io.github.mctunnel.flink.table.lookup.LookupSettings;
 import io.github.mctunnel.flink.table.lookup.MaxComputeLookupOptions;
 
@@ -291,22 +292,16 @@ public final class MaxComputeDynamicTableFactory
         Integer parallelism = options.getOptional(SINK_PARALLELISM).orElse(null);
         checkParallelism(SINK_PARALLELISM, parallelism);
         Integer writers = options.getOptional(SINK_WRITERS_PER_PARTITION).orElse(null);
-        if (writers != null) {
-            if (guarantee == DeliveryGuarantee.EXACTLY_ONCE) {
-                throw new ValidationException(
-                        "Option '"
-                                + SINK_WRITERS_PER_PARTITION.key()
-                                + "' applies to 'sink.delivery-guarantee' = 'at-least-once' or"
-                                + " 'none'; the exactly-once sink routes rows to its writers"
-                                + " itself");
-            }
-            if (writers < 1) {
-                throw new ValidationException(
-                        "Option '"
-                                + SINK_WRITERS_PER_PARTITION.key()
-                                + "' must be at least 1, got "
-                                + writers);
-            }
+        if (writers != null && (writers < 1 || writers > WriterSpread.MAX_SLOTS_PER_PARTITION)) {
+            throw new ValidationException(
+                    "Option '"
+                            + SINK_WRITERS_PER_PARTITION.key()
+                            + "' must be in [1, "
+                            + WriterSpread.MAX_SLOTS_PER_PARTITION
+                            + "] (a partition has at most "
+                            + WriterSpread.MAX_SLOTS_PER_PARTITION
+                            + " stream slots), got "
+                            + writers);
         }
         Duration commitInterval = options.get(SINK_UPSERT_COMMIT_INTERVAL);
         if (commitInterval.isNegative()) {

@@ -128,15 +128,6 @@ final class MaxComputeDynamicTableSink implements DynamicTableSink, SupportsPart
                         exactlyOnceSink(partition, dynamic), settings.parallelism());
             }
             Sink<RowData> sink = streamSink(partition, dynamic);
-            if (settings.writersPerPartition() != null) {
-                sink =
-                        new PartitionSpreadingSink(
-                                sink,
-                                new PartitionSpreadPartitioner(
-                                        rowType,
-                                        dynamic ? partitionKeys : List.of(),
-                                        settings.writersPerPartition()));
-            }
             return SinkV2Provider.of(sink, settings.parallelism());
         } catch (IOException e) {
             throw new ValidationException(
@@ -288,6 +279,9 @@ final class MaxComputeDynamicTableSink implements DynamicTableSink, SupportsPart
         if (settings.dynamicPartitionMax() != null) {
             builder.setMaxOpenPartitions(settings.dynamicPartitionMax());
         }
+        if (settings.writersPerPartition() != null) {
+            builder.setWritersPerPartition(settings.writersPerPartition());
+        }
         return build(builder::build);
     }
 
@@ -307,6 +301,9 @@ final class MaxComputeDynamicTableSink implements DynamicTableSink, SupportsPart
         }
         if (settings.flushMaxBytes() != null) {
             builder.setBlockTargetBytes(settings.flushMaxBytes());
+        }
+        if (settings.writersPerPartition() != null) {
+            builder.setWritersPerPartition(settings.writersPerPartition());
         }
         return build(builder::build);
     }

@@ -18,8 +18,8 @@ import java.time.Duration;
  * @param dynamicPartitionMax open partitions per writer (at-least-once) or partitions per
  *     checkpoint (exactly-once), or null for the sink's default
  * @param parallelism the sink parallelism, or null for the job's
- * @param writersPerPartition at-least-once and none: the most writer subtasks a partition's rows go
- *     to, or null to keep the upstream distribution
+ * @param writersPerPartition the most writer subtasks a partition's rows are routed to, or null for
+ *     the sink's default
  * @param upsertCommitInterval PRIMARY KEY tables: least time between two commits of a partition
  * @param compression compression of upsert packs (the other sinks choose their own)
  */

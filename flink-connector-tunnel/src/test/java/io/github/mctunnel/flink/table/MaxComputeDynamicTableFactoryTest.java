@@ -345,17 +345,21 @@ class MaxComputeDynamicTableFactoryTest {
     }
 
     @Test
-    void writersPerPartitionIsValidated() {
-        assertThat(sinkError(options("sink.writers-per-partition", "0")))
-                .contains("Option 'sink.writers-per-partition' must be at least 1, got 0");
-        assertThat(
-                        sinkError(
+    void writersPerPartitionIsValidatedAndTakenByBothGuarantees() {
+        for (String bad : List.of("0", "33")) {
+            assertThat(sinkError(options("sink.writers-per-partition", bad)))
+                    .contains(
+                            "Option 'sink.writers-per-partition' must be in [1, 32] (a partition"
+                                    + " has at most 32 stream slots), got "
+                                    + bad);
+        }
+        MaxComputeDynamicTableSink exactlyOnce =
+                (MaxComputeDynamicTableSink)
+                        sink(
                                 options(
                                         "sink.delivery-guarantee", "exactly-once",
-                                        "sink.writers-per-partition", "2")))
-                .contains(
-                        "Option 'sink.writers-per-partition' applies to"
-                                + " 'sink.delivery-guarantee' = 'at-least-once' or 'none'");
+                                        "sink.writers-per-partition", "32"));
+        assertThat(exactlyOnce.settings().writersPerPartition()).isEqualTo(32);
         MaxComputeDynamicTableSink s = (MaxComputeDynamicTableSink) sink(options());
         assertThat(s.settings().writersPerPartition()).isNull();
     }
