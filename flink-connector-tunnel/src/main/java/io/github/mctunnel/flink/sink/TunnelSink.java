@@ -63,6 +63,7 @@ public final class TunnelSink<IN> implements Sink<IN>, SupportsPreWriteTopology<
     private final String defaultPartition;
 
     private final WriterSpread spread;
+    private final BadRecordPolicy badRecordPolicy;
 
     TunnelSink(
             String table,
@@ -73,6 +74,7 @@ public final class TunnelSink<IN> implements Sink<IN>, SupportsPreWriteTopology<
             FlushPolicy flushPolicy,
             int maxOpenPartitions,
             PartitionSpec defaultPartition,
+            BadRecordPolicy badRecordPolicy,
             WriterSpread spread) {
         this.table = table;
         this.connectionFactory = connectionFactory;
@@ -83,6 +85,7 @@ public final class TunnelSink<IN> implements Sink<IN>, SupportsPreWriteTopology<
         this.maxOpenPartitions = maxOpenPartitions;
         this.defaultPartition = defaultPartition == null ? null : defaultPartition.toString();
         this.spread = spread;
+        this.badRecordPolicy = badRecordPolicy;
     }
 
     public static <IN> TunnelSinkBuilder<IN> builder() {
@@ -120,6 +123,7 @@ public final class TunnelSink<IN> implements Sink<IN>, SupportsPreWriteTopology<
                     serializer,
                     staticPartition == null ? null : PartitionSpec.parse(staticPartition),
                     defaultPartition == null ? null : PartitionSpec.parse(defaultPartition),
+                    badRecordPolicy,
                     deliveryGuarantee,
                     flushPolicy,
                     spread.openPartitionsPerWriter(
@@ -161,6 +165,10 @@ public final class TunnelSink<IN> implements Sink<IN>, SupportsPreWriteTopology<
     /** Where records with an unusable partition value go, or null when they fail the job. */
     public PartitionSpec defaultPartition() {
         return defaultPartition == null ? null : PartitionSpec.parse(defaultPartition);
+    }
+
+    public BadRecordPolicy badRecordPolicy() {
+        return badRecordPolicy;
     }
 
     /** Writers per partition as configured, 0 for the default. */

@@ -35,6 +35,7 @@ public final class TunnelSinkBuilder<IN> {
     private int maxOpenPartitions = 8;
     private int writersPerPartition;
     private PartitionSpec defaultPartition;
+    private BadRecordPolicy badRecordPolicy = BadRecordPolicy.FAIL;
 
     TunnelSinkBuilder() {}
 
@@ -127,6 +128,20 @@ public final class TunnelSinkBuilder<IN> {
         return this;
     }
 
+    /**
+     * What to do with a record the table cannot take (wrong type, NULL in a NOT NULL column, value
+     * over the field size limit, unusable partition value): FAIL the job naming the column and
+     * value (default), or SKIP it and count it in the {@code numRecordsSkipped} metric.
+     */
+    public TunnelSinkBuilder<IN> setBadRecordPolicy(BadRecordPolicy policy) {
+        if (policy == null) {
+            throw new IllegalArgumentException(
+                    "TunnelSink: the bad record policy must not be null");
+        }
+        this.badRecordPolicy = policy;
+        return this;
+    }
+
     @VisibleForTesting
     TunnelSinkBuilder<IN> setConnectionFactory(StreamTunnelConnectionFactory connectionFactory) {
         this.connectionFactory = connectionFactory;
@@ -207,6 +222,7 @@ public final class TunnelSinkBuilder<IN> {
                 policy,
                 maxOpenPartitions,
                 defaultPartition,
+                badRecordPolicy,
                 new WriterSpread(
                         writersPerPartition, MAX_OPEN_PARTITIONS_LIMIT, maxOpenPartitions));
     }

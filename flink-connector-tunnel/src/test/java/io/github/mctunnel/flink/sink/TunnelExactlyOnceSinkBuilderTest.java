@@ -169,4 +169,13 @@ class TunnelExactlyOnceSinkBuilderTest {
         env.enableCheckpointing(checkpointMillis);
         return env;
     }
+
+    @Test
+    void writersPerPartitionIsOptionalAndBounded() {
+        assertThat(valid().build().writersPerPartition()).isZero();
+        assertThat(valid().setWritersPerPartition(4).build().writersPerPartition()).isEqualTo(4);
+        assertThatThrownBy(() -> valid().setWritersPerPartition(33))
+                .hasMessage(
+                        "TunnelExactlyOnceSink: writers per partition must be in [1, 32], got 33");
+    }
 }

@@ -68,4 +68,32 @@ class TunnelSinkBuilderTest {
         assertThatThrownBy(() -> valid().setFlushInterval(Duration.ofSeconds(-1)).build())
                 .hasMessage("flush interval must be zero (no timer) or positive, got PT-1S");
     }
+
+    @Test
+    void routingAndBadRecordSettings() {
+        TunnelSink<RowData> sink =
+                valid().setDynamicPartition()
+                        .setWritersPerPartition(2)
+                        .setDefaultPartition("ds=unknown")
+                        .setBadRecordPolicy(BadRecordPolicy.SKIP)
+                        .build();
+        assertThat(sink.writersPerPartition()).isEqualTo(2);
+        assertThat(sink.defaultPartition()).isEqualTo(PartitionSpec.parse("ds=unknown"));
+        assertThat(sink.badRecordPolicy()).isEqualTo(BadRecordPolicy.SKIP);
+        TunnelSink<RowData> defaults = valid().build();
+        assertThat(defaults.writersPerPartition()).isZero();
+        assertThat(defaults.defaultPartition()).isNull();
+        assertThat(defaults.badRecordPolicy()).isEqualTo(BadRecordPolicy.FAIL);
+
+        assertThatThrownBy(() -> valid().setWritersPerPartition(0))
+                .hasMessage("TunnelSink: writers per partition must be at least 1, got 0");
+        assertThatThrownBy(() -> valid().setWritersPerPartition(33).build())
+                .hasMessage(
+                        "TunnelSink: writers per partition must be at most 32 (a partition has at"
+                                + " most 32 stream slots, one per writer), got 33");
+        assertThatThrownBy(() -> valid().setDefaultPartition("ds=x").build())
+                .hasMessage("TunnelSink: setDefaultPartition('ds=x') needs setDynamicPartition()");
+        assertThatThrownBy(() -> valid().setBadRecordPolicy(null))
+                .hasMessage("TunnelSink: the bad record policy must not be null");
+    }
 }

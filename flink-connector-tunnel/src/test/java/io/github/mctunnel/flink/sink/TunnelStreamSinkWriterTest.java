@@ -4,6 +4,7 @@ import io.github.mctunnel.client.schema.Column;
 import io.github.mctunnel.client.schema.PartitionSpec;
 import io.github.mctunnel.client.schema.TableSchema;
 import io.github.mctunnel.flink.convert.TunnelTypeMapping;
+import io.github.mctunnel.flink.convert.ValueConversionException;
 import io.github.mctunnel.flink.sink.writer.TunnelStreamSinkWriter;
 
 import org.apache.flink.api.common.operators.ProcessingTimeService;
@@ -223,6 +224,7 @@ class TunnelStreamSinkWriterTest {
                         new RowDataTunnelRecordSerializer(ROW_TYPE),
                         null,
                         unknown,
+                        BadRecordPolicy.FAIL,
                         DeliveryGuarantee.AT_LEAST_ONCE,
                         FlushPolicy.defaults(),
                         8,
@@ -240,6 +242,72 @@ class TunnelStreamSinkWriterTest {
                 .containsExactly(values(3, "c"));
     }
 
+    /** A table whose {@code name} column is NOT NULL. */
+    private static final TableSchema NOT_NULL_SCHEMA =
+            new TableSchema(
+                    List.of(
+                            Column.of("id", "bigint"),
+                            new Column(
+                                    "name", Column.of("name", "string").type(), false, null, null)),
+                    List.of(Column.of("ds", "string")));
+
+    private TunnelStreamSinkWriter<RowData> notNullWriter(
+            InMemoryStreamTunnel notNull,
+            BadRecordPolicy policy,
+            RecordingSinkWriterMetricGroup group)
+            throws Exception {
+        return new TunnelStreamSinkWriter<>(
+                "t",
+                notNull.connect(),
+                new RowDataTunnelRecordSerializer(ROW_TYPE),
+                null,
+                null,
+                policy,
+                DeliveryGuarantee.AT_LEAST_ONCE,
+                FlushPolicy.defaults(),
+                8,
+                group,
+                time);
+    }
+
+    @Test
+    void nullInANotNullColumnFailsNamingTheColumn() throws Exception {
+        InMemoryStreamTunnel notNull = new InMemoryStreamTunnel(NOT_NULL_SCHEMA);
+        TunnelStreamSinkWriter<RowData> w =
+                notNullWriter(notNull, BadRecordPolicy.FAIL, new RecordingSinkWriterMetricGroup());
+        assertThatThrownBy(
+                        () ->
+                                w.write(
+                                        GenericRowData.of(
+                                                1L, null, StringData.fromString("20240101")),
+                                        null))
+                .isInstanceOf(ValueConversionException.class)
+                .hasMessage("Column 'name' is NOT NULL, but the value is NULL");
+    }
+
+    @Test
+    void skippedBadRecordsAreCountedAndTheGoodOnesWritten() throws Exception {
+        InMemoryStreamTunnel notNull = new InMemoryStreamTunnel(NOT_NULL_SCHEMA);
+        RecordingSinkWriterMetricGroup group = new RecordingSinkWriterMetricGroup();
+        TunnelStreamSinkWriter<RowData> w = notNullWriter(notNull, BadRecordPolicy.SKIP, group);
+        w.write(GenericRowData.of(1L, null, StringData.fromString("20240101")), null);
+        w.write(row(2, "b", "20240101"), null);
+        w.write(GenericRowData.of(3L, StringData.fromString("c"), null), null);
+        w.write(row(4, "d", "2024/01"), null);
+        w.write(row(5, "e", "20240101"), null);
+        w.flush(false);
+        assertThat(notNull.rowsOf(DS1))
+                .usingRecursiveFieldByFieldElementComparator()
+                .containsExactly(values(2, "b"), values(5, "e"));
+        assertThat(group.count("numRecordsSkipped")).isEqualTo(3);
+        assertThat(group.count("numRecordsSend")).isEqualTo(2);
+        assertThat(group.count("numRecordsSendErrors")).isZero();
+        assertThat(group.count("flushes")).isEqualTo(1);
+        assertThat(group.value("openPartitions")).isEqualTo(1);
+        assertThat(group.count("numBytesSend")).isPositive();
+        assertThat(group.value("currentSendTime")).isInstanceOf(Long.class);
+    }
+
     @Test
     void defaultPartitionMustMatchTheTable() {
         assertThatThrownBy(
@@ -250,6 +318,7 @@ class TunnelStreamSinkWriterTest {
                                         new RowDataTunnelRecordSerializer(ROW_TYPE),
                                         null,
                                         PartitionSpec.parse("dt=unknown"),
+                                        BadRecordPolicy.FAIL,
                                         DeliveryGuarantee.AT_LEAST_ONCE,
                                         FlushPolicy.defaults(),
                                         8,

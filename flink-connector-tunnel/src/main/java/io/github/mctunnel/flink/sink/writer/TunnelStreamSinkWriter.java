@@ -1,7 +1,10 @@
 package io.github.mctunnel.flink.sink.writer;
 
+import io.github.mctunnel.client.schema.Column;
 import io.github.mctunnel.client.schema.PartitionSpec;
 import io.github.mctunnel.client.schema.TableSchema;
+import io.github.mctunnel.flink.convert.ValueConversionException;
+import io.github.mctunnel.flink.sink.BadRecordPolicy;
 import io.github.mctunnel.flink.sink.FlushPolicy;
 import io.github.mctunnel.flink.sink.TunnelRecordSerializer;
 import io.github.mctunnel.flink.sink.stream.RecordPack;
@@ -58,6 +61,10 @@ public final class TunnelStreamSinkWriter<IN> implements SinkWriter<IN> {
     private final Counter numRecordsSend;
     private final Counter numBytesSend;
     private final Counter numRecordsSendErrors;
+    private final Counter numRecordsSkipped;
+    private final Counter flushes;
+    private final BadRecordPolicy badRecords;
+    private final String[] notNullColumns;
     private volatile long lastFlushMillis;
 
     private RecordPack lastPack;
@@ -87,6 +94,7 @@ public final class TunnelStreamSinkWriter<IN> implements SinkWriter<IN> {
                 serializer,
                 staticPartition,
                 null,
+                BadRecordPolicy.FAIL,
                 guarantee,
                 policy,
                 maxOpenPartitions,
@@ -99,6 +107,7 @@ public final class TunnelStreamSinkWriter<IN> implements SinkWriter<IN> {
      *     table), or null to take it from the partition values the serializer appends
      * @param defaultPartition with dynamic partitions, where records with a NULL, empty or unusable
      *     partition value go; null to fail on them
+     * @param badRecords whether a record the table cannot take fails the job or is skipped
      */
     public TunnelStreamSinkWriter(
             String table,
@@ -106,6 +115,7 @@ public final class TunnelStreamSinkWriter<IN> implements SinkWriter<IN> {
             TunnelRecordSerializer<IN> serializer,
             PartitionSpec staticPartition,
             PartitionSpec defaultPartition,
+            BadRecordPolicy badRecords,
             DeliveryGuarantee guarantee,
             FlushPolicy policy,
             int maxOpenPartitions,
@@ -147,28 +157,67 @@ public final class TunnelStreamSinkWriter<IN> implements SinkWriter<IN> {
         this.numRecordsSend = metrics.getNumRecordsSendCounter();
         this.numBytesSend = metrics.getNumBytesSendCounter();
         this.numRecordsSendErrors = metrics.getNumRecordsSendErrorsCounter();
+        this.numRecordsSkipped = metrics.counter("numRecordsSkipped");
+        this.flushes = metrics.counter("flushes");
+        metrics.gauge("openPartitions", packs::size);
+        this.badRecords = badRecords;
+        this.notNullColumns = new String[columnCount];
+        for (int i = 0; i < columnCount; i++) {
+            Column c = schema.columns().get(i);
+            notNullColumns[i] = c.nullable() ? null : c.name();
+        }
         metrics.setCurrentSendTimeGauge(() -> lastFlushMillis);
         scheduleTimer();
     }
 
     @Override
     public void write(IN element, Context context) throws IOException {
-        Object[] row = serializer.serialize(element, values);
+        Object[] row;
         RecordPack pack;
-        if (partitions == null) {
-            pack = lastPack != null ? lastPack : packFor(staticPartition);
-        } else {
-            PartitionSpec partition = partitions.resolve(row);
-            pack = partition == lastPartition ? lastPack : packFor(partition);
-            System.arraycopy(row, 0, dataValues, 0, columnCount);
-            row = dataValues;
+        try {
+            row = serializer.serialize(element, values);
+            if (partitions == null) {
+                pack = lastPack != null ? lastPack : packFor(staticPartition);
+            } else {
+                PartitionSpec partition = partitions.resolve(row);
+                pack = partition == lastPartition ? lastPack : packFor(partition);
+                System.arraycopy(row, 0, dataValues, 0, columnCount);
+                row = dataValues;
+            }
+            checkNotNull(row);
+        } catch (IllegalArgumentException | ValueConversionException e) {
+            badRecord(e);
+            return;
         }
         long before = pack.bufferedBytes();
-        pack.append(row);
+        try {
+            pack.append(row);
+        } catch (IllegalArgumentException e) {
+            // the codec discarded the record: the pack holds only whole records
+            badRecord(e);
+            return;
+        }
         bufferedBytes += pack.bufferedBytes() - before;
         if (pack.bufferedRecords() >= policy.maxRows() || bufferedBytes >= policy.maxBytes()) {
             flushAll();
         }
+    }
+
+    private void checkNotNull(Object[] row) {
+        for (int i = 0; i < columnCount; i++) {
+            if (row[i] == null && notNullColumns[i] != null) {
+                throw new IllegalArgumentException(
+                        "Column '" + notNullColumns[i] + "' is NOT NULL, but the value is NULL");
+            }
+        }
+    }
+
+    private void badRecord(RuntimeException e) {
+        if (badRecords == BadRecordPolicy.FAIL) {
+            throw e;
+        }
+        numRecordsSkipped.inc();
+        LOG.debug("Skipped a record for table {}: {}", table, e.getMessage());
     }
 
     private RecordPack packFor(PartitionSpec partition) throws IOException {
@@ -219,6 +268,7 @@ public final class TunnelStreamSinkWriter<IN> implements SinkWriter<IN> {
                         ex);
             }
             lastFlushMillis = (System.nanoTime() - start) / 1_000_000;
+            flushes.inc();
             numRecordsSend.inc(records);
             numBytesSend.inc(bytes);
             LOG.debug(
