@@ -36,6 +36,11 @@ final class EpochLedger {
         return taken;
     }
 
+    /** How many epochs wait for their checkpoint (read by the metric reporter thread). */
+    int pendingEpochCount() {
+        return epochs.size();
+    }
+
     /** The epochs still waiting for their checkpoint, in order. */
     List<Long> pendingEpochs() {
         return new ArrayList<>(epochs.keySet());

@@ -7,6 +7,7 @@ import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeutils.base.array.BytePrimitiveArraySerializer;
+import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.connector.sink2.CommittableMessage;
@@ -71,7 +72,15 @@ public final class SessionCommitOperator
         super.initializeState(context);
         ledger = new EpochLedger();
         serializer = new BlockCommittableSerializer();
-        committer = new SessionCommitter(connection, table, limits);
+        MetricGroup metrics = getMetricGroup();
+        committer =
+                new SessionCommitter(
+                        connection,
+                        table,
+                        limits,
+                        metrics.counter("sessionsCommitted"),
+                        metrics.counter("rowsCommitted"));
+        metrics.gauge("pendingEpochs", () -> ledger.pendingEpochCount());
         state =
                 context.getOperatorStateStore()
                         .getListState(

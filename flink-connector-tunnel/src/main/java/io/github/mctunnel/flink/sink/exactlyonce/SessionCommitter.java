@@ -11,6 +11,7 @@ import io.github.mctunnel.flink.config.TableWriteLimits;
 import io.github.mctunnel.flink.config.TunnelConnectionOptions;
 
 import org.apache.flink.annotation.Internal;
+import org.apache.flink.metrics.Counter;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,8 +39,22 @@ final class SessionCommitter implements AutoCloseable {
     private final TunnelClient client;
     private final TableIdentifier tableId;
     private final SlidingWindowBudget commits;
+    private final Counter sessionsCommitted;
+    private final Counter rowsCommitted;
 
-    SessionCommitter(TunnelConnectionOptions connection, String table, TableWriteLimits limits) {
+    /**
+     * @param sessionsCommitted counts the sessions this committer committed (not those found
+     *     committed before)
+     * @param rowsCommitted counts the rows of those sessions
+     */
+    SessionCommitter(
+            TunnelConnectionOptions connection,
+            String table,
+            TableWriteLimits limits,
+            Counter sessionsCommitted,
+            Counter rowsCommitted) {
+        this.sessionsCommitted = sessionsCommitted;
+        this.rowsCommitted = rowsCommitted;
         this.lease = SharedTunnelClients.jvm().acquire(connection);
         this.client = lease.client();
         this.tableId = client.table(table);
@@ -94,6 +109,8 @@ final class SessionCommitter implements AutoCloseable {
         }
         commits.record(System.currentTimeMillis());
         CommitOutcome outcome = session.commit(all);
+        sessionsCommitted.inc();
+        rowsCommitted.inc(rows);
         LOG.info(
                 "Session {} of {} epoch {}: {} ({} rows in {} blocks)",
                 first.sessionId(),
