@@ -109,6 +109,11 @@ final class InMemoryStreamTunnel {
         }
 
         @Override
+        public String sessionId() {
+            return "mem-" + partition;
+        }
+
+        @Override
         public long bufferedRecords() {
             return buffered.size();
         }

@@ -338,8 +338,8 @@ class TunnelStreamSinkWriterTest {
         tunnel.failNextFlushes.set(1);
         assertThatThrownBy(() -> w.flush(false))
                 .hasMessage(
-                        "Flushing 1 records to table t partition ds=20240101 failed: injected"
-                                + " flush failure");
+                        "Flushing 1 records to table t partition ds=20240101 (stream session"
+                                + " mem-ds=20240101) failed: injected flush failure");
         assertThat(metrics.getNumRecordsSendErrorsCounter().getCount()).isEqualTo(1);
         assertThat(tunnel.acknowledged).isEmpty();
     }

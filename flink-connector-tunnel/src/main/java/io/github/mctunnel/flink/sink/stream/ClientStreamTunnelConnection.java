@@ -171,6 +171,11 @@ final class ClientStreamTunnelConnection implements StreamTunnelConnection {
         }
 
         @Override
+        public String sessionId() {
+            return session.id();
+        }
+
+        @Override
         public void flush() throws IOException {
             long records = writer.recordCount();
             if (records == 0) {

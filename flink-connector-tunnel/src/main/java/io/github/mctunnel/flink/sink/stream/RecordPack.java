@@ -28,4 +28,7 @@ public interface RecordPack {
      * @throws IOException when the service did not acknowledge the pack
      */
     void flush() throws IOException;
+
+    /** The id of the stream session the pack is sent through, for error messages. */
+    String sessionId();
 }

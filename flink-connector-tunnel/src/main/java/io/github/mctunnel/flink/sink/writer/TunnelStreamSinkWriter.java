@@ -263,7 +263,9 @@ public final class TunnelStreamSinkWriter<IN> implements SinkWriter<IN> {
                                 + " records to table "
                                 + table
                                 + (e.getKey().isEmpty() ? "" : " partition " + e.getKey())
-                                + " failed: "
+                                + " (stream session "
+                                + pack.sessionId()
+                                + ") failed: "
                                 + ex.getMessage(),
                         ex);
             }
