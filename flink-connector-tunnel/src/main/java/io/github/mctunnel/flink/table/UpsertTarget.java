@@ -50,30 +50,8 @@ record UpsertTarget(List<Column> keyColumns, int bucketCount) {
             TableInfo info,
             List<String> declaredKey,
             PartitionSpec staticPartition) {
+        checkDeclaredKey(info, declaredKey);
         String table = info.id().toString();
-        if (!info.isDeltaTable()) {
-            throw new ValidationException(
-                    "The Flink table declares PRIMARY KEY "
-                            + declaredKey
-                            + ", but MaxCompute table "
-                            + table
-                            + " is not a Delta table (transactional "
-                            + info.transactional()
-                            + ", primary key "
-                            + info.primaryKey()
-                            + "); only Delta tables (transactional, with a primary key) take"
-                            + " upserts");
-        }
-        if (!lowerCase(declaredKey).equals(lowerCase(info.primaryKey()))) {
-            throw new ValidationException(
-                    "The Flink table declares PRIMARY KEY "
-                            + declaredKey
-                            + ", but MaxCompute table "
-                            + table
-                            + " has primary key "
-                            + info.primaryKey()
-                            + "; declare the table's key");
-        }
         TableSchema schema = info.schema();
         List<Column> keyColumns = new ArrayList<>();
         for (String name : info.primaryKey()) {
@@ -89,6 +67,51 @@ record UpsertTarget(List<Column> keyColumns, int bucketCount) {
             keyColumns.add(schema.column(idx));
         }
         return new UpsertTarget(keyColumns, bucketCount(client, info, staticPartition));
+    }
+
+    /**
+     * Checks that the Flink table's PRIMARY KEY fits the MaxCompute table: a Delta table whose
+     * primary key is the declared one, or the declared one without the partition columns (rows of a
+     * partitioned Delta table are identified by partition and key, so declaring the partition
+     * columns in the key as well is right). Called when the sink is created, before the planner
+     * compares the query's upsert key with the declared key, so a mismatch gets this message.
+     *
+     * @throws ValidationException naming both keys
+     */
+    static void checkDeclaredKey(TableInfo info, List<String> declaredKey) {
+        String table = info.id().toString();
+        if (!info.isDeltaTable()) {
+            throw new ValidationException(
+                    "The Flink table declares PRIMARY KEY "
+                            + declaredKey
+                            + ", but MaxCompute table "
+                            + table
+                            + " is not a Delta table (transactional "
+                            + info.transactional()
+                            + ", primary key "
+                            + info.primaryKey()
+                            + "); only Delta tables (transactional, with a primary key) take"
+                            + " upserts");
+        }
+        List<String> withPartitionKeys = new ArrayList<>(info.primaryKey());
+        withPartitionKeys.addAll(info.schema().partitionKeyNames());
+        Set<String> declared = lowerCase(declaredKey);
+        if (!declared.equals(lowerCase(info.primaryKey()))
+                && !declared.equals(lowerCase(withPartitionKeys))) {
+            throw new ValidationException(
+                    "The Flink table declares PRIMARY KEY "
+                            + declaredKey
+                            + ", but MaxCompute table "
+                            + table
+                            + " has primary key "
+                            + info.primaryKey()
+                            + "; declare the table's key"
+                            + (info.schema().isPartitioned()
+                                    ? " (optionally with the partition columns "
+                                            + info.schema().partitionKeyNames()
+                                            + ")"
+                                    : ""));
+        }
     }
 
     private static int bucketCount(
