@@ -35,10 +35,10 @@ public enum Compression {
 
     /**
      * The default, {@link #LZ4}: the fastest codec the SDK reads, written with the SDK's own frame
-     * options. Measured on one core with {@code CompressionBenchmark} (13 MB typical record
-     * stream): LZ4 compresses at 710 MB/s (ratio 1.63), Snappy 505 MB/s (1.63), ZSTD 171 MB/s
-     * (2.16), DEFLATE level 1 94 MB/s (1.95). Choose ZSTD when the network, not the CPU, is the
-     * limit.
+     * options. Measured with the JMH {@code CompressionBenchmark} of the benchmarks module (12.9 MB
+     * stream of encoded event records, one core; figures in docs/benchmarks.md): LZ4 compresses at
+     * about 1,040 MB/s (ratio 2.51), Snappy 920 MB/s (2.46), ZSTD 340 MB/s (3.44), DEFLATE level 1
+     * 140 MB/s (3.24). Choose ZSTD when the network, not the CPU, is the limit.
      */
     public static final Compression DEFAULT = LZ4;
 
