@@ -140,9 +140,11 @@ public final class TunnelExactlyOnceSink<IN>
             }
         }
         // the writers run at the parallelism of the sink's input (the gateway is chained to them)
+        int parallelism = Math.max(input.getParallelism(), env.getParallelism());
         WriteBudget.check(
                 table,
-                Math.max(input.getParallelism(), env.getParallelism()),
+                parallelism,
+                writersPerPartition > 0 ? writersPerPartition : parallelism,
                 maxPartitionsPerCheckpoint,
                 checkpoints.isCheckpointingEnabled() ? checkpoints.getCheckpointInterval() : 0,
                 limits);

@@ -110,6 +110,35 @@ class TunnelExactlyOnceSinkBuilderTest {
     }
 
     @Test
+    void blockBudgetCountsTheWritersAPartitionIsRoutedTo() {
+        // 8 writers would write 8 x 3 x 300 blocks per 5 minutes; routed to 1 per partition, 900
+        StreamExecutionEnvironment env = env(1000);
+        env.setParallelism(8);
+        env.fromSequence(1, 10)
+                .sinkTo(
+                        valid().setWritersPerPartition(1)
+                                .setTableLimits(new TableWriteLimits(100_000, 900, 32, 75))
+                                .build());
+        assertThat(env.getStreamGraph().getStreamNodes()).isNotEmpty();
+
+        StreamExecutionEnvironment tighter = env(1000);
+        tighter.setParallelism(8);
+        tighter.fromSequence(1, 10)
+                .sinkTo(
+                        valid().setWritersPerPartition(2)
+                                .setTableLimits(new TableWriteLimits(100_000, 900, 32, 75))
+                                .build());
+        assertThatThrownBy(tighter::getStreamGraph)
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(
+                        "EXACTLY_ONCE on table events: 2 writers per partition x 3 partitions per"
+                                + " checkpoint x 300 checkpoints per 5 minutes = 1800 blocks per"
+                                + " 5 minutes, more than the table's budget of 900; raise the"
+                                + " checkpoint interval to at least 2000 ms, or lower"
+                                + " setWritersPerPartition or setMaxPartitionsPerCheckpoint");
+    }
+
+    @Test
     void checkpointRateAboveTheCommitBudgetNamesTheIntervalToUse() {
         StreamExecutionEnvironment env = env(100);
         env.setParallelism(1);

@@ -6,7 +6,8 @@ import org.apache.flink.annotation.Internal;
 
 /**
  * Checks that an exactly-once job stays inside a table's budgets by construction: per checkpoint at
- * most one session and one commit per partition and one block per writer per partition.
+ * most one session and one commit per partition and one block per writer per partition (the writers
+ * a partition's rows are routed to, or all of them).
  */
 @Internal
 public final class WriteBudget {
@@ -36,12 +37,15 @@ public final class WriteBudget {
     /**
      * Checks the rate budgets for a job.
      *
+     * @param writersPerPartition writer subtasks rows of one partition are routed to (the sink
+     *     parallelism when rows are not routed); each writes one block per partition and checkpoint
      * @param checkpointIntervalMillis the checkpoint interval, or a value &lt;= 0 when
      *     checkpointing is off (one epoch for the whole bounded input)
      */
     public static void check(
             String table,
             int parallelism,
+            int writersPerPartition,
             int partitions,
             long checkpointIntervalMillis,
             TableWriteLimits limits) {
@@ -50,15 +54,17 @@ public final class WriteBudget {
             return;
         }
         long perFiveMinutes = ceilDiv(300_000, checkpointIntervalMillis);
-        long blocks = (long) parallelism * partitions * perFiveMinutes;
+        int writers = Math.min(parallelism, writersPerPartition);
+        long blocks = (long) writers * partitions * perFiveMinutes;
         if (blocks > limits.blocksPer5Minutes()) {
-            long minInterval =
-                    ceilDiv(300_000L * parallelism * partitions, limits.blocksPer5Minutes());
+            long minInterval = ceilDiv(300_000L * writers * partitions, limits.blocksPer5Minutes());
             throw new IllegalArgumentException(
                     "EXACTLY_ONCE on table "
                             + table
-                            + ": parallelism "
-                            + parallelism
+                            + ": "
+                            + (writers == parallelism
+                                    ? "parallelism " + parallelism
+                                    : writers + " writers per partition")
                             + " x "
                             + partitions
                             + " partitions per checkpoint x "
@@ -69,7 +75,11 @@ public final class WriteBudget {
                             + limits.blocksPer5Minutes()
                             + "; raise the checkpoint interval to at least "
                             + minInterval
-                            + " ms, or lower the sink parallelism or setMaxPartitionsPerCheckpoint");
+                            + (writers == parallelism
+                                    ? " ms, or lower the sink parallelism or"
+                                            + " setMaxPartitionsPerCheckpoint"
+                                    : " ms, or lower setWritersPerPartition or"
+                                            + " setMaxPartitionsPerCheckpoint"));
         }
         long sessions = partitions * perFiveMinutes;
         if (sessions > limits.sessionsPer5Minutes()) {
