@@ -87,6 +87,11 @@ public final class TunnelExactlyOnceSink<IN>
     /** Writers per partition rows are routed to, 0 for no routing. */
     private final int writersPerPartition;
 
+    /** Tunnel form of the default partition for unusable partition values, or null. */
+    private final String defaultPartition;
+
+    private final BadRecordPolicy badRecordPolicy;
+
     TunnelExactlyOnceSink(
             String sinkId,
             TunnelConnectionOptions connection,
@@ -96,7 +101,9 @@ public final class TunnelExactlyOnceSink<IN>
             int maxPartitionsPerCheckpoint,
             TableWriteLimits limits,
             long blockTargetBytes,
-            int writersPerPartition) {
+            int writersPerPartition,
+            String defaultPartition,
+            BadRecordPolicy badRecordPolicy) {
         this.sinkId = sinkId;
         this.connection = connection;
         this.table = table;
@@ -106,6 +113,8 @@ public final class TunnelExactlyOnceSink<IN>
         this.limits = limits;
         this.blockTargetBytes = blockTargetBytes;
         this.writersPerPartition = writersPerPartition;
+        this.defaultPartition = defaultPartition;
+        this.badRecordPolicy = badRecordPolicy;
     }
 
     public static <IN> TunnelExactlyOnceSinkBuilder<IN> builder() {
@@ -193,6 +202,8 @@ public final class TunnelExactlyOnceSink<IN>
                     lease,
                     serializer,
                     staticPartition,
+                    defaultPartition == null ? null : PartitionSpec.parse(defaultPartition),
+                    badRecordPolicy,
                     SessionResolverRegistry.key(
                             sinkId,
                             context.getJobInfo().getJobId().toString(),
@@ -267,6 +278,15 @@ public final class TunnelExactlyOnceSink<IN>
 
     public TableWriteLimits limits() {
         return limits;
+    }
+
+    /** Where records with an unusable partition value go, or null when they are bad records. */
+    public PartitionSpec defaultPartition() {
+        return defaultPartition == null ? null : PartitionSpec.parse(defaultPartition);
+    }
+
+    public BadRecordPolicy badRecordPolicy() {
+        return badRecordPolicy;
     }
 
     /** The writer keeps no state: everything before a barrier became committables. */

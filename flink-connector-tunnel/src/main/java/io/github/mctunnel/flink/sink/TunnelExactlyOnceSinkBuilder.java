@@ -31,6 +31,8 @@ public final class TunnelExactlyOnceSinkBuilder<IN> {
     private TableWriteLimits limits = TableWriteLimits.defaults();
     private long blockTargetBytes = DEFAULT_BLOCK_TARGET_BYTES;
     private int writersPerPartition;
+    private PartitionSpec defaultPartition;
+    private BadRecordPolicy badRecordPolicy = BadRecordPolicy.FAIL;
 
     TunnelExactlyOnceSinkBuilder() {}
 
@@ -103,6 +105,30 @@ public final class TunnelExactlyOnceSinkBuilder<IN> {
     }
 
     /**
+     * With dynamic partitions, the partition ({@code ds=unknown}) for records whose partition value
+     * is NULL, empty or cannot name a partition; without it such a record is a bad record (see
+     * {@link #setBadRecordPolicy}). It counts toward {@link #setMaxPartitionsPerCheckpoint}.
+     */
+    public TunnelExactlyOnceSinkBuilder<IN> setDefaultPartition(String partitionSpec) {
+        this.defaultPartition = PartitionSpec.parse(partitionSpec);
+        return this;
+    }
+
+    /**
+     * What to do with a record the table cannot take (wrong type, NULL in a NOT NULL column, value
+     * over the field size limit, unusable partition value): FAIL the job naming the column and
+     * value (default), or SKIP it and count it in the writer's {@code numRecordsSkipped} metric.
+     */
+    public TunnelExactlyOnceSinkBuilder<IN> setBadRecordPolicy(BadRecordPolicy policy) {
+        if (policy == null) {
+            throw new IllegalArgumentException(
+                    "TunnelExactlyOnceSink: the bad record policy must not be null");
+        }
+        this.badRecordPolicy = policy;
+        return this;
+    }
+
+    /**
      * @throws IllegalArgumentException naming the missing or invalid setting
      */
     public TunnelExactlyOnceSink<IN> build() {
@@ -144,6 +170,17 @@ public final class TunnelExactlyOnceSinkBuilder<IN> {
                     "TunnelExactlyOnceSink: the block target size must be at least 1024 bytes, got "
                             + blockTargetBytes);
         }
+        if (defaultPartition != null && !dynamicPartition) {
+            throw new IllegalArgumentException(
+                    "TunnelExactlyOnceSink: setDefaultPartition('"
+                            + defaultPartition
+                            + "') needs setDynamicPartition()");
+        }
+        if (defaultPartition != null && defaultPartition.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "TunnelExactlyOnceSink: the default partition must name a value for every"
+                            + " partition key");
+        }
         WriteBudget.checkPartitions(table.trim(), maxPartitionsPerCheckpoint, limits);
         String staticPartition =
                 dynamicPartition ? null : (partition == null ? "" : partition.toString());
@@ -156,6 +193,8 @@ public final class TunnelExactlyOnceSinkBuilder<IN> {
                 maxPartitionsPerCheckpoint,
                 limits,
                 blockTargetBytes,
-                writersPerPartition);
+                writersPerPartition,
+                defaultPartition == null ? null : defaultPartition.toString(),
+                badRecordPolicy);
     }
 }

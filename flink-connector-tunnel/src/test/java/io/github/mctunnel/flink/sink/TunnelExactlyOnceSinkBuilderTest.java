@@ -200,6 +200,40 @@ class TunnelExactlyOnceSinkBuilderTest {
     }
 
     @Test
+    void badRecordPolicyAndDefaultPartitionAreKept() {
+        TunnelExactlyOnceSink<Long> sink =
+                valid().setDefaultPartition("ds=unknown")
+                        .setBadRecordPolicy(BadRecordPolicy.SKIP)
+                        .build();
+        assertThat(sink.defaultPartition()).hasToString("ds=unknown");
+        assertThat(sink.badRecordPolicy()).isEqualTo(BadRecordPolicy.SKIP);
+        assertThat(valid().build().badRecordPolicy()).isEqualTo(BadRecordPolicy.FAIL);
+        assertThat(valid().build().defaultPartition()).isNull();
+    }
+
+    @Test
+    void badRecordAndDefaultPartitionSettingsNameTheProblem() {
+        assertThatThrownBy(() -> valid().setBadRecordPolicy(null))
+                .hasMessage("TunnelExactlyOnceSink: the bad record policy must not be null");
+        assertThatThrownBy(
+                        () ->
+                                TunnelExactlyOnceSink.<Long>builder()
+                                        .setConnection(CONNECTION)
+                                        .setTable("events")
+                                        .setSerializer(new AllTypesRows.Serializer(0))
+                                        .setPartition("ds=1")
+                                        .setDefaultPartition("ds=x")
+                                        .build())
+                .hasMessage(
+                        "TunnelExactlyOnceSink: setDefaultPartition('ds=x') needs"
+                                + " setDynamicPartition()");
+        assertThatThrownBy(() -> valid().setDefaultPartition("").build())
+                .hasMessage(
+                        "TunnelExactlyOnceSink: the default partition must name a value for every"
+                                + " partition key");
+    }
+
+    @Test
     void writersPerPartitionIsOptionalAndBounded() {
         assertThat(valid().build().writersPerPartition()).isZero();
         assertThat(valid().setWritersPerPartition(4).build().writersPerPartition()).isEqualTo(4);

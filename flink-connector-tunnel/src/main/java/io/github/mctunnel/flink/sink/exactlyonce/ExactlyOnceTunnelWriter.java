@@ -3,18 +3,25 @@ package io.github.mctunnel.flink.sink.exactlyonce;
 import io.github.mctunnel.client.TunnelClient;
 import io.github.mctunnel.client.codec.RecordStreamWriter;
 import io.github.mctunnel.client.compress.Compression;
+import io.github.mctunnel.client.schema.Column;
 import io.github.mctunnel.client.schema.PartitionSpec;
 import io.github.mctunnel.client.schema.TableIdentifier;
 import io.github.mctunnel.client.schema.TableSchema;
 import io.github.mctunnel.client.session.UploadSession;
 import io.github.mctunnel.flink.client.TunnelClientLease;
+import io.github.mctunnel.flink.convert.ValueConversionException;
+import io.github.mctunnel.flink.sink.BadRecordPolicy;
 import io.github.mctunnel.flink.sink.TunnelRecordSerializer;
+import io.github.mctunnel.flink.sink.writer.DynamicPartitionResolver;
 
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.connector.sink2.CommittingSinkWriter;
 import org.apache.flink.api.connector.sink2.StatefulSinkWriter;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.groups.SinkWriterMetricGroup;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -38,6 +45,8 @@ import java.util.Map;
 public final class ExactlyOnceTunnelWriter<IN>
         implements StatefulSinkWriter<IN, Void>, CommittingSinkWriter<IN, BlockCommittable> {
 
+    private static final Logger LOG = LoggerFactory.getLogger(ExactlyOnceTunnelWriter.class);
+
     private final String table;
     private final TunnelClientLease lease;
     private final TunnelClient client;
@@ -50,19 +59,21 @@ public final class ExactlyOnceTunnelWriter<IN>
 
     private final TableSchema schema;
     private final int columnCount;
-    private final String[] partitionKeys;
+    private final DynamicPartitionResolver partitions;
+    private final BadRecordPolicy badRecords;
+    private final String[] notNullColumns;
     private final Object[] values;
     private final Object[] dataValues;
-    private final StringBuilder partitionText = new StringBuilder();
     private final Map<String, PartitionBlockBuffer> buffers = new LinkedHashMap<>();
     private final Map<String, List<Long>> writtenBlocks = new LinkedHashMap<>();
     private final Map<String, Long> writtenRows = new LinkedHashMap<>();
     private final Map<String, UploadSession> sessions = new LinkedHashMap<>();
     private final Map<String, String> epochSessions = new LinkedHashMap<>();
-    private final Object[] lastKeyValues;
+    private PartitionSpec lastSpec;
     private String lastPartition;
     private final Counter numRecordsSend;
     private final Counter numBytesSend;
+    private final Counter numRecordsSkipped;
 
     private long epoch;
     private SessionResolver resolver;
@@ -71,6 +82,9 @@ public final class ExactlyOnceTunnelWriter<IN>
      * @param lease the lease on the shared client, closed when the writer is
      * @param staticPartition Tunnel form of the partition ("" when not partitioned), or null to
      *     take it from the partition values the serializer appends
+     * @param defaultPartition with dynamic partitions, where records with a NULL, empty or unusable
+     *     partition value go; null to treat them as bad records
+     * @param badRecords whether a record the table cannot take fails the job or is skipped
      * @param lastCheckpointId the restored checkpoint id, 0 when starting fresh
      */
     public ExactlyOnceTunnelWriter(
@@ -78,6 +92,8 @@ public final class ExactlyOnceTunnelWriter<IN>
             TunnelClientLease lease,
             TunnelRecordSerializer<IN> serializer,
             String staticPartition,
+            PartitionSpec defaultPartition,
+            BadRecordPolicy badRecords,
             String registryKey,
             int subtask,
             int parallelism,
@@ -104,92 +120,90 @@ public final class ExactlyOnceTunnelWriter<IN>
                             + table
                             + " is not partitioned");
         }
-        if (!dynamic) {
+        if (dynamic) {
+            if (defaultPartition != null) {
+                defaultPartition.validateAgainst(schema, table);
+            }
+            this.partitions = new DynamicPartitionResolver(schema, defaultPartition);
+        } else {
             PartitionSpec.parse(staticPartition).validateAgainst(schema, table);
+            this.partitions = null;
         }
         serializer.open(schema, dynamic);
         this.columnCount = schema.columnCount();
-        this.partitionKeys = schema.partitionKeyNames().toArray(new String[0]);
-        this.values = new Object[columnCount + (dynamic ? partitionKeys.length : 0)];
+        this.values = new Object[columnCount + (dynamic ? schema.partitionKeys().size() : 0)];
         this.dataValues = dynamic ? new Object[columnCount] : values;
-        this.lastKeyValues = new Object[partitionKeys.length];
+        this.badRecords = badRecords;
+        this.notNullColumns = new String[columnCount];
+        for (int i = 0; i < columnCount; i++) {
+            Column c = schema.columns().get(i);
+            notNullColumns[i] = c.nullable() ? null : c.name();
+        }
         this.numRecordsSend = metrics.getNumRecordsSendCounter();
         this.numBytesSend = metrics.getNumBytesSendCounter();
+        this.numRecordsSkipped = metrics.counter("numRecordsSkipped");
     }
 
     @Override
     public void write(IN element, Context context) throws IOException, InterruptedException {
-        Object[] row = serializer.serialize(element, values);
+        Object[] row;
         String partition;
-        if (staticPartition != null) {
-            partition = staticPartition;
-        } else {
-            partition = partitionOf(row);
-            System.arraycopy(row, 0, dataValues, 0, columnCount);
-            row = dataValues;
+        PartitionBlockBuffer buffer;
+        try {
+            row = serializer.serialize(element, values);
+            if (partitions == null) {
+                partition = staticPartition;
+            } else {
+                partition = partitionOf(partitions.resolve(row));
+                System.arraycopy(row, 0, dataValues, 0, columnCount);
+                row = dataValues;
+            }
+            checkNotNull(row);
+            buffer = buffers.get(partition);
+            if (buffer == null) {
+                buffer =
+                        new PartitionBlockBuffer(
+                                schema.columns(),
+                                RecordStreamWriter.DEFAULT_MAX_FIELD_SIZE,
+                                Compression.DEFAULT);
+                buffers.put(partition, buffer);
+            }
+            // the codec discards a record it refuses: the buffer holds only whole records
+            buffer.append(row);
+        } catch (IllegalArgumentException | ValueConversionException e) {
+            badRecord(e);
+            return;
         }
-        PartitionBlockBuffer buffer = buffers.get(partition);
-        if (buffer == null) {
-            buffer =
-                    new PartitionBlockBuffer(
-                            schema.columns(),
-                            RecordStreamWriter.DEFAULT_MAX_FIELD_SIZE,
-                            Compression.DEFAULT);
-            buffers.put(partition, buffer);
-        }
-        buffer.append(row);
         if (buffer.bytes() >= blockTargetBytes) {
             // a full buffer becomes a block now; the next rows start another block of the epoch
             writeBlock(partition, buffer);
         }
     }
 
-    private String partitionOf(Object[] row) {
-        if (lastPartition != null && sameKeysAsLast(row)) {
-            return lastPartition;
+    /** The Tunnel form of a resolved partition, computed once per run of equal partitions. */
+    private String partitionOf(PartitionSpec spec) {
+        if (spec != lastSpec) {
+            lastSpec = spec;
+            lastPartition = spec.toString();
         }
-        partitionText.setLength(0);
-        for (int k = 0; k < partitionKeys.length; k++) {
-            Object v = row[columnCount + k];
-            if (v == null) {
-                throw new IllegalArgumentException(
-                        "Partition column '"
-                                + partitionKeys[k]
-                                + "' is NULL; a record needs a value for it");
-            }
-            if (k > 0) {
-                partitionText.append(',');
-            }
-            partitionText
-                    .append(partitionKeys[k])
-                    .append('=')
-                    .append(
-                            v instanceof byte[]
-                                    ? new String(
-                                            (byte[]) v, java.nio.charset.StandardCharsets.UTF_8)
-                                    : v.toString());
-        }
-        for (int k = 0; k < partitionKeys.length; k++) {
-            Object v = row[columnCount + k];
-            lastKeyValues[k] = v instanceof byte[] ? ((byte[]) v).clone() : v;
-        }
-        lastPartition = PartitionSpec.parse(partitionText.toString()).toString();
         return lastPartition;
     }
 
-    private boolean sameKeysAsLast(Object[] row) {
-        for (int k = 0; k < partitionKeys.length; k++) {
-            Object v = row[columnCount + k];
-            Object prev = lastKeyValues[k];
-            if (v instanceof byte[] && prev instanceof byte[]) {
-                if (!java.util.Arrays.equals((byte[]) v, (byte[]) prev)) {
-                    return false;
-                }
-            } else if (v == null || !v.equals(prev)) {
-                return false;
+    private void checkNotNull(Object[] row) {
+        for (int i = 0; i < columnCount; i++) {
+            if (row[i] == null && notNullColumns[i] != null) {
+                throw new IllegalArgumentException(
+                        "Column '" + notNullColumns[i] + "' is NOT NULL, but the value is NULL");
             }
         }
-        return true;
+    }
+
+    private void badRecord(RuntimeException e) {
+        if (badRecords == BadRecordPolicy.FAIL) {
+            throw e;
+        }
+        numRecordsSkipped.inc();
+        LOG.debug("Skipped a record for table {}: {}", table, e.getMessage());
     }
 
     private void writeBlock(String partition, PartitionBlockBuffer buffer)

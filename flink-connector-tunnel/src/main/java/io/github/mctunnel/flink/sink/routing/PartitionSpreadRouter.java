@@ -104,7 +104,13 @@ public final class PartitionSpreadRouter<IN> extends StreamPartitioner<IN> {
         if (reuse == null) {
             open();
         }
-        Object[] values = serializer.serialize(element, reuse);
+        Object[] values;
+        try {
+            values = serializer.serialize(element, reuse);
+        } catch (RuntimeException e) {
+            // a record the table cannot take: its writer applies the bad-record policy to it
+            return 0;
+        }
         int h = 1;
         for (int i = valuesOffset; i < values.length; i++) {
             h = 31 * h + valueHash(values[i]);

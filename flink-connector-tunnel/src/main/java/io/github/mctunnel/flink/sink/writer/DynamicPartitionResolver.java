@@ -17,7 +17,7 @@ import java.util.Map;
  * when one is configured, and fails naming the column and the value otherwise.
  */
 @Internal
-final class DynamicPartitionResolver {
+public final class DynamicPartitionResolver {
 
     /** Characters that cannot appear in a partition value (they delimit partition specs). */
     private static final String FORBIDDEN = "/=,'\"";
@@ -31,14 +31,21 @@ final class DynamicPartitionResolver {
     /**
      * @param defaultPartition where records with an unusable partition value go, or null to fail
      */
-    DynamicPartitionResolver(TableSchema schema, PartitionSpec defaultPartition) {
+    public DynamicPartitionResolver(TableSchema schema, PartitionSpec defaultPartition) {
         this.offset = schema.columnCount();
         this.keys = schema.partitionKeyNames().toArray(new String[0]);
         this.lastValues = new Object[keys.length];
         this.defaultPartition = defaultPartition;
     }
 
-    PartitionSpec resolve(Object[] values) {
+    /**
+     * The partition of a record's values (data values followed by partition values); the same
+     * instance for consecutive records of one partition.
+     *
+     * @throws IllegalArgumentException naming the column and value when a partition value is
+     *     unusable and no default partition is configured
+     */
+    public PartitionSpec resolve(Object[] values) {
         if (last != null && sameAsLast(values)) {
             return last;
         }
