@@ -172,7 +172,7 @@ final class SessionCoordinator implements OperatorCoordinator, CoordinationReque
         return CompletableFuture.supplyAsync(
                 () -> {
                     try {
-                        return resolve(r.partition(), r.epoch());
+                        return resolve(r.partition(), r.epoch()).toCoordinationResponse();
                     } catch (IOException e) {
                         throw new IllegalStateException(
                                 "Upload session for table "
@@ -188,7 +188,7 @@ final class SessionCoordinator implements OperatorCoordinator, CoordinationReque
                 executor);
     }
 
-    private CoordinationResponse resolve(String partition, long epoch) throws IOException {
+    private SessionResponse resolve(String partition, long epoch) throws IOException {
         Assignment a = assignments.get(key(partition, epoch));
         if (a != null) {
             a.used = true;

@@ -67,7 +67,7 @@ final class SessionGatewayOperator<IN> extends AbstractStreamOperator<IN>
                                 + e.getCause().getMessage(),
                         e.getCause());
             }
-            SessionResponse r = (SessionResponse) response;
+            SessionResponse r = SessionResponse.from(response);
             if (r.sessionId() != null) {
                 return r.sessionId();
             }

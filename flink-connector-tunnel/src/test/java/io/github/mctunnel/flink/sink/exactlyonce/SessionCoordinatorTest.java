@@ -5,6 +5,8 @@ import io.github.mctunnel.emulator.TunnelEmulator;
 import io.github.mctunnel.flink.config.TableWriteLimits;
 import io.github.mctunnel.flink.config.TunnelConnectionOptions;
 
+import org.apache.flink.runtime.operators.coordination.CoordinationResponse;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -61,9 +63,9 @@ class SessionCoordinatorTest {
     }
 
     private SessionResponse ask(String partition, long epoch) throws Exception {
-        CompletableFuture<?> f =
+        CompletableFuture<CoordinationResponse> f =
                 coordinator.handleCoordinationRequest(new SessionRequest(partition, epoch));
-        return (SessionResponse) f.get();
+        return SessionResponse.from(f.get());
     }
 
     private byte[] checkpoint(long id) throws Exception {
