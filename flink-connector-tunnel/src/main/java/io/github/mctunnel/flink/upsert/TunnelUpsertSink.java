@@ -14,8 +14,8 @@ import org.apache.flink.api.connector.sink2.SupportsWriterState;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 import org.apache.flink.streaming.api.connector.sink2.CommittableMessage;
-import org.apache.flink.streaming.api.connector.sink2.StandardSinkTopologies;
-import org.apache.flink.streaming.api.connector.sink2.SupportsPostCommitTopology;
+import org.apache.flink.streaming.api.connector.sink2.CommittableMessageTypeInfo;
+import org.apache.flink.streaming.api.connector.sink2.SupportsPreCommitTopology;
 import org.apache.flink.streaming.api.connector.sink2.SupportsPreWriteTopology;
 import org.apache.flink.streaming.api.datastream.DataStream;
 
@@ -43,15 +43,15 @@ import java.util.List;
  *
  * <p>Topology: records are routed by bucket (the service's hash of the primary key) so bucket
  * {@code b} goes to writer {@code b % parallelism}; each writer keeps one upsert session open
- * across checkpoints and flushes its buckets into it; the sessions of completed checkpoints go to
- * one global {@link UpsertSessionCommitter} that commits at most one session per partition per
- * commit interval (the service allows one a minute). Changes become visible with a delay of up to
- * {@code parallelism} commit intervals. At end of input the writers offer their sessions a last
- * time and each writer's {@link UpsertLastSessionCommitter} commits them at Flink's final
- * checkpoint, waiting for the commit interval between two commits of a partition (commits are paced
- * by one pacer per table in each JVM). With {@link TunnelUpsertSinkBuilder#setDynamicPartition()}
- * each change goes to the partition named by its partition columns, one upsert session per
- * partition and writer.
+ * across checkpoints and flushes its buckets into it; at each checkpoint the sessions go to one
+ * {@link UpsertCommitOperator} (parallelism 1) that, once the checkpoint completed, commits at most
+ * one session per partition per commit interval (the service allows one a minute). All commits go
+ * through that operator, so the pacing holds however the writers are spread over TaskManagers.
+ * Changes become visible with a delay of up to {@code parallelism} commit intervals. At end of
+ * input the writers offer their sessions a last time and Flink's final checkpoint commits them,
+ * waiting for the commit interval between two commits of a partition. With {@link
+ * TunnelUpsertSinkBuilder#setDynamicPartition()} each change goes to the partition named by its
+ * partition columns, one upsert session per partition and writer.
  */
 @PublicEvolving
 public final class TunnelUpsertSink<IN>
@@ -59,7 +59,7 @@ public final class TunnelUpsertSink<IN>
                 SupportsWriterState<IN, UpsertSessionRef>,
                 SupportsCommitter<UpsertSessionRef>,
                 SupportsPreWriteTopology<IN>,
-                SupportsPostCommitTopology<UpsertSessionRef> {
+                SupportsPreCommitTopology<UpsertSessionRef, UpsertSessionRef> {
 
     private static final long serialVersionUID = 1L;
 
@@ -130,8 +130,7 @@ public final class TunnelUpsertSink<IN>
 
     @Override
     public Committer<UpsertSessionRef> createCommitter(CommitterInitContext context) {
-        return new UpsertLastSessionCommitter(
-                tableFactory.open(), pacer(tableFactory, commitInterval));
+        return new UpsertPassThroughCommitter();
     }
 
     @Override
@@ -145,19 +144,31 @@ public final class TunnelUpsertSink<IN>
                 new BucketPartitioner(), new BucketKeySelector<>(serializer, key));
     }
 
+    /**
+     * The commit step: one {@link UpsertCommitOperator} right behind the writers. It passes nothing
+     * on, so the per-subtask committers have nothing to do.
+     */
     @Override
-    public void addPostCommitTopology(
+    public DataStream<CommittableMessage<UpsertSessionRef>> addPreCommitTopology(
             DataStream<CommittableMessage<UpsertSessionRef>> committables) {
-        UpsertTableFactory factory = tableFactory;
-        Duration interval = commitInterval;
-        StandardSinkTopologies.addGlobalCommitter(
-                committables,
-                context -> new UpsertSessionCommitter(factory.open(), pacer(factory, interval)),
-                UpsertSessionRefSerializer::new);
+        boolean checkpointing =
+                committables
+                        .getExecutionEnvironment()
+                        .getCheckpointConfig()
+                        .isCheckpointingEnabled();
+        return committables
+                .global()
+                .transform(
+                        "Tunnel upsert commit: " + tableFactory.table(),
+                        CommittableMessageTypeInfo.of(UpsertSessionRefSerializer::new),
+                        new UpsertCommitOperator(tableFactory, commitInterval, checkpointing))
+                .setParallelism(1)
+                .setMaxParallelism(1);
     }
 
-    private static UpsertCommitPacer pacer(UpsertTableFactory factory, Duration interval) {
-        return UpsertCommitPacer.shared(factory.tableKey(), interval);
+    @Override
+    public SimpleVersionedSerializer<UpsertSessionRef> getWriteResultSerializer() {
+        return new UpsertSessionRefSerializer();
     }
 
     public String table() {

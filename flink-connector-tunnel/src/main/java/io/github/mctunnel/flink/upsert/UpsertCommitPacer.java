@@ -6,7 +6,6 @@ import io.github.mctunnel.client.http.Sleeper;
 import org.apache.flink.annotation.Internal;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
@@ -18,14 +17,12 @@ import java.util.function.LongSupplier;
  * commit is unknown counts as committed when the pacer was created, so a restarted committer never
  * commits sooner than an interval after its predecessor.
  *
- * <p>{@link #shared} gives one pacer per table and interval in this JVM, used by the global
- * committer and by the writers' committers (which commit the last sessions at the end of input), so
- * that they never commit a partition twice within the interval.
+ * <p>Only the single {@link UpsertCommitOperator} of a sink commits, with its own pacer, so the
+ * pacing holds however the writers are spread over TaskManagers (no pacing state is shared through
+ * the JVM).
  */
 @Internal
 final class UpsertCommitPacer {
-
-    private static final Map<String, UpsertCommitPacer> SHARED = new HashMap<>();
 
     /** A commit of one session. */
     @FunctionalInterface
@@ -44,17 +41,6 @@ final class UpsertCommitPacer {
         this.clock = clock;
         this.sleeper = sleeper;
         this.createdMillis = clock.getAsLong();
-    }
-
-    /** The pacer of {@code tableKey} (connection and table) and {@code interval} in this JVM. */
-    static UpsertCommitPacer shared(String tableKey, Duration interval) {
-        synchronized (SHARED) {
-            return SHARED.computeIfAbsent(
-                    tableKey + "|" + interval.toMillis(),
-                    k ->
-                            new UpsertCommitPacer(
-                                    interval, System::currentTimeMillis, Sleeper.SYSTEM));
-        }
     }
 
     private Budget budget(String partition) {

@@ -4,7 +4,6 @@ import io.github.mctunnel.client.error.TunnelException;
 import io.github.mctunnel.client.schema.PartitionSpec;
 
 import org.apache.flink.annotation.Internal;
-import org.apache.flink.api.connector.sink2.Committer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,28 +17,33 @@ import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
- * The single (global) committer of the upsert sink. After each completed checkpoint it gets the
- * sessions the writers hold and commits, per partition, at most one session per commit interval,
- * the one waiting longest. A session that is not due is left alone without failing: its writer
- * keeps it open and offers it again at the next checkpoint, so commits cover several checkpoints
- * and the job never waits for the interval.
+ * Commits the upsert sessions of completed checkpoints for the single {@link UpsertCommitOperator}:
+ * per partition at most one session per commit interval ({@link UpsertCommitPacer}), the one
+ * waiting longest. A session that is not due is left alone without failing: its writer keeps it
+ * open and offers it again at the next checkpoint, so commits cover several checkpoints and the job
+ * never waits for the interval.
  *
- * <p>Sessions offered for the last time ({@link UpsertSessionRef#last()}) were already committed by
- * their writer's {@link UpsertLastSessionCommitter} before they reach this committer.
+ * <p>Sessions offered for the last time ({@link UpsertSessionRef#last()}, their writer's input
+ * ended) are kept until committed: when due after a later checkpoint, and all of them, waiting for
+ * the interval where needed, once the whole input ended ({@link #commitAllLast()}).
  *
- * <p>A commit that fails with a retryable error is tried again at a later checkpoint; a session
- * that was aborted or expired, or a commit the service refuses, fails the job.
+ * <p>A commit that fails with a retryable error is tried again later; a session that was aborted or
+ * expired, or a commit the service refuses, fails the job. Not thread-safe.
  */
 @Internal
-public final class UpsertSessionCommitter implements Committer<UpsertSessionRef> {
+final class UpsertSessionCommitter implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(UpsertSessionCommitter.class);
     private static final int REMEMBERED_SESSIONS = 10_000;
+
+    /** Attempts of a last session's commit that fail with a retryable error before giving up. */
+    static final int LAST_COMMIT_ATTEMPTS = 5;
 
     private final UpsertTable table;
     private final UpsertCommitPacer pacer;
     private final LongSupplier clock;
     private final Map<String, Long> waitingSince = new HashMap<>();
+    private final Map<String, UpsertSessionRef> pendingLast = new LinkedHashMap<>();
     private final Map<String, Boolean> committed =
             new LinkedHashMap<>() {
                 @Override
@@ -47,10 +51,7 @@ public final class UpsertSessionCommitter implements Committer<UpsertSessionRef>
                     return size() > REMEMBERED_SESSIONS;
                 }
             };
-
-    UpsertSessionCommitter(UpsertTable table, UpsertCommitPacer pacer) {
-        this(table, pacer, System::currentTimeMillis);
-    }
+    private volatile long sessionsCommitted;
 
     UpsertSessionCommitter(UpsertTable table, UpsertCommitPacer pacer, LongSupplier clock) {
         this.table = table;
@@ -58,60 +59,119 @@ public final class UpsertSessionCommitter implements Committer<UpsertSessionRef>
         this.clock = clock;
     }
 
-    @Override
-    public void commit(Collection<CommitRequest<UpsertSessionRef>> requests) {
-        // partition -> session id -> its requests, in arrival order
-        Map<String, Map<String, List<CommitRequest<UpsertSessionRef>>>> byPartition =
-                new LinkedHashMap<>();
+    /**
+     * Commits, per partition, the longest-waiting of {@code refs} (sessions of completed
+     * checkpoints) and of the kept last sessions, if the partition is due.
+     *
+     * @throws IllegalStateException when a session cannot be committed (aborted, expired, refused)
+     */
+    void commitDue(Collection<UpsertSessionRef> refs) {
         long now = clock.getAsLong();
-        for (CommitRequest<UpsertSessionRef> request : requests) {
-            UpsertSessionRef ref = request.getCommittable();
-            if (ref.last() || committed.containsKey(ref.sessionId())) {
-                request.signalAlreadyCommitted();
+        // partition -> session id -> ref, in arrival order
+        Map<String, Map<String, UpsertSessionRef>> byPartition = new LinkedHashMap<>();
+        for (UpsertSessionRef ref : pendingLast.values()) {
+            byPartition
+                    .computeIfAbsent(ref.partition(), p -> new LinkedHashMap<>())
+                    .put(ref.sessionId(), ref);
+        }
+        for (UpsertSessionRef ref : refs) {
+            if (committed.containsKey(ref.sessionId())) {
                 continue;
             }
             waitingSince.putIfAbsent(ref.sessionId(), now);
+            if (ref.last()) {
+                pendingLast.put(ref.sessionId(), ref);
+            }
             byPartition
                     .computeIfAbsent(ref.partition(), p -> new LinkedHashMap<>())
-                    .computeIfAbsent(ref.sessionId(), s -> new ArrayList<>())
-                    .add(request);
+                    .putIfAbsent(ref.sessionId(), ref);
         }
-        for (Map.Entry<String, Map<String, List<CommitRequest<UpsertSessionRef>>>> e :
-                byPartition.entrySet()) {
-            commitPartition(e.getKey(), e.getValue());
+        for (Map.Entry<String, Map<String, UpsertSessionRef>> e : byPartition.entrySet()) {
+            UpsertSessionRef oldest = null;
+            for (UpsertSessionRef ref : e.getValue().values()) {
+                if (oldest == null
+                        || waitingSince.get(ref.sessionId())
+                                < waitingSince.get(oldest.sessionId())) {
+                    oldest = ref;
+                }
+            }
+            UpsertSessionRef ref = oldest;
+            try {
+                if (pacer.commitIfDue(e.getKey(), () -> commitSession(ref))) {
+                    markCommitted(ref);
+                }
+            } catch (TunnelException ex) {
+                if (!ex.isRetryable()) {
+                    throw failure(ref, ex);
+                }
+                LOG.warn(
+                        "Commit of upsert session {} of {} failed; it is retried after a later"
+                                + " checkpoint",
+                        ref.sessionId(),
+                        table.name(),
+                        ex);
+            }
         }
     }
 
-    private void commitPartition(
-            String partition, Map<String, List<CommitRequest<UpsertSessionRef>>> sessions) {
-        String oldest = null;
-        for (String id : sessions.keySet()) {
-            if (oldest == null || waitingSince.get(id) < waitingSince.get(oldest)) {
-                oldest = id;
+    /**
+     * Commits every kept last session, each when its partition is due, waiting for the commit
+     * interval between two commits of a partition (the input ended: nothing else is to come).
+     */
+    void commitAllLast() throws InterruptedException {
+        for (UpsertSessionRef ref : new ArrayList<>(pendingLast.values())) {
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    pacer.commitWhenDue(ref.partition(), () -> commitSession(ref));
+                    markCommitted(ref);
+                    break;
+                } catch (TunnelException e) {
+                    if (!e.isRetryable() || attempt >= LAST_COMMIT_ATTEMPTS) {
+                        throw failure(ref, e);
+                    }
+                    LOG.warn(
+                            "Commit of the last upsert session {} of {} failed; retrying after"
+                                    + " the commit interval",
+                            ref.sessionId(),
+                            table.name(),
+                            e);
+                }
             }
         }
-        String id = oldest;
-        List<CommitRequest<UpsertSessionRef>> requests = sessions.get(id);
-        try {
-            boolean ran = pacer.commitIfDue(partition, () -> commitSession(table, partition, id));
-            if (ran) {
-                committed.put(id, Boolean.TRUE);
-                waitingSince.remove(id);
-            }
-        } catch (TunnelException e) {
-            if (!e.isRetryable()) {
-                fail(requests, e);
-                return;
-            }
-            LOG.warn(
-                    "Commit of upsert session {} of {} failed; it is retried after a later"
-                            + " checkpoint",
-                    id,
-                    table.name(),
-                    e);
-        } catch (IllegalStateException e) {
-            fail(requests, e);
-        }
+    }
+
+    /** The last sessions not yet committed, in arrival order. */
+    List<UpsertSessionRef> pendingLast() {
+        return new ArrayList<>(pendingLast.values());
+    }
+
+    /** Keeps a last session restored from the operator state. */
+    void restoreLast(UpsertSessionRef ref) {
+        waitingSince.putIfAbsent(ref.sessionId(), clock.getAsLong());
+        pendingLast.put(ref.sessionId(), ref);
+    }
+
+    long sessionsCommitted() {
+        return sessionsCommitted;
+    }
+
+    private void markCommitted(UpsertSessionRef ref) {
+        committed.put(ref.sessionId(), Boolean.TRUE);
+        waitingSince.remove(ref.sessionId());
+        pendingLast.remove(ref.sessionId());
+        sessionsCommitted++;
+    }
+
+    private IllegalStateException failure(UpsertSessionRef ref, TunnelException e) {
+        return new IllegalStateException(
+                "Could not commit the upsert session "
+                        + ref.sessionId()
+                        + " of "
+                        + table.name()
+                        + (ref.partition().isEmpty() ? "" : " partition " + ref.partition())
+                        + ": "
+                        + e.getMessage(),
+                e);
     }
 
     /**
@@ -119,8 +179,9 @@ public final class UpsertSessionCommitter implements Committer<UpsertSessionRef>
      *
      * @throws IllegalStateException when it was aborted or expired
      */
-    static void commitSession(UpsertTable table, String partition, String id)
-            throws TunnelException {
+    private void commitSession(UpsertSessionRef ref) throws TunnelException {
+        String partition = ref.partition();
+        String id = ref.sessionId();
         UpsertSessionHandle session = table.attachSession(PartitionSpec.parse(partition), id);
         String status = session.status();
         if ("normal".equals(status) || "committing".equals(status)) {
@@ -141,10 +202,6 @@ public final class UpsertSessionCommitter implements Committer<UpsertSessionRef>
                             + status
                             + "' and cannot be committed; its changes are lost");
         }
-    }
-
-    static void fail(List<CommitRequest<UpsertSessionRef>> requests, Exception cause) {
-        requests.forEach(r -> r.signalFailedWithUnknownReason(cause));
     }
 
     @Override

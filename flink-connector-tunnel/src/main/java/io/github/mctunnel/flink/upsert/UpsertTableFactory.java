@@ -32,11 +32,6 @@ public final class UpsertTableFactory implements Serializable {
         return table;
     }
 
-    /** Identifies the table and the service (no credentials), e.g. to share a commit pacer. */
-    String tableKey() {
-        return options.endpoint() + "|" + options.project() + "|" + table;
-    }
-
     UpsertTable open() {
         return new TunnelUpsertTable(SharedTunnelClients.jvm().acquire(options), table);
     }

@@ -7,8 +7,6 @@ import io.github.mctunnel.client.schema.PartitionSpec;
 import io.github.mctunnel.client.schema.TableSchema;
 import io.github.mctunnel.flink.upsert.FakeUpsertTable.FakeSession;
 
-import org.apache.flink.api.connector.sink2.Committer.CommitRequest;
-
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -19,7 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The global committer's pacing with a fake clock (sleeping advances it). */
+/** The commit operator's committer: pacing with a fake clock (sleeping advances it). */
 class UpsertSessionCommitterTest {
 
     private static final Duration INTERVAL = Duration.ofSeconds(60);
@@ -39,8 +37,6 @@ class UpsertSessionCommitterTest {
                     });
     private final UpsertSessionCommitter committer =
             new UpsertSessionCommitter(table, pacer, now::get);
-    private final UpsertLastSessionCommitter lastCommitter =
-            new UpsertLastSessionCommitter(table, pacer);
 
     {
         table.clock = now::get;
@@ -50,68 +46,72 @@ class UpsertSessionCommitterTest {
         return table.createSession(PartitionSpec.parse(partition), 1);
     }
 
-    private static Request request(FakeSession s, int subtask, boolean last) {
-        return new Request(new UpsertSessionRef(s.partition.toString(), s.id, subtask, 2, last));
+    private static UpsertSessionRef ref(FakeSession s, int subtask, boolean last) {
+        return new UpsertSessionRef(s.partition.toString(), s.id, subtask, 2, last);
     }
 
     @Test
-    void commitsAtMostOneSessionPerPartitionPerIntervalOldestFirst() throws Exception {
+    void commitsAtMostOneSessionPerPartitionPerIntervalOldestFirst() {
         FakeSession a = session("ds=1");
         FakeSession b = session("ds=1");
         FakeSession c = session("ds=2");
 
         // a fresh committer waits one interval (its predecessor may just have committed)
-        committer.commit(List.of(request(a, 0, false)));
+        committer.commitDue(List.of(ref(a, 0, false)));
         assertThat(table.commitOrder).isEmpty();
 
         now.addAndGet(30_000);
-        committer.commit(List.of(request(a, 0, false), request(b, 1, false)));
+        committer.commitDue(List.of(ref(a, 0, false), ref(b, 1, false)));
         assertThat(table.commitOrder).isEmpty();
 
         now.addAndGet(30_000);
-        committer.commit(List.of(request(b, 1, false), request(a, 0, false), request(c, 0, false)));
+        committer.commitDue(List.of(ref(b, 1, false), ref(a, 0, false), ref(c, 0, false)));
         // a waited longest; ds=2 has its own budget
         assertThat(table.commitOrder).containsExactly(a.id, c.id);
 
         now.addAndGet(59_999);
-        Request again = request(a, 0, false);
-        committer.commit(List.of(again, request(b, 1, false)));
-        assertThat(again.alreadyCommitted).isTrue();
+        committer.commitDue(List.of(ref(a, 0, false), ref(b, 1, false)));
         assertThat(table.commitOrder).containsExactly(a.id, c.id);
+        assertThat(a.commitAttempts).isEqualTo(1);
 
         now.addAndGet(1);
-        committer.commit(List.of(request(b, 1, false)));
+        committer.commitDue(List.of(ref(b, 1, false)));
         assertThat(table.commitOrder).containsExactly(a.id, c.id, b.id);
-        assertThat(table.commitTimes).containsExactly(1_060_000L, 1_060_000L, 1_119_999L + 1);
+        assertThat(table.commitTimes).containsExactly(1_060_000L, 1_060_000L, 1_120_000L);
         assertThat(sleeps).isEmpty();
+        assertThat(committer.sessionsCommitted()).isEqualTo(3);
     }
 
     @Test
-    void lastSessionsAreCommittedByTheWritersCommitterWaitingTheIntervalBetweenTwo()
+    void lastSessionsAreKeptUntilDueAndAllCommittedAtTheEndWaitingTheIntervalBetweenTwo()
             throws Exception {
         FakeSession a = session("ds=1");
         FakeSession b = session("ds=1");
+        FakeSession c = session("ds=1");
+        FakeSession d = session("ds=2");
         now.addAndGet(60_000);
-        committer.commit(List.of(request(a, 0, false)));
+        committer.commitDue(List.of(ref(a, 0, false)));
         assertThat(table.commitTimes).containsExactly(1_060_000L);
 
+        // two writers of ds=1 and one of ds=2 end their input; they offer nothing more
         now.addAndGet(10_000);
-        FakeSession c = session("ds=1");
-        Request notLast = request(session("ds=1"), 0, false);
-        lastCommitter.commit(List.of(notLast));
-        lastCommitter.commit(List.of(request(b, 0, true)));
-        lastCommitter.commit(List.of(request(c, 1, true)));
+        committer.commitDue(List.of(ref(b, 0, true), ref(c, 1, true), ref(d, 0, true)));
+        assertThat(table.commitOrder).containsExactly(a.id, d.id);
+        assertThat(committer.pendingLast()).containsExactly(ref(b, 0, true), ref(c, 1, true));
 
-        assertThat(table.commitOrder).containsExactly(a.id, b.id, c.id);
-        assertThat(table.commitTimes).containsExactly(1_060_000L, 1_120_000L, 1_180_000L);
-        assertThat(sleeps).containsExactly(50_000L, 60_000L);
+        // a later checkpoint commits the due one without waiting
+        now.addAndGet(50_000);
+        committer.commitDue(List.of());
+        assertThat(table.commitOrder).containsExactly(a.id, d.id, b.id);
 
-        // the global committer leaves them alone when they reach it
-        Request lastAgain = request(c, 1, true);
-        now.addAndGet(60_000);
-        committer.commit(List.of(lastAgain));
-        assertThat(lastAgain.alreadyCommitted).isTrue();
-        assertThat(table.commitOrder).hasSize(3);
+        // the end of the whole input: the rest is committed, waiting for the interval
+        now.addAndGet(1_000);
+        committer.commitAllLast();
+        assertThat(table.commitOrder).containsExactly(a.id, d.id, b.id, c.id);
+        assertThat(table.commitTimes)
+                .containsExactly(1_060_000L, 1_070_000L, 1_120_000L, 1_180_000L);
+        assertThat(sleeps).containsExactly(59_000L);
+        assertThat(committer.pendingLast()).isEmpty();
     }
 
     @Test
@@ -126,13 +126,10 @@ class UpsertSessionCommitterTest {
                         ErrorContext.of("commit"),
                         0,
                         null);
-        Request r = request(a, 0, true);
-        lastCommitter.commit(List.of(r));
-        assertThat(r.retried).isTrue();
-        assertThat(a.status).isEqualTo("normal");
-
-        lastCommitter.commit(List.of(r));
+        committer.restoreLast(ref(a, 0, true));
+        committer.commitAllLast();
         assertThat(a.status).isEqualTo("committed");
+        assertThat(a.commitAttempts).isEqualTo(2);
         // the failed attempt counts against the budget: the retry waited a full interval
         assertThat(sleeps).containsExactly(60_000L, 60_000L);
     }
@@ -142,56 +139,9 @@ class UpsertSessionCommitterTest {
         FakeSession a = session("ds=1");
         a.status = "aborted";
         now.addAndGet(60_000);
-        Request r = request(a, 0, false);
-        assertThatThrownBy(() -> committer.commit(List.of(r)))
+        assertThatThrownBy(() -> committer.commitDue(List.of(ref(a, 0, false))))
                 .hasMessage(
-                        "failed: The upsert session s1 of p.users partition ds=1 is 'aborted'"
+                        "The upsert session s1 of p.users partition ds=1 is 'aborted'"
                                 + " and cannot be committed; its changes are lost");
-    }
-
-    /** A commit request double recording how it was answered. */
-    private static final class Request implements CommitRequest<UpsertSessionRef> {
-        final UpsertSessionRef ref;
-        boolean alreadyCommitted;
-        boolean retried;
-
-        Request(UpsertSessionRef ref) {
-            this.ref = ref;
-        }
-
-        @Override
-        public UpsertSessionRef getCommittable() {
-            return ref;
-        }
-
-        @Override
-        public int getNumberOfRetries() {
-            return 0;
-        }
-
-        @Override
-        public void signalFailedWithKnownReason(Throwable t) {
-            throw new IllegalStateException("failed: " + t.getMessage(), t);
-        }
-
-        @Override
-        public void signalFailedWithUnknownReason(Throwable t) {
-            throw new IllegalStateException("failed: " + t.getMessage(), t);
-        }
-
-        @Override
-        public void retryLater() {
-            retried = true;
-        }
-
-        @Override
-        public void updateAndRetryLater(UpsertSessionRef committable) {
-            retried = true;
-        }
-
-        @Override
-        public void signalAlreadyCommitted() {
-            alreadyCommitted = true;
-        }
     }
 }
