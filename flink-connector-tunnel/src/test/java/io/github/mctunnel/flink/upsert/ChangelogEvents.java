@@ -21,6 +21,7 @@ final class ChangelogEvents implements UpsertRecordSerializer<Long> {
     private transient int idIndex;
     private transient int nameIndex;
     private transient int vIndex;
+    private transient int dsIndex;
 
     ChangelogEvents(int keys) {
         this.keys = keys;
@@ -50,6 +51,14 @@ final class ChangelogEvents implements UpsertRecordSerializer<Long> {
         idIndex = columns.indexOf("id");
         nameIndex = columns.indexOf("name");
         vIndex = columns.indexOf("v");
+        dsIndex = columns.indexOf("ds");
+    }
+
+    /**
+     * The partition value of a key for a table partitioned by {@code ds}: {@code p0} or {@code p1}.
+     */
+    static String partitionOf(long key) {
+        return "p" + (key % 2);
     }
 
     @Override
@@ -61,6 +70,9 @@ final class ChangelogEvents implements UpsertRecordSerializer<Long> {
         }
         if (vIndex >= 0) {
             reuse[vIndex] = before ? -1L : i;
+        }
+        if (dsIndex >= 0) {
+            reuse[dsIndex] = partitionOf(keyOf(i));
         }
         return reuse;
     }
