@@ -29,10 +29,12 @@ import org.apache.flink.types.RowKind;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -118,9 +120,10 @@ final class MaxComputeDynamicTableSink implements DynamicTableSink, SupportsPart
                                 partition == null
                                         ? PartitionSpec.empty()
                                         : PartitionSpec.parse(partition));
-                checkFits(info, dynamic);
+                List<String> updated = partialUpdateColumns(info, target);
+                checkFits(info, dynamic, updated);
                 return SinkV2Provider.of(
-                        upsertSink(target, partition, dynamic), settings.parallelism());
+                        upsertSink(target, partition, dynamic, updated), settings.parallelism());
             }
             checkWritable(info, dynamic);
             if (settings.deliveryGuarantee() == DeliveryGuarantee.EXACTLY_ONCE) {
@@ -141,7 +144,54 @@ final class MaxComputeDynamicTableSink implements DynamicTableSink, SupportsPart
         }
     }
 
-    private Sink<RowData> upsertSink(UpsertTarget target, String partition, boolean dynamic) {
+    /**
+     * The data columns a Flink table declaring only some of the Delta table's columns updates
+     * (partial-column updates), or null when it declares all of them.
+     *
+     * @throws ValidationException naming the missing columns when the table does not take partial
+     *     updates
+     */
+    private List<String> partialUpdateColumns(TableInfo info, UpsertTarget target) {
+        Set<String> fields = new HashSet<>();
+        rowType.getFieldNames().forEach(f -> fields.add(f.toLowerCase(Locale.ROOT)));
+        Set<String> keys = new HashSet<>();
+        target.keyColumns().forEach(c -> keys.add(c.name().toLowerCase(Locale.ROOT)));
+        List<String> missing = new ArrayList<>();
+        List<String> updated = new ArrayList<>();
+        for (Column c : info.schema().columns()) {
+            String name = c.name().toLowerCase(Locale.ROOT);
+            if (!fields.contains(name)) {
+                missing.add(c.name());
+            } else if (!keys.contains(name)) {
+                updated.add(c.name());
+            }
+        }
+        if (missing.isEmpty()) {
+            return null;
+        }
+        if (Boolean.FALSE.equals(target.partialUpdate())) {
+            throw new ValidationException(
+                    "The Flink table has no columns "
+                            + missing
+                            + " of Delta table "
+                            + info.id()
+                            + "; writing only some columns needs partial-column updates, which the"
+                            + " table does not enable (table property"
+                            + " 'acid.partial.fields.update.enable'='true'); declare these columns"
+                            + " or enable partial updates");
+        }
+        if (updated.isEmpty()) {
+            throw new ValidationException(
+                    "The Flink table declares only the primary key of Delta table "
+                            + info.id()
+                            + "; a partial-column update needs at least one of its other columns "
+                            + missing);
+        }
+        return updated;
+    }
+
+    private Sink<RowData> upsertSink(
+            UpsertTarget target, String partition, boolean dynamic, List<String> updated) {
         TunnelUpsertSinkBuilder<RowData> builder =
                 TunnelUpsertSink.<RowData>builder()
                         .setConnection(connection)
@@ -151,6 +201,9 @@ final class MaxComputeDynamicTableSink implements DynamicTableSink, SupportsPart
                         .setSerializer(new RetractingUpsertSerializer(rowType))
                         .setCommitInterval(settings.upsertCommitInterval())
                         .setCompression(settings.compression());
+        if (updated != null) {
+            builder.setPartialUpdateColumns(updated);
+        }
         if (partition != null) {
             builder.setPartition(partition);
         } else if (dynamic) {
@@ -220,12 +273,21 @@ final class MaxComputeDynamicTableSink implements DynamicTableSink, SupportsPart
                             + "); declare the same PRIMARY KEY ... NOT ENFORCED on the Flink table"
                             + " to write it through upsert sessions");
         }
-        checkFits(info, dynamic);
+        checkFits(info, dynamic, null);
     }
 
-    /** Every table column (and partition key when dynamic) has a field of a writable type. */
-    private void checkFits(TableInfo info, boolean dynamic) {
+    /**
+     * Every table column (or, with partial updates, the key and the updated columns; and every
+     * partition key when dynamic) has a field of a writable type.
+     */
+    private void checkFits(TableInfo info, boolean dynamic, List<String> updated) {
         List<Column> columns = new ArrayList<>(info.schema().columns());
+        if (updated != null) {
+            Set<String> written = new HashSet<>();
+            updated.forEach(c -> written.add(c.toLowerCase(Locale.ROOT)));
+            info.primaryKey().forEach(c -> written.add(c.toLowerCase(Locale.ROOT)));
+            columns.removeIf(c -> !written.contains(c.name().toLowerCase(Locale.ROOT)));
+        }
         if (dynamic) {
             columns.addAll(info.schema().partitionKeys());
         }

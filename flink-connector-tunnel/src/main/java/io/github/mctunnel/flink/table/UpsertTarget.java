@@ -28,8 +28,10 @@ import java.util.Set;
  *
  * @param keyColumns the primary-key columns in the table's key order
  * @param bucketCount the table's bucket count
+ * @param partialUpdate whether the table takes partial-column updates ({@code
+ *     enable_partial_update} of the probe session), null when no session could be opened
  */
-record UpsertTarget(List<Column> keyColumns, int bucketCount) {
+record UpsertTarget(List<Column> keyColumns, int bucketCount, Boolean partialUpdate) {
 
     /** MaxCompute's default {@code write.bucket.num} of a Delta table. */
     static final int DEFAULT_BUCKET_COUNT = 16;
@@ -66,7 +68,7 @@ record UpsertTarget(List<Column> keyColumns, int bucketCount) {
             }
             keyColumns.add(schema.column(idx));
         }
-        return new UpsertTarget(keyColumns, bucketCount(client, info, staticPartition));
+        return probe(client, info, staticPartition, keyColumns);
     }
 
     /**
@@ -114,8 +116,11 @@ record UpsertTarget(List<Column> keyColumns, int bucketCount) {
         }
     }
 
-    private static int bucketCount(
-            TunnelClient client, TableInfo info, PartitionSpec staticPartition) {
+    private static UpsertTarget probe(
+            TunnelClient client,
+            TableInfo info,
+            PartitionSpec staticPartition,
+            List<Column> keyColumns) {
         List<PartitionSpec> candidates = new ArrayList<>();
         try {
             if (info.schema().partitionKeys().isEmpty()) {
@@ -140,8 +145,9 @@ record UpsertTarget(List<Column> keyColumns, int bucketCount) {
                     throw e;
                 }
                 int buckets = probe.bucketCount();
+                boolean partialUpdate = probe.partialUpdateEnabled();
                 abortQuietly(probe);
-                return buckets;
+                return new UpsertTarget(keyColumns, buckets, partialUpdate);
             }
         } catch (TunnelException e) {
             throw new ValidationException(
@@ -151,7 +157,7 @@ record UpsertTarget(List<Column> keyColumns, int bucketCount) {
                             + e.getMessage(),
                     e);
         }
-        return DEFAULT_BUCKET_COUNT;
+        return new UpsertTarget(keyColumns, DEFAULT_BUCKET_COUNT, null);
     }
 
     private static void abortQuietly(UpsertSession probe) {

@@ -51,7 +51,9 @@ import java.util.List;
  * input the writers offer their sessions a last time and Flink's final checkpoint commits them,
  * waiting for the commit interval between two commits of a partition. With {@link
  * TunnelUpsertSinkBuilder#setDynamicPartition()} each change goes to the partition named by its
- * partition columns, one upsert session per partition and writer.
+ * partition columns, one upsert session per partition and writer. With {@link
+ * TunnelUpsertSinkBuilder#setPartialUpdateColumns} upserts set only the named columns and rows keep
+ * the others (tables with {@code 'acid.partial.fields.update.enable'='true'}).
  */
 @PublicEvolving
 public final class TunnelUpsertSink<IN>
@@ -74,6 +76,9 @@ public final class TunnelUpsertSink<IN>
     private final Compression compression;
     private final long maxBufferedBytes;
 
+    /** The columns partial updates set, null to upsert whole rows. */
+    private final String[] updatedColumns;
+
     TunnelUpsertSink(
             UpsertTableFactory tableFactory,
             PartitionSpec partition,
@@ -81,7 +86,8 @@ public final class TunnelUpsertSink<IN>
             UpsertKeyDeclaration key,
             Duration commitInterval,
             Compression compression,
-            long maxBufferedBytes) {
+            long maxBufferedBytes,
+            List<String> updatedColumns) {
         this.tableFactory = tableFactory;
         this.partition = partition == null ? null : partition.toString();
         this.serializer = serializer;
@@ -89,6 +95,7 @@ public final class TunnelUpsertSink<IN>
         this.commitInterval = commitInterval;
         this.compression = compression;
         this.maxBufferedBytes = maxBufferedBytes;
+        this.updatedColumns = updatedColumns == null ? null : updatedColumns.toArray(new String[0]);
     }
 
     public static <IN> TunnelUpsertSinkBuilder<IN> builder() {
@@ -113,6 +120,7 @@ public final class TunnelUpsertSink<IN>
                     key,
                     compression,
                     maxBufferedBytes,
+                    updatedColumns(),
                     context.getTaskInfo().getIndexOfThisSubtask(),
                     context.getTaskInfo().getNumberOfParallelSubtasks(),
                     recoveredState,
@@ -190,5 +198,10 @@ public final class TunnelUpsertSink<IN>
 
     public Duration commitInterval() {
         return commitInterval;
+    }
+
+    /** The columns partial-column updates set (the key implied), or null for whole rows. */
+    public List<String> updatedColumns() {
+        return updatedColumns == null ? null : List.of(updatedColumns);
     }
 }

@@ -33,6 +33,7 @@ public final class TunnelUpsertSinkBuilder<IN> {
     private Duration commitInterval = DEFAULT_COMMIT_INTERVAL;
     private Compression compression = Compression.DEFAULT;
     private long maxBufferedBytes = DEFAULT_MAX_BUFFERED_BYTES;
+    private List<String> updatedColumns;
 
     TunnelUpsertSinkBuilder() {}
 
@@ -111,6 +112,23 @@ public final class TunnelUpsertSinkBuilder<IN> {
     }
 
     /**
+     * Partial-column updates: every upsert sets only these columns (the primary key identifies the
+     * row and need not be listed); an existing row keeps its other columns, a new key gets NULL in
+     * them. The serializer is opened with the key and these columns only. Deletes still remove
+     * whole rows. The table must enable partial updates (table property {@code
+     * acid.partial.fields.update.enable} = {@code true}); otherwise the writers fail at start
+     * naming it. Default: none, upserts replace whole rows.
+     */
+    public TunnelUpsertSinkBuilder<IN> setPartialUpdateColumns(String... columns) {
+        return setPartialUpdateColumns(List.of(columns));
+    }
+
+    public TunnelUpsertSinkBuilder<IN> setPartialUpdateColumns(List<String> columns) {
+        this.updatedColumns = List.copyOf(columns);
+        return this;
+    }
+
+    /**
      * @throws IllegalArgumentException naming the missing or invalid setting
      */
     public TunnelUpsertSink<IN> build() {
@@ -148,6 +166,26 @@ public final class TunnelUpsertSinkBuilder<IN> {
                             + " (one bucket's pack), got "
                             + maxBufferedBytes);
         }
+        if (updatedColumns != null) {
+            List<String> keyNames = key.keyColumns().stream().map(Column::name).toList();
+            boolean anyValueColumn = false;
+            for (String c : updatedColumns) {
+                if (c == null || c.isBlank()) {
+                    throw new IllegalArgumentException(
+                            "TunnelUpsertSink: a partial-update column name is empty: "
+                                    + updatedColumns);
+                }
+                anyValueColumn |= keyNames.stream().noneMatch(k -> k.equalsIgnoreCase(c.trim()));
+            }
+            if (!anyValueColumn) {
+                throw new IllegalArgumentException(
+                        "TunnelUpsertSink: partial updates need at least one column besides the"
+                                + " primary key "
+                                + keyNames
+                                + ", got "
+                                + updatedColumns);
+            }
+        }
         return new TunnelUpsertSink<>(
                 new UpsertTableFactory(connection, table.trim()),
                 dynamicPartition ? null : partition,
@@ -155,6 +193,7 @@ public final class TunnelUpsertSinkBuilder<IN> {
                 key,
                 commitInterval,
                 compression,
-                maxBufferedBytes);
+                maxBufferedBytes,
+                updatedColumns == null ? null : updatedColumns.stream().map(String::trim).toList());
     }
 }

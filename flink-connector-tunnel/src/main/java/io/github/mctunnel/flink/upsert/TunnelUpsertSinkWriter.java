@@ -45,6 +45,11 @@ import java.util.Map;
  * replays after a restore re-apply a suffix of the changelog in order, which leaves the same table
  * state (upserts and deletes by key are idempotent).
  *
+ * <p>With partial-column updates ({@code updatedColumns}) the serializer gives only the key and the
+ * updated columns; every upsert lists the updated columns' ids in {@code __value_cols}, so the
+ * table keeps the other columns of existing rows. The table must enable them (checked against the
+ * first session).
+ *
  * <p>After a restore the writer continues its own sessions when the parallelism is unchanged.
  * Otherwise it commits every restored session before writing, so that no older change can become
  * visible after a newer one written by another writer.
@@ -77,10 +82,25 @@ public final class TunnelUpsertSinkWriter<IN>
     private final Object[] record;
     private final int columnCount;
 
+    /** The columns a partial update sets (the key implied), or null to upsert whole rows. */
+    private final List<String> updatedColumns;
+
+    /**
+     * Per serialized data value, its table column (partial updates), or null when the serializer
+     * gives all data columns in table order.
+     */
+    private final int[] writtenColumns;
+
+    /** The {@code __value_cols} of every upsert: empty, or the partial update's column ids. */
+    private List<Long> valueColumnIds = List.of();
+
     /** Null with a fixed partition. */
     private final UpsertPartitionResolver resolver;
 
-    /** The data values of a dynamically partitioned record (without its partition values). */
+    /**
+     * The data values of a record in table order, when they are not the serialized values as they
+     * are (dynamic partitions, partial updates).
+     */
     private final Object[] dataValues;
 
     private final Map<PartitionSpec, PartitionWriter> partitions = new LinkedHashMap<>();
@@ -94,9 +114,11 @@ public final class TunnelUpsertSinkWriter<IN>
     /**
      * @param table closed by {@link #close()}
      * @param partition the partition of every change, or null to take it from each record
+     * @param updatedColumns the columns partial updates set, or null to upsert whole rows
      * @param restored the writer state this subtask got back (possibly of other subtasks)
      * @param recordsSent counts records handed to the service, or null
-     * @throws IllegalStateException when the table does not match {@code key}
+     * @throws IllegalStateException when the table does not match {@code key}, or does not take the
+     *     partial updates
      */
     TunnelUpsertSinkWriter(
             UpsertTable table,
@@ -105,12 +127,14 @@ public final class TunnelUpsertSinkWriter<IN>
             UpsertKeyDeclaration key,
             Compression compression,
             long maxBufferedBytes,
+            List<String> updatedColumns,
             int subtask,
             int parallelism,
             Collection<UpsertSessionRef> restored,
             Counter recordsSent)
             throws IOException {
         this.table = table;
+        this.updatedColumns = updatedColumns == null ? null : List.copyOf(updatedColumns);
         this.serializer = serializer;
         this.key = key;
         this.compression = compression;
@@ -128,7 +152,7 @@ public final class TunnelUpsertSinkWriter<IN>
 
         resume(restored);
         List<Column> columns;
-        List<Column> serializedColumns;
+        List<Column> partitionKeys;
         if (partition != null) {
             current = partitions.get(partition);
             if (current == null) {
@@ -137,10 +161,11 @@ public final class TunnelUpsertSinkWriter<IN>
             }
             if (current.session == null) {
                 current.session = newSession(partition);
+            } else {
+                verify(current.session);
             }
             columns = current.session.schema().columns();
-            serializedColumns = columns;
-            this.resolver = null;
+            partitionKeys = List.of();
         } else {
             TableSchema schema = table.schema();
             if (schema.partitionKeys().isEmpty()) {
@@ -155,26 +180,71 @@ public final class TunnelUpsertSinkWriter<IN>
                 verify(w.session);
             }
             columns = schema.columns();
-            serializedColumns = new ArrayList<>(columns);
-            serializedColumns.addAll(schema.partitionKeys());
-            this.resolver = new UpsertPartitionResolver(columns.size(), schema.partitionKeyNames());
+            partitionKeys = schema.partitionKeys();
         }
         this.columnCount = columns.size();
         TableSchema dataSchema = TableSchema.of(columns);
-        serializer.open(TableSchema.of(serializedColumns));
-        this.hasher = key.newHasher();
         List<Column> keyColumns = key.keyColumns();
         List<String> keyNames = new ArrayList<>(keyColumns.size());
+        for (Column c : keyColumns) {
+            keyNames.add(c.name());
+        }
+        List<Column> written = columns;
+        this.writtenColumns =
+                this.updatedColumns == null ? null : writtenColumns(dataSchema, keyNames);
+        if (writtenColumns != null) {
+            written = new ArrayList<>(writtenColumns.length);
+            for (int c : writtenColumns) {
+                written.add(columns.get(c));
+            }
+        }
+        List<Column> serializedColumns = new ArrayList<>(written);
+        serializedColumns.addAll(partitionKeys);
+        this.resolver =
+                partition != null
+                        ? null
+                        : new UpsertPartitionResolver(
+                                written.size(), partitionKeys.stream().map(Column::name).toList());
+        TableSchema serializedSchema = TableSchema.of(serializedColumns);
+        serializer.open(serializedSchema);
+        this.hasher = key.newHasher();
         this.keyIndexes = new int[keyColumns.size()];
         for (int i = 0; i < keyIndexes.length; i++) {
-            keyNames.add(keyColumns.get(i).name());
-            keyIndexes[i] = dataSchema.indexOf(keyColumns.get(i).name());
+            keyIndexes[i] = serializedSchema.indexOf(keyColumns.get(i).name());
         }
         this.keyValues = new Object[keyIndexes.length];
         this.layout = new UpsertRecordLayout(dataSchema, keyNames);
         this.record = layout.newRow();
         this.data = new Object[serializedColumns.size()];
-        this.dataValues = resolver == null ? null : new Object[columnCount];
+        this.dataValues =
+                resolver == null && writtenColumns == null ? null : new Object[columnCount];
+    }
+
+    /** The table column of each value a partial update writes: the key, then the updated ones. */
+    private int[] writtenColumns(TableSchema dataSchema, List<String> keyNames) {
+        List<Integer> indexes = new ArrayList<>();
+        for (String k : keyNames) {
+            indexes.add(dataSchema.indexOf(k));
+        }
+        List<String> unknown = new ArrayList<>();
+        for (String name : updatedColumns) {
+            int idx = dataSchema.indexOf(name);
+            if (idx < 0) {
+                unknown.add(name);
+            } else if (!indexes.contains(idx)) {
+                indexes.add(idx);
+            }
+        }
+        if (!unknown.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "TunnelUpsertSink updates columns "
+                            + unknown
+                            + " that table "
+                            + table.name()
+                            + " does not have; its columns are "
+                            + dataSchema.columnNames());
+        }
+        return indexes.stream().mapToInt(Integer::intValue).toArray();
     }
 
     /** Continues this subtask's own sessions, or commits every restored session first. */
@@ -228,10 +298,25 @@ public final class TunnelUpsertSinkWriter<IN>
     }
 
     private void verify(UpsertSessionHandle session) {
-        if (!verified) {
-            key.verify(session, table.name());
-            verified = true;
+        if (verified) {
+            return;
         }
+        key.verify(session, table.name());
+        if (updatedColumns != null) {
+            if (!session.partialUpdateEnabled()) {
+                throw new IllegalStateException(
+                        "Table "
+                                + table.name()
+                                + " does not take partial-column updates, but TunnelUpsertSink"
+                                + " updates only columns "
+                                + updatedColumns
+                                + "; set the table property"
+                                + " 'acid.partial.fields.update.enable'='true' or write whole"
+                                + " rows");
+            }
+            valueColumnIds = session.recordLayout().valueColumnIds(updatedColumns);
+        }
+        verified = true;
     }
 
     @Override
@@ -264,6 +349,22 @@ public final class TunnelUpsertSinkWriter<IN>
                 }
                 current = target;
             }
+        }
+        if (writtenColumns != null) {
+            if (!verified) {
+                // the column ids come from a session: open this partition's now
+                if (target.session == null) {
+                    target.session = newSession(target.partition);
+                    target.hasData = false;
+                } else {
+                    verify(target.session);
+                }
+            }
+            for (int i = 0; i < writtenColumns.length; i++) {
+                dataValues[writtenColumns[i]] = data[i];
+            }
+            values = dataValues;
+        } else if (resolver != null) {
             System.arraycopy(data, 0, dataValues, 0, columnCount);
             values = dataValues;
         }
@@ -286,7 +387,7 @@ public final class TunnelUpsertSinkWriter<IN>
                             + "; the stream must reach TunnelUpsertSink through its bucket"
                             + " routing");
         }
-        layout.fill(record, values, operation);
+        layout.fill(record, values, operation, valueColumnIds);
         RecordPack pack = target.packs[bucket];
         if (pack == null) {
             pack = new RecordPack(layout.columns(), compression, MAX_FIELD_SIZE);

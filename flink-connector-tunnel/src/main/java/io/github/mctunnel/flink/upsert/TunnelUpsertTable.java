@@ -102,6 +102,11 @@ final class TunnelUpsertTable implements UpsertTable {
         }
 
         @Override
+        public boolean partialUpdateEnabled() {
+            return session.partialUpdateEnabled();
+        }
+
+        @Override
         public String status() {
             return session.status();
         }

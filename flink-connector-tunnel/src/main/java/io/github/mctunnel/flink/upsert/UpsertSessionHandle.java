@@ -32,6 +32,9 @@ interface UpsertSessionHandle {
 
     UpsertRecordLayout recordLayout();
 
+    /** Whether the table takes partial-column updates ({@code enable_partial_update}). */
+    boolean partialUpdateEnabled();
+
     /**
      * Status as last read, lower case: normal, committing, committed, expired, critical, aborted.
      */

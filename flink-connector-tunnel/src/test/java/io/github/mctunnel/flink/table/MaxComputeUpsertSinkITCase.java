@@ -270,4 +270,80 @@ class MaxComputeUpsertSinkITCase {
                         "is a Delta table (primary key [a, b]); declare the same PRIMARY KEY ..."
                                 + " NOT ENFORCED on the Flink table");
     }
+
+    @Test
+    void aFlinkTableWithSomeColumnsWritesPartialUpdatesWhenTheTableEnablesThem() throws Exception {
+        emulator.executeSql(
+                "CREATE TABLE wide (k BIGINT NOT NULL, cnt BIGINT, total BIGINT, note STRING,"
+                        + " PRIMARY KEY (k)) TBLPROPERTIES ('transactional'='true',"
+                        + " 'write.bucket.num'='2', 'acid.partial.fields.update.enable'='true')");
+        TableEnvironment env = tableEnv();
+        createSource(env);
+        env.executeSql(
+                "CREATE TABLE wide_all (k BIGINT, cnt BIGINT, total BIGINT, note STRING,"
+                        + " PRIMARY KEY (k) NOT ENFORCED)"
+                        + with("wide"));
+        env.executeSql(
+                        "INSERT INTO wide_all SELECT k, COUNT(*), CAST(-1 AS BIGINT),"
+                                + " CONCAT('note-', CAST(k AS STRING)) FROM src WHERE k < 10"
+                                + " GROUP BY k")
+                .await();
+        // declares only the key and total: the rows keep cnt and note
+        env.executeSql(
+                "CREATE TABLE wide_totals (k BIGINT, total BIGINT, PRIMARY KEY (k) NOT ENFORCED)"
+                        + with("wide"));
+        env.executeSql("INSERT INTO wide_totals SELECT k, SUM(v) FROM src GROUP BY k").await();
+
+        Map<Long, List<Object>> expected = new TreeMap<>();
+        Map<Long, long[]> sums = new TreeMap<>();
+        for (int i = 0; i < ROWS; i++) {
+            long[] e = sums.computeIfAbsent(key(i), k -> new long[2]);
+            e[0]++;
+            e[1] += value(i);
+        }
+        sums.forEach(
+                (k, e) ->
+                        expected.put(
+                                k,
+                                k < 10
+                                        ? List.of(e[0], e[1], "note-" + k)
+                                        : java.util.Arrays.asList(null, e[1], null)));
+        Map<Long, List<Object>> actual = new TreeMap<>();
+        for (Object[] row :
+                emulator.committedRows(
+                        TableIdentifier.of(emulator.defaultProject(), "wide"),
+                        PartitionSpec.empty())) {
+            Object note =
+                    row[3] instanceof byte[] b
+                            ? new String(b, java.nio.charset.StandardCharsets.UTF_8)
+                            : row[3];
+            actual.put((Long) row[0], java.util.Arrays.asList(row[1], row[2], note));
+        }
+        assertThat(actual).isEqualTo(expected);
+    }
+
+    @Test
+    void aFlinkTableWithSomeColumnsFailsAtPlanningWhenTheTableTakesNoPartialUpdates() {
+        emulator.executeSql(
+                "CREATE TABLE narrow (k BIGINT NOT NULL, cnt BIGINT, total BIGINT,"
+                        + " PRIMARY KEY (k)) TBLPROPERTIES ('transactional'='true')");
+        TableEnvironment env = tableEnv();
+        createSource(env);
+        env.executeSql(
+                "CREATE TABLE narrow (k BIGINT, total BIGINT, PRIMARY KEY (k) NOT ENFORCED)"
+                        + with("narrow"));
+        assertThatThrownBy(
+                        () ->
+                                env.executeSql(
+                                                "INSERT INTO narrow SELECT k, SUM(v) FROM src"
+                                                        + " GROUP BY k")
+                                        .await())
+                .isInstanceOf(ValidationException.class)
+                .hasMessageContaining(
+                        "The Flink table has no columns [cnt] of Delta table "
+                                + emulator.defaultProject()
+                                + ".narrow; writing only some columns needs partial-column"
+                                + " updates, which the table does not enable (table property"
+                                + " 'acid.partial.fields.update.enable'='true')");
+    }
 }

@@ -21,6 +21,7 @@ final class FakeUpsertTable implements UpsertTable {
     final List<String> hashKeys;
     final int bucketCount;
     String hasher = "default";
+    boolean partialUpdate;
     final Map<String, FakeSession> sessions = new LinkedHashMap<>();
     final List<String> createdSessionsPartitions = new ArrayList<>();
     final List<String> commitOrder = new ArrayList<>();
@@ -126,6 +127,11 @@ final class FakeUpsertTable implements UpsertTable {
         @Override
         public UpsertRecordLayout recordLayout() {
             return new UpsertRecordLayout(schema(), hashKeys);
+        }
+
+        @Override
+        public boolean partialUpdateEnabled() {
+            return partialUpdate;
         }
 
         @Override

@@ -26,11 +26,16 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The upsert sink in MiniCluster jobs against the embedded emulator. */
 class TunnelUpsertSinkITCase {
@@ -81,18 +86,21 @@ class TunnelUpsertSinkITCase {
 
     private static TunnelUpsertSink<Long> sink(String table, ChangelogEvents events) {
         return TunnelUpsertSink.<Long>builder()
-                .setConnection(
-                        TunnelConnectionOptions.builder()
-                                .endpoint(emulator.odpsEndpoint())
-                                .tunnelEndpoint(emulator.tunnelEndpoint())
-                                .project(emulator.defaultProject())
-                                .accessKey("ak", "sk")
-                                .build())
+                .setConnection(connection())
                 .setTable(table)
                 .setPrimaryKey(Column.of("id", "bigint"))
                 .setBucketCount(BUCKETS)
                 .setSerializer(events)
                 .setCommitInterval(COMMIT_INTERVAL)
+                .build();
+    }
+
+    private static TunnelConnectionOptions connection() {
+        return TunnelConnectionOptions.builder()
+                .endpoint(emulator.odpsEndpoint())
+                .tunnelEndpoint(emulator.tunnelEndpoint())
+                .project(emulator.defaultProject())
+                .accessKey("ak", "sk")
                 .build();
     }
 
@@ -185,6 +193,135 @@ class TunnelUpsertSinkITCase {
                     .isGreaterThanOrEqualTo(COMMIT_INTERVAL.toMillis());
         }
         assertThat(emulator.attackRequestCount()).isEqualTo(attacksBefore);
+    }
+
+    @Test
+    void partialUpdatesSetOnlyTheNamedColumnsAndKeepTheOthers() throws Exception {
+        String table = "upsert_partial";
+        emulator.executeSql(
+                "CREATE TABLE "
+                        + table
+                        + " (id BIGINT NOT NULL, name STRING, v BIGINT, PRIMARY KEY (id))"
+                        + " TBLPROPERTIES ('transactional'='true', 'write.bucket.num'='"
+                        + BUCKETS
+                        + "', 'acid.partial.fields.update.enable'='true')");
+        long count = 300;
+        ChangelogEvents events = new ChangelogEvents(KEYS);
+        runBounded(sink(table, events), count);
+
+        long updates = 150;
+        TunnelUpsertSink<Long> partial =
+                TunnelUpsertSink.<Long>builder()
+                        .setConnection(connection())
+                        .setTable(table)
+                        .setPrimaryKey(Column.of("id", "bigint"))
+                        .setBucketCount(BUCKETS)
+                        .setSerializer(new NegatedValues(events))
+                        .setCommitInterval(COMMIT_INTERVAL)
+                        .setPartialUpdateColumns("v")
+                        .build();
+        runBounded(partial, updates);
+
+        Map<Long, List<Object>> expected = new HashMap<>(events.applied(count));
+        for (long i = 1; i <= updates; i++) {
+            List<Object> row = expected.get(events.keyOf(i));
+            expected.put(events.keyOf(i), Arrays.asList(row == null ? null : row.get(0), -i));
+        }
+        Map<Long, List<Object>> actual = new HashMap<>();
+        for (Object[] r : committed(table)) {
+            Object name = r[1] instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : r[1];
+            actual.put((Long) r[0], Arrays.asList(name, r[2]));
+        }
+        assertThat(actual).isEqualTo(expected);
+        // some keys were deleted by the first job: their partial update left name NULL
+        assertThat(actual.values()).anySatisfy(row -> assertThat(row.get(0)).isNull());
+    }
+
+    @Test
+    void aTableWhoseBucketCountDiffersFromTheDeclarationFailsTheJobAtStartNamingBoth() {
+        String table = "upsert_mismatch";
+        createTable(table);
+        TunnelUpsertSink<Long> sink =
+                TunnelUpsertSink.<Long>builder()
+                        .setConnection(connection())
+                        .setTable(table)
+                        .setPrimaryKey(Column.of("id", "bigint"))
+                        .setBucketCount(BUCKETS * 2)
+                        .setSerializer(new ChangelogEvents(KEYS))
+                        .setCommitInterval(COMMIT_INTERVAL)
+                        .build();
+        Configuration conf = new Configuration();
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(1);
+        env.fromData(1L, 2L, 3L).sinkTo(sink);
+        assertThatThrownBy(() -> env.execute("mismatching declaration"))
+                .satisfies(
+                        e ->
+                                assertThat(
+                                                org.apache.flink.util.ExceptionUtils.findThrowable(
+                                                                e, IllegalStateException.class)
+                                                        .map(Throwable::getMessage))
+                                        .hasValue(
+                                                "Table "
+                                                        + emulator.defaultProject()
+                                                        + "."
+                                                        + table
+                                                        + " does not match the TunnelUpsertSink"
+                                                        + " declaration: the table has primary"
+                                                        + " key [id bigint], "
+                                                        + BUCKETS
+                                                        + " buckets and the 'default' hasher; the"
+                                                        + " sink declares primary key [id bigint], "
+                                                        + (BUCKETS * 2)
+                                                        + " buckets and the 'default' hasher"));
+    }
+
+    private static void runBounded(TunnelUpsertSink<Long> sink, long count) throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(2);
+        env.enableCheckpointing(100);
+        DataGeneratorSource<Long> source =
+                new DataGeneratorSource<>(
+                        i -> i + 1, count, RateLimiterStrategy.perCheckpoint(100), Types.LONG);
+        env.fromSource(source, WatermarkStrategy.noWatermarks(), "changelog")
+                .setParallelism(1)
+                .sinkTo(sink);
+        env.execute("upserts into " + sink.table());
+    }
+
+    /** Event {@code i} upserts {@code v = -i} for the key of {@link ChangelogEvents}. */
+    private static final class NegatedValues implements UpsertRecordSerializer<Long> {
+        private static final long serialVersionUID = 1L;
+        private final ChangelogEvents keys;
+        private transient int idIndex;
+        private transient int vIndex;
+
+        NegatedValues(ChangelogEvents keys) {
+            this.keys = keys;
+        }
+
+        @Override
+        public void open(io.github.mctunnel.client.schema.TableSchema columns) {
+            // the key and the updated column only
+            assertThat(columns.columnCount()).isLessThanOrEqualTo(2);
+            idIndex = columns.indexOf("id");
+            vIndex = columns.indexOf("v");
+        }
+
+        @Override
+        public org.apache.flink.types.RowKind kind(Long i) {
+            return org.apache.flink.types.RowKind.UPDATE_AFTER;
+        }
+
+        @Override
+        public Object[] serialize(Long i, Object[] reuse) {
+            reuse[idIndex] = keys.keyOf(i);
+            if (vIndex >= 0) {
+                reuse[vIndex] = -i;
+            }
+            return reuse;
+        }
     }
 
     private static final class FailOnceAfterCheckpoint

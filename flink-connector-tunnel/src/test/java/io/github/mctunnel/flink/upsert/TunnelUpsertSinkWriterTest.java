@@ -55,6 +55,7 @@ class TunnelUpsertSinkWriterTest {
                 KEY,
                 Compression.RAW,
                 TunnelUpsertSinkWriter.BUCKET_FLUSH_BYTES,
+                null,
                 subtask,
                 parallelism,
                 restored,
@@ -276,5 +277,31 @@ class TunnelUpsertSinkWriterTest {
                                 + " has primary key [name string], 8 buckets and the 'default'"
                                 + " hasher; the sink declares primary key [id bigint], 4 buckets"
                                 + " and the 'default' hasher");
+    }
+
+    @Test
+    void partialUpdatesOfATableThatDoesNotEnableThemFailAtStartNamingTheProperty() {
+        FakeUpsertTable table = table();
+        table.partialUpdate = false;
+        assertThatThrownBy(
+                        () ->
+                                new TunnelUpsertSinkWriter<>(
+                                        table,
+                                        PartitionSpec.empty(),
+                                        new Change.Serializer(),
+                                        KEY,
+                                        Compression.RAW,
+                                        TunnelUpsertSinkWriter.BUCKET_FLUSH_BYTES,
+                                        List.of("name"),
+                                        0,
+                                        1,
+                                        List.of(),
+                                        null))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage(
+                        "Table p.users does not take partial-column updates, but"
+                                + " TunnelUpsertSink updates only columns [name]; set the table"
+                                + " property 'acid.partial.fields.update.enable'='true' or write"
+                                + " whole rows");
     }
 }

@@ -211,8 +211,35 @@ public final class UpsertSession {
         return state.slots();
     }
 
+    /**
+     * Whether the table takes partial-column updates ({@code enable_partial_update}, the table
+     * property {@code acid.partial.fields.update.enable}).
+     */
     public boolean partialUpdateEnabled() {
         return state.partialUpdate();
+    }
+
+    /**
+     * The {@code __value_cols} of a partial update of {@code columns}: see {@link
+     * UpsertRecordLayout#valueColumnIds}.
+     *
+     * @throws TunnelException when the table does not take partial updates, or a column is unknown
+     */
+    public List<Long> partialUpdateColumnIds(List<String> columns) throws TunnelException {
+        ErrorContext context = context("partial update");
+        if (!partialUpdateEnabled()) {
+            throw TunnelException.local(
+                    context,
+                    "table "
+                            + table
+                            + " does not take partial-column updates; set its table property"
+                            + " 'acid.partial.fields.update.enable'='true'");
+        }
+        try {
+            return recordLayout().valueColumnIds(columns);
+        } catch (IllegalArgumentException e) {
+            throw TunnelException.local(context, e.getMessage());
+        }
     }
 
     /** The record layout of this session's packs. */

@@ -238,6 +238,21 @@ public final class TableState {
      */
     public void applyUpserts(
             PartitionSpec p, List<Object[]> upsertRows, List<Object[]> deleteRows) {
+        applyUpserts(p, upsertRows, null, deleteRows);
+    }
+
+    /**
+     * Like {@link #applyUpserts(PartitionSpec, List, List)}, where some upserts are partial-column
+     * updates: {@code updatedColumns.get(i)} marks the columns upsert {@code i} sets (null: all). A
+     * partial update of an existing row keeps its other columns; of a new key, leaves them NULL.
+     *
+     * @param updatedColumns one entry per upsert, or null when every upsert sets all columns
+     */
+    public void applyUpserts(
+            PartitionSpec p,
+            List<Object[]> upsertRows,
+            List<boolean[]> updatedColumns,
+            List<Object[]> deleteRows) {
         PartitionSpec spec = validate(p);
         if (primaryKeyIndexes.length == 0) {
             throw new ServiceException(
@@ -255,10 +270,58 @@ public final class TableState {
         }
         synchronized (catalog.mutex()) {
             requireLive();
+            if (updatedColumns != null) {
+                mergePartialUpdates(spec, upserts, updatedColumns);
+            }
             catalog.mutate(
                     new CatalogEvent.UpsertsApplied(
                             catalog.clock().millis(), key, spec.toString(), upserts, deletes));
         }
+    }
+
+    /** Completes partial updates from the committed rows (under the catalog mutex). */
+    private void mergePartialUpdates(
+            PartitionSpec spec, List<Object[]> upserts, List<boolean[]> updatedColumns) {
+        Map<RowKey, Integer> partial = new LinkedHashMap<>();
+        for (int i = 0; i < upserts.size(); i++) {
+            boolean[] updated = updatedColumns.get(i);
+            if (updated == null) {
+                continue;
+            }
+            Object[] row = upserts.get(i);
+            for (int c = 0; c < row.length; c++) {
+                if (!updated[c] && !isKeyColumn(c)) {
+                    row[c] = null;
+                }
+            }
+            partial.put(keyOf(row), i);
+        }
+        PartitionData old = partitions.get(spec);
+        if (partial.isEmpty() || old == null) {
+            return;
+        }
+        for (Object[] existing : new CommittedRows(storageColumns, old.rows)) {
+            Integer i = partial.get(keyOf(existing));
+            if (i == null) {
+                continue;
+            }
+            Object[] row = upserts.get(i);
+            boolean[] updated = updatedColumns.get(i);
+            for (int c = 0; c < row.length; c++) {
+                if (!updated[c] && !isKeyColumn(c)) {
+                    row[c] = existing[c];
+                }
+            }
+        }
+    }
+
+    private boolean isKeyColumn(int column) {
+        for (int k : primaryKeyIndexes) {
+            if (k == column) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Removes all rows of one partition, or of every partition when {@code p} is null. */

@@ -4,6 +4,7 @@ import io.github.mctunnel.client.schema.Column;
 import io.github.mctunnel.client.schema.TableSchema;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,9 +35,26 @@ final class SchemaJson {
         return json;
     }
 
+    /**
+     * The {@code column_id} of each data column as {@link #of} gives it, to its index.
+     *
+     * @throws NumberFormatException when a declared id is not a number
+     */
+    static Map<Long, Integer> dataColumnIds(TableSchema schema) {
+        Map<Long, Integer> ids = new HashMap<>();
+        for (int i = 0; i < schema.columnCount(); i++) {
+            ids.put(Long.parseLong(columnId(schema.column(i), i + 1)), i);
+        }
+        return ids;
+    }
+
+    private static String columnId(Column c, int position) {
+        return c.columnId() != null ? c.columnId() : Integer.toString(position);
+    }
+
     private static Map<String, Object> column(Column c, int position) {
         Map<String, Object> json = new LinkedHashMap<>();
-        json.put("column_id", c.columnId() != null ? c.columnId() : Integer.toString(position));
+        json.put("column_id", columnId(c, position));
         json.put("name", c.name());
         json.put("type", c.type().toString());
         json.put("nullable", c.nullable());

@@ -11,8 +11,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 
 /**
- * An upsert session: staged upserts and deletes by primary key (the last operation on a key wins),
- * applied atomically at commit.
+ * An upsert session: staged upserts and deletes by primary key (the last operation on a key wins; a
+ * partial-column update on top of a staged upsert or delete of its key is merged into it), applied
+ * atomically at commit.
  */
 final class UpsertSession extends TunnelSession {
 
@@ -28,8 +29,11 @@ final class UpsertSession extends TunnelSession {
         }
     }
 
-    /** A staged operation: the full row and whether it deletes. */
-    private record Change(Object[] row, boolean delete) {}
+    /**
+     * A staged operation: the row, whether it deletes, and for a partial update the columns it sets
+     * (null: all).
+     */
+    private record Change(Object[] row, boolean delete, boolean[] updated) {}
 
     private final int slotCount;
     private final int[] keyIndexes;
@@ -62,18 +66,58 @@ final class UpsertSession extends TunnelSession {
      *
      * @param rows data-column values
      * @param deletes whether each row deletes
+     * @param updated per row, the columns a partial update sets, or null (all columns); null when
+     *     no row is partial
      */
-    synchronized boolean stage(List<Object[]> rows, boolean[] deletes) {
+    synchronized boolean stage(List<Object[]> rows, boolean[] deletes, List<boolean[]> updated) {
         if (status != Status.NORMAL) {
             return false;
         }
         for (int i = 0; i < rows.size(); i++) {
             Object[] row = rows.get(i);
             List<Object> key = key(row);
-            staged.remove(key);
-            staged.put(key, new Change(row, deletes[i]));
+            boolean[] columns = updated == null || deletes[i] ? null : updated.get(i);
+            Change previous = staged.remove(key);
+            Change change = new Change(row, deletes[i], columns);
+            if (columns != null && previous != null) {
+                change = merge(previous, row, columns);
+            }
+            staged.put(key, change);
         }
         return true;
+    }
+
+    /** A partial update staged on top of an earlier change of its key. */
+    private Change merge(Object[] base, Object[] row, boolean[] columns, boolean[] baseColumns) {
+        Object[] merged = base.clone();
+        boolean[] union = baseColumns == null ? null : baseColumns.clone();
+        for (int c = 0; c < row.length; c++) {
+            if (columns[c] || isKey(c)) {
+                merged[c] = row[c];
+                if (union != null) {
+                    union[c] = true;
+                }
+            }
+        }
+        return new Change(merged, false, union);
+    }
+
+    private Change merge(Change previous, Object[] row, boolean[] columns) {
+        if (previous.delete()) {
+            // the key is gone: the update inserts a row with only its columns set
+            Object[] fresh = new Object[row.length];
+            return merge(fresh, row, columns, null);
+        }
+        return merge(previous.row(), row, columns, previous.updated());
+    }
+
+    private boolean isKey(int column) {
+        for (int k : keyIndexes) {
+            if (k == column) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -83,11 +127,19 @@ final class UpsertSession extends TunnelSession {
      */
     synchronized long commit() {
         List<Object[]> upserts = new ArrayList<>();
+        List<boolean[]> updated = new ArrayList<>();
+        boolean partial = false;
         List<Object[]> deletes = new ArrayList<>();
         for (Change c : staged.values()) {
-            (c.delete() ? deletes : upserts).add(c.row());
+            if (c.delete()) {
+                deletes.add(c.row());
+            } else {
+                upserts.add(c.row());
+                updated.add(c.updated());
+                partial |= c.updated() != null;
+            }
         }
-        table().applyUpserts(partition(), upserts, deletes);
+        table().applyUpserts(partition(), upserts, partial ? updated : null, deletes);
         status = Status.COMMITTED;
         staged.clear();
         return upserts.size() + (long) deletes.size();

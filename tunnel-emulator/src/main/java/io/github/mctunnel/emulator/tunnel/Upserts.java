@@ -8,12 +8,14 @@ import io.github.mctunnel.client.schema.TypeInfo;
 import io.github.mctunnel.emulator.catalog.TableState;
 import io.github.mctunnel.emulator.server.EmulatorRequest;
 import io.github.mctunnel.emulator.server.EmulatorResponse;
+import io.github.mctunnel.emulator.server.ServiceException;
 
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +24,9 @@ import java.util.Map;
  * Upserts ({@code /upserts}) on transactional tables with a primary key: create, flush PUT (data
  * columns plus five meta columns; {@code __operation} 'U' = 85 upserts, 'D' = 68 deletes), commit
  * (changes visible atomically; at most one commit per partition per upsert commit interval), abort
- * (DELETE) and reload. Partitions are created on demand.
+ * (DELETE) and reload. Partitions are created on demand. Partial-column updates (an upsert whose
+ * {@code __value_cols} lists the {@code column_id}s it sets; the row keeps its other columns) are
+ * taken from tables with {@code 'acid.partial.fields.update.enable'='true'} and refused otherwise.
  */
 final class Upserts {
 
@@ -33,6 +37,9 @@ final class Upserts {
     static final byte OP_DELETE = 'D';
 
     private static final int META_COLUMNS = 5;
+
+    /** The table property that lets a Delta table take partial-column updates. */
+    static final String PARTIAL_UPDATE_PROPERTY = "acid.partial.fields.update.enable";
 
     private final TunnelContext ctx;
 
@@ -122,6 +129,8 @@ final class Upserts {
         List<Object[]> records = RecordBodies.readAll(req, recordColumns(schema), ctx.limits);
         List<Object[]> rows = new ArrayList<>(records.size());
         boolean[] deletes = new boolean[records.size()];
+        List<boolean[]> updated = null;
+        Map<Long, Integer> columnIds = SchemaJson.dataColumnIds(schema);
         for (int r = 0; r < records.size(); r++) {
             Object[] rec = records.get(r);
             Object op = rec[n + 2];
@@ -135,11 +144,13 @@ final class Upserts {
                                 + "; expected 85 ('U', upsert) or 68 ('D', delete)");
             }
             Object valueCols = rec[n + 4];
-            if (valueCols instanceof List<?> list && !list.isEmpty()) {
-                throw TunnelErrors.invalidArgument(
-                        "Partial update (__value_cols "
-                                + list
-                                + ") is not enabled for this session");
+            if (valueCols instanceof List<?> list
+                    && !list.isEmpty()
+                    && num.byteValue() == OP_UPSERT) {
+                if (updated == null) {
+                    updated = new ArrayList<>(Collections.nCopies(records.size(), null));
+                }
+                updated.set(r, updatedColumns(table, columnIds, list, r));
             }
             Object[] row = Arrays.copyOf(rec, n);
             for (String key : table.primaryKey()) {
@@ -151,11 +162,60 @@ final class Upserts {
             rows.add(row);
             deletes[r] = num.byteValue() == OP_DELETE;
         }
-        if (!session.stage(rows, deletes)) {
+        if (!session.stage(rows, deletes, updated)) {
             throw TunnelErrors.statusConflict(
                     "upsert session " + session.id() + " is " + session.status().wire);
         }
         resp.status(200);
+    }
+
+    /**
+     * The columns a partial update sets, from its {@code __value_cols} ({@code column_id}s).
+     *
+     * @throws ServiceException when the table does not take partial updates or an id is unknown
+     */
+    private static boolean[] updatedColumns(
+            TableState table, Map<Long, Integer> columnIds, List<?> valueCols, int record) {
+        if (!partialUpdateEnabled(table)) {
+            // the message of the official SDK's own check; the service's code is not documented
+            throw TunnelErrors.invalidArgument(
+                    "Table "
+                            + table.id()
+                            + " do not support partial update, consider set table properties '"
+                            + PARTIAL_UPDATE_PROPERTY
+                            + "=true' (record "
+                            + record
+                            + " has __value_cols "
+                            + valueCols
+                            + ")");
+        }
+        boolean[] updated = new boolean[table.schema().columnCount()];
+        for (Object id : valueCols) {
+            Integer idx = id instanceof Number number ? columnIds.get(number.longValue()) : null;
+            if (idx == null) {
+                throw TunnelErrors.invalidArgument(
+                        "Record "
+                                + record
+                                + " has __value_cols "
+                                + valueCols
+                                + ": "
+                                + id
+                                + " is not the column_id of a data column of "
+                                + table.id());
+            }
+            updated[idx] = true;
+        }
+        return updated;
+    }
+
+    /** Whether the table sets {@code acid.partial.fields.update.enable} to true. */
+    static boolean partialUpdateEnabled(TableState table) {
+        for (Map.Entry<String, String> e : table.definition().properties().entrySet()) {
+            if (e.getKey().equalsIgnoreCase(PARTIAL_UPDATE_PROPERTY)) {
+                return "true".equalsIgnoreCase(e.getValue().trim());
+            }
+        }
+        return false;
     }
 
     void commit(EmulatorRequest req, EmulatorResponse resp, TableState table) {
@@ -217,7 +277,7 @@ final class Upserts {
         json.put("id", s.id());
         json.put("status", s.status().wire);
         json.put("quota_name", "");
-        json.put("enable_partial_update", false);
+        json.put("enable_partial_update", partialUpdateEnabled(table));
         json.put("schema", SchemaJson.of(table.schema()));
         json.put("hash_key", table.primaryKey());
         json.put("hasher", "default");

@@ -25,6 +25,7 @@ import java.util.TreeMap;
 import static io.github.mctunnel.emulator.clientflows.ClientFlowsFixture.comparable;
 import static io.github.mctunnel.emulator.clientflows.ClientFlowsFixture.readAll;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Stream uploads and upsert sessions of our client against the emulator. */
 class StreamAndUpsertClientFlowsITCase {
@@ -181,5 +182,107 @@ class StreamAndUpsertClientFlowsITCase {
         aborted.abort();
         assertThat(rows(table, PartitionSpec.empty()))
                 .containsExactlyInAnyOrderElementsOf(expected.values());
+    }
+
+    @Test
+    void partialUpdatesKeepTheOtherColumnsOnlyWhereTheTableEnablesThem() throws Exception {
+        emulator.close();
+        emulator =
+                ClientFlowsFixture.startEmulator(
+                        b ->
+                                b.limits(
+                                        io.github.mctunnel.emulator.limits.EmulatorLimits.builder()
+                                                .upsertCommitInterval(java.time.Duration.ZERO)
+                                                .build()));
+        client.close();
+        client = ClientFlowsFixture.client(emulator);
+        emulator.executeSql(
+                "CREATE TABLE wide (k BIGINT NOT NULL, a STRING, b BIGINT, c STRING, PRIMARY KEY"
+                        + " (k)) TBLPROPERTIES (\"transactional\"=\"true\","
+                        + " \"write.bucket.num\"=\"1\","
+                        + " \"acid.partial.fields.update.enable\"=\"true\")");
+        TableIdentifier table = client.table("wide");
+        upsert(table, null, new Object[] {1L, "a1", 10L, "c1"}, new Object[] {2L, "a2", 20L, "c2"});
+
+        UpsertSession session = client.createUpsertSession(table, PartitionSpec.empty(), 1);
+        assertThat(session.partialUpdateEnabled()).isTrue();
+        // the key is implied: only the updated non-key columns are listed
+        List<Long> ids = session.partialUpdateColumnIds(List.of("k", "b"));
+        assertThat(ids).containsExactly(3L);
+        RecordPack pack = session.newPack(Compression.RAW, MAX_FIELD);
+        UpsertRecordLayout layout = session.recordLayout();
+        Object[] row = layout.newRow();
+        // an existing row keeps a and c; a new key gets NULLs; two updates of a key merge
+        layout.fill(
+                row,
+                new Object[] {1L, "ignored", 11L, null},
+                UpsertRecordLayout.OPERATION_UPSERT,
+                ids);
+        pack.append(row);
+        layout.fill(
+                row,
+                new Object[] {3L, "ignored", 30L, "ignored"},
+                UpsertRecordLayout.OPERATION_UPSERT,
+                ids);
+        pack.append(row);
+        layout.fill(
+                row,
+                new Object[] {2L, "a2x", 0L, null},
+                UpsertRecordLayout.OPERATION_UPSERT,
+                session.partialUpdateColumnIds(List.of("a")));
+        pack.append(row);
+        layout.fill(
+                row, new Object[] {2L, null, 22L, null}, UpsertRecordLayout.OPERATION_UPSERT, ids);
+        pack.append(row);
+        session.flush(0, pack);
+        session.commit();
+        assertThat(rows(table, PartitionSpec.empty()))
+                .containsExactlyInAnyOrder(
+                        List.of(1L, "a1", 11L, "c1"),
+                        List.of(2L, "a2x", 22L, "c2"),
+                        Arrays.asList(3L, null, 30L, null));
+
+        emulator.executeSql(
+                "CREATE TABLE narrow (k BIGINT NOT NULL, a STRING, b BIGINT, PRIMARY KEY (k))"
+                        + " TBLPROPERTIES (\"transactional\"=\"true\","
+                        + " \"write.bucket.num\"=\"1\")");
+        TableIdentifier plain = client.table("narrow");
+        UpsertSession refused = client.createUpsertSession(plain, PartitionSpec.empty(), 1);
+        assertThat(refused.partialUpdateEnabled()).isFalse();
+        assertThatThrownBy(() -> refused.partialUpdateColumnIds(List.of("b")))
+                .isInstanceOf(io.github.mctunnel.client.error.TunnelException.class)
+                .hasMessageContaining(
+                        "does not take partial-column updates; set its table property"
+                                + " 'acid.partial.fields.update.enable'='true'");
+        // the service refuses what the client would not send
+        UpsertRecordLayout plainLayout = refused.recordLayout();
+        Object[] plainRow = plainLayout.newRow();
+        plainLayout.fill(
+                plainRow,
+                new Object[] {1L, "x", 1L},
+                UpsertRecordLayout.OPERATION_UPSERT,
+                plainLayout.valueColumnIds(List.of("b")));
+        RecordPack plainPack = refused.newPack(Compression.RAW, MAX_FIELD);
+        plainPack.append(plainRow);
+        assertThatThrownBy(() -> refused.flush(0, plainPack))
+                .isInstanceOf(io.github.mctunnel.client.error.TunnelException.class)
+                .hasMessageContaining("InvalidArgument")
+                .hasMessageContaining(
+                        "do not support partial update, consider set table properties"
+                                + " 'acid.partial.fields.update.enable=true'");
+    }
+
+    private void upsert(TableIdentifier table, List<Long> ids, Object[]... rows) throws Exception {
+        UpsertSession session = client.createUpsertSession(table, PartitionSpec.empty(), 1);
+        UpsertRecordLayout layout = session.recordLayout();
+        RecordPack pack = session.newPack(Compression.RAW, MAX_FIELD);
+        Object[] row = layout.newRow();
+        for (Object[] data : rows) {
+            layout.fill(
+                    row, data, UpsertRecordLayout.OPERATION_UPSERT, ids == null ? List.of() : ids);
+            pack.append(row);
+        }
+        session.flush(0, pack);
+        session.commit();
     }
 }

@@ -325,4 +325,104 @@ class SdkTunnelITCase {
                 .containsEntry(20L, "v20")
                 .doesNotContainKey(2L);
     }
+
+    /**
+     * The SDK's partial-column update ({@code upsert(record, columns)}, {@code __value_cols} with
+     * the columns' {@code column_id}s): the emulator applies it keeping the other columns, where
+     * the table sets {@code acid.partial.fields.update.enable}; elsewhere the SDK itself refuses it
+     * from the session's {@code enable_partial_update}.
+     */
+    @Test
+    void sdkPartialUpdatesKeepTheOtherColumns() throws Exception {
+        TableSchema schema =
+                new TableSchema(
+                        List.of(
+                                new Column("k", TypeInfo.parse("bigint"), false, "", null),
+                                Column.of("a", "string"),
+                                Column.of("b", "bigint"),
+                                Column.of("c", "string")),
+                        List.of());
+        TableState t =
+                catalog.createTable(
+                        new TableDefinition(
+                                TableIdentifier.of("p", "wide"),
+                                schema,
+                                "",
+                                List.of("k"),
+                                true,
+                                2,
+                                Map.of(
+                                        "transactional",
+                                        "true",
+                                        "acid.partial.fields.update.enable",
+                                        "true"),
+                                -1),
+                        false);
+        io.github.mctunnel.client.schema.PartitionSpec all =
+                io.github.mctunnel.client.schema.PartitionSpec.empty();
+        t.commit(
+                Map.of(
+                        all,
+                        List.<Object[]>of(
+                                new Object[] {1L, bytes("a1"), 10L, bytes("c1")},
+                                new Object[] {2L, bytes("a2"), 20L, bytes("c2")})),
+                false);
+        TableTunnel.UpsertSession session = tunnel.buildUpsertSession("p", "wide").build();
+        try {
+            UpsertStream stream = session.buildUpsertStream().build();
+            Record r = session.newRecord();
+            r.setBigint(0, 1L);
+            r.setString(1, "ignored");
+            r.setBigint(2, 11L);
+            stream.upsert(r, List.of("b"));
+            r = session.newRecord();
+            r.setBigint(0, 2L);
+            r.setString(1, "a2x");
+            r.setString(3, "c2x");
+            stream.upsert(r, List.of("a", "c"));
+            r = session.newRecord();
+            r.setBigint(0, 3L);
+            r.setString(1, "ignored");
+            r.setBigint(2, 30L);
+            stream.upsert(r, List.of("b"));
+            stream.close();
+            session.commit(false);
+        } finally {
+            session.close();
+        }
+        Map<Long, List<Object>> rows = new LinkedHashMap<>();
+        for (Object[] row : t.snapshot(all)) {
+            rows.put((Long) row[0], java.util.Arrays.asList(text(row[1]), row[2], text(row[3])));
+        }
+        assertThat(rows)
+                .hasSize(3)
+                .containsEntry(1L, List.of("a1", 11L, "c1"))
+                .containsEntry(2L, List.of("a2x", 20L, "c2x"))
+                .containsEntry(3L, java.util.Arrays.asList(null, 30L, null));
+
+        catalog.createTable(
+                TableDefinition.delta(TableIdentifier.of("p", "plain"), schema, List.of("k")),
+                false);
+        TableTunnel.UpsertSession plain = tunnel.buildUpsertSession("p", "plain").build();
+        try {
+            UpsertStream stream = plain.buildUpsertStream().build();
+            Record r = plain.newRecord();
+            r.setBigint(0, 1L);
+            r.setBigint(2, 1L);
+            assertThatThrownBy(() -> stream.upsert(r, List.of("b")))
+                    .hasMessageContaining(
+                            "do not support partial update, consider set table properties"
+                                    + " 'acid.partial.fields.update.enable=true'");
+        } finally {
+            plain.close();
+        }
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String text(Object v) {
+        return v == null ? null : new String((byte[]) v, StandardCharsets.UTF_8);
+    }
 }
