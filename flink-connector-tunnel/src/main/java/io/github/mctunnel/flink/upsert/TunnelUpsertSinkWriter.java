@@ -51,8 +51,9 @@ import java.util.Map;
  * first session).
  *
  * <p>After a restore the writer continues its own sessions when the parallelism is unchanged.
- * Otherwise it commits every restored session before writing, so that no older change can become
- * visible after a newer one written by another writer.
+ * Otherwise it hands every restored session to the committer, which commits them (paced) before any
+ * newer session of their partitions, so that no older change can become visible after a newer one
+ * written by another writer.
  */
 @Internal
 public final class TunnelUpsertSinkWriter<IN>
@@ -104,6 +105,10 @@ public final class TunnelUpsertSinkWriter<IN>
     private final Object[] dataValues;
 
     private final Map<PartitionSpec, PartitionWriter> partitions = new LinkedHashMap<>();
+
+    /** Restored sessions of other writers, handed to the committer at the next checkpoint. */
+    private final List<UpsertSessionRef> inherited = new ArrayList<>();
+
     private final Counter recordsSent;
     private Object[] data;
     private PartitionWriter current;
@@ -247,7 +252,11 @@ public final class TunnelUpsertSinkWriter<IN>
         return indexes.stream().mapToInt(Integer::intValue).toArray();
     }
 
-    /** Continues this subtask's own sessions, or commits every restored session first. */
+    /**
+     * Continues this subtask's own sessions; after a rescaling, hands every restored session over
+     * to the committer instead (once, at the next checkpoint), which commits it before any newer
+     * session of its partition.
+     */
     private void resume(Collection<UpsertSessionRef> restored) throws IOException {
         boolean own = true;
         for (UpsertSessionRef ref : restored) {
@@ -276,12 +285,13 @@ public final class TunnelUpsertSinkWriter<IN>
                 continue;
             }
             LOG.info(
-                    "Committing restored upsert session {} of {} before writing (subtask {} of {})",
+                    "Handing restored upsert session {} of {} over to the committer (subtask {} of"
+                            + " {})",
                     ref.sessionId(),
                     table.name(),
                     subtask,
                     parallelism);
-            s.commit();
+            inherited.add(ref.asRestored());
         }
     }
 
@@ -467,7 +477,8 @@ public final class TunnelUpsertSinkWriter<IN>
 
     @Override
     public Collection<UpsertSessionRef> prepareCommit() throws IOException {
-        List<UpsertSessionRef> refs = new ArrayList<>(partitions.size());
+        List<UpsertSessionRef> refs = new ArrayList<>(inherited);
+        inherited.clear();
         Iterator<PartitionWriter> it = partitions.values().iterator();
         while (it.hasNext()) {
             PartitionWriter w = it.next();
@@ -496,7 +507,7 @@ public final class TunnelUpsertSinkWriter<IN>
 
     @Override
     public List<UpsertSessionRef> snapshotState(long checkpointId) {
-        List<UpsertSessionRef> refs = new ArrayList<>(partitions.size());
+        List<UpsertSessionRef> refs = new ArrayList<>(inherited);
         for (PartitionWriter w : partitions.values()) {
             if (w.session != null && w.hasData) {
                 refs.add(ref(w, false));

@@ -87,7 +87,7 @@ final class UpsertCommitOperator
                         new UpsertCommitPacer(
                                 commitInterval, System::currentTimeMillis, Sleeper.SYSTEM),
                         System::currentTimeMillis);
-        getMetricGroup().gauge("pendingLastSessions", () -> committer.pendingLast().size());
+        getMetricGroup().gauge("pendingKeptSessions", () -> committer.pendingKept().size());
         getMetricGroup().gauge("sessionsCommitted", () -> committer.sessionsCommitted());
         state =
                 context.getOperatorStateStore()
@@ -97,10 +97,10 @@ final class UpsertCommitOperator
                                         BytePrimitiveArraySerializer.INSTANCE));
         for (byte[] bytes : state.get()) {
             // the writers restored from this checkpoint offer their open sessions again; only
-            // the sessions of writers whose input had ended must be kept here
+            // the last and the handed-over sessions must be kept here
             for (UpsertSessionRef ref : deserialize(bytes)) {
-                if (ref.last()) {
-                    committer.restoreLast(ref);
+                if (ref.kept()) {
+                    committer.restoreKept(ref);
                 }
             }
         }
@@ -145,10 +145,10 @@ final class UpsertCommitOperator
     @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
-        List<UpsertSessionRef> kept = new ArrayList<>(committer.pendingLast());
+        List<UpsertSessionRef> kept = new ArrayList<>(committer.pendingKept());
         for (List<UpsertSessionRef> refs : epochs.values()) {
             for (UpsertSessionRef ref : refs) {
-                if (ref.last()) {
+                if (ref.kept()) {
                     kept.add(ref);
                 }
             }

@@ -24,8 +24,10 @@ import java.util.function.LongSupplier;
  * never waits for the interval.
  *
  * <p>Sessions offered for the last time ({@link UpsertSessionRef#last()}, their writer's input
- * ended) are kept until committed: when due after a later checkpoint, and all of them, waiting for
- * the interval where needed, once the whole input ended ({@link #commitAllLast()}).
+ * ended) and sessions handed over after a rescaling ({@link UpsertSessionRef#restored()}) are kept
+ * until committed: when due after a later checkpoint, and all of them, waiting for the interval
+ * where needed, once the whole input ended ({@link #commitAllLast()}). While a partition has a
+ * handed-over session, only those are committed in it (they hold its oldest changes).
  *
  * <p>A commit that fails with a retryable error is tried again later; a session that was aborted or
  * expired, or a commit the service refuses, fails the job. Not thread-safe.
@@ -43,7 +45,7 @@ final class UpsertSessionCommitter implements AutoCloseable {
     private final UpsertCommitPacer pacer;
     private final LongSupplier clock;
     private final Map<String, Long> waitingSince = new HashMap<>();
-    private final Map<String, UpsertSessionRef> pendingLast = new LinkedHashMap<>();
+    private final Map<String, UpsertSessionRef> pendingKept = new LinkedHashMap<>();
     private final Map<String, Boolean> committed =
             new LinkedHashMap<>() {
                 @Override
@@ -69,7 +71,7 @@ final class UpsertSessionCommitter implements AutoCloseable {
         long now = clock.getAsLong();
         // partition -> session id -> ref, in arrival order
         Map<String, Map<String, UpsertSessionRef>> byPartition = new LinkedHashMap<>();
-        for (UpsertSessionRef ref : pendingLast.values()) {
+        for (UpsertSessionRef ref : pendingKept.values()) {
             byPartition
                     .computeIfAbsent(ref.partition(), p -> new LinkedHashMap<>())
                     .put(ref.sessionId(), ref);
@@ -79,16 +81,21 @@ final class UpsertSessionCommitter implements AutoCloseable {
                 continue;
             }
             waitingSince.putIfAbsent(ref.sessionId(), now);
-            if (ref.last()) {
-                pendingLast.put(ref.sessionId(), ref);
+            if (ref.kept()) {
+                pendingKept.put(ref.sessionId(), ref);
             }
             byPartition
                     .computeIfAbsent(ref.partition(), p -> new LinkedHashMap<>())
                     .putIfAbsent(ref.sessionId(), ref);
         }
         for (Map.Entry<String, Map<String, UpsertSessionRef>> e : byPartition.entrySet()) {
+            boolean handedOver =
+                    e.getValue().values().stream().anyMatch(UpsertSessionRef::restored);
             UpsertSessionRef oldest = null;
             for (UpsertSessionRef ref : e.getValue().values()) {
+                if (handedOver && !ref.restored()) {
+                    continue;
+                }
                 if (oldest == null
                         || waitingSince.get(ref.sessionId())
                                 < waitingSince.get(oldest.sessionId())) {
@@ -119,7 +126,10 @@ final class UpsertSessionCommitter implements AutoCloseable {
      * interval between two commits of a partition (the input ended: nothing else is to come).
      */
     void commitAllLast() throws InterruptedException {
-        for (UpsertSessionRef ref : new ArrayList<>(pendingLast.values())) {
+        List<UpsertSessionRef> kept = new ArrayList<>(pendingKept.values());
+        // handed-over sessions hold older changes than the others of their partition
+        kept.sort((a, b) -> Boolean.compare(b.restored(), a.restored()));
+        for (UpsertSessionRef ref : kept) {
             for (int attempt = 1; ; attempt++) {
                 try {
                     pacer.commitWhenDue(ref.partition(), () -> commitSession(ref));
@@ -140,15 +150,15 @@ final class UpsertSessionCommitter implements AutoCloseable {
         }
     }
 
-    /** The last sessions not yet committed, in arrival order. */
-    List<UpsertSessionRef> pendingLast() {
-        return new ArrayList<>(pendingLast.values());
+    /** The kept (last or handed-over) sessions not yet committed, in arrival order. */
+    List<UpsertSessionRef> pendingKept() {
+        return new ArrayList<>(pendingKept.values());
     }
 
-    /** Keeps a last session restored from the operator state. */
-    void restoreLast(UpsertSessionRef ref) {
+    /** Keeps a last or handed-over session restored from the operator state. */
+    void restoreKept(UpsertSessionRef ref) {
         waitingSince.putIfAbsent(ref.sessionId(), clock.getAsLong());
-        pendingLast.put(ref.sessionId(), ref);
+        pendingKept.put(ref.sessionId(), ref);
     }
 
     long sessionsCommitted() {
@@ -158,7 +168,7 @@ final class UpsertSessionCommitter implements AutoCloseable {
     private void markCommitted(UpsertSessionRef ref) {
         committed.put(ref.sessionId(), Boolean.TRUE);
         waitingSince.remove(ref.sessionId());
-        pendingLast.remove(ref.sessionId());
+        pendingKept.remove(ref.sessionId());
         sessionsCommitted++;
     }
 

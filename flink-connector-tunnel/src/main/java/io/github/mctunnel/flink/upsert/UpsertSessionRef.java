@@ -13,11 +13,19 @@ import java.util.Objects;
  * @param subtask the writer subtask that owns the session
  * @param parallelism the writer parallelism when the session was written
  * @param last whether the writer offers it for the last time (its input ended), so the committer
- *     must commit it now, waiting for the partition's commit interval if needed
+ *     must keep it until committed, waiting for the partition's commit interval if needed
+ * @param restored whether it is a session of a writer before a rescaling, handed over once by the
+ *     writer that got it back: the committer keeps it until committed and commits it before any
+ *     other session of its partition (its changes are older than theirs)
  */
 @Internal
 public record UpsertSessionRef(
-        String partition, String sessionId, int subtask, int parallelism, boolean last) {
+        String partition,
+        String sessionId,
+        int subtask,
+        int parallelism,
+        boolean last,
+        boolean restored) {
 
     public UpsertSessionRef {
         Objects.requireNonNull(partition, "partition");
@@ -26,6 +34,21 @@ public record UpsertSessionRef(
 
     /** A session the writer offers again at its next checkpoint until it is committed. */
     public UpsertSessionRef(String partition, String sessionId, int subtask, int parallelism) {
-        this(partition, sessionId, subtask, parallelism, false);
+        this(partition, sessionId, subtask, parallelism, false, false);
+    }
+
+    public UpsertSessionRef(
+            String partition, String sessionId, int subtask, int parallelism, boolean last) {
+        this(partition, sessionId, subtask, parallelism, last, false);
+    }
+
+    /** Whether the committer keeps it until committed (nobody offers it again). */
+    public boolean kept() {
+        return last || restored;
+    }
+
+    /** This ref handed over after a rescaling. */
+    public UpsertSessionRef asRestored() {
+        return new UpsertSessionRef(partition, sessionId, subtask, parallelism, false, true);
     }
 }

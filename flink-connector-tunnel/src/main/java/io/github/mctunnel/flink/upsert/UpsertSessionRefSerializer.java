@@ -11,13 +11,13 @@ import java.io.IOException;
 
 /**
  * Versioned serializer of {@link UpsertSessionRef} (writer state and committable). Version 1 had no
- * {@code last} flag (read as false).
+ * {@code last} flag, version 2 no {@code restored} flag (read as false).
  */
 @Internal
 public final class UpsertSessionRefSerializer
         implements SimpleVersionedSerializer<UpsertSessionRef> {
 
-    private static final int VERSION = 2;
+    private static final int VERSION = 3;
 
     @Override
     public int getVersion() {
@@ -33,17 +33,18 @@ public final class UpsertSessionRefSerializer
         out.writeInt(ref.subtask());
         out.writeInt(ref.parallelism());
         out.writeBoolean(ref.last());
+        out.writeBoolean(ref.restored());
         out.flush();
         return bytes.toByteArray();
     }
 
     @Override
     public UpsertSessionRef deserialize(int version, byte[] serialized) throws IOException {
-        if (version != 1 && version != VERSION) {
+        if (version < 1 || version > VERSION) {
             throw new IOException(
                     "Unknown upsert session state version "
                             + version
-                            + "; this connector reads versions 1 and "
+                            + "; this connector reads versions 1 to "
                             + VERSION);
         }
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(serialized));
@@ -52,6 +53,7 @@ public final class UpsertSessionRefSerializer
         int subtask = in.readInt();
         int parallelism = in.readInt();
         boolean last = version >= 2 && in.readBoolean();
-        return new UpsertSessionRef(partition, sessionId, subtask, parallelism, last);
+        boolean restored = version >= 3 && in.readBoolean();
+        return new UpsertSessionRef(partition, sessionId, subtask, parallelism, last, restored);
     }
 }

@@ -33,5 +33,12 @@ class BucketRoutingTest {
         UpsertSessionRefSerializer serializer = new UpsertSessionRefSerializer();
         UpsertSessionRef ref = new UpsertSessionRef("ds=1", "abc", 2, 4);
         assertThat(serializer.deserialize(1, serializer.serialize(ref))).isEqualTo(ref);
+        UpsertSessionRef handedOver = new UpsertSessionRef("ds=1", "abc", 2, 4, false, true);
+        assertThat(
+                        serializer.deserialize(
+                                serializer.getVersion(), serializer.serialize(handedOver)))
+                .isEqualTo(handedOver);
+        UpsertSessionRef last = new UpsertSessionRef("ds=1", "abc", 2, 4, true);
+        assertThat(serializer.deserialize(2, serializer.serialize(last))).isEqualTo(last);
     }
 }

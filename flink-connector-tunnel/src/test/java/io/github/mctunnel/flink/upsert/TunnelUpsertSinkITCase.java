@@ -17,6 +17,7 @@ import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -25,8 +26,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -275,6 +278,75 @@ class TunnelUpsertSinkITCase {
                                                         + " sink declares primary key [id bigint], "
                                                         + (BUCKETS * 2)
                                                         + " buckets and the 'default' hasher"));
+    }
+
+    /**
+     * Stop with a savepoint while the writers' sessions are open, resume at another parallelism:
+     * the new writers hand the restored sessions to the single committer, which commits them paced
+     * (no FlowExceeded) and before the newer sessions; the table equals the changelog applied once.
+     */
+    @Test
+    void aRescaledRestoreCommitsTheRestoredSessionsPacedAndInOrder(@TempDir Path savepoints)
+            throws Exception {
+        String table = "upsert_rescaled";
+        createTable(table);
+        long count = 2000;
+        ChangelogEvents events = new ChangelogEvents(KEYS);
+
+        JobClient first = rescalableJob(table, events, count, 2, null).executeAsync();
+        // at least one commit and more changes written after it (open sessions)
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (commits(table).isEmpty() || writes(table) < 20) {
+            assertThat(System.nanoTime()).as("commits of the first run").isLessThan(deadline);
+            Thread.sleep(50);
+        }
+        String savepoint =
+                first.stopWithSavepoint(
+                                false,
+                                savepoints.toUri().toString(),
+                                org.apache.flink.core.execution.SavepointFormatType.CANONICAL)
+                        .get();
+
+        rescalableJob(table, events, count, 3, savepoint).execute("rescaled upserts");
+
+        assertThat(ChangelogEvents.asMap(committed(table))).isEqualTo(events.applied(count));
+        assertThat(emulator.requestLog().entries(r -> "FlowExceeded".equals(r.errorCode())))
+                .isEmpty();
+        List<LoggedRequest> commits = commits(table);
+        for (int i = 1; i < commits.size(); i++) {
+            assertThat(commits.get(i).atMillis() - commits.get(i - 1).atMillis())
+                    .isGreaterThanOrEqualTo(COMMIT_INTERVAL.toMillis());
+        }
+    }
+
+    private static long writes(String table) {
+        return emulator.requestLog()
+                .entries(
+                        r ->
+                                r.method().equals("PUT")
+                                        && r.path().contains("/tables/" + table + "/upserts"))
+                .size();
+    }
+
+    private static StreamExecutionEnvironment rescalableJob(
+            String table, ChangelogEvents events, long count, int parallelism, String savepoint) {
+        Configuration conf = new Configuration();
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        if (savepoint != null) {
+            conf.set(org.apache.flink.configuration.StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(parallelism);
+        env.enableCheckpointing(100);
+        DataGeneratorSource<Long> source =
+                new DataGeneratorSource<>(
+                        i -> i + 1, count, RateLimiterStrategy.perCheckpoint(20), Types.LONG);
+        env.fromSource(source, WatermarkStrategy.noWatermarks(), "changelog")
+                .uid("changelog")
+                .setParallelism(1)
+                .sinkTo(sink(table, events))
+                .uid("upserts");
+        return env;
     }
 
     private static void runBounded(TunnelUpsertSink<Long> sink, long count) throws Exception {

@@ -213,7 +213,7 @@ class TunnelUpsertSinkWriterTest {
     }
 
     @Test
-    void aRestoredOwnSessionIsContinuedAndOtherSubtasksSessionsAreCommittedFirst()
+    void aRestoredOwnSessionIsContinuedAndAfterARescalingAllAreHandedToTheCommitter()
             throws Exception {
         FakeUpsertTable table = table();
         FakeSession own = table.createSession(PartitionSpec.empty(), 1);
@@ -229,18 +229,33 @@ class TunnelUpsertSinkWriterTest {
                 .extracting(UpsertSessionRef::sessionId)
                 .containsExactly(own.id);
 
-        // the parallelism changed: restored sessions are committed before any write
+        // the parallelism changed: the writer commits nothing itself (the committer paces all
+        // commits); it hands the restored sessions over once, flagged to go first
         FakeSession a = table.createSession(PartitionSpec.empty(), 1);
         FakeSession b = table.createSession(PartitionSpec.empty(), 1);
-        writer(
-                table,
-                PartitionSpec.empty(),
-                0,
-                3,
-                List.of(
-                        new UpsertSessionRef("", a.id, 0, 2),
-                        new UpsertSessionRef("", b.id, 1, 2)));
-        assertThat(table.commitOrder).containsExactly(a.id, b.id);
+        FakeSession done = table.createSession(PartitionSpec.empty(), 1);
+        done.status = "committed";
+        TunnelUpsertSinkWriter<Change> rescaled =
+                writer(
+                        table,
+                        PartitionSpec.empty(),
+                        0,
+                        3,
+                        List.of(
+                                new UpsertSessionRef("", a.id, 0, 2),
+                                new UpsertSessionRef("", b.id, 1, 2),
+                                new UpsertSessionRef("", done.id, 1, 2)));
+        assertThat(table.commitOrder).isEmpty();
+        assertThat(rescaled.snapshotState(1))
+                .containsExactly(
+                        new UpsertSessionRef("", a.id, 0, 2, false, true),
+                        new UpsertSessionRef("", b.id, 1, 2, false, true));
+        assertThat(rescaled.prepareCommit())
+                .containsExactly(
+                        new UpsertSessionRef("", a.id, 0, 2, false, true),
+                        new UpsertSessionRef("", b.id, 1, 2, false, true));
+        assertThat(rescaled.prepareCommit()).isEmpty();
+        assertThat(rescaled.snapshotState(2)).isEmpty();
     }
 
     @Test

@@ -97,7 +97,7 @@ class UpsertSessionCommitterTest {
         now.addAndGet(10_000);
         committer.commitDue(List.of(ref(b, 0, true), ref(c, 1, true), ref(d, 0, true)));
         assertThat(table.commitOrder).containsExactly(a.id, d.id);
-        assertThat(committer.pendingLast()).containsExactly(ref(b, 0, true), ref(c, 1, true));
+        assertThat(committer.pendingKept()).containsExactly(ref(b, 0, true), ref(c, 1, true));
 
         // a later checkpoint commits the due one without waiting
         now.addAndGet(50_000);
@@ -111,7 +111,48 @@ class UpsertSessionCommitterTest {
         assertThat(table.commitTimes)
                 .containsExactly(1_060_000L, 1_070_000L, 1_120_000L, 1_180_000L);
         assertThat(sleeps).containsExactly(59_000L);
-        assertThat(committer.pendingLast()).isEmpty();
+        assertThat(committer.pendingKept()).isEmpty();
+    }
+
+    @Test
+    void sessionsHandedOverAfterARescalingAreCommittedBeforeAnyNewerSessionOfTheirPartition()
+            throws Exception {
+        FakeSession old0 = session("ds=1");
+        FakeSession old1 = session("ds=1");
+        FakeSession fresh = session("ds=1");
+        FakeSession other = session("ds=2");
+        now.addAndGet(60_000);
+        // the new writers offer their new sessions before the handed-over ones arrive
+        committer.commitDue(List.of(ref(fresh, 0, false)));
+        assertThat(table.commitOrder).containsExactly(fresh.id);
+        table.commitOrder.clear();
+        FakeSession fresh2 = session("ds=1");
+        now.addAndGet(60_000);
+        committer.commitDue(
+                List.of(
+                        ref(fresh2, 0, false),
+                        ref(old0, 0, false).asRestored(),
+                        ref(old1, 1, false).asRestored(),
+                        ref(other, 1, false)));
+        // ds=1: a handed-over session first; ds=2 is not held back
+        assertThat(table.commitOrder).containsExactly(old0.id, other.id);
+
+        // offered only once, kept until committed; the new session waits behind them
+        now.addAndGet(60_000);
+        committer.commitDue(List.of(ref(fresh2, 0, false)));
+        assertThat(table.commitOrder).containsExactly(old0.id, other.id, old1.id);
+        now.addAndGet(60_000);
+        committer.commitDue(List.of(ref(fresh2, 0, false)));
+        assertThat(table.commitOrder).containsExactly(old0.id, other.id, old1.id, fresh2.id);
+        assertThat(committer.pendingKept()).isEmpty();
+
+        // at the end of the input too, handed-over sessions go first
+        FakeSession last = session("ds=3");
+        FakeSession handed = session("ds=3");
+        committer.commitDue(List.of(ref(last, 0, true), ref(handed, 1, false).asRestored()));
+        committer.commitAllLast();
+        assertThat(table.commitOrder).endsWith(handed.id, last.id);
+        assertThat(sleeps).containsExactly(60_000L);
     }
 
     @Test
@@ -126,7 +167,7 @@ class UpsertSessionCommitterTest {
                         ErrorContext.of("commit"),
                         0,
                         null);
-        committer.restoreLast(ref(a, 0, true));
+        committer.restoreKept(ref(a, 0, true));
         committer.commitAllLast();
         assertThat(a.status).isEqualTo("committed");
         assertThat(a.commitAttempts).isEqualTo(2);
