@@ -18,6 +18,7 @@ import io.github.mctunnel.flink.sink.routing.PartitionSpreadRouter;
 import io.github.mctunnel.flink.sink.routing.WriterSpread;
 
 import org.apache.flink.annotation.PublicEvolving;
+import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.connector.sink2.Committer;
 import org.apache.flink.api.connector.sink2.CommitterInitContext;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -25,6 +26,7 @@ import org.apache.flink.api.connector.sink2.StatefulSinkWriter;
 import org.apache.flink.api.connector.sink2.SupportsCommitter;
 import org.apache.flink.api.connector.sink2.SupportsWriterState;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 import org.apache.flink.streaming.api.connector.sink2.CommittableMessage;
 import org.apache.flink.streaming.api.connector.sink2.CommittableMessageTypeInfo;
@@ -92,6 +94,9 @@ public final class TunnelExactlyOnceSink<IN>
 
     private final BadRecordPolicy badRecordPolicy;
 
+    /** Overwrite upload sessions (INSERT OVERWRITE, batch execution only). */
+    private final boolean overwrite;
+
     TunnelExactlyOnceSink(
             String sinkId,
             TunnelConnectionOptions connection,
@@ -103,7 +108,9 @@ public final class TunnelExactlyOnceSink<IN>
             long blockTargetBytes,
             int writersPerPartition,
             String defaultPartition,
-            BadRecordPolicy badRecordPolicy) {
+            BadRecordPolicy badRecordPolicy,
+            boolean overwrite) {
+        this.overwrite = overwrite;
         this.sinkId = sinkId;
         this.connection = connection;
         this.table = table;
@@ -125,7 +132,17 @@ public final class TunnelExactlyOnceSink<IN>
     public DataStream<IN> addPreWriteTopology(DataStream<IN> input) {
         StreamExecutionEnvironment env = input.getExecutionEnvironment();
         CheckpointConfig checkpoints = env.getCheckpointConfig();
-        if (checkpoints.isCheckpointingEnabled()) {
+        if (overwrite
+                && env.getConfiguration().get(ExecutionOptions.RUNTIME_MODE)
+                        != RuntimeExecutionMode.BATCH) {
+            throw new IllegalArgumentException(
+                    "Overwriting table "
+                            + table
+                            + " needs BATCH execution (execution.runtime-mode: batch): the whole"
+                            + " input must be one commit, otherwise each checkpoint's commit would"
+                            + " replace the previous one's rows");
+        }
+        if (checkpoints.isCheckpointingEnabled() && !overwrite) {
             if (checkpoints.isUnalignedCheckpointsEnabled()) {
                 throw new IllegalArgumentException(
                         "EXACTLY_ONCE on table "
@@ -155,7 +172,10 @@ public final class TunnelExactlyOnceSink<IN>
                 parallelism,
                 writersPerPartition > 0 ? writersPerPartition : parallelism,
                 maxPartitionsPerCheckpoint,
-                checkpoints.isCheckpointingEnabled() ? checkpoints.getCheckpointInterval() : 0,
+                // an overwrite runs in BATCH: one epoch, whatever the checkpoint settings say
+                checkpoints.isCheckpointingEnabled() && !overwrite
+                        ? checkpoints.getCheckpointInterval()
+                        : 0,
                 limits);
         // Routing (a shuffle) comes first, so that the gateway stays chained to the writers; the
         // set of writers of a partition depends only on its values and the parallelism, so each
@@ -183,7 +203,7 @@ public final class TunnelExactlyOnceSink<IN>
                 "Tunnel session gateway: " + table,
                 input.getType(),
                 new SessionGatewayOperatorFactory<IN>(
-                        sinkId, connection, table, limits, maxPartitionsPerCheckpoint));
+                        sinkId, connection, table, limits, maxPartitionsPerCheckpoint, overwrite));
     }
 
     @Override
@@ -253,7 +273,13 @@ public final class TunnelExactlyOnceSink<IN>
                 .transform(
                         "Tunnel session commit: " + table,
                         CommittableMessageTypeInfo.of(BlockCommittableSerializer::new),
-                        new SessionCommitOperator(connection, table, limits, checkpointing))
+                        new SessionCommitOperator(
+                                connection,
+                                table,
+                                limits,
+                                checkpointing,
+                                overwrite,
+                                overwrite ? staticPartition : null))
                 .setParallelism(1)
                 .setMaxParallelism(1);
     }
@@ -287,6 +313,11 @@ public final class TunnelExactlyOnceSink<IN>
 
     public BadRecordPolicy badRecordPolicy() {
         return badRecordPolicy;
+    }
+
+    /** Whether the sink writes overwrite upload sessions (INSERT OVERWRITE). */
+    public boolean overwrite() {
+        return overwrite;
     }
 
     /** The writer keeps no state: everything before a barrier became committables. */

@@ -33,6 +33,7 @@ public final class TunnelExactlyOnceSinkBuilder<IN> {
     private int writersPerPartition;
     private PartitionSpec defaultPartition;
     private BadRecordPolicy badRecordPolicy = BadRecordPolicy.FAIL;
+    private boolean overwrite;
 
     TunnelExactlyOnceSinkBuilder() {}
 
@@ -129,6 +130,20 @@ public final class TunnelExactlyOnceSinkBuilder<IN> {
     }
 
     /**
+     * Writes overwrite upload sessions (INSERT OVERWRITE): each partition that receives rows (the
+     * static partition, or the table when it is not partitioned) has its data replaced by the rows
+     * of the job, atomically per partition when the session commits; partitions that receive no
+     * rows are left alone. A static partition (or a non-partitioned table) whose input has no rows
+     * is replaced by an empty one. Needs BATCH execution, where the whole input is committed once
+     * at its end (checked when the job graph is built); the whole input is then one checkpoint
+     * epoch, so dynamic partitions count against {@link #setMaxPartitionsPerCheckpoint}.
+     */
+    public TunnelExactlyOnceSinkBuilder<IN> setOverwrite(boolean overwrite) {
+        this.overwrite = overwrite;
+        return this;
+    }
+
+    /**
      * @throws IllegalArgumentException naming the missing or invalid setting
      */
     public TunnelExactlyOnceSink<IN> build() {
@@ -195,6 +210,7 @@ public final class TunnelExactlyOnceSinkBuilder<IN> {
                 blockTargetBytes,
                 writersPerPartition,
                 defaultPartition == null ? null : defaultPartition.toString(),
-                badRecordPolicy);
+                badRecordPolicy,
+                overwrite);
     }
 }

@@ -22,6 +22,7 @@ import org.apache.flink.table.api.ValidationException;
 import org.apache.flink.table.connector.ChangelogMode;
 import org.apache.flink.table.connector.sink.DynamicTableSink;
 import org.apache.flink.table.connector.sink.SinkV2Provider;
+import org.apache.flink.table.connector.sink.abilities.SupportsOverwrite;
 import org.apache.flink.table.connector.sink.abilities.SupportsPartitioning;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.types.logical.RowType;
@@ -51,7 +52,8 @@ import java.util.function.Supplier;
  * of its name, or a field whose type cannot be written to its column, fails the planning with a
  * message naming the column and both types.
  */
-final class MaxComputeDynamicTableSink implements DynamicTableSink, SupportsPartitioning {
+final class MaxComputeDynamicTableSink
+        implements DynamicTableSink, SupportsPartitioning, SupportsOverwrite {
 
     private final TunnelConnectionOptions connection;
     private final String table;
@@ -62,6 +64,9 @@ final class MaxComputeDynamicTableSink implements DynamicTableSink, SupportsPart
 
     /** The static partition from the option, then overridden by a PARTITION clause. */
     private Map<String, String> staticPartition;
+
+    /** INSERT OVERWRITE: written through overwrite upload sessions, batch execution only. */
+    private boolean overwrite;
 
     MaxComputeDynamicTableSink(
             TunnelConnectionOptions connection,
@@ -100,6 +105,11 @@ final class MaxComputeDynamicTableSink implements DynamicTableSink, SupportsPart
     }
 
     @Override
+    public void applyOverwrite(boolean overwrite) {
+        this.overwrite = overwrite;
+    }
+
+    @Override
     public boolean requiresPartitionGrouping(boolean supportsGrouping) {
         return false;
     }
@@ -112,6 +122,15 @@ final class MaxComputeDynamicTableSink implements DynamicTableSink, SupportsPart
             boolean dynamic = resolveDynamic(partitionKeys);
             String partition = dynamic ? null : orderedStaticPartition(partitionKeys);
             if (!primaryKey.isEmpty()) {
+                if (overwrite) {
+                    throw new ValidationException(
+                            "INSERT OVERWRITE is not supported for MaxCompute table "
+                                    + table
+                                    + " with PRIMARY KEY "
+                                    + primaryKey
+                                    + ": its changes are upserted into the Delta table; use"
+                                    + " INSERT INTO");
+                }
                 UpsertTarget target =
                         UpsertTarget.resolve(
                                 client,
@@ -125,8 +144,11 @@ final class MaxComputeDynamicTableSink implements DynamicTableSink, SupportsPart
                 return SinkV2Provider.of(
                         upsertSink(target, partition, dynamic, updated), settings.parallelism());
             }
+            if (overwrite) {
+                checkOverwritable(context);
+            }
             checkWritable(info, dynamic);
-            if (settings.deliveryGuarantee() == DeliveryGuarantee.EXACTLY_ONCE) {
+            if (overwrite || settings.deliveryGuarantee() == DeliveryGuarantee.EXACTLY_ONCE) {
                 return SinkV2Provider.of(
                         exactlyOnceSink(partition, dynamic), settings.parallelism());
             }
@@ -213,6 +235,22 @@ final class MaxComputeDynamicTableSink implements DynamicTableSink, SupportsPart
             builder.setMaxBufferedBytes(settings.flushMaxBytes());
         }
         return build(builder::build);
+    }
+
+    /**
+     * INSERT OVERWRITE needs a bounded input in batch execution: the whole input is committed once
+     * at its end, whereas a streaming job commits at every checkpoint and each overwrite commit
+     * would replace the rows of the one before.
+     */
+    private void checkOverwritable(Context context) {
+        if (!context.isBounded()) {
+            throw new ValidationException(
+                    "INSERT OVERWRITE into MaxCompute table "
+                            + table
+                            + " needs batch execution ('execution.runtime-mode' = 'batch'): a"
+                            + " streaming job commits at every checkpoint, and each overwrite"
+                            + " commit would replace the rows of the one before");
+        }
     }
 
     /** Static (false) or dynamic (true) partitioning, checked against the table's keys. */
@@ -352,7 +390,8 @@ final class MaxComputeDynamicTableSink implements DynamicTableSink, SupportsPart
                 TunnelExactlyOnceSink.<RowData>builder()
                         .setConnection(connection)
                         .setTable(table)
-                        .setSerializer(new RowDataTunnelRecordSerializer(rowType));
+                        .setSerializer(new RowDataTunnelRecordSerializer(rowType))
+                        .setOverwrite(overwrite);
         if (partition != null) {
             builder.setPartition(partition);
         } else if (dynamic) {
@@ -404,16 +443,24 @@ final class MaxComputeDynamicTableSink implements DynamicTableSink, SupportsPart
         return primaryKey;
     }
 
+    /** Whether the planner asked for INSERT OVERWRITE, for tests. */
+    boolean overwrite() {
+        return overwrite;
+    }
+
     @Override
     public DynamicTableSink copy() {
-        return new MaxComputeDynamicTableSink(
-                connection,
-                table,
-                rowType,
-                declaredPartitionKeys,
-                primaryKey,
-                staticPartition,
-                settings);
+        MaxComputeDynamicTableSink copy =
+                new MaxComputeDynamicTableSink(
+                        connection,
+                        table,
+                        rowType,
+                        declaredPartitionKeys,
+                        primaryKey,
+                        staticPartition,
+                        settings);
+        copy.overwrite = overwrite;
+        return copy;
     }
 
     @Override

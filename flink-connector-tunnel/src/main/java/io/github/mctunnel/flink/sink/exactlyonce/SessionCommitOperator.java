@@ -8,6 +8,7 @@ import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeutils.base.array.BytePrimitiveArraySerializer;
 import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.jobgraph.JobType;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.connector.sink2.CommittableMessage;
@@ -47,7 +48,17 @@ public final class SessionCommitOperator
     private final TableWriteLimits limits;
     private final boolean checkpointing;
 
+    /**
+     * INSERT OVERWRITE: the sessions are overwrite sessions; with {@link #overwrittenPartition}
+     * set, an input without rows replaces that partition (or the non-partitioned table) by nothing.
+     */
+    private final boolean overwrite;
+
+    /** The static partition ("" for a non-partitioned table) of an INSERT OVERWRITE, or null. */
+    private final String overwrittenPartition;
+
     private transient EpochLedger ledger;
+    private transient boolean sawCommittables;
     private transient BlockCommittableSerializer serializer;
     private transient ListState<byte[]> state;
     private transient SessionCommitter committer;
@@ -61,6 +72,27 @@ public final class SessionCommitOperator
             String table,
             TableWriteLimits limits,
             boolean checkpointing) {
+        this(connection, table, limits, checkpointing, false, null);
+    }
+
+    /**
+     * An INSERT OVERWRITE (batch execution: one epoch, committed at the end of the input).
+     *
+     * @param overwrite the writers write overwrite sessions: a session without rows is never
+     *     committed
+     * @param overwrittenPartition the static partition of the INSERT OVERWRITE ("" for a
+     *     non-partitioned table) that is replaced by an empty one when the input has no rows, or
+     *     null (dynamic partitions: only partitions that receive rows are replaced)
+     */
+    public SessionCommitOperator(
+            TunnelConnectionOptions connection,
+            String table,
+            TableWriteLimits limits,
+            boolean checkpointing,
+            boolean overwrite,
+            String overwrittenPartition) {
+        this.overwrite = overwrite;
+        this.overwrittenPartition = overwrittenPartition;
         this.connection = connection;
         this.table = table;
         this.limits = limits;
@@ -79,7 +111,8 @@ public final class SessionCommitOperator
                         table,
                         limits,
                         metrics.counter("sessionsCommitted"),
-                        metrics.counter("rowsCommitted"));
+                        metrics.counter("rowsCommitted"),
+                        overwrite);
         metrics.gauge("pendingEpochs", () -> ledger.pendingEpochCount());
         state =
                 context.getOperatorStateStore()
@@ -100,6 +133,7 @@ public final class SessionCommitOperator
     public void processElement(StreamRecord<CommittableMessage<BlockCommittable>> element) {
         if (element.getValue() instanceof CommittableWithLineage<BlockCommittable> c) {
             ledger.add(c.getCheckpointIdOrEOI(), c.getCommittable());
+            sawCommittables = true;
         }
     }
 
@@ -111,9 +145,13 @@ public final class SessionCommitOperator
 
     @Override
     public void endInput() throws Exception {
-        if (!checkpointing) {
+        // BATCH execution turns checkpointing off even when an interval is configured
+        if (!checkpointing || getContainingTask().getEnvironment().getJobType() == JobType.BATCH) {
             // no checkpoint will complete: the input is over, so all of it is final
             commitUpTo(Long.MAX_VALUE);
+            if (overwrite && overwrittenPartition != null && !sawCommittables) {
+                committer.replaceByEmpty(overwrittenPartition);
+            }
         }
         // otherwise the final checkpoint after the end of the input commits the last epoch
     }

@@ -41,18 +41,32 @@ final class SessionCommitter implements AutoCloseable {
     private final SlidingWindowBudget commits;
     private final Counter sessionsCommitted;
     private final Counter rowsCommitted;
+    private final boolean overwrite;
 
-    /**
-     * @param sessionsCommitted counts the sessions this committer committed (not those found
-     *     committed before)
-     * @param rowsCommitted counts the rows of those sessions
-     */
     SessionCommitter(
             TunnelConnectionOptions connection,
             String table,
             TableWriteLimits limits,
             Counter sessionsCommitted,
             Counter rowsCommitted) {
+        this(connection, table, limits, sessionsCommitted, rowsCommitted, false);
+    }
+
+    /**
+     * @param sessionsCommitted counts the sessions this committer committed (not those found
+     *     committed before)
+     * @param rowsCommitted counts the rows of those sessions
+     * @param overwrite the sessions are overwrite sessions (INSERT OVERWRITE): one without rows is
+     *     never committed, it would replace its partition by nothing
+     */
+    SessionCommitter(
+            TunnelConnectionOptions connection,
+            String table,
+            TableWriteLimits limits,
+            Counter sessionsCommitted,
+            Counter rowsCommitted,
+            boolean overwrite) {
+        this.overwrite = overwrite;
         this.sessionsCommitted = sessionsCommitted;
         this.rowsCommitted = rowsCommitted;
         this.lease = SharedTunnelClients.jvm().acquire(connection);
@@ -84,6 +98,14 @@ final class SessionCommitter implements AutoCloseable {
         for (BlockCommittable c : group) {
             blocks.addAll(c.blockIds());
             rows += c.rowCount();
+        }
+        if (overwrite && rows == 0) {
+            LOG.warn(
+                    "Overwrite session {} of {} has no rows; not committed (it would empty the"
+                            + " partition)",
+                    first.sessionId(),
+                    first.partition());
+            return;
         }
         UploadSession session =
                 client.attachUploadSession(
@@ -119,6 +141,33 @@ final class SessionCommitter implements AutoCloseable {
                 outcome,
                 rows,
                 blocks.size());
+    }
+
+    /**
+     * INSERT OVERWRITE of a static partition (or a non-partitioned table) whose query returned no
+     * rows: like Hive and Flink's filesystem tables, the partition is replaced by an empty one (it
+     * is created when missing). Commits one new, empty overwrite session.
+     *
+     * @param partition Tunnel form of the partition, "" for a non-partitioned table
+     */
+    void replaceByEmpty(String partition) throws IOException, InterruptedException {
+        PartitionSpec spec = PartitionSpec.parse(partition);
+        if (!spec.isEmpty()) {
+            client.meta().createPartition(tableId, spec, true);
+        }
+        UploadSession session = client.createUploadSession(tableId, spec, true);
+        long wait;
+        while ((wait = commits.waitMillis(System.currentTimeMillis())) > 0) {
+            Thread.sleep(wait);
+        }
+        commits.record(System.currentTimeMillis());
+        CommitOutcome outcome = session.commit(List.of());
+        sessionsCommitted.inc();
+        LOG.info(
+                "INSERT OVERWRITE without rows: {} replaced by an empty one (session {}: {})",
+                spec.isEmpty() ? "table " + tableId : "partition " + partition,
+                session.id(),
+                outcome);
     }
 
     @Override

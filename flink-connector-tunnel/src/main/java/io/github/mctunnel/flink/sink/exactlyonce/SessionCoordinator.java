@@ -64,6 +64,13 @@ final class SessionCoordinator implements OperatorCoordinator, CoordinationReque
     private final String table;
     private final TableWriteLimits limits;
     private final int maxPartitionsPerEpoch;
+
+    /**
+     * Sessions are created with {@code overwrite=true} (INSERT OVERWRITE): a spare session is then
+     * never committed, since committing it empty would wipe its partition.
+     */
+    private final boolean overwrite;
+
     private final ExecutorService executor;
     private final SlidingWindowBudget creations;
 
@@ -101,6 +108,7 @@ final class SessionCoordinator implements OperatorCoordinator, CoordinationReque
                 table,
                 limits,
                 maxPartitionsPerEpoch,
+                false,
                 System::currentTimeMillis);
     }
 
@@ -114,7 +122,24 @@ final class SessionCoordinator implements OperatorCoordinator, CoordinationReque
             TableWriteLimits limits,
             int maxPartitionsPerEpoch,
             LongSupplier clock) {
+        this(operatorName, connection, table, limits, maxPartitionsPerEpoch, false, clock);
+    }
+
+    /**
+     * @param overwrite create overwrite sessions (INSERT OVERWRITE); spares are then abandoned to
+     *     expire instead of being committed empty
+     * @param clock wall clock in milliseconds for the session-creation budget
+     */
+    SessionCoordinator(
+            String operatorName,
+            TunnelConnectionOptions connection,
+            String table,
+            TableWriteLimits limits,
+            int maxPartitionsPerEpoch,
+            boolean overwrite,
+            LongSupplier clock) {
         this.clock = clock;
+        this.overwrite = overwrite;
         this.operatorName = operatorName;
         this.connection = connection;
         this.table = table;
@@ -224,8 +249,13 @@ final class SessionCoordinator implements OperatorCoordinator, CoordinationReque
             if (!spec.isEmpty() && createdPartitions.add(partition)) {
                 client.meta().createPartition(tableId, spec, true);
             }
-            id = client.createUploadSession(tableId, spec, false).id();
-            LOG.info("Created upload session {} of {} for epoch {}", id, partition, epoch);
+            id = client.createUploadSession(tableId, spec, overwrite).id();
+            LOG.info(
+                    "Created {}upload session {} of {} for epoch {}",
+                    overwrite ? "overwrite " : "",
+                    id,
+                    partition,
+                    epoch);
         }
         assignments.put(key(partition, epoch), new Assignment(partition, epoch, id, true));
         return new SessionResponse(id, 0);
@@ -260,6 +290,11 @@ final class SessionCoordinator implements OperatorCoordinator, CoordinationReque
             }
             while (!e.getValue().isEmpty() && openSessions() >= limits.concurrentSessions()) {
                 String id = e.getValue().pollFirst();
+                if (overwrite) {
+                    // committed empty it would replace the partition by nothing: let it expire
+                    LOG.info("Abandoned spare overwrite session {} of {}", id, e.getKey());
+                    continue;
+                }
                 UploadSession s =
                         client.attachUploadSession(tableId, PartitionSpec.parse(e.getKey()), id);
                 if (!UploadSessions.isCommitted(s)) {
@@ -431,6 +466,7 @@ final class SessionCoordinator implements OperatorCoordinator, CoordinationReque
         private final String table;
         private final TableWriteLimits limits;
         private final int maxPartitionsPerEpoch;
+        private final boolean overwrite;
 
         Provider(
                 OperatorID operatorId,
@@ -438,7 +474,9 @@ final class SessionCoordinator implements OperatorCoordinator, CoordinationReque
                 TunnelConnectionOptions connection,
                 String table,
                 TableWriteLimits limits,
-                int maxPartitionsPerEpoch) {
+                int maxPartitionsPerEpoch,
+                boolean overwrite) {
+            this.overwrite = overwrite;
             this.operatorId = operatorId;
             this.operatorName = operatorName;
             this.connection = connection;
@@ -455,7 +493,13 @@ final class SessionCoordinator implements OperatorCoordinator, CoordinationReque
         @Override
         public OperatorCoordinator create(Context context) {
             return new SessionCoordinator(
-                    operatorName, connection, table, limits, maxPartitionsPerEpoch);
+                    operatorName,
+                    connection,
+                    table,
+                    limits,
+                    maxPartitionsPerEpoch,
+                    overwrite,
+                    System::currentTimeMillis);
         }
     }
 }

@@ -11,11 +11,19 @@ import org.apache.flink.streaming.api.operators.CoordinatedOperatorFactory;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperatorFactory;
 import org.apache.flink.streaming.api.operators.StreamOperator;
 import org.apache.flink.streaming.api.operators.StreamOperatorParameters;
+import org.apache.flink.streaming.api.operators.legacy.YieldingOperatorFactory;
 
-/** Creates the {@link SessionGatewayOperator} and the provider of its coordinator. */
+/**
+ * Creates the {@link SessionGatewayOperator} and the provider of its coordinator. It is a {@link
+ * YieldingOperatorFactory} like the sink's writer: Flink never chains such operators behind a
+ * legacy source (a {@code SourceFunction}), so the gateway and the writer are kept in one chain
+ * instead of the gateway joining the source's chain without the writer.
+ */
 @Internal
 public final class SessionGatewayOperatorFactory<IN> extends AbstractStreamOperatorFactory<IN>
-        implements CoordinatedOperatorFactory<IN>, OneInputStreamOperatorFactory<IN, IN> {
+        implements CoordinatedOperatorFactory<IN>,
+                OneInputStreamOperatorFactory<IN, IN>,
+                YieldingOperatorFactory<IN> {
 
     private static final long serialVersionUID = 1L;
 
@@ -24,6 +32,7 @@ public final class SessionGatewayOperatorFactory<IN> extends AbstractStreamOpera
     private final String table;
     private final TableWriteLimits limits;
     private final int maxPartitionsPerEpoch;
+    private final boolean overwrite;
 
     public SessionGatewayOperatorFactory(
             String sinkId,
@@ -31,6 +40,20 @@ public final class SessionGatewayOperatorFactory<IN> extends AbstractStreamOpera
             String table,
             TableWriteLimits limits,
             int maxPartitionsPerEpoch) {
+        this(sinkId, connection, table, limits, maxPartitionsPerEpoch, false);
+    }
+
+    /**
+     * @param overwrite the coordinator creates overwrite upload sessions (INSERT OVERWRITE)
+     */
+    public SessionGatewayOperatorFactory(
+            String sinkId,
+            TunnelConnectionOptions connection,
+            String table,
+            TableWriteLimits limits,
+            int maxPartitionsPerEpoch,
+            boolean overwrite) {
+        this.overwrite = overwrite;
         this.sinkId = sinkId;
         this.connection = connection;
         this.table = table;
@@ -49,7 +72,13 @@ public final class SessionGatewayOperatorFactory<IN> extends AbstractStreamOpera
     public OperatorCoordinator.Provider getCoordinatorProvider(
             String operatorName, OperatorID operatorID) {
         return new SessionCoordinator.Provider(
-                operatorID, operatorName, connection, table, limits, maxPartitionsPerEpoch);
+                operatorID,
+                operatorName,
+                connection,
+                table,
+                limits,
+                maxPartitionsPerEpoch,
+                overwrite);
     }
 
     @Override
