@@ -8,6 +8,8 @@ import io.github.mctunnel.flink.source.PartitionFilter;
 import io.github.mctunnel.flink.source.RowDataTunnelRecordDeserializer;
 import io.github.mctunnel.flink.source.TunnelSource;
 import io.github.mctunnel.flink.source.TunnelSourceBuilder;
+import io.github.mctunnel.flink.table.filter.PartitionPredicate;
+import io.github.mctunnel.flink.table.filter.PartitionPredicateTranslator;
 import io.github.mctunnel.flink.table.lookup.LookupSettings;
 import io.github.mctunnel.flink.table.lookup.MaxComputeLookupProviders;
 
@@ -18,11 +20,14 @@ import org.apache.flink.table.connector.source.DynamicTableSource;
 import org.apache.flink.table.connector.source.LookupTableSource;
 import org.apache.flink.table.connector.source.ScanTableSource;
 import org.apache.flink.table.connector.source.SourceProvider;
+import org.apache.flink.table.connector.source.abilities.SupportsFilterPushDown;
 import org.apache.flink.table.connector.source.abilities.SupportsLimitPushDown;
 import org.apache.flink.table.connector.source.abilities.SupportsPartitionPushDown;
 import org.apache.flink.table.connector.source.abilities.SupportsProjectionPushDown;
 import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.expressions.ResolvedExpression;
 import org.apache.flink.table.types.DataType;
+import org.apache.flink.table.types.logical.LogicalType;
 import org.apache.flink.table.types.logical.RowType;
 
 import java.io.IOException;
@@ -36,13 +41,25 @@ import java.util.Optional;
  * The {@code maxcompute} table as a scan source over {@link TunnelSource}: bounded, or continuous
  * when {@code scan.partition-discovery.interval} is set. Projection push-down downloads only the
  * requested columns; partition push-down lists the table's partitions from the service and opens
- * download sessions for the remaining ones only.
+ * download sessions for the remaining ones only. Filter push-down takes the conditions on partition
+ * keys it can evaluate itself (see {@link PartitionPredicateTranslator}) and prunes the listed
+ * partitions with them; other conditions stay with Flink.
+ *
+ * <p>How the two compose: Flink's planner pushes partitions before filters (observed in batch and
+ * streaming mode). On a table declared {@code PARTITIONED BY} the planner itself evaluates the
+ * conditions on partition keys over {@link #listPartitions} and hands the rest to {@link
+ * #applyFilters}, which then finds no partition condition to take. On a table declared without
+ * {@code PARTITIONED BY} (its partition columns ordinary Flink columns) partition push-down does
+ * not apply and the conditions reach {@link #applyFilters}, which prunes with them, also in
+ * continuous scans, where partition push-down is rejected. The scan reads the partitions that pass
+ * both.
  */
 final class MaxComputeDynamicTableSource
         implements ScanTableSource,
                 LookupTableSource,
                 SupportsProjectionPushDown,
                 SupportsPartitionPushDown,
+                SupportsFilterPushDown,
                 SupportsLimitPushDown {
 
     private final TunnelConnectionOptions connection;
@@ -56,6 +73,9 @@ final class MaxComputeDynamicTableSource
 
     /** Partitions left by partition push-down (Tunnel form), or null when not pushed down. */
     private List<String> remainingPartitions;
+
+    /** The accepted filters on partition keys, or null when none were pushed down. */
+    private PartitionPredicate partitionPredicate;
 
     /** A pushed-down LIMIT: rows per reader at most; Long.MAX_VALUE when none. */
     private long limit = Long.MAX_VALUE;
@@ -142,11 +162,72 @@ final class MaxComputeDynamicTableSource
         }
         List<Map<String, String>> out = new ArrayList<>();
         for (PartitionSpec p : listed) {
-            if (settings.partitions() == null || settings.partitions().test(p)) {
+            if ((settings.partitions() == null || settings.partitions().test(p))
+                    && (partitionPredicate == null || partitionPredicate.test(p))) {
                 out.add(new LinkedHashMap<>(p.values()));
             }
         }
         return Optional.of(out);
+    }
+
+    @Override
+    public Result applyFilters(List<ResolvedExpression> filters) {
+        Map<String, LogicalType> keyTypes = new LinkedHashMap<>();
+        for (String key : partitionKeysForFilters()) {
+            for (RowType.RowField field : physicalType.getFields()) {
+                if (field.getName().equalsIgnoreCase(key)) {
+                    keyTypes.put(field.getName(), field.getType());
+                }
+            }
+        }
+        PartitionPredicateTranslator translator = PartitionPredicateTranslator.forKeys(keyTypes);
+        List<ResolvedExpression> accepted = new ArrayList<>();
+        List<ResolvedExpression> remaining = new ArrayList<>();
+        List<PartitionPredicate> predicates = new ArrayList<>();
+        for (ResolvedExpression filter : filters) {
+            Optional<PartitionPredicate> p = translator.translate(filter);
+            if (p.isPresent()) {
+                accepted.add(filter);
+                predicates.add(p.get());
+            } else {
+                remaining.add(filter);
+            }
+        }
+        if (!predicates.isEmpty()) {
+            if (partitionPredicate != null) {
+                predicates.add(0, partitionPredicate);
+            }
+            partitionPredicate =
+                    predicates.size() == 1
+                            ? predicates.get(0)
+                            : new PartitionPredicate.And(predicates);
+        }
+        return Result.of(accepted, remaining);
+    }
+
+    /**
+     * The declared partition keys, or when the Flink table declares none (no {@code PARTITIONED
+     * BY}), the MaxCompute table's: its partition columns are then ordinary Flink columns, which
+     * Flink's partition push-down does not see, so conditions on them prune here (also in
+     * continuous scans, on every discovered partition).
+     */
+    private List<String> partitionKeysForFilters() {
+        if (!partitionKeys.isEmpty()) {
+            return partitionKeys;
+        }
+        try (TunnelClient client = connection.clientBuilder().build()) {
+            return client.meta()
+                    .getTable(new TableIdentifier(connection.project(), schema, table))
+                    .schema()
+                    .partitionKeyNames();
+        } catch (IOException e) {
+            throw new ValidationException(
+                    "Could not read the partition keys of MaxCompute table "
+                            + qualifiedName()
+                            + ": "
+                            + e.getMessage(),
+                    e);
+        }
     }
 
     @Override
@@ -195,10 +276,18 @@ final class MaxComputeDynamicTableSource
                         .setSessionInvalidationPolicy(settings.onModifiedPartition())
                         .setCompression(settings.compression())
                         .setRowLimit(limit);
-        if (remainingPartitions != null) {
-            builder.setPartitionFilter(new PartitionSet(remainingPartitions));
-        } else if (settings.partitions() != null) {
-            builder.setPartitionFilter(settings.partitions());
+        PartitionFilter selection =
+                remainingPartitions != null
+                        ? new PartitionSet(remainingPartitions)
+                        : settings.partitions();
+        if (partitionPredicate != null) {
+            selection =
+                    selection == null
+                            ? partitionPredicate
+                            : new BothFilters(selection, partitionPredicate);
+        }
+        if (selection != null) {
+            builder.setPartitionFilter(selection);
         }
         if (settings.startPartition() != null) {
             builder.setStartPartition(settings.startPartition());
@@ -246,6 +335,22 @@ final class MaxComputeDynamicTableSource
         }
     }
 
+    /** Partitions that pass two filters. */
+    private record BothFilters(PartitionFilter first, PartitionFilter second)
+            implements PartitionFilter {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public boolean test(PartitionSpec partition) {
+            return first.test(partition) && second.test(partition);
+        }
+    }
+
+    /** The pushed-down condition on partition keys, or null. */
+    PartitionPredicate partitionPredicate() {
+        return partitionPredicate;
+    }
+
     private String qualifiedName() {
         return new TableIdentifier(connection.project(), schema, table).toString();
     }
@@ -265,6 +370,7 @@ final class MaxComputeDynamicTableSource
                         connection, schema, table, settings, physicalDataType, partitionKeys);
         copy.producedType = producedType;
         copy.remainingPartitions = remainingPartitions;
+        copy.partitionPredicate = partitionPredicate;
         copy.limit = limit;
         copy.lookup = lookup;
         return copy;

@@ -1,5 +1,6 @@
 package io.github.mctunnel.flink.sink.exactlyonce;
 
+import io.github.mctunnel.client.schema.PartitionSpec;
 import io.github.mctunnel.client.schema.TableIdentifier;
 import io.github.mctunnel.emulator.TunnelEmulator;
 import io.github.mctunnel.flink.config.TableWriteLimits;
@@ -12,6 +13,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -48,6 +51,10 @@ class SessionCoordinatorTest {
     }
 
     private void start(TableWriteLimits limits) throws Exception {
+        start(limits, false);
+    }
+
+    private void start(TableWriteLimits limits, boolean overwrite) throws Exception {
         String name = "co_t" + (++tables);
         emulator.executeSql("CREATE TABLE " + name + " (id BIGINT) PARTITIONED BY (ds STRING)");
         table = TableIdentifier.of(emulator.defaultProject(), name);
@@ -58,7 +65,8 @@ class SessionCoordinatorTest {
                         .project(emulator.defaultProject())
                         .accessKey("ak", "sk")
                         .build();
-        coordinator = new SessionCoordinator("test", connection, name, limits, 3, clock::get);
+        coordinator =
+                new SessionCoordinator("test", connection, name, limits, 3, overwrite, clock::get);
         coordinator.start();
     }
 
@@ -128,5 +136,32 @@ class SessionCoordinatorTest {
         clock.addAndGet(290_000);
         assertThat(ask("ds=c", 1).sessionId()).isNotNull();
         assertThat(emulator.stats(table).uploadSessionsCreated()).isEqualTo(3);
+    }
+
+    /**
+     * INSERT OVERWRITE: a spare session (its epoch's attempt failed) is abandoned when the
+     * concurrent-session budget needs room, never committed: committed empty it would wipe its
+     * partition.
+     */
+    @Test
+    void overwriteCoordinatorNeverCommitsASpareSession() throws Exception {
+        start(new TableWriteLimits(500, 500, 2, 75), true);
+        PartitionSpec a = PartitionSpec.parse("ds=a");
+        emulator.catalog()
+                .table(table)
+                .commit(Map.of(a, List.<Object[]>of(new Object[] {7L})), false);
+        byte[] state = checkpoint(4);
+        String spare = ask("ds=a", 5).sessionId();
+        coordinator.resetToCheckpoint(4, state);
+        checkpoint(5);
+        coordinator.notifyCheckpointComplete(5);
+
+        assertThat(ask("ds=b", 6).sessionId()).isNotNull();
+        // two sessions open (the spare and ds=b): room is made by dropping the spare
+        assertThat(ask("ds=c", 6).sessionId()).isNotNull();
+
+        assertThat(coordinator.openSessionIds()).doesNotContain(spare).hasSize(2);
+        assertThat(emulator.stats(table).commits()).isZero();
+        assertThat(emulator.committedRows(table, a)).singleElement().isEqualTo(new Object[] {7L});
     }
 }
