@@ -22,7 +22,7 @@ final class DocsPages {
     /** How to regenerate every generated part of the docs, for failure messages. */
     static final String REGENERATE_COMMAND =
             "flock /tmp/mvn.lock mvn -B test -pl flink-connector-tunnel -am"
-                    + " -Dtest='DocsOptionTablesTest,DocsJavaSamplesTest'"
+                    + " -Dtest='Docs*Test'"
                     + " -Dsurefire.failIfNoSpecifiedTests=false -Ddocs.regenerate=true"
                     + " (without the flock on your own machine)";
 

@@ -41,8 +41,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  *   <li>{@code <!-- sql: none -->}: not run (a fragment that cannot run alone).
  * </ul>
  *
- * The docs' endpoint {@code https://service.cn-hangzhou.maxcompute.aliyun.com/api} and the values
- * of {@code access-id}/{@code access-key-secret} are replaced with the emulator's.
+ * The docs' endpoints {@code https://service.cn-hangzhou.maxcompute.aliyun.com/api} and {@code
+ * http://127.0.0.1:8080/api} (the emulator's when started as in docs/getting-started.md) and the
+ * values of {@code access-id}/{@code access-key-secret} are replaced with the emulator's.
  */
 class DocsSqlSamplesITCase {
 
@@ -55,6 +56,7 @@ class DocsSqlSamplesITCase {
                             .build());
 
     static final String DOCS_ENDPOINT = "https://service.cn-hangzhou.maxcompute.aliyun.com/api";
+    static final String DOCS_EMULATOR_ENDPOINT = "http://127.0.0.1:8080/api";
     private static final Set<String> MODES = Set.of("maxcompute", "flink", "flink-plan", "none");
     private static final Pattern CREDENTIAL =
             Pattern.compile("('(access-id|access-key-secret|sts-token)'\\s*=\\s*)'[^']*'");
@@ -151,7 +153,9 @@ class DocsSqlSamplesITCase {
     }
 
     static String substitute(String sql, TunnelEmulator emulator) {
-        String s = sql.replace(DOCS_ENDPOINT, emulator.odpsEndpoint());
+        String s =
+                sql.replace(DOCS_ENDPOINT, emulator.odpsEndpoint())
+                        .replace(DOCS_EMULATOR_ENDPOINT, emulator.odpsEndpoint());
         Matcher m = CREDENTIAL.matcher(s);
         StringBuilder sb = new StringBuilder();
         while (m.find()) {

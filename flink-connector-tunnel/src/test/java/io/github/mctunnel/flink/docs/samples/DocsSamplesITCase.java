@@ -65,7 +65,7 @@ class DocsSamplesITCase {
         emulator =
                 TunnelEmulator.builder()
                         .project("my_project")
-                        .credentials("my-access-id", "my-access-key-secret")
+                        .credentials("ak", "sk")
                         .limits(
                                 EmulatorLimits.builder()
                                         .upsertCommitInterval(UPSERT_COMMIT_INTERVAL)
@@ -75,9 +75,7 @@ class DocsSamplesITCase {
         for (String ddl : SampleTables.MAXCOMPUTE_DDL) {
             emulator.executeSql("my_project", ddl);
         }
-        connection =
-                DataStreamSamples.connection(
-                        emulator.odpsEndpoint(), "my-access-id", "my-access-key-secret");
+        connection = DataStreamSamples.connection(emulator.odpsEndpoint(), "ak", "sk");
     }
 
     @AfterEach
@@ -87,6 +85,18 @@ class DocsSamplesITCase {
     }
 
     private static final Instant T0 = Instant.parse("2026-11-22T08:00:00.123456789Z");
+
+    @Test
+    void gettingStartedJobWritesAndReadsOrders() throws Exception {
+        GettingStartedJob.main(new String[] {emulator.odpsEndpoint()});
+        List<Object[]> rows = committed("orders", "ds=20261122");
+        assertThat(ids(rows)).hasSize(1000).startsWith(1L, 2L).endsWith(1000L);
+        BigDecimal sum = BigDecimal.ZERO;
+        for (Object[] row : rows) {
+            sum = sum.add((BigDecimal) row[2]);
+        }
+        assertThat(sum).isEqualTo(new BigDecimal("5005.00"));
+    }
 
     @Test
     void atLeastOnceSinkWritesDynamicPartitionsAndTheDefaultPartition() throws Exception {
@@ -173,10 +183,13 @@ class DocsSamplesITCase {
     }
 
     @Test
+    void embeddedEmulatorSampleRuns() throws Exception {
+        EmulatorSamples.embedded(); // asserts inside, as the sample shows
+    }
+
+    @Test
     void clientUploadsAndDownloads() throws Exception {
-        try (TunnelClient client =
-                ClientSamples.connect(
-                        emulator.odpsEndpoint(), "my-access-id", "my-access-key-secret")) {
+        try (TunnelClient client = ClientSamples.connect(emulator.odpsEndpoint(), "ak", "sk")) {
             emulator.executeSql("my_project", "ALTER TABLE orders ADD PARTITION (ds='20261122')");
             TableInfo info = ClientSamples.describe(client);
             assertThat(info.schema().partitionKeyNames()).containsExactly("ds");
@@ -192,9 +205,7 @@ class DocsSamplesITCase {
     void sourceReadsTheFilteredPartitionsWithTheProjection() throws Exception {
         emulator.executeSql("my_project", "ALTER TABLE orders ADD PARTITION (ds='20261031')");
         emulator.executeSql("my_project", "ALTER TABLE orders ADD PARTITION (ds='20261122')");
-        try (TunnelClient client =
-                ClientSamples.connect(
-                        emulator.odpsEndpoint(), "my-access-id", "my-access-key-secret")) {
+        try (TunnelClient client = ClientSamples.connect(emulator.odpsEndpoint(), "ak", "sk")) {
             // ds=20261122 gets orders 100..102; ds=20261031 one order the filter leaves out
             ClientSamples.upload(
                     client,
