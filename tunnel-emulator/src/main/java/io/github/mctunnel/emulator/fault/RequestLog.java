@@ -20,14 +20,23 @@ import java.util.function.Predicate;
 /**
  * Records every request and enforces the service's retry policy: after a 429 or 503 a client must
  * wait 1 s, doubling per consecutive throttle up to 32 s, before its next request on the same table
- * (per client address and table; requests already in flight when the throttle was answered are
- * exempt). A request sent sooner counts as an attack request; with isolation on, the client is
- * refused from then on (403 AccessDenied), as the service isolates such clients.
+ * (per client address and table). A request sent sooner counts as an attack request; with isolation
+ * on, the client is refused from then on (403 AccessDenied), as the service isolates such clients.
+ *
+ * <p>Requests the client sent before it could know of the throttle are in flight, not retries:
+ * those that arrived before the throttling answer was given, and those arriving within {@link
+ * #IN_FLIGHT_GRACE_MILLIS} after it (the answer's way back to the client and the client's reaction;
+ * a client with several threads on one address cannot stop a request another thread is sending at
+ * that moment). A resend of the throttled request itself (same method, path and parameters) is
+ * never in flight: the client sent it after reading the answer.
  */
 public final class RequestLog implements RequestInterceptor {
 
     static final long FIRST_WAIT_MILLIS = 1000;
     static final long MAX_WAIT_MILLIS = 32_000;
+
+    /** How long after a throttling answer other requests of the client may still be in flight. */
+    public static final long IN_FLIGHT_GRACE_MILLIS = 200;
 
     private final Clock clock;
     private final int capacity;
@@ -69,7 +78,8 @@ public final class RequestLog implements RequestInterceptor {
             Throttle t = throttles.get(key);
             if (t != null && req.sequence() > t.lastSequenceAtThrottle) {
                 long waitedMillis = (now - t.atNanos) / 1_000_000;
-                if (waitedMillis < t.requiredWaitMillis()) {
+                boolean mayBeInFlight = waitedMillis < IN_FLIGHT_GRACE_MILLIS && !t.isResendOf(req);
+                if (waitedMillis < t.requiredWaitMillis() && !mayBeInFlight) {
                     attacks++;
                     attackBySequence.put(req.sequence(), Boolean.TRUE);
                     if (isolateAttackers) {
@@ -91,6 +101,9 @@ public final class RequestLog implements RequestInterceptor {
                     t.consecutive++;
                     t.atNanos = System.nanoTime();
                     t.lastSequenceAtThrottle = EmulatorRequest.latestSequence();
+                    t.method = req.method();
+                    t.path = req.path();
+                    t.params = req.params();
                 } else if (status >= 200 && status < 300) {
                     throttles.remove(key);
                 }
@@ -159,6 +172,16 @@ public final class RequestLog implements RequestInterceptor {
         int consecutive;
         long atNanos;
         long lastSequenceAtThrottle;
+        String method;
+        String path;
+        Map<String, String> params;
+
+        /** Whether {@code req} repeats the request that was throttled last. */
+        boolean isResendOf(EmulatorRequest req) {
+            return req.method().equals(method)
+                    && req.path().equals(path)
+                    && req.params().equals(params);
+        }
 
         long requiredWaitMillis() {
             long wait = FIRST_WAIT_MILLIS << Math.min(consecutive - 1, 5);

@@ -84,6 +84,30 @@ class FaultPlanTest {
     }
 
     @Test
+    void anotherRequestRightAfterAThrottleIsInFlightButNotLaterInTheWait() throws Exception {
+        FaultPlan plan =
+                FaultPlan.none()
+                        .failNext(
+                                1,
+                                RequestMatcher.of("POST", "/tables/t").withParam("uploads"),
+                                429,
+                                "FlowExceeded",
+                                1);
+        try (TunnelEmulator emu =
+                TunnelEmulator.builder().project("p").faultPlan(plan).build().start()) {
+            emu.executeSql("CREATE TABLE t (a BIGINT);");
+            assertThat(post(emu, "/projects/p/tables/t?uploads").statusCode()).isEqualTo(429);
+            // another thread's request, sent before the client could know of the throttle
+            assertThat(post(emu, "/projects/p/tables/t?uploadid=a").statusCode()).isEqualTo(404);
+            assertThat(emu.attackRequestCount()).isZero();
+            // later in the 1 s wait, a request is no longer in flight
+            Thread.sleep(RequestLog.IN_FLIGHT_GRACE_MILLIS + 100);
+            assertThat(post(emu, "/projects/p/tables/t?uploadid=b").statusCode()).isEqualTo(404);
+            assertThat(emu.attackRequestCount()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void resetDuringBodyCutsTheConnection() throws Exception {
         FaultPlan plan = FaultPlan.seeded(7).resetNext(1, RequestMatcher.of("PUT", null), 10);
         try (TunnelEmulator emu = TunnelEmulator.builder().faultPlan(plan).build().start()) {
