@@ -4,6 +4,7 @@ import io.github.mctunnel.client.schema.TableIdentifier;
 import io.github.mctunnel.flink.config.CredentialsProviderFactory;
 import io.github.mctunnel.flink.config.TunnelConnectionOptions;
 
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.table.api.ValidationException;
@@ -32,7 +33,8 @@ import static io.github.mctunnel.flink.table.MaxComputeConnectorOptions.TUNNEL_E
  * Reads the connection options (endpoints, project, credentials, quota) and the table name of a
  * {@code maxcompute} table. Messages name the option keys and never contain the secret or token.
  */
-final class ConnectionSettings {
+@Internal
+public final class ConnectionSettings {
 
     private ConnectionSettings() {}
 
@@ -52,7 +54,8 @@ final class ConnectionSettings {
      *
      * @throws ValidationException naming the missing, conflicting or invalid option
      */
-    static TunnelConnectionOptions connection(ReadableConfig options, ClassLoader classLoader) {
+    public static TunnelConnectionOptions connection(
+            ReadableConfig options, ClassLoader classLoader) {
         TunnelConnectionOptions.Builder builder = TunnelConnectionOptions.builder();
         String providerClass = options.getOptional(CREDENTIALS_PROVIDER_CLASS).orElse(null);
         if (providerClass != null) {
@@ -101,12 +104,30 @@ final class ConnectionSettings {
         }
     }
 
+    /**
+     * The connection option keys (endpoints, credentials, quota, retries and timeouts) without
+     * {@code project}: what a catalog hands on to each of its tables.
+     */
+    public static List<ConfigOption<?>> connectionOptionsWithoutProject() {
+        return List.of(
+                ENDPOINT,
+                TUNNEL_ENDPOINT,
+                ACCESS_ID,
+                ACCESS_KEY_SECRET,
+                STS_TOKEN,
+                CREDENTIALS_PROVIDER_CLASS,
+                RETRY_MAX_DURATION,
+                CONNECT_TIMEOUT,
+                SOCKET_TIMEOUT,
+                QUOTA_NAME);
+    }
+
     private static void accessKey(ReadableConfig options, TunnelConnectionOptions.Builder builder) {
         String accessId = options.getOptional(ACCESS_ID).orElse(null);
         String secret = options.getOptional(ACCESS_KEY_SECRET).orElse(null);
         if (isBlank(accessId) || isBlank(secret)) {
             throw new ValidationException(
-                    "A MaxCompute table needs the AccessKey: set both '"
+                    "A MaxCompute table or catalog needs the AccessKey: set both '"
                             + ACCESS_ID.key()
                             + "' and '"
                             + ACCESS_KEY_SECRET.key()

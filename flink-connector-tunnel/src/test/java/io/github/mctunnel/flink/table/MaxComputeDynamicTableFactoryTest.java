@@ -122,7 +122,7 @@ class MaxComputeDynamicTableFactoryTest {
     void credentialsMustBeComplete() {
         assertThat(sinkError(options("access-id", null)))
                 .contains(
-                        "A MaxCompute table needs the AccessKey: set both 'access-id' and"
+                        "A MaxCompute table or catalog needs the AccessKey: set both 'access-id' and"
                                 + " 'access-key-secret'");
         assertThat(sourceError(options("access-key-secret", null, "sts-token", "T")))
                 .contains(

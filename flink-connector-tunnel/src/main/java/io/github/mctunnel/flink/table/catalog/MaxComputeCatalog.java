@@ -58,13 +58,53 @@ public final class MaxComputeCatalog extends AbstractCatalog {
 
     private final TunnelConnectionOptions connection;
     private final List<String> projects;
+
+    /** The connection options (without project) every table of the catalog gets. */
+    private final Map<String, String> tableConnectionOptions;
+
     private TunnelClient client;
 
     public MaxComputeCatalog(
             String name, TunnelConnectionOptions connection, List<String> projects) {
+        this(name, connection, projects, optionsOf(connection));
+    }
+
+    /**
+     * @param tableConnectionOptions the connector options (endpoints, credentials, retries,
+     *     timeouts, quota; not the project) every table of the catalog gets
+     */
+    public MaxComputeCatalog(
+            String name,
+            TunnelConnectionOptions connection,
+            List<String> projects,
+            Map<String, String> tableConnectionOptions) {
         super(name, projects.get(0));
         this.connection = connection;
         this.projects = List.copyOf(projects);
+        this.tableConnectionOptions = new LinkedHashMap<>(tableConnectionOptions);
+    }
+
+    /** The table options of an AccessKey connection (endpoints, AccessKey, token, quota). */
+    private static Map<String, String> optionsOf(TunnelConnectionOptions connection) {
+        Map<String, String> options = new LinkedHashMap<>();
+        options.put(MaxComputeConnectorOptions.ENDPOINT.key(), connection.endpoint());
+        if (connection.tunnelEndpoint() != null) {
+            options.put(
+                    MaxComputeConnectorOptions.TUNNEL_ENDPOINT.key(), connection.tunnelEndpoint());
+        }
+        if (connection.accessId() != null) {
+            options.put(MaxComputeConnectorOptions.ACCESS_ID.key(), connection.accessId());
+            options.put(
+                    MaxComputeConnectorOptions.ACCESS_KEY_SECRET.key(),
+                    connection.accessKeySecret());
+        }
+        if (connection.securityToken() != null) {
+            options.put(MaxComputeConnectorOptions.STS_TOKEN.key(), connection.securityToken());
+        }
+        if (connection.quotaName() != null) {
+            options.put(MaxComputeConnectorOptions.QUOTA_NAME.key(), connection.quotaName());
+        }
+        return options;
     }
 
     @Override
@@ -202,22 +242,9 @@ public final class MaxComputeCatalog extends AbstractCatalog {
     Map<String, String> tableOptions(ObjectPath tablePath) {
         Map<String, String> options = new LinkedHashMap<>();
         options.put("connector", MaxComputeDynamicTableFactory.IDENTIFIER);
-        options.put(MaxComputeConnectorOptions.ENDPOINT.key(), connection.endpoint());
-        if (connection.tunnelEndpoint() != null) {
-            options.put(
-                    MaxComputeConnectorOptions.TUNNEL_ENDPOINT.key(), connection.tunnelEndpoint());
-        }
+        options.putAll(tableConnectionOptions);
         options.put(MaxComputeConnectorOptions.PROJECT.key(), tablePath.getDatabaseName());
         options.put(MaxComputeConnectorOptions.TABLE.key(), tablePath.getObjectName());
-        options.put(MaxComputeConnectorOptions.ACCESS_ID.key(), connection.accessId());
-        options.put(
-                MaxComputeConnectorOptions.ACCESS_KEY_SECRET.key(), connection.accessKeySecret());
-        if (connection.securityToken() != null) {
-            options.put(MaxComputeConnectorOptions.STS_TOKEN.key(), connection.securityToken());
-        }
-        if (connection.quotaName() != null) {
-            options.put(MaxComputeConnectorOptions.QUOTA_NAME.key(), connection.quotaName());
-        }
         return options;
     }
 

@@ -1,9 +1,11 @@
 package io.github.mctunnel.flink.table.catalog;
 
 import io.github.mctunnel.flink.config.TunnelConnectionOptions;
+import io.github.mctunnel.flink.table.ConnectionSettings;
 import io.github.mctunnel.flink.table.MaxComputeDynamicTableFactory;
 
 import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.FallbackKey;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.table.api.ValidationException;
 import org.apache.flink.table.catalog.Catalog;
@@ -11,23 +13,23 @@ import org.apache.flink.table.factories.CatalogFactory;
 import org.apache.flink.table.factories.FactoryUtil;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
-import static io.github.mctunnel.flink.table.MaxComputeConnectorOptions.ACCESS_ID;
-import static io.github.mctunnel.flink.table.MaxComputeConnectorOptions.ACCESS_KEY_SECRET;
 import static io.github.mctunnel.flink.table.MaxComputeConnectorOptions.ENDPOINT;
 import static io.github.mctunnel.flink.table.MaxComputeConnectorOptions.PROJECT;
-import static io.github.mctunnel.flink.table.MaxComputeConnectorOptions.QUOTA_NAME;
-import static io.github.mctunnel.flink.table.MaxComputeConnectorOptions.STS_TOKEN;
-import static io.github.mctunnel.flink.table.MaxComputeConnectorOptions.TUNNEL_ENDPOINT;
 import static io.github.mctunnel.flink.table.catalog.MaxComputeCatalogOptions.PROJECTS;
 
 /**
  * Creates the MaxCompute catalog: {@code CREATE CATALOG mc WITH ('type' = 'maxcompute', 'endpoint'
  * = '..', 'project' = '..', 'access-id' = '..', 'access-key-secret' = '..')}. Databases are
- * projects ({@code project} is the default one, {@code projects} adds more).
+ * projects ({@code project} is the default one, {@code projects} adds more). The catalog takes the
+ * connection options of the {@code maxcompute} tables, checked the same way (credentials from an
+ * AccessKey or a {@code credentials-provider.class}, {@code retry.max-duration}, {@code
+ * connect.timeout}, {@code socket.timeout}, {@code quota-name}), and hands them on to its tables.
  */
 public final class MaxComputeCatalogFactory implements CatalogFactory {
 
@@ -43,17 +45,22 @@ public final class MaxComputeCatalogFactory implements CatalogFactory {
         Set<ConfigOption<?>> options = new LinkedHashSet<>();
         options.add(ENDPOINT);
         options.add(PROJECT);
-        options.add(ACCESS_ID);
-        options.add(ACCESS_KEY_SECRET);
         return options;
     }
 
+    /**
+     * The connection options of the {@code maxcompute} tables (credentials as an AccessKey, with an
+     * STS token, or from {@code credentials-provider.class}; retries and timeouts; quota) and
+     * {@code projects}.
+     */
     @Override
     public Set<ConfigOption<?>> optionalOptions() {
         Set<ConfigOption<?>> options = new LinkedHashSet<>();
-        options.add(TUNNEL_ENDPOINT);
-        options.add(STS_TOKEN);
-        options.add(QUOTA_NAME);
+        for (ConfigOption<?> o : ConnectionSettings.connectionOptionsWithoutProject()) {
+            if (o != ENDPOINT) {
+                options.add(o);
+            }
+        }
         options.add(PROJECTS);
         return options;
     }
@@ -65,6 +72,7 @@ public final class MaxComputeCatalogFactory implements CatalogFactory {
         helper.validate();
         ReadableConfig options = helper.getOptions();
         String project = nonBlank(options, PROJECT).trim();
+        nonBlank(options, ENDPOINT);
         List<String> projects = new ArrayList<>();
         projects.add(project);
         for (String p : options.getOptional(PROJECTS).orElse(List.of())) {
@@ -74,25 +82,41 @@ public final class MaxComputeCatalogFactory implements CatalogFactory {
         }
         TunnelConnectionOptions connection;
         try {
-            connection =
-                    TunnelConnectionOptions.builder()
-                            .endpoint(nonBlank(options, ENDPOINT))
-                            .tunnelEndpoint(options.getOptional(TUNNEL_ENDPOINT).orElse(null))
-                            .project(project)
-                            .accessKey(
-                                    nonBlank(options, ACCESS_ID),
-                                    nonBlank(options, ACCESS_KEY_SECRET))
-                            .securityToken(options.getOptional(STS_TOKEN).orElse(null))
-                            .quotaName(options.getOptional(QUOTA_NAME).orElse(null))
-                            .build();
-        } catch (IllegalArgumentException e) {
+            connection = ConnectionSettings.connection(options, context.getClassLoader());
+        } catch (ValidationException e) {
             throw new ValidationException(
                     "Invalid options of MaxCompute catalog "
                             + context.getName()
                             + ": "
-                            + e.getMessage());
+                            + e.getMessage(),
+                    e);
         }
-        return new MaxComputeCatalog(context.getName(), connection, projects);
+        return new MaxComputeCatalog(
+                context.getName(), connection, projects, tableConnectionOptions(context));
+    }
+
+    /**
+     * The connection options as given to the catalog (the fallback key {@code access-key} under
+     * {@code access-key-secret}), handed on to every table of the catalog.
+     */
+    private static Map<String, String> tableConnectionOptions(Context context) {
+        Map<String, String> given = context.getOptions();
+        Map<String, String> out = new LinkedHashMap<>();
+        for (ConfigOption<?> o : ConnectionSettings.connectionOptionsWithoutProject()) {
+            String value = given.get(o.key());
+            if (value == null) {
+                for (FallbackKey k : o.fallbackKeys()) {
+                    value = given.get(k.getKey());
+                    if (value != null) {
+                        break;
+                    }
+                }
+            }
+            if (value != null) {
+                out.put(o.key(), value);
+            }
+        }
+        return out;
     }
 
     private static String nonBlank(ReadableConfig options, ConfigOption<String> option) {

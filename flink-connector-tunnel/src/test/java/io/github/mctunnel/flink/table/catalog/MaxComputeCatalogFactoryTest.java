@@ -74,6 +74,87 @@ class MaxComputeCatalogFactoryTest {
                         "Option 'endpoint' of the MaxCompute catalog must not be blank");
     }
 
+    /** A provider factory for the tests (never asked for credentials here). */
+    public static final class TestCredentials
+            implements io.github.mctunnel.flink.config.CredentialsProviderFactory {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public io.github.mctunnel.client.auth.CredentialsProvider createProvider() {
+            return new io.github.mctunnel.client.auth.StaticCredentialsProvider(
+                    io.github.mctunnel.client.auth.Credentials.of("id", "very-secret"));
+        }
+    }
+
+    @Test
+    void credentialsProviderRetriesAndTimeoutsGoToTheConnectionAndTheTables() {
+        Map<String, String> o = options();
+        o.remove("access-id");
+        o.remove("access-key-secret");
+        o.put("credentials-provider.class", TestCredentials.class.getName());
+        o.put("retry.max-duration", "30 s");
+        o.put("connect.timeout", "3 s");
+        o.put("socket.timeout", "1 min");
+        o.put("quota-name", "q1");
+        MaxComputeCatalog catalog = (MaxComputeCatalog) create(o);
+        assertThat(catalog.tableOptions(new ObjectPath("p1", "t")))
+                .containsExactlyInAnyOrderEntriesOf(
+                        Map.of(
+                                "connector", "maxcompute",
+                                "endpoint", "http://localhost:1/api",
+                                "credentials-provider.class", TestCredentials.class.getName(),
+                                "retry.max-duration", "30 s",
+                                "connect.timeout", "3 s",
+                                "socket.timeout", "1 min",
+                                "quota-name", "q1",
+                                "project", "p1",
+                                "table", "t"));
+
+        // the fallback key of the secret is handed on under the masked key
+        Map<String, String> fallback = options();
+        fallback.remove("access-key-secret");
+        fallback.put("access-key", "very-secret");
+        fallback.put("sts-token", "tok");
+        assertThat(((MaxComputeCatalog) create(fallback)).tableOptions(new ObjectPath("p1", "t")))
+                .containsEntry("access-key-secret", "very-secret")
+                .containsEntry("sts-token", "tok")
+                .doesNotContainKey("access-key");
+    }
+
+    @Test
+    void connectionOptionsAreValidatedLikeTheTables() {
+        Map<String, String> both = options();
+        both.put("credentials-provider.class", TestCredentials.class.getName());
+        assertThatThrownBy(() -> create(both))
+                .hasStackTraceContaining(
+                        "Invalid options of MaxCompute catalog mc: Options"
+                                + " 'credentials-provider.class' and 'access-id' exclude each"
+                                + " other")
+                .satisfies(e -> assertThat(stackText(e)).doesNotContain("very-secret"));
+        Map<String, String> missingClass = options();
+        missingClass.remove("access-id");
+        missingClass.remove("access-key-secret");
+        missingClass.put("credentials-provider.class", "com.example.Missing");
+        assertThatThrownBy(() -> create(missingClass))
+                .hasStackTraceContaining(
+                        "Option 'credentials-provider.class': class com.example.Missing was not"
+                                + " found on the job's class path");
+        Map<String, String> retry = options();
+        retry.put("retry.max-duration", "-1 s");
+        assertThatThrownBy(() -> create(retry))
+                .hasStackTraceContaining("Invalid value for option 'retry.max-duration'");
+        Map<String, String> timeout = options();
+        timeout.put("connect.timeout", "0 s");
+        assertThatThrownBy(() -> create(timeout))
+                .hasStackTraceContaining("Option 'connect.timeout' must be positive, got PT0S");
+        Map<String, String> noCredentials = options();
+        noCredentials.remove("access-key-secret");
+        assertThatThrownBy(() -> create(noCredentials))
+                .hasStackTraceContaining(
+                        "A MaxCompute table or catalog needs the AccessKey: set both 'access-id'"
+                                + " and 'access-key-secret', or 'credentials-provider.class'");
+    }
+
     @Test
     void unsupportedOperationsSaySo() throws Exception {
         Catalog catalog = create(options());

@@ -160,6 +160,55 @@ class MaxComputeCatalogITCase {
                 .containsExactly("+I[b]");
     }
 
+    /** Serves the emulator's AccessKey, as a vault-backed provider would. */
+    public static final class EmulatorCredentials
+            implements io.github.mctunnel.flink.config.CredentialsProviderFactory {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public io.github.mctunnel.client.auth.CredentialsProvider createProvider() {
+            return new io.github.mctunnel.client.auth.StaticCredentialsProvider(
+                    io.github.mctunnel.client.auth.Credentials.of("ak", "sk"));
+        }
+    }
+
+    /**
+     * A catalog with credentials from a {@code credentials-provider.class} and its own retry and
+     * timeout options browses and reads through its tables, which carry those options (and no
+     * AccessKey).
+     */
+    @Test
+    void credentialsProviderAndRetryOptions() throws Exception {
+        emulator.executeSql("CREATE TABLE provided (id BIGINT, v STRING)");
+        io.github.mctunnel.flink.table.EmulatorRows.write(
+                emulator, "provided", "", List.of(new Object[] {1L, "x"}, new Object[] {2L, "y"}));
+        TableEnvironment env = TableEnvironment.create(EnvironmentSettings.inBatchMode());
+        env.getConfig().set("parallelism.default", "1");
+        env.executeSql(
+                "CREATE CATALOG mcp WITH ('type' = 'maxcompute', 'endpoint' = '"
+                        + emulator.odpsEndpoint()
+                        + "', 'tunnel.endpoint' = '"
+                        + emulator.tunnelEndpoint()
+                        + "', 'project' = '"
+                        + project
+                        + "', 'credentials-provider.class' = '"
+                        + EmulatorCredentials.class.getName()
+                        + "', 'retry.max-duration' = '0 s', 'connect.timeout' = '5 s',"
+                        + " 'socket.timeout' = '30 s')");
+        env.useCatalog("mcp");
+        assertThat(collect(env, "SHOW TABLES")).contains("+I[provided]", "+I[users]");
+        assertThat(collect(env, "SELECT v FROM provided WHERE id = 2")).containsExactly("+I[y]");
+        CatalogTable provided =
+                (CatalogTable)
+                        env.getCatalog("mcp")
+                                .orElseThrow()
+                                .getTable(new ObjectPath(project, "provided"));
+        assertThat(provided.getOptions())
+                .containsEntry("credentials-provider.class", EmulatorCredentials.class.getName())
+                .containsEntry("retry.max-duration", "0 s")
+                .doesNotContainKeys("access-id", "access-key-secret");
+    }
+
     @Test
     void createsAndDropsTablesAndPartitions() throws Exception {
         TableEnvironment env = env();
