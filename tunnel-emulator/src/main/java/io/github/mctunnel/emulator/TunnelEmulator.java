@@ -12,6 +12,7 @@ import io.github.mctunnel.emulator.meta.MetaService;
 import io.github.mctunnel.emulator.server.EmulatorHttpServer;
 import io.github.mctunnel.emulator.server.EmulatorRouter;
 import io.github.mctunnel.emulator.sql.SqlExecutor;
+import io.github.mctunnel.emulator.tunnel.StreamSlotStats;
 import io.github.mctunnel.emulator.tunnel.TunnelService;
 import io.github.mctunnel.emulator.tunnel.TunnelStats;
 
@@ -175,6 +176,12 @@ public final class TunnelEmulator implements AutoCloseable {
     public TunnelStats stats(TableIdentifier table) {
         requireStarted();
         return tunnel.stats(table);
+    }
+
+    /** The stream partitions and slots a table's stream sessions hold now, and their peaks. */
+    public StreamSlotStats streamSlots(TableIdentifier table) {
+        requireStarted();
+        return tunnel.streamSlots(table);
     }
 
     /** Every request served, and the retry-policy monitor. */

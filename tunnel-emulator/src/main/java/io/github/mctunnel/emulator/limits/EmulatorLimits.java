@@ -25,6 +25,12 @@ import java.util.Objects;
  * @param downloadSessionWindow window of {@code downloadSessionsPerWindow}
  * @param maxStreamPartitionsPerTable partitions of one table with live stream sessions (64)
  * @param maxSlotsPerPartition stream slots allocated on one partition by live sessions (32)
+ * @param streamSlotIdleTimeout a stream session holds its slots on a partition (and the partition
+ *     counts toward {@code maxStreamPartitionsPerTable}) from its creation (a session for one
+ *     partition) or its first flush to the partition (a dynamic-partition session) until it has not
+ *     flushed to the partition for this long; the session itself stays valid and its next flush
+ *     acquires the slots again (60 s; the service documents no figure: stream sessions cannot be
+ *     closed, so it must reclaim the slots of idle ones)
  * @param sessionLifetime lifetime of every tunnel session (24 hours)
  * @param maxFieldSize largest STRING/BINARY/JSON value in bytes (8 MiB)
  * @param idleConnectionTimeout a connection without inbound traffic for this long is closed (120 s)
@@ -48,6 +54,7 @@ public record EmulatorLimits(
         Duration downloadSessionWindow,
         int maxStreamPartitionsPerTable,
         int maxSlotsPerPartition,
+        Duration streamSlotIdleTimeout,
         Duration sessionLifetime,
         int maxFieldSize,
         Duration idleConnectionTimeout,
@@ -78,6 +85,7 @@ public record EmulatorLimits(
         positive(downloadSessionWindow, "downloadSessionWindow");
         positive(maxStreamPartitionsPerTable, "maxStreamPartitionsPerTable");
         positive(maxSlotsPerPartition, "maxSlotsPerPartition");
+        positive(streamSlotIdleTimeout, "streamSlotIdleTimeout");
         positive(sessionLifetime, "sessionLifetime");
         positive(maxFieldSize, "maxFieldSize");
         positive(idleConnectionTimeout, "idleConnectionTimeout");
@@ -137,6 +145,7 @@ public record EmulatorLimits(
         private Duration downloadSessionWindow = Duration.ofMinutes(5);
         private int maxStreamPartitionsPerTable = 64;
         private int maxSlotsPerPartition = 32;
+        private Duration streamSlotIdleTimeout = Duration.ofSeconds(60);
         private Duration sessionLifetime = Duration.ofHours(24);
         private int maxFieldSize = 8 * 1024 * 1024;
         private Duration idleConnectionTimeout = Duration.ofSeconds(120);
@@ -160,6 +169,7 @@ public record EmulatorLimits(
             downloadSessionWindow = l.downloadSessionWindow;
             maxStreamPartitionsPerTable = l.maxStreamPartitionsPerTable;
             maxSlotsPerPartition = l.maxSlotsPerPartition;
+            streamSlotIdleTimeout = l.streamSlotIdleTimeout;
             sessionLifetime = l.sessionLifetime;
             maxFieldSize = l.maxFieldSize;
             idleConnectionTimeout = l.idleConnectionTimeout;
@@ -221,6 +231,12 @@ public record EmulatorLimits(
             return this;
         }
 
+        /** How long a stream session keeps its slots on a partition it does not flush to. */
+        public Builder streamSlotIdleTimeout(Duration value) {
+            this.streamSlotIdleTimeout = value;
+            return this;
+        }
+
         public Builder sessionLifetime(Duration value) {
             this.sessionLifetime = value;
             return this;
@@ -266,6 +282,7 @@ public record EmulatorLimits(
                     downloadSessionWindow,
                     maxStreamPartitionsPerTable,
                     maxSlotsPerPartition,
+                    streamSlotIdleTimeout,
                     sessionLifetime,
                     maxFieldSize,
                     idleConnectionTimeout,

@@ -10,11 +10,9 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Stream upload ({@code /streams}): create, flush PUT (rows visible once flushed), reload by GET or
@@ -48,7 +46,7 @@ final class StreamUploads {
         synchronized (traffic) {
             if (!dynamic) {
                 ctx.requirePartition(table, p, createPartition);
-                reserve(table, Set.of(p), slots);
+                reserve(table, traffic, p, slots);
             }
             Instant now = ctx.now();
             session =
@@ -88,13 +86,18 @@ final class StreamUploads {
         TableTraffic traffic = ctx.traffic(table);
         if (session.dynamicPartition()) {
             p = ctx.partition(req, table, true);
-            synchronized (traffic) {
-                if (!session.partitions().contains(p)) {
+        }
+        synchronized (traffic) {
+            Instant now = ctx.now();
+            if (!session.holds(p, now, ctx.limits.streamSlotIdleTimeout())) {
+                // first flush to the partition, or the hold lapsed while the session was idle
+                if (session.dynamicPartition()) {
                     ctx.requirePartition(table, p, true);
-                    reserve(table, Set.of(p), session.slotCount());
-                    session.wrote(p);
                 }
+                reserve(table, traffic, p, session.slotCount());
+                session.wrote(p);
             }
+            session.used(p, now);
         }
         RowChunkEncoder encoder = table.newEncoder();
         long rows = RecordBodies.readInto(req, table.schema().columns(), ctx.limits, encoder);
@@ -122,9 +125,8 @@ final class StreamUploads {
         Map<PartitionSpec, Integer> slots = new HashMap<>();
         for (TunnelSession s : ctx.sessions.values()) {
             if (s instanceof StreamUploadSession st
-                    && !st.expired(now)
                     && TunnelContext.key(st.table().id()).equals(key)) {
-                for (PartitionSpec p : st.partitions()) {
+                for (PartitionSpec p : st.heldPartitions(now, ctx.limits.streamSlotIdleTimeout())) {
                     slots.merge(p, st.slotCount(), Integer::sum);
                 }
             }
@@ -132,12 +134,15 @@ final class StreamUploads {
         return slots;
     }
 
-    /** Checks the partition and slot budgets for adding {@code slots} on these partitions. */
-    private void reserve(TableState table, Set<PartitionSpec> partitions, int slots) {
+    /**
+     * Checks the partition and slot budgets for {@code slots} more slots on {@code p} and records
+     * the table's new peaks. Callers hold the table's traffic lock.
+     */
+    private void reserve(TableState table, TableTraffic traffic, PartitionSpec p, int slots) {
         Map<PartitionSpec, Integer> held = slotsByPartition(table);
-        Set<PartitionSpec> all = new HashSet<>(held.keySet());
-        all.addAll(partitions);
-        if (all.size() > ctx.limits.maxStreamPartitionsPerTable()) {
+        int partitions = held.size() + (held.containsKey(p) ? 0 : 1);
+        if (partitions > ctx.limits.maxStreamPartitionsPerTable()) {
+            traffic.streamLimitRefusals.incrementAndGet();
             throw TunnelErrors.slotExceeded(
                     "Table "
                             + table.id()
@@ -146,23 +151,23 @@ final class StreamUploads {
                             + " partitions; the limit is "
                             + ctx.limits.maxStreamPartitionsPerTable());
         }
-        for (PartitionSpec p : partitions) {
-            int inUse = held.getOrDefault(p, 0);
-            if (inUse + slots > ctx.limits.maxSlotsPerPartition()) {
-                throw TunnelErrors.slotExceeded(
-                        "Partition '"
-                                + p
-                                + "' of table "
-                                + table.id()
-                                + " has "
-                                + inUse
-                                + " of "
-                                + ctx.limits.maxSlotsPerPartition()
-                                + " slots in use; "
-                                + slots
-                                + " more requested");
-            }
+        int inUse = held.getOrDefault(p, 0);
+        if (inUse + slots > ctx.limits.maxSlotsPerPartition()) {
+            traffic.streamLimitRefusals.incrementAndGet();
+            throw TunnelErrors.slotExceeded(
+                    "Partition '"
+                            + p
+                            + "' of table "
+                            + table.id()
+                            + " has "
+                            + inUse
+                            + " of "
+                            + ctx.limits.maxSlotsPerPartition()
+                            + " slots in use; "
+                            + slots
+                            + " more requested");
         }
+        traffic.recordStreamPeaks(partitions, inUse + slots);
     }
 
     private static int requestedSlots(EmulatorRequest req) {

@@ -30,6 +30,9 @@ final class TableTraffic {
     final AtomicLong blocksWritten = new AtomicLong();
     final AtomicLong flushes = new AtomicLong();
     final AtomicLong rowsCommitted = new AtomicLong();
+    final AtomicLong streamLimitRefusals = new AtomicLong();
+    private int peakStreamPartitions;
+    private int peakStreamSlotsPerPartition;
 
     TableTraffic(String table, EmulatorLimits limits, Clock clock) {
         this.table = table;
@@ -44,6 +47,20 @@ final class TableTraffic {
         this.downloadSessions =
                 new SlidingWindowCounter(
                         limits.downloadSessionsPerWindow(), limits.downloadSessionWindow(), clock);
+    }
+
+    /** Records the stream partitions and the slots on one partition held after a reservation. */
+    synchronized void recordStreamPeaks(int partitions, int slotsOnPartition) {
+        peakStreamPartitions = Math.max(peakStreamPartitions, partitions);
+        peakStreamSlotsPerPartition = Math.max(peakStreamSlotsPerPartition, slotsOnPartition);
+    }
+
+    synchronized int peakStreamPartitions() {
+        return peakStreamPartitions;
+    }
+
+    synchronized int peakStreamSlotsPerPartition() {
+        return peakStreamSlotsPerPartition;
     }
 
     void acquireUploadSession() {

@@ -1,5 +1,6 @@
 package io.github.mctunnel.emulator.tunnel;
 
+import io.github.mctunnel.client.schema.PartitionSpec;
 import io.github.mctunnel.client.schema.TableIdentifier;
 import io.github.mctunnel.emulator.catalog.Catalog;
 import io.github.mctunnel.emulator.catalog.TableState;
@@ -10,6 +11,7 @@ import io.github.mctunnel.emulator.server.TunnelHandler;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -187,7 +189,9 @@ public final class TunnelService implements TunnelHandler {
             } else if (s instanceof UpsertSession u && u.status() == UpsertSession.Status.NORMAL) {
                 openUpserts++;
             } else if (s instanceof StreamUploadSession st) {
-                slots += st.slotCount() * st.partitions().size();
+                slots +=
+                        st.slotCount()
+                                * st.heldPartitions(now, ctx.limits.streamSlotIdleTimeout()).size();
             }
         }
         return new TunnelStats(
@@ -203,6 +207,29 @@ public final class TunnelService implements TunnelHandler {
                 t.flushes.get(),
                 slots,
                 t.rowsCommitted.get());
+    }
+
+    /** The stream partitions and slots the table's live stream sessions hold, and their peaks. */
+    public StreamSlotStats streamSlots(TableIdentifier table) {
+        TableTraffic t = ctx.existingTraffic(table);
+        if (t == null) {
+            return new StreamSlotStats(0, 0, 0, 0, 0);
+        }
+        Map<PartitionSpec, Integer> held =
+                ctx.catalog
+                        .findTable(table.project(), table.schema(), table.table())
+                        .map(streams::slotsByPartition)
+                        .orElse(Map.of());
+        int slots = 0;
+        for (int n : held.values()) {
+            slots += n;
+        }
+        return new StreamSlotStats(
+                held.size(),
+                slots,
+                t.peakStreamPartitions(),
+                t.peakStreamSlotsPerPartition(),
+                t.streamLimitRefusals.get());
     }
 
     /**

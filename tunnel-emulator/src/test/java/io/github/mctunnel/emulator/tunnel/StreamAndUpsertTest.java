@@ -177,6 +177,91 @@ class StreamAndUpsertTest {
                 .isNull();
     }
 
+    @Test
+    void idleStreamSessionsReleaseTheirPartitionsAndReacquireOnTheNextFlush() {
+        TunnelFixture f =
+                new TunnelFixture(
+                        EmulatorLimits.builder()
+                                .maxStreamPartitionsPerTable(2)
+                                .streamSlotIdleTimeout(Duration.ofSeconds(60))
+                                .build());
+        f.plainTable("t", PARTITIONED);
+        String a =
+                f.call(
+                                "POST",
+                                "t",
+                                "streams",
+                                params("partition", "pt=a", "create_partition", null))
+                        .json()
+                        .get("session_name")
+                        .asText();
+        String dynamic =
+                f.call("POST", "t", "streams", params("dynamic_partition", "true"))
+                        .json()
+                        .get("session_name")
+                        .asText();
+        List<Object[]> one = List.<Object[]>of(new Object[] {1L, "x"});
+        assertThat(
+                        flush(
+                                        f,
+                                        dynamic,
+                                        "1",
+                                        one,
+                                        "partition",
+                                        "pt=b",
+                                        "dynamic_partition",
+                                        "true")
+                                .error())
+                .isNull();
+        ServiceException full =
+                flush(f, dynamic, "1", one, "partition", "pt=c", "dynamic_partition", "true").err();
+        assertThat(full.status()).isEqualTo(429);
+        assertThat(full.code()).isEqualTo("SlotExceeded");
+        assertThat(full.getMessage())
+                .isEqualTo("Table p.t already streams into 2 partitions; the limit is 2");
+
+        // pt=b is flushed again after 30 s, pt=a (held since its creation) is not: at 60 s only
+        // pt=a's hold has lapsed
+        f.clock.advance(Duration.ofSeconds(30));
+        assertThat(
+                        flush(
+                                        f,
+                                        dynamic,
+                                        "1",
+                                        one,
+                                        "partition",
+                                        "pt=b",
+                                        "dynamic_partition",
+                                        "true")
+                                .error())
+                .isNull();
+        f.clock.advance(Duration.ofSeconds(30));
+        TableIdentifier t = TableIdentifier.of("p", "t");
+        assertThat(f.service.streamSlots(t)).isEqualTo(new StreamSlotStats(1, 1, 2, 1, 1));
+        assertThat(
+                        flush(
+                                        f,
+                                        dynamic,
+                                        "1",
+                                        one,
+                                        "partition",
+                                        "pt=c",
+                                        "dynamic_partition",
+                                        "true")
+                                .error())
+                .isNull();
+
+        // session a is still valid, but its next flush must acquire pt=a again: the table is full
+        ServiceException lapsed = flush(f, a, "1", one).err();
+        assertThat(lapsed.code()).isEqualTo("SlotExceeded");
+        f.clock.advance(Duration.ofSeconds(60));
+        assertThat(f.service.streamSlots(t)).isEqualTo(new StreamSlotStats(0, 0, 2, 1, 2));
+        assertThat(flush(f, a, "1", one).error()).isNull();
+        assertThat(f.service.stats(t).streamSlotsInUse()).isEqualTo(1);
+        assertThat(readable(f.catalog.table(t).snapshot(pt("pt=a"))))
+                .containsExactly(List.of(1L, "x"));
+    }
+
     private static byte[] upsertBody(List<Object[]> dataRows, byte[] ops) {
         List<Object[]> records = new ArrayList<>();
         for (int i = 0; i < dataRows.size(); i++) {
