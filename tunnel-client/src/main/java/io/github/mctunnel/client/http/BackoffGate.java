@@ -32,11 +32,14 @@ public final class BackoffGate {
         return Math.max(0, openAtMillis - clock.millis());
     }
 
-    /** Waits until the gate is open. */
-    public void await(Clock clock, Sleeper sleeper) throws InterruptedException {
+    /** Waits until the gate is open; returns the milliseconds waited. */
+    public long await(Clock clock, Sleeper sleeper) throws InterruptedException {
+        long waited = 0;
         long wait;
         while ((wait = remainingMillis(clock)) > 0) {
             sleeper.sleep(wait);
+            waited += wait;
         }
+        return waited;
     }
 }

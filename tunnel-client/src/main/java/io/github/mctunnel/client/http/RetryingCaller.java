@@ -114,12 +114,26 @@ public final class RetryingCaller {
      */
     public <T> T run(String backoffKey, ErrorContext context, boolean retry, Attempt<T> attempt)
             throws TunnelException {
+        return run(backoffKey, context, retry, attempt, new RetryTally());
+    }
+
+    /**
+     * Like {@link #run(String, ErrorContext, boolean, Attempt)}, counting the retries and the time
+     * waited into {@code tally}.
+     */
+    public <T> T run(
+            String backoffKey,
+            ErrorContext context,
+            boolean retry,
+            Attempt<T> attempt,
+            RetryTally tally)
+            throws TunnelException {
         BackoffGate gate = gate(backoffKey);
         long start = clock.millis();
         int failures = 0;
         while (true) {
             try {
-                gate.await(clock, sleeper);
+                tally.waited(gate.await(clock, sleeper));
                 T result = attempt.run();
                 gate.onSuccess();
                 return result;
@@ -148,8 +162,10 @@ public final class RetryingCaller {
                         failures,
                         delay,
                         e.serviceMessage());
+                tally.retried();
                 try {
                     sleeper.sleep(delay);
+                    tally.waited(delay);
                 } catch (InterruptedException ie) {
                     Thread.currentThread().interrupt();
                     throw TunnelException.io(

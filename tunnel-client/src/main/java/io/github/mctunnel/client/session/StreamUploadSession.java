@@ -4,6 +4,7 @@ import io.github.mctunnel.client.endpoint.ResourcePaths;
 import io.github.mctunnel.client.error.ErrorContext;
 import io.github.mctunnel.client.error.TunnelException;
 import io.github.mctunnel.client.http.RequestBody;
+import io.github.mctunnel.client.http.RetryTally;
 import io.github.mctunnel.client.http.TunnelRequest;
 import io.github.mctunnel.client.schema.PartitionSpec;
 import io.github.mctunnel.client.schema.TableIdentifier;
@@ -198,28 +199,32 @@ public final class StreamUploadSession {
             throw TunnelException.local(
                     context, "a dynamic-partition session needs the pack's partition");
         }
-        return tunnel.caller()
-                .run(
-                        tunnel.tunnelEndpoint() + "|" + table,
-                        context,
-                        true,
-                        () -> {
-                            try {
-                                return flushOnce(
-                                        target,
-                                        contentEncoding,
-                                        data,
-                                        offset,
-                                        length,
-                                        recordCount,
-                                        context);
-                            } catch (TunnelException e) {
-                                if (e.httpStatus() == 502 || e.httpStatus() == 504) {
-                                    reload();
-                                }
-                                throw e;
-                            }
-                        });
+        RetryTally tally = new RetryTally();
+        FlushResult result =
+                tunnel.caller()
+                        .run(
+                                tunnel.tunnelEndpoint() + "|" + table,
+                                context,
+                                true,
+                                () -> {
+                                    try {
+                                        return flushOnce(
+                                                target,
+                                                contentEncoding,
+                                                data,
+                                                offset,
+                                                length,
+                                                recordCount,
+                                                context);
+                                    } catch (TunnelException e) {
+                                        if (e.httpStatus() == 502 || e.httpStatus() == 504) {
+                                            reload();
+                                        }
+                                        throw e;
+                                    }
+                                },
+                                tally);
+        return result.withRetries(tally.retries(), tally.waitedMillis());
     }
 
     /**

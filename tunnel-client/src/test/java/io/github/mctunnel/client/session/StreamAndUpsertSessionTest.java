@@ -137,6 +137,35 @@ class StreamAndUpsertSessionTest {
                 .containsExactly("POST", "PUT", "GET", "PUT");
         assertThat(server.requests().get(3).body()).isEqualTo(PACK);
         assertThat(time.sleeps()).containsExactly(1000L);
+        assertThat(r.retries()).isEqualTo(1);
+        assertThat(r.backoffMillis()).isEqualTo(1000L);
+    }
+
+    @Test
+    void throttledStreamFlushReportsItsRetriesAndBackOff() throws Exception {
+        server.script(
+                Reply.json(stream("[1,\"h1:1\"]")),
+                Reply.of(429, "{\"Code\":\"SlotExceeded\",\"Message\":\"full\"}"),
+                Reply.of(
+                        429,
+                        "{\"Code\":\"FlowExceeded\",\"Message\":\"slow down\"}",
+                        "Retry-After",
+                        "5"),
+                Reply.of(
+                        200,
+                        "",
+                        "odps-tunnel-slot-num",
+                        "1",
+                        "odps-tunnel-routed-server",
+                        "h1:1",
+                        "x-odps-request-id",
+                        "r3"));
+        StreamUploadSession s =
+                client.createStreamUploadSession(
+                        client.table("t"), PartitionSpec.empty(), false, false, 0);
+        FlushResult r = s.flush("deflate", PACK, 0, PACK.length, 1);
+        assertThat(r).isEqualTo(new FlushResult("r3", -1, "1", 2, 1000L + 5000L));
+        assertThat(time.sleeps()).containsExactly(1000L, 5000L);
     }
 
     private static String upsert(String status) {
