@@ -1,10 +1,12 @@
 package io.github.mctunnel.flink.sink;
 
+import io.github.mctunnel.client.http.Sleeper;
 import io.github.mctunnel.client.schema.PartitionSpec;
 import io.github.mctunnel.flink.sink.routing.PartitionSpreadRouter;
 import io.github.mctunnel.flink.sink.routing.WriterSpread;
 import io.github.mctunnel.flink.sink.stream.StreamTunnelConnection;
 import io.github.mctunnel.flink.sink.stream.StreamTunnelConnectionFactory;
+import io.github.mctunnel.flink.sink.writer.PartitionBudget;
 import io.github.mctunnel.flink.sink.writer.TunnelStreamSinkWriter;
 
 import org.apache.flink.annotation.PublicEvolving;
@@ -17,6 +19,8 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.transformations.PartitionTransformation;
 
 import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
 
 /**
  * Flink sink writing to a MaxCompute table through the stream tunnel, at least once: every record
@@ -42,6 +46,11 @@ import java.io.IOException;
  * writer subtasks (one stream slot each, at most 32), and the writers together keep at most 64
  * partitions of the table open, at any parallelism. With a static partition and no
  * writers-per-partition setting at a parallelism of at most 32, rows are not redistributed.
+ *
+ * <p>Each writer holds stream slots on at most its share of {@link
+ * TunnelSinkBuilder#setMaxConcurrentPartitions} partitions; it releases partitions that went idle
+ * and, needing one more, frees the one the service frees soonest (see {@link
+ * TunnelSinkBuilder#setPartitionIdleTimeout}).
  */
 @PublicEvolving
 public final class TunnelSink<IN> implements Sink<IN>, SupportsPreWriteTopology<IN> {
@@ -64,6 +73,7 @@ public final class TunnelSink<IN> implements Sink<IN>, SupportsPreWriteTopology<
 
     private final WriterSpread spread;
     private final BadRecordPolicy badRecordPolicy;
+    private final Duration partitionIdleTimeout;
 
     TunnelSink(
             String table,
@@ -75,7 +85,8 @@ public final class TunnelSink<IN> implements Sink<IN>, SupportsPreWriteTopology<
             int maxOpenPartitions,
             PartitionSpec defaultPartition,
             BadRecordPolicy badRecordPolicy,
-            WriterSpread spread) {
+            WriterSpread spread,
+            Duration partitionIdleTimeout) {
         this.table = table;
         this.connectionFactory = connectionFactory;
         this.serializer = serializer;
@@ -86,6 +97,7 @@ public final class TunnelSink<IN> implements Sink<IN>, SupportsPreWriteTopology<
         this.defaultPartition = defaultPartition == null ? null : defaultPartition.toString();
         this.spread = spread;
         this.badRecordPolicy = badRecordPolicy;
+        this.partitionIdleTimeout = partitionIdleTimeout;
     }
 
     public static <IN> TunnelSinkBuilder<IN> builder() {
@@ -126,10 +138,14 @@ public final class TunnelSink<IN> implements Sink<IN>, SupportsPreWriteTopology<
                     badRecordPolicy,
                     deliveryGuarantee,
                     flushPolicy,
-                    spread.openPartitionsPerWriter(
-                            context.getTaskInfo().getNumberOfParallelSubtasks()),
+                    new PartitionBudget(
+                            spread.openPartitionsPerWriter(
+                                    context.getTaskInfo().getNumberOfParallelSubtasks()),
+                            partitionIdleTimeout),
                     context.metricGroup(),
-                    context.getProcessingTimeService());
+                    context.getProcessingTimeService(),
+                    Clock.systemUTC(),
+                    Sleeper.SYSTEM);
         } catch (IOException | RuntimeException e) {
             try {
                 connection.close();
@@ -169,6 +185,16 @@ public final class TunnelSink<IN> implements Sink<IN>, SupportsPreWriteTopology<
 
     public BadRecordPolicy badRecordPolicy() {
         return badRecordPolicy;
+    }
+
+    /** Partitions of the table all writers together hold at once. */
+    public int maxConcurrentPartitions() {
+        return spread.maxTablePartitions();
+    }
+
+    /** How long the service holds a partition's slots after its last flush. */
+    public Duration partitionIdleTimeout() {
+        return partitionIdleTimeout;
     }
 
     /** Writers per partition as configured, 0 for the default. */

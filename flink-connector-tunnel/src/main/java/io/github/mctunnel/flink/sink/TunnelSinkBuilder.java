@@ -22,6 +22,9 @@ public final class TunnelSinkBuilder<IN> {
     /** The stream tunnel serves at most 64 partitions of a table at once. */
     public static final int MAX_OPEN_PARTITIONS_LIMIT = 64;
 
+    /** Default of {@link #setPartitionIdleTimeout}. */
+    public static final Duration DEFAULT_PARTITION_IDLE_TIMEOUT = Duration.ofSeconds(60);
+
     private TunnelConnectionOptions connection;
     private StreamTunnelConnectionFactory connectionFactory;
     private String table;
@@ -33,6 +36,8 @@ public final class TunnelSinkBuilder<IN> {
     private long maxBytes = FlushPolicy.DEFAULT_MAX_BYTES;
     private Duration interval = FlushPolicy.DEFAULT_INTERVAL;
     private int maxOpenPartitions = 8;
+    private int maxConcurrentPartitions = MAX_OPEN_PARTITIONS_LIMIT;
+    private Duration partitionIdleTimeout = DEFAULT_PARTITION_IDLE_TIMEOUT;
     private int writersPerPartition;
     private PartitionSpec defaultPartition;
     private BadRecordPolicy badRecordPolicy = BadRecordPolicy.FAIL;
@@ -100,6 +105,32 @@ public final class TunnelSinkBuilder<IN> {
      */
     public TunnelSinkBuilder<IN> setMaxOpenPartitions(int maxOpenPartitions) {
         this.maxOpenPartitions = maxOpenPartitions;
+        return this;
+    }
+
+    /**
+     * Partitions of the table all writers together hold stream slots on at once, in [1, 64]
+     * (default 64, the stream tunnel's limit per table). Each active writer gets an equal share
+     * (see {@link #setWritersPerPartition}); a writer that needs a partition beyond its share first
+     * frees one of its own (see {@link #setPartitionIdleTimeout}).
+     */
+    public TunnelSinkBuilder<IN> setMaxConcurrentPartitions(int maxConcurrentPartitions) {
+        this.maxConcurrentPartitions = maxConcurrentPartitions;
+        return this;
+    }
+
+    /**
+     * How long the service keeps a stream session's slots on a partition after the session's last
+     * flush there (default 60 s). A stream session cannot be closed: the service frees the slots of
+     * a partition that a session stopped flushing to. So a writer releases a partition it has
+     * flushed and not written for this long, and counts a partition against its share until this
+     * long after its last flush; a writer that needs one more partition than its share flushes the
+     * partition that frees soonest and waits until it is free (back-pressure). Set it to at least
+     * the service's idle timeout; if it is shorter, the service may answer 429 {@code
+     * SlotExceeded}, which the sink retries with the service's back-off.
+     */
+    public TunnelSinkBuilder<IN> setPartitionIdleTimeout(Duration partitionIdleTimeout) {
+        this.partitionIdleTimeout = partitionIdleTimeout;
         return this;
     }
 
@@ -186,6 +217,19 @@ public final class TunnelSinkBuilder<IN> {
                             + " got "
                             + maxOpenPartitions);
         }
+        if (maxConcurrentPartitions < 1 || maxConcurrentPartitions > MAX_OPEN_PARTITIONS_LIMIT) {
+            throw new IllegalArgumentException(
+                    "TunnelSink: max concurrent partitions must be in [1, "
+                            + MAX_OPEN_PARTITIONS_LIMIT
+                            + "] (the stream tunnel serves at most 64 partitions of a table),"
+                            + " got "
+                            + maxConcurrentPartitions);
+        }
+        if (partitionIdleTimeout == null || partitionIdleTimeout.isNegative()) {
+            throw new IllegalArgumentException(
+                    "TunnelSink: the partition idle timeout must be zero or positive, got "
+                            + partitionIdleTimeout);
+        }
         if (writersPerPartition > WriterSpread.MAX_SLOTS_PER_PARTITION) {
             throw new IllegalArgumentException(
                     "TunnelSink: writers per partition must be at most "
@@ -223,7 +267,7 @@ public final class TunnelSinkBuilder<IN> {
                 maxOpenPartitions,
                 defaultPartition,
                 badRecordPolicy,
-                new WriterSpread(
-                        writersPerPartition, MAX_OPEN_PARTITIONS_LIMIT, maxOpenPartitions));
+                new WriterSpread(writersPerPartition, maxConcurrentPartitions, maxOpenPartitions),
+                partitionIdleTimeout);
     }
 }

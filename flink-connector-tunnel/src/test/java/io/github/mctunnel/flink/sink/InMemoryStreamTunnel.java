@@ -3,6 +3,7 @@ package io.github.mctunnel.flink.sink;
 import io.github.mctunnel.client.schema.PartitionSpec;
 import io.github.mctunnel.client.schema.TableSchema;
 import io.github.mctunnel.flink.sink.stream.RecordPack;
+import io.github.mctunnel.flink.sink.stream.SentPack;
 import io.github.mctunnel.flink.sink.stream.StreamTunnelConnection;
 import io.github.mctunnel.flink.sink.stream.StreamTunnelConnectionFactory;
 
@@ -35,6 +36,13 @@ final class InMemoryStreamTunnel {
     final AtomicInteger releasedPacks = new AtomicInteger();
     final AtomicInteger failNextFlushes = new AtomicInteger();
     final AtomicInteger closedConnections = new AtomicInteger();
+    final List<PartitionSpec> released = Collections.synchronizedList(new ArrayList<>());
+    final List<PartitionSpec> flushedPartitions = Collections.synchronizedList(new ArrayList<>());
+
+    /** What every acknowledged flush reports as its retries and back-off, as if throttled. */
+    volatile int retriesPerFlush;
+
+    volatile long backoffPerFlush;
 
     InMemoryStreamTunnel(TableSchema schema) {
         this.schema = schema;
@@ -62,6 +70,12 @@ final class InMemoryStreamTunnel {
             @Override
             public void releasePack(RecordPack pack) {
                 releasedPacks.incrementAndGet();
+                released.add(((Pack) pack).partition);
+            }
+
+            @Override
+            public int openSessions() {
+                return openPacks.get() - releasedPacks.get();
             }
 
             @Override
@@ -119,19 +133,28 @@ final class InMemoryStreamTunnel {
         }
 
         @Override
-        public void flush() throws IOException {
+        public SentPack flush() throws IOException {
             if (buffered.isEmpty()) {
-                return;
+                return SentPack.NOTHING;
             }
             if (failNextFlushes.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                 throw new IOException("injected flush failure");
             }
             flushSizes.add(buffered.size());
+            flushedPartitions.add(partition);
             for (List<Object> v : buffered) {
                 acknowledged.add(new Row(partition, v));
             }
+            SentPack sent =
+                    new SentPack(
+                            buffered.size(),
+                            bytes / 2,
+                            retriesPerFlush,
+                            backoffPerFlush,
+                            "req-" + flushSizes.size());
             buffered.clear();
             bytes = 0;
+            return sent;
         }
     }
 }

@@ -1,10 +1,12 @@
 package io.github.mctunnel.flink.sink;
 
+import io.github.mctunnel.client.http.Sleeper;
 import io.github.mctunnel.client.schema.Column;
 import io.github.mctunnel.client.schema.PartitionSpec;
 import io.github.mctunnel.client.schema.TableSchema;
 import io.github.mctunnel.flink.convert.TunnelTypeMapping;
 import io.github.mctunnel.flink.convert.ValueConversionException;
+import io.github.mctunnel.flink.sink.writer.PartitionBudget;
 import io.github.mctunnel.flink.sink.writer.TunnelStreamSinkWriter;
 
 import org.apache.flink.api.common.operators.ProcessingTimeService;
@@ -21,7 +23,11 @@ import org.apache.flink.table.types.logical.RowType;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
@@ -48,6 +54,7 @@ class TunnelStreamSinkWriterTest {
 
     private final InMemoryStreamTunnel tunnel = new InMemoryStreamTunnel(SCHEMA);
     private final ManualTimeService time = new ManualTimeService();
+    private final FakeClock clock = new FakeClock();
     private final SinkWriterMetricGroup metrics =
             InternalSinkWriterMetricGroup.wrap(
                     UnregisteredMetricsGroup.createOperatorMetricGroup());
@@ -92,7 +99,8 @@ class TunnelStreamSinkWriterTest {
                 .usingRecursiveFieldByFieldElementComparator()
                 .containsExactly(values(1, "a"), values(2, "b"));
         assertThat(metrics.getNumRecordsSendCounter().getCount()).isEqualTo(2);
-        assertThat(metrics.getNumBytesSendCounter().getCount()).isEqualTo(64);
+        // the bytes sent: the in-memory pack reports half its 64 encoded bytes
+        assertThat(metrics.getNumBytesSendCounter().getCount()).isEqualTo(32);
         w.flush(false);
         assertThat(tunnel.flushSizes).containsExactly(2);
     }
@@ -176,16 +184,118 @@ class TunnelStreamSinkWriterTest {
     }
 
     @Test
-    void oneMorePartitionThanAllowedFlushesAndReleasesTheOpenOnes() throws Exception {
-        TunnelStreamSinkWriter<RowData> w =
-                writer(null, DeliveryGuarantee.AT_LEAST_ONCE, FlushPolicy.defaults(), 2);
+    void oneMorePartitionThanTheShareFlushesTheFirstToBeFreedAndWaitsForIt() throws Exception {
+        RecordingSinkWriterMetricGroup group = new RecordingSinkWriterMetricGroup();
+        TunnelStreamSinkWriter<RowData> w = budgetWriter(2, Duration.ofSeconds(60), group);
+        w.write(row(1, "a", "1"), null);
+        clock.advance(10_000);
+        w.write(row(2, "b", "2"), null);
+        w.flush(false); // checkpoint at 10 s: both flushed, held until 70 s
+        clock.advance(5_000);
+        w.write(row(3, "c", "2"), null);
+        assertThat(tunnel.acknowledged).hasSize(2);
+
+        // ds=3 needs a third partition: ds=1 (empty, flushed at 10 s) is free first, at 70 s
+        w.write(row(4, "d", "3"), null);
+        assertThat(clock.sleeps).containsExactly(55_000L);
+        assertThat(tunnel.released).containsExactly(PartitionSpec.parse("ds=1"));
+        assertThat(group.value("partitionWaitTimeMs")).isEqualTo(55_000L);
+        assertThat(group.value("partitionsReleased")).isEqualTo(1L);
+        assertThat(group.value("openPartitions")).isEqualTo(2);
+
+        // ds=1 again: ds=2 and ds=3 both hold records; one is flushed and waited for
+        w.write(row(5, "e", "1"), null);
+        assertThat(clock.sleeps).containsExactly(55_000L, 60_000L);
+        assertThat(tunnel.released).hasSize(2);
+        w.flush(false);
+        assertThat(tunnel.acknowledged).hasSize(5);
+        assertThat(ids(tunnel)).containsExactlyInAnyOrder(1L, 2L, 3L, 4L, 5L);
+        assertThat(group.value("openPartitions")).isEqualTo(2);
+    }
+
+    @Test
+    void partitionsIdleForTheTimeoutAreReleasedAtTheNextCheckpoint() throws Exception {
+        RecordingSinkWriterMetricGroup group = new RecordingSinkWriterMetricGroup();
+        TunnelStreamSinkWriter<RowData> w = budgetWriter(8, Duration.ofSeconds(60), group);
         w.write(row(1, "a", "1"), null);
         w.write(row(2, "b", "2"), null);
-        assertThat(tunnel.acknowledged).isEmpty();
-        w.write(row(3, "c", "3"), null);
-        assertThat(tunnel.acknowledged).hasSize(2);
-        assertThat(tunnel.releasedPacks.get()).isEqualTo(2);
+        w.flush(false);
+        clock.advance(30_000);
+        w.write(row(3, "c", "2"), null);
+        w.flush(false); // ds=2 flushed again at 30 s
+        assertThat(tunnel.released).isEmpty();
+        clock.advance(30_000);
+        w.flush(false); // 60 s: ds=1 idle for 60 s, ds=2 for 30 s
+        assertThat(tunnel.released).containsExactly(PartitionSpec.parse("ds=1"));
+        assertThat(group.value("openPartitions")).isEqualTo(1);
+        assertThat(group.value("openSessions")).isEqualTo(1);
+        clock.advance(30_000);
+        w.flush(false);
+        assertThat(tunnel.released)
+                .containsExactly(PartitionSpec.parse("ds=1"), PartitionSpec.parse("ds=2"));
+        assertThat(group.value("openSessions")).isEqualTo(0);
+        assertThat(clock.sleeps).isEmpty();
+        // a released partition is opened again for its next record
+        w.write(row(4, "d", "1"), null);
+        w.flush(false);
+        assertThat(tunnel.rowsOf(PartitionSpec.parse("ds=1"))).hasSize(2);
         assertThat(tunnel.openPacks.get()).isEqualTo(3);
+    }
+
+    @Test
+    void metricsCountSentRowsBytesRetriesAndThrottledTime() throws Exception {
+        RecordingSinkWriterMetricGroup group = new RecordingSinkWriterMetricGroup();
+        TunnelStreamSinkWriter<RowData> w = budgetWriter(8, Duration.ofSeconds(60), group);
+        tunnel.retriesPerFlush = 2;
+        tunnel.backoffPerFlush = 3_000;
+        w.write(row(1, "a", "1"), null);
+        w.write(row(2, "b", "1"), null);
+        w.write(row(3, "c", "2"), null);
+        w.flush(false);
+        assertThat(group.count("numRecordsSend")).isEqualTo(3);
+        assertThat(group.count("rowsCommitted")).isEqualTo(3);
+        // the in-memory pack reports half its encoded bytes as sent (compressed) bytes
+        assertThat(group.count("numBytesSend")).isEqualTo(3 * 16L);
+        assertThat(group.count("flushes")).isEqualTo(2);
+        assertThat(group.count("retries")).isEqualTo(4);
+        assertThat(group.count("throttledTimeMs")).isEqualTo(6_000);
+        assertThat(group.count("numRecordsSendErrors")).isZero();
+        assertThat(group.value("openPartitions")).isEqualTo(2);
+        assertThat(group.value("openSessions")).isEqualTo(2);
+        assertThat(group.value("currentSendTime")).isInstanceOf(Long.class);
+
+        tunnel.failNextFlushes.set(1);
+        w.write(row(4, "d", "1"), null);
+        assertThatThrownBy(() -> w.flush(false)).isInstanceOf(java.io.IOException.class);
+        assertThat(group.count("numRecordsSendErrors")).isEqualTo(1);
+    }
+
+    private TunnelStreamSinkWriter<RowData> budgetWriter(
+            int share, Duration idle, RecordingSinkWriterMetricGroup group) throws Exception {
+        return new TunnelStreamSinkWriter<>(
+                "t",
+                tunnel.connect(),
+                new RowDataTunnelRecordSerializer(ROW_TYPE),
+                null,
+                null,
+                BadRecordPolicy.FAIL,
+                DeliveryGuarantee.AT_LEAST_ONCE,
+                FlushPolicy.defaults(),
+                new PartitionBudget(share, idle),
+                group,
+                time,
+                clock,
+                clock);
+    }
+
+    private static List<Long> ids(InMemoryStreamTunnel tunnel) {
+        List<Long> ids = new ArrayList<>();
+        synchronized (tunnel.acknowledged) {
+            for (InMemoryStreamTunnel.Row r : tunnel.acknowledged) {
+                ids.add((Long) r.values().get(0));
+            }
+        }
+        return ids;
     }
 
     @Test
@@ -195,8 +305,9 @@ class TunnelStreamSinkWriterTest {
         assertThatThrownBy(() -> w.write(GenericRowData.of(1L, null, null), null))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage(
-                        "Partition column 'ds' is NULL; set a default partition"
-                                + " (setDefaultPartition) to write such records there");
+                        "Table t cannot take a record: Partition column 'ds' is NULL; set a"
+                                + " default partition (setDefaultPartition) to write such records"
+                                + " there");
     }
 
     @Test
@@ -206,12 +317,13 @@ class TunnelStreamSinkWriterTest {
         assertThatThrownBy(() -> w.write(row(1, "a", "2024/01"), null))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage(
-                        "Partition column 'ds' has the value '2024/01', which cannot name a"
-                                + " partition (no / = , quotes or control characters); set a"
-                                + " default partition (setDefaultPartition) to write such"
-                                + " records there");
+                        "Table t cannot take a record: Partition column 'ds' has the value"
+                                + " '2024/01', which cannot name a partition (no / = , quotes or"
+                                + " control characters); set a default partition"
+                                + " (setDefaultPartition) to write such records there");
         assertThatThrownBy(() -> w.write(row(2, "b", ""), null))
-                .hasMessageStartingWith("Partition column 'ds' is empty;");
+                .hasMessageStartingWith(
+                        "Table t cannot take a record: Partition column 'ds' is empty;");
     }
 
     @Test
@@ -227,9 +339,11 @@ class TunnelStreamSinkWriterTest {
                         BadRecordPolicy.FAIL,
                         DeliveryGuarantee.AT_LEAST_ONCE,
                         FlushPolicy.defaults(),
-                        8,
+                        new PartitionBudget(8, Duration.ZERO),
                         metrics,
-                        time);
+                        time,
+                        clock,
+                        clock);
         w.write(GenericRowData.of(1L, StringData.fromString("a"), null), null);
         w.write(row(2, "b", "x\ny"), null);
         w.write(row(3, "c", "20240101"), null);
@@ -265,9 +379,11 @@ class TunnelStreamSinkWriterTest {
                 policy,
                 DeliveryGuarantee.AT_LEAST_ONCE,
                 FlushPolicy.defaults(),
-                8,
+                new PartitionBudget(8, Duration.ZERO),
                 group,
-                time);
+                time,
+                clock,
+                clock);
     }
 
     @Test
@@ -281,8 +397,11 @@ class TunnelStreamSinkWriterTest {
                                         GenericRowData.of(
                                                 1L, null, StringData.fromString("20240101")),
                                         null))
-                .isInstanceOf(ValueConversionException.class)
-                .hasMessage("Column 'name' is NOT NULL, but the value is NULL");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(
+                        "Table t cannot take a record: Column 'name' is NOT NULL, but the value"
+                                + " is NULL")
+                .hasCauseInstanceOf(ValueConversionException.class);
     }
 
     @Test
@@ -303,7 +422,9 @@ class TunnelStreamSinkWriterTest {
         assertThat(group.count("numRecordsSend")).isEqualTo(2);
         assertThat(group.count("numRecordsSendErrors")).isZero();
         assertThat(group.count("flushes")).isEqualTo(1);
-        assertThat(group.value("openPartitions")).isEqualTo(1);
+        // idle timeout 0: a flushed partition is released at the checkpoint
+        assertThat(group.value("openPartitions")).isEqualTo(0);
+        assertThat(group.value("partitionsReleased")).isEqualTo(1L);
         assertThat(group.count("numBytesSend")).isPositive();
         assertThat(group.value("currentSendTime")).isInstanceOf(Long.class);
     }
@@ -321,9 +442,11 @@ class TunnelStreamSinkWriterTest {
                                         BadRecordPolicy.FAIL,
                                         DeliveryGuarantee.AT_LEAST_ONCE,
                                         FlushPolicy.defaults(),
-                                        8,
+                                        new PartitionBudget(8, Duration.ZERO),
                                         metrics,
-                                        time))
+                                        time,
+                                        clock,
+                                        clock))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage(
                         "Partition spec 'dt=unknown' does not match the partition keys of table t:"
@@ -367,6 +490,42 @@ class TunnelStreamSinkWriterTest {
         w.close();
         assertThat(tunnel.releasedPacks.get()).isEqualTo(1);
         assertThat(tunnel.closedConnections.get()).isEqualTo(1);
+    }
+
+    /** A clock that the writer's waits advance instead of sleeping. */
+    private static final class FakeClock extends Clock implements Sleeper {
+        final List<Long> sleeps = new ArrayList<>();
+        private long millis = 1_000_000;
+
+        void advance(long ms) {
+            millis += ms;
+        }
+
+        @Override
+        public void sleep(long ms) {
+            sleeps.add(ms);
+            millis += ms;
+        }
+
+        @Override
+        public long millis() {
+            return millis;
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.ofEpochMilli(millis);
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
     }
 
     /** Timers fire only when the test says so. */

@@ -6,7 +6,9 @@ import io.github.mctunnel.client.compress.Compression;
 import io.github.mctunnel.client.schema.PartitionSpec;
 import io.github.mctunnel.client.schema.TableIdentifier;
 import io.github.mctunnel.client.schema.TableSchema;
+import io.github.mctunnel.client.session.FlushResult;
 import io.github.mctunnel.client.session.StreamUploadSession;
+import io.github.mctunnel.flink.client.TunnelClientLease;
 
 import org.apache.flink.annotation.Internal;
 
@@ -20,11 +22,14 @@ import java.util.Map;
 /**
  * Stream tunnel access of one writer: one stream session per partition (or a single
  * dynamic-partition session whose flushes name their partition), packs encoded with the client's
- * record codec and compressed with the client's default compression.
+ * record codec and compressed with the client's default compression. The Tunnel client is the
+ * JVM-shared one of the connection, so a 429/503 answered to one writer makes every writer of the
+ * TaskManager back off.
  */
 @Internal
 final class ClientStreamTunnelConnection implements StreamTunnelConnection {
 
+    private final TunnelClientLease lease;
     private final TunnelClient client;
     private final TableIdentifier table;
     private final boolean dynamicPartition;
@@ -34,8 +39,9 @@ final class ClientStreamTunnelConnection implements StreamTunnelConnection {
     private TableSchema schema;
 
     ClientStreamTunnelConnection(
-            TunnelClient client, TableIdentifier table, PartitionSpec staticPartition) {
-        this.client = client;
+            TunnelClientLease lease, TableIdentifier table, PartitionSpec staticPartition) {
+        this.lease = lease;
+        this.client = lease.client();
         this.table = table;
         this.dynamicPartition = staticPartition == null;
         this.staticPartition = staticPartition;
@@ -86,10 +92,15 @@ final class ClientStreamTunnelConnection implements StreamTunnelConnection {
     }
 
     @Override
-    public void close() throws IOException {
+    public int openSessions() {
+        return sessions.size() + (dynamicSession == null ? 0 : 1);
+    }
+
+    @Override
+    public void close() {
         sessions.clear();
         dynamicSession = null;
-        client.close();
+        lease.close();
     }
 
     /** Buffer whose array is handed to the flush without a copy. */
@@ -176,21 +187,25 @@ final class ClientStreamTunnelConnection implements StreamTunnelConnection {
         }
 
         @Override
-        public void flush() throws IOException {
+        public SentPack flush() throws IOException {
             long records = writer.recordCount();
             if (records == 0) {
-                return;
+                return SentPack.NOTHING;
             }
             writer.finish();
             compressed.close();
-            session.flush(
-                    dynamicTarget,
-                    compression.contentEncoding(),
-                    buffer.array(),
-                    0,
-                    buffer.size(),
-                    records);
+            int bytes = buffer.size();
+            FlushResult result =
+                    session.flush(
+                            dynamicTarget,
+                            compression.contentEncoding(),
+                            buffer.array(),
+                            0,
+                            bytes,
+                            records);
             reset();
+            return new SentPack(
+                    records, bytes, result.retries(), result.backoffMillis(), result.requestId());
         }
     }
 }

@@ -3,6 +3,8 @@ package io.github.mctunnel.flink.sink.stream;
 import io.github.mctunnel.client.TunnelClient;
 import io.github.mctunnel.client.schema.PartitionSpec;
 import io.github.mctunnel.client.schema.TableSchema;
+import io.github.mctunnel.flink.client.SharedTunnelClients;
+import io.github.mctunnel.flink.client.TunnelClientLease;
 import io.github.mctunnel.flink.config.TunnelConnectionOptions;
 
 import org.apache.flink.annotation.Internal;
@@ -34,16 +36,22 @@ public final class ClientStreamTunnelConnectionFactory implements StreamTunnelCo
 
     @Override
     public StreamTunnelConnection connect() throws IOException {
-        TunnelClient client = options.clientBuilder().build();
-        return new ClientStreamTunnelConnection(
-                client,
-                client.table(table),
-                staticPartition == null ? null : PartitionSpec.parse(staticPartition));
+        TunnelClientLease lease = SharedTunnelClients.jvm().acquire(options);
+        try {
+            return new ClientStreamTunnelConnection(
+                    lease,
+                    lease.client().table(table),
+                    staticPartition == null ? null : PartitionSpec.parse(staticPartition));
+        } catch (RuntimeException e) {
+            lease.close();
+            throw e;
+        }
     }
 
     @Override
     public TableSchema tableSchema() throws IOException {
-        try (TunnelClient client = options.clientBuilder().build()) {
+        try (TunnelClientLease lease = SharedTunnelClients.jvm().acquire(options)) {
+            TunnelClient client = lease.client();
             return client.getTable(client.table(table)).schema();
         }
     }

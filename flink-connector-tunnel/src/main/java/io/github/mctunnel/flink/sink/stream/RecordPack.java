@@ -23,11 +23,11 @@ public interface RecordPack {
 
     /**
      * Sends the buffered records and waits for the acknowledgement (retrying per the client's
-     * policy). Does nothing when empty.
+     * policy). Does nothing when empty ({@link SentPack#NOTHING}).
      *
      * @throws IOException when the service did not acknowledge the pack
      */
-    void flush() throws IOException;
+    SentPack flush() throws IOException;
 
     /** The id of the stream session the pack is sent through, for error messages. */
     String sessionId();

@@ -23,8 +23,14 @@ public interface StreamTunnelConnection extends AutoCloseable {
      */
     RecordPack openPack(PartitionSpec partition) throws IOException;
 
-    /** Releases the session behind a pack that is no longer used (flushed beforehand). */
+    /**
+     * Releases the session behind a pack that is no longer used (flushed beforehand). The stream
+     * tunnel has no call to close a session: the service frees its slots once it is idle.
+     */
     void releasePack(RecordPack pack) throws IOException;
+
+    /** Stream sessions this connection holds now. */
+    int openSessions();
 
     @Override
     void close() throws IOException;

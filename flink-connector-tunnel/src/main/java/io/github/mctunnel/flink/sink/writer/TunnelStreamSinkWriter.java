@@ -1,5 +1,6 @@
 package io.github.mctunnel.flink.sink.writer;
 
+import io.github.mctunnel.client.http.Sleeper;
 import io.github.mctunnel.client.schema.Column;
 import io.github.mctunnel.client.schema.PartitionSpec;
 import io.github.mctunnel.client.schema.TableSchema;
@@ -8,6 +9,7 @@ import io.github.mctunnel.flink.sink.BadRecordPolicy;
 import io.github.mctunnel.flink.sink.FlushPolicy;
 import io.github.mctunnel.flink.sink.TunnelRecordSerializer;
 import io.github.mctunnel.flink.sink.stream.RecordPack;
+import io.github.mctunnel.flink.sink.stream.SentPack;
 import io.github.mctunnel.flink.sink.stream.StreamTunnelConnection;
 
 import org.apache.flink.annotation.Internal;
@@ -21,10 +23,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 
 /**
@@ -36,7 +36,13 @@ import java.util.concurrent.ScheduledFuture;
  * a failure (possibly a second time: at least once).
  *
  * <p>Flushes are synchronous in the task thread: a full buffer stops the task until the service has
- * acknowledged it, which back-pressures the job and bounds memory by the byte limit.
+ * acknowledged it, which back-pressures the job and bounds memory by the byte limit. A throttled
+ * flush (429 {@code SlotExceeded}/{@code FlowExceeded}, 503) is retried with the service's back-off
+ * and holds the task meanwhile: back-pressure, not failure.
+ *
+ * <p>The writer holds stream slots on at most its share of the table's partition budget ({@link
+ * OpenPartitions}): idle partitions are released, and a record for one more partition first frees
+ * the partition whose slots the service frees soonest.
  */
 @Internal
 public final class TunnelStreamSinkWriter<IN> implements SinkWriter<IN> {
@@ -50,10 +56,9 @@ public final class TunnelStreamSinkWriter<IN> implements SinkWriter<IN> {
     private final DynamicPartitionResolver partitions;
     private final DeliveryGuarantee guarantee;
     private final FlushPolicy policy;
-    private final int maxOpenPartitions;
     private final ProcessingTimeService timeService;
 
-    private final Map<PartitionSpec, RecordPack> packs = new HashMap<>();
+    private final OpenPartitions packs;
     private final int columnCount;
     private final Object[] values;
     private final Object[] dataValues;
@@ -63,17 +68,22 @@ public final class TunnelStreamSinkWriter<IN> implements SinkWriter<IN> {
     private final Counter numRecordsSendErrors;
     private final Counter numRecordsSkipped;
     private final Counter flushes;
+    private final Counter retries;
+    private final Counter throttledTimeMs;
+    private final Counter rowsCommitted;
     private final BadRecordPolicy badRecords;
     private final String[] notNullColumns;
+    private final OpenPartitions.PackFlusher flusher = this::flushPack;
     private volatile long lastFlushMillis;
 
-    private RecordPack lastPack;
-    private PartitionSpec lastPartition;
     private long bufferedBytes;
     private ScheduledFuture<?> timer;
     private boolean closed;
 
     /**
+     * A writer whose share is {@code maxOpenPartitions} partitions, released as soon as they are
+     * flushed and idle, failing on bad records.
+     *
      * @param staticPartition the partition every record goes to (empty for a non-partitioned
      *     table), or null to take it from the partition values the serializer appends
      */
@@ -97,9 +107,11 @@ public final class TunnelStreamSinkWriter<IN> implements SinkWriter<IN> {
                 BadRecordPolicy.FAIL,
                 guarantee,
                 policy,
-                maxOpenPartitions,
+                new PartitionBudget(maxOpenPartitions, Duration.ZERO),
                 metrics,
-                timeService);
+                timeService,
+                Clock.systemUTC(),
+                Sleeper.SYSTEM);
     }
 
     /**
@@ -108,6 +120,8 @@ public final class TunnelStreamSinkWriter<IN> implements SinkWriter<IN> {
      * @param defaultPartition with dynamic partitions, where records with a NULL, empty or unusable
      *     partition value go; null to fail on them
      * @param badRecords whether a record the table cannot take fails the job or is skipped
+     * @param budget the partitions this writer may hold and how long the service holds them
+     * @param clock and {@code sleeper}: time for the partition budget
      */
     public TunnelStreamSinkWriter(
             String table,
@@ -118,17 +132,25 @@ public final class TunnelStreamSinkWriter<IN> implements SinkWriter<IN> {
             BadRecordPolicy badRecords,
             DeliveryGuarantee guarantee,
             FlushPolicy policy,
-            int maxOpenPartitions,
+            PartitionBudget budget,
             SinkWriterMetricGroup metrics,
-            ProcessingTimeService timeService)
+            ProcessingTimeService timeService,
+            Clock clock,
+            Sleeper sleeper)
             throws IOException {
         this.table = table;
         this.connection = connection;
         this.serializer = serializer;
         this.guarantee = guarantee;
         this.policy = policy;
-        this.maxOpenPartitions = maxOpenPartitions;
         this.timeService = timeService;
+        this.packs =
+                new OpenPartitions(
+                        connection,
+                        budget.partitions(),
+                        budget.idleTimeout().toMillis(),
+                        clock,
+                        sleeper);
 
         TableSchema schema = connection.schema();
         boolean dynamic = staticPartition == null;
@@ -159,7 +181,13 @@ public final class TunnelStreamSinkWriter<IN> implements SinkWriter<IN> {
         this.numRecordsSendErrors = metrics.getNumRecordsSendErrorsCounter();
         this.numRecordsSkipped = metrics.counter("numRecordsSkipped");
         this.flushes = metrics.counter("flushes");
+        this.retries = metrics.counter("retries");
+        this.throttledTimeMs = metrics.counter("throttledTimeMs");
+        this.rowsCommitted = metrics.counter("rowsCommitted");
         metrics.gauge("openPartitions", packs::size);
+        metrics.gauge("openSessions", connection::openSessions);
+        metrics.gauge("partitionsReleased", packs::releasedCount);
+        metrics.gauge("partitionWaitTimeMs", packs::waitedMillis);
         this.badRecords = badRecords;
         this.notNullColumns = new String[columnCount];
         for (int i = 0; i < columnCount; i++) {
@@ -177,10 +205,9 @@ public final class TunnelStreamSinkWriter<IN> implements SinkWriter<IN> {
         try {
             row = serializer.serialize(element, values);
             if (partitions == null) {
-                pack = lastPack != null ? lastPack : packFor(staticPartition);
+                pack = packs.packFor(staticPartition, flusher);
             } else {
-                PartitionSpec partition = partitions.resolve(row);
-                pack = partition == lastPartition ? lastPack : packFor(partition);
+                pack = packs.packFor(partitions.resolve(row), flusher);
                 System.arraycopy(row, 0, dataValues, 0, columnCount);
                 row = dataValues;
             }
@@ -214,84 +241,70 @@ public final class TunnelStreamSinkWriter<IN> implements SinkWriter<IN> {
 
     private void badRecord(RuntimeException e) {
         if (badRecords == BadRecordPolicy.FAIL) {
-            throw e;
+            throw new IllegalArgumentException(
+                    "Table " + table + " cannot take a record: " + e.getMessage(), e);
         }
         numRecordsSkipped.inc();
         LOG.debug("Skipped a record for table {}: {}", table, e.getMessage());
-    }
-
-    private RecordPack packFor(PartitionSpec partition) throws IOException {
-        RecordPack pack = packs.get(partition);
-        if (pack == null) {
-            if (packs.size() >= maxOpenPartitions) {
-                // Stay within the table's concurrent-partition budget: send and release all.
-                flushAll();
-                releaseAll();
-            }
-            pack = connection.openPack(partition);
-            packs.put(partition, pack);
-        }
-        lastPack = pack;
-        lastPartition = partition;
-        return pack;
     }
 
     @Override
     public void flush(boolean endOfInput) throws IOException {
         if (endOfInput || guarantee != DeliveryGuarantee.NONE) {
             flushAll();
+            packs.releaseIdle();
         }
     }
 
     /** Sends every non-empty pack and waits for each acknowledgement. */
     void flushAll() throws IOException {
-        for (Map.Entry<PartitionSpec, RecordPack> e : packs.entrySet()) {
-            RecordPack pack = e.getValue();
-            long records = pack.bufferedRecords();
-            if (records == 0) {
-                continue;
+        for (OpenPartitions.Held h : packs.held()) {
+            if (h.pack.bufferedRecords() > 0) {
+                flushPack(h.partition, h.pack);
+                packs.flushed(h);
             }
-            long bytes = pack.bufferedBytes();
-            long start = System.nanoTime();
-            try {
-                pack.flush();
-            } catch (IOException | RuntimeException ex) {
-                numRecordsSendErrors.inc(records);
-                throw new IOException(
-                        "Flushing "
-                                + records
-                                + " records to table "
-                                + table
-                                + (e.getKey().isEmpty() ? "" : " partition " + e.getKey())
-                                + " (stream session "
-                                + pack.sessionId()
-                                + ") failed: "
-                                + ex.getMessage(),
-                        ex);
-            }
-            lastFlushMillis = (System.nanoTime() - start) / 1_000_000;
-            flushes.inc();
-            numRecordsSend.inc(records);
-            numBytesSend.inc(bytes);
-            LOG.debug(
-                    "Flushed {} records ({} bytes) to {} {} in {} ms",
-                    records,
-                    bytes,
-                    table,
-                    e.getKey(),
-                    lastFlushMillis);
         }
         bufferedBytes = 0;
     }
 
-    private void releaseAll() throws IOException {
-        List<RecordPack> open = new ArrayList<>(packs.values());
-        packs.clear();
-        lastPack = null;
-        lastPartition = null;
-        for (RecordPack p : open) {
-            connection.releasePack(p);
+    /** Sends one partition's pack, counting it in the metrics. */
+    private void flushPack(PartitionSpec partition, RecordPack pack) throws IOException {
+        long records = pack.bufferedRecords();
+        long encoded = pack.bufferedBytes();
+        long start = System.nanoTime();
+        SentPack sent;
+        try {
+            sent = pack.flush();
+        } catch (IOException | RuntimeException ex) {
+            numRecordsSendErrors.inc(records);
+            throw new IOException(
+                    "Flushing "
+                            + records
+                            + " records to table "
+                            + table
+                            + (partition.isEmpty() ? "" : " partition " + partition)
+                            + " (stream session "
+                            + pack.sessionId()
+                            + ") failed: "
+                            + ex.getMessage(),
+                    ex);
         }
+        lastFlushMillis = (System.nanoTime() - start) / 1_000_000;
+        bufferedBytes = Math.max(0, bufferedBytes - encoded);
+        flushes.inc();
+        numRecordsSend.inc(sent.records());
+        rowsCommitted.inc(sent.records());
+        numBytesSend.inc(sent.bytes());
+        retries.inc(sent.retries());
+        throttledTimeMs.inc(sent.backoffMillis());
+        LOG.debug(
+                "Flushed {} records ({} bytes) to {} {} in {} ms (request {})",
+                sent.records(),
+                sent.bytes(),
+                table,
+                partition,
+                lastFlushMillis,
+                sent.requestId());
     }
 
     private void scheduleTimer() {
@@ -304,6 +317,7 @@ public final class TunnelStreamSinkWriter<IN> implements SinkWriter<IN> {
                         time -> {
                             if (!closed) {
                                 flushAll();
+                                packs.releaseIdle();
                                 scheduleTimer();
                             }
                         });
@@ -312,8 +326,8 @@ public final class TunnelStreamSinkWriter<IN> implements SinkWriter<IN> {
     /** Records buffered and not yet acknowledged, over all partitions. */
     long bufferedRecords() {
         long n = 0;
-        for (RecordPack p : packs.values()) {
-            n += p.bufferedRecords();
+        for (OpenPartitions.Held h : packs.held()) {
+            n += h.pack.bufferedRecords();
         }
         return n;
     }
@@ -334,7 +348,7 @@ public final class TunnelStreamSinkWriter<IN> implements SinkWriter<IN> {
         // Unflushed records are not sent here: close() also runs when the task fails, and
         // records after the last checkpoint are replayed from the source.
         try {
-            releaseAll();
+            packs.releaseAll();
         } finally {
             connection.close();
         }
