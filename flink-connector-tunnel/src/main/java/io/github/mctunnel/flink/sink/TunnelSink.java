@@ -49,7 +49,7 @@ import java.time.Duration;
  *
  * <p>Each writer holds stream slots on at most its share of {@link
  * TunnelSinkBuilder#setMaxConcurrentPartitions} partitions; it releases partitions that went idle
- * and, needing one more, frees the one the service frees soonest (see {@link
+ * and, needing one more to flush to, waits for the one the service frees soonest (see {@link
  * TunnelSinkBuilder#setPartitionIdleTimeout}).
  */
 @PublicEvolving

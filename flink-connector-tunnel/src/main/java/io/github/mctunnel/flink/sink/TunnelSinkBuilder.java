@@ -111,8 +111,8 @@ public final class TunnelSinkBuilder<IN> {
     /**
      * Partitions of the table all writers together hold stream slots on at once, in [1, 64]
      * (default 64, the stream tunnel's limit per table). Each active writer gets an equal share
-     * (see {@link #setWritersPerPartition}); a writer that needs a partition beyond its share first
-     * frees one of its own (see {@link #setPartitionIdleTimeout}).
+     * (see {@link #setWritersPerPartition}); a writer that needs to flush to a partition beyond its
+     * share first frees one of its own (see {@link #setPartitionIdleTimeout}).
      */
     public TunnelSinkBuilder<IN> setMaxConcurrentPartitions(int maxConcurrentPartitions) {
         this.maxConcurrentPartitions = maxConcurrentPartitions;
@@ -124,10 +124,12 @@ public final class TunnelSinkBuilder<IN> {
      * flush there (default 60 s). A stream session cannot be closed: the service frees the slots of
      * a partition that a session stopped flushing to. So a writer releases a partition it has
      * flushed and not written for this long, and counts a partition against its share until this
-     * long after its last flush; a writer that needs one more partition than its share flushes the
-     * partition that frees soonest and waits until it is free (back-pressure). Set it to at least
-     * the service's idle timeout; if it is shorter, the service may answer 429 {@code
-     * SlotExceeded}, which the sink retries with the service's back-off.
+     * long after its last flush. Records of any partition are buffered at once; a flush that needs
+     * one more partition than the writer's share waits until the held partition that frees soonest
+     * is free (back-pressure; with more active partitions than the share, a checkpoint takes about
+     * this long per extra share of partitions). Set it to at least the service's idle timeout; if
+     * it is shorter, the service may answer 429 {@code SlotExceeded}, which the sink retries with
+     * the service's back-off.
      */
     public TunnelSinkBuilder<IN> setPartitionIdleTimeout(Duration partitionIdleTimeout) {
         this.partitionIdleTimeout = partitionIdleTimeout;

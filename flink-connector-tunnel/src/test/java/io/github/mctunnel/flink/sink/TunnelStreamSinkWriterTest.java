@@ -184,7 +184,7 @@ class TunnelStreamSinkWriterTest {
     }
 
     @Test
-    void oneMorePartitionThanTheShareFlushesTheFirstToBeFreedAndWaitsForIt() throws Exception {
+    void aFlushNeedingMorePartitionsThanTheShareWaitsForTheFirstToBeFreed() throws Exception {
         RecordingSinkWriterMetricGroup group = new RecordingSinkWriterMetricGroup();
         TunnelStreamSinkWriter<RowData> w = budgetWriter(2, Duration.ofSeconds(60), group);
         w.write(row(1, "a", "1"), null);
@@ -193,22 +193,26 @@ class TunnelStreamSinkWriterTest {
         w.flush(false); // checkpoint at 10 s: both flushed, held until 70 s
         clock.advance(5_000);
         w.write(row(3, "c", "2"), null);
+        w.write(row(4, "d", "3"), null); // buffered without waiting
         assertThat(tunnel.acknowledged).hasSize(2);
+        assertThat(clock.sleeps).isEmpty();
 
-        // ds=3 needs a third partition: ds=1 (empty, flushed at 10 s) is free first, at 70 s
-        w.write(row(4, "d", "3"), null);
+        // checkpoint at 15 s: ds=2 (held) is sent, ds=3 needs a third partition: ds=1 (flushed
+        // at 10 s) is free first, at 70 s
+        w.flush(false);
         assertThat(clock.sleeps).containsExactly(55_000L);
         assertThat(tunnel.released).containsExactly(PartitionSpec.parse("ds=1"));
+        assertThat(tunnel.acknowledged).hasSize(4);
         assertThat(group.value("partitionWaitTimeMs")).isEqualTo(55_000L);
         assertThat(group.value("partitionsReleased")).isEqualTo(1L);
         assertThat(group.value("openPartitions")).isEqualTo(2);
 
-        // ds=1 again: ds=2 and ds=3 both hold records; one is flushed and waited for
+        // ds=1 again at 70 s: ds=2 (flushed at 15 s) is free at 75 s
         w.write(row(5, "e", "1"), null);
-        assertThat(clock.sleeps).containsExactly(55_000L, 60_000L);
-        assertThat(tunnel.released).hasSize(2);
         w.flush(false);
-        assertThat(tunnel.acknowledged).hasSize(5);
+        assertThat(clock.sleeps).containsExactly(55_000L, 5_000L);
+        assertThat(tunnel.released)
+                .containsExactly(PartitionSpec.parse("ds=1"), PartitionSpec.parse("ds=2"));
         assertThat(ids(tunnel)).containsExactlyInAnyOrder(1L, 2L, 3L, 4L, 5L);
         assertThat(group.value("openPartitions")).isEqualTo(2);
     }

@@ -5,16 +5,25 @@ import java.time.Clock;
 /**
  * A back-off shared by every thread of one client that talks to the same endpoint and table. After
  * a 429 or 503 the gate closes until a deadline, and every request through it waits; the throttle
- * level (which doubles the delay) is reset by the next success.
+ * level (which doubles the delay) is reset by the next success. When the deadline has passed while
+ * the level is not reset yet, one thread at a time goes through as the probe and the others keep
+ * waiting until it succeeds (the gate opens for all), is throttled again (a new deadline) or fails
+ * otherwise (the next waiting thread probes): so the service never sees a burst of requests right
+ * after it throttled this client.
  */
 public final class BackoffGate {
 
+    /** How often a thread waiting for the probe's answer looks again. */
+    static final long PROBE_POLL_MILLIS = 50;
+
     private long openAtMillis;
     private int level;
+    private Thread probe;
 
     /** Records a throttling answer; returns the new level (1 for the first). */
     public synchronized int throttle(long untilMillis) {
         openAtMillis = Math.max(openAtMillis, untilMillis);
+        probe = null;
         return ++level;
     }
 
@@ -25,6 +34,14 @@ public final class BackoffGate {
 
     public synchronized void onSuccess() {
         level = 0;
+        probe = null;
+    }
+
+    /** Ends the calling thread's probe (its request failed without being throttled). */
+    public synchronized void releaseProbe() {
+        if (probe == Thread.currentThread()) {
+            probe = null;
+        }
     }
 
     /** Milliseconds until the gate opens, 0 when open. */
@@ -32,14 +49,29 @@ public final class BackoffGate {
         return Math.max(0, openAtMillis - clock.millis());
     }
 
-    /** Waits until the gate is open; returns the milliseconds waited. */
+    /**
+     * Waits until the calling thread may send: the gate is open, or its deadline passed and no
+     * other thread is probing. Returns the milliseconds waited.
+     */
     public long await(Clock clock, Sleeper sleeper) throws InterruptedException {
         long waited = 0;
-        long wait;
-        while ((wait = remainingMillis(clock)) > 0) {
+        while (true) {
+            long wait;
+            synchronized (this) {
+                wait = openAtMillis - clock.millis();
+                if (wait <= 0) {
+                    Thread current = Thread.currentThread();
+                    if (level == 0 || probe == null || probe == current) {
+                        if (level > 0) {
+                            probe = current;
+                        }
+                        return waited;
+                    }
+                    wait = PROBE_POLL_MILLIS;
+                }
+            }
             sleeper.sleep(wait);
             waited += wait;
         }
-        return waited;
     }
 }

@@ -139,6 +139,7 @@ public final class RetryingCaller {
                 return result;
             } catch (TunnelException e) {
                 long delay = nextDelay(e, gate, failures);
+                gate.releaseProbe();
                 if (!retry || !e.isRetryable()) {
                     throw e;
                 }
@@ -175,6 +176,9 @@ public final class RetryingCaller {
                 Thread.currentThread().interrupt();
                 throw TunnelException.io(
                         context, new InterruptedIOException("interrupted while backing off"));
+            } catch (RuntimeException e) {
+                gate.releaseProbe();
+                throw e;
             }
         }
     }

@@ -11,24 +11,24 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The partitions one writer holds stream slots on, within the writer's share of the table's
- * partition budget.
+ * The partitions one writer buffers records for and the partitions it holds stream slots on, within
+ * the writer's share of the table's partition budget.
  *
  * <p>The stream tunnel cannot close a session: the service frees a session's slots on a partition
  * once the session has not flushed there for a while (its idle timeout). So a partition counts
- * against the budget from the moment its pack is opened until {@code holdMillis} after its last
- * flush, whether or not the writer still uses it. A partition that is flushed and was not written
- * for {@code holdMillis} is released ({@link #releaseIdle}). A record for a partition beyond the
- * share first frees the partition that frees soonest: it is flushed if it holds records, and the
- * writer waits until its hold has run out (back-pressure) before opening the new one. Rows are
- * never dropped and a writer never holds more partitions than its share, so all writers together
- * stay within the budget.
+ * against the budget from its first flush until {@code holdMillis} after its last flush, whether or
+ * not the writer still uses it. Records of any partition are buffered without waiting; a flush
+ * sends the packs of the partitions the writer holds first, then takes further partitions one by
+ * one, each time freeing the held partition whose hold runs out first once the share is used up
+ * (the writer waits for it: back-pressure). A partition flushed and not written for {@code
+ * holdMillis} is released ({@link #releaseIdle}). Rows are never dropped and a writer never holds
+ * more partitions than its share, so all writers together stay within the budget; the cost of more
+ * active partitions than the share is a flush that waits for holds to run out.
  */
 @Internal
 final class OpenPartitions {
@@ -39,16 +39,16 @@ final class OpenPartitions {
         void flush(PartitionSpec partition, RecordPack pack) throws IOException;
     }
 
-    /** One held partition. */
-    static final class Held {
+    /** One partition with a pack. */
+    private static final class Entry {
         final PartitionSpec partition;
         final RecordPack pack;
+        boolean holding;
         long lastFlushMillis;
 
-        Held(PartitionSpec partition, RecordPack pack, long openedMillis) {
+        Entry(PartitionSpec partition, RecordPack pack) {
             this.partition = partition;
             this.pack = pack;
-            this.lastFlushMillis = openedMillis;
         }
     }
 
@@ -57,10 +57,11 @@ final class OpenPartitions {
     private final long holdMillis;
     private final Clock clock;
     private final Sleeper sleeper;
-    private final Map<PartitionSpec, Held> held = new HashMap<>();
+    private final Map<PartitionSpec, Entry> entries = new HashMap<>();
 
     private PartitionSpec lastPartition;
     private RecordPack lastPack;
+    private int holding;
     private long released;
     private long waitedMillis;
 
@@ -87,51 +88,70 @@ final class OpenPartitions {
         this.sleeper = sleeper;
     }
 
-    /**
-     * The pack of {@code partition}, opening it (and first freeing another partition when the share
-     * is used up) if the writer does not hold it.
-     */
-    RecordPack packFor(PartitionSpec partition, PackFlusher flusher) throws IOException {
+    /** The pack buffering the records of {@code partition}; opened on its first record. */
+    RecordPack packFor(PartitionSpec partition) throws IOException {
         if (partition == lastPartition) {
             return lastPack;
         }
-        Held h = held.get(partition);
-        if (h == null) {
-            if (held.size() >= share) {
-                releaseIdle();
-            }
-            while (held.size() >= share) {
-                free(flusher);
-            }
-            h = new Held(partition, connection.openPack(partition), clock.millis());
-            held.put(partition, h);
+        Entry e = entries.get(partition);
+        if (e == null) {
+            e = new Entry(partition, connection.openPack(partition));
+            entries.put(partition, e);
         }
         lastPartition = partition;
-        lastPack = h.pack;
-        return h.pack;
+        lastPack = e.pack;
+        return e.pack;
     }
 
-    /** Frees the held partition whose hold runs out first, waiting for it. */
-    private void free(PackFlusher flusher) throws IOException {
-        long now = clock.millis();
-        Held victim = null;
-        long victimFreeAt = Long.MAX_VALUE;
-        for (Held h : held.values()) {
-            long freeAt = h.pack.bufferedRecords() > 0 ? now + holdMillis : freeAt(h);
-            if (freeAt < victimFreeAt) {
-                victim = h;
-                victimFreeAt = freeAt;
+    /**
+     * Sends every pack that holds records: those of held partitions first, then the others, each
+     * taking a share of the budget (freeing a held partition first when the share is used up).
+     */
+    void flushAll(PackFlusher flusher) throws IOException {
+        List<Entry> waiting = new ArrayList<>();
+        for (Entry e : entries.values()) {
+            if (e.pack.bufferedRecords() == 0) {
+                continue;
+            }
+            if (e.holding) {
+                flusher.flush(e.partition, e.pack);
+                e.lastFlushMillis = clock.millis();
+            } else {
+                waiting.add(e);
             }
         }
-        if (victim.pack.bufferedRecords() > 0) {
-            flusher.flush(victim.partition, victim.pack);
-            victim.lastFlushMillis = clock.millis();
+        for (Entry e : waiting) {
+            if (holding >= share) {
+                releaseIdle();
+            }
+            while (holding >= share) {
+                freeSoonest();
+            }
+            e.holding = true;
+            holding++;
+            flusher.flush(e.partition, e.pack);
+            e.lastFlushMillis = clock.millis();
+        }
+    }
+
+    /** Waits until the held partition whose hold runs out first is free, and releases it. */
+    private void freeSoonest() throws IOException {
+        Entry victim = null;
+        for (Entry e : entries.values()) {
+            if (e.holding
+                    && e.pack.bufferedRecords() == 0
+                    && (victim == null || e.lastFlushMillis < victim.lastFlushMillis)) {
+                victim = e;
+            }
+        }
+        if (victim == null) {
+            throw new IllegalStateException("no held partition without records to free");
         }
         long wait;
-        while ((wait = freeAt(victim) - clock.millis()) > 0) {
+        while ((wait = victim.lastFlushMillis + holdMillis - clock.millis()) > 0) {
             try {
                 sleeper.sleep(wait);
-            } catch (InterruptedException e) {
+            } catch (InterruptedException ex) {
                 Thread.currentThread().interrupt();
                 throw new InterruptedIOException(
                         "interrupted while waiting for the stream slots of partition "
@@ -143,51 +163,48 @@ final class OpenPartitions {
         release(victim);
     }
 
-    private long freeAt(Held h) {
-        return h.lastFlushMillis + holdMillis;
-    }
-
-    /** Records that the pack of {@code h} was just acknowledged. */
-    void flushed(Held h) {
-        h.lastFlushMillis = clock.millis();
-    }
-
-    /** Releases every partition that holds no records and was not flushed for the hold time. */
+    /**
+     * Releases every partition without records whose hold has run out (or that never held slots).
+     */
     void releaseIdle() throws IOException {
         long now = clock.millis();
-        List<Held> idle = new ArrayList<>();
-        for (Held h : held.values()) {
-            if (h.pack.bufferedRecords() == 0 && now >= freeAt(h)) {
-                idle.add(h);
+        List<Entry> idle = new ArrayList<>();
+        for (Entry e : entries.values()) {
+            if (e.pack.bufferedRecords() == 0
+                    && (!e.holding || now >= e.lastFlushMillis + holdMillis)) {
+                idle.add(e);
             }
         }
-        for (Held h : idle) {
-            release(h);
+        for (Entry e : idle) {
+            release(e);
         }
     }
 
-    private void release(Held h) throws IOException {
-        held.remove(h.partition);
-        if (h.pack == lastPack) {
+    private void release(Entry e) throws IOException {
+        entries.remove(e.partition);
+        if (e.holding) {
+            holding--;
+            released++;
+        }
+        if (e.pack == lastPack) {
             lastPack = null;
             lastPartition = null;
         }
-        released++;
-        connection.releasePack(h.pack);
+        connection.releasePack(e.pack);
     }
 
     /** Releases every partition (the writer closes; unflushed records are not sent). */
     void releaseAll() throws IOException {
-        List<Held> all = new ArrayList<>(held.values());
+        List<Entry> all = new ArrayList<>(entries.values());
         IOException failure = null;
-        for (Held h : all) {
+        for (Entry e : all) {
             try {
-                release(h);
-            } catch (IOException e) {
+                release(e);
+            } catch (IOException ex) {
                 if (failure == null) {
-                    failure = e;
+                    failure = ex;
                 } else {
-                    failure.addSuppressed(e);
+                    failure.addSuppressed(ex);
                 }
             }
         }
@@ -196,20 +213,30 @@ final class OpenPartitions {
         }
     }
 
-    /** The held partitions, for flushing them; do not open or release while iterating. */
-    Collection<Held> held() {
-        return held.values();
+    /** Records buffered over all partitions. */
+    long bufferedRecords() {
+        long n = 0;
+        for (Entry e : entries.values()) {
+            n += e.pack.bufferedRecords();
+        }
+        return n;
     }
 
+    /** Partitions the writer holds stream slots on. */
+    int holding() {
+        return holding;
+    }
+
+    /** Partitions with a pack (buffering or holding). */
     int size() {
-        return held.size();
+        return entries.size();
     }
 
     int share() {
         return share;
     }
 
-    /** Partitions released since the writer started. */
+    /** Held partitions released since the writer started. */
     long releasedCount() {
         return released;
     }

@@ -41,8 +41,8 @@ import java.util.concurrent.ScheduledFuture;
  * and holds the task meanwhile: back-pressure, not failure.
  *
  * <p>The writer holds stream slots on at most its share of the table's partition budget ({@link
- * OpenPartitions}): idle partitions are released, and a record for one more partition first frees
- * the partition whose slots the service frees soonest.
+ * OpenPartitions}): idle partitions are released, and a flush that needs one more partition first
+ * waits for the held partition whose slots the service frees soonest.
  */
 @Internal
 public final class TunnelStreamSinkWriter<IN> implements SinkWriter<IN> {
@@ -184,7 +184,7 @@ public final class TunnelStreamSinkWriter<IN> implements SinkWriter<IN> {
         this.retries = metrics.counter("retries");
         this.throttledTimeMs = metrics.counter("throttledTimeMs");
         this.rowsCommitted = metrics.counter("rowsCommitted");
-        metrics.gauge("openPartitions", packs::size);
+        metrics.gauge("openPartitions", packs::holding);
         metrics.gauge("openSessions", connection::openSessions);
         metrics.gauge("partitionsReleased", packs::releasedCount);
         metrics.gauge("partitionWaitTimeMs", packs::waitedMillis);
@@ -205,9 +205,9 @@ public final class TunnelStreamSinkWriter<IN> implements SinkWriter<IN> {
         try {
             row = serializer.serialize(element, values);
             if (partitions == null) {
-                pack = packs.packFor(staticPartition, flusher);
+                pack = packs.packFor(staticPartition);
             } else {
-                pack = packs.packFor(partitions.resolve(row), flusher);
+                pack = packs.packFor(partitions.resolve(row));
                 System.arraycopy(row, 0, dataValues, 0, columnCount);
                 row = dataValues;
             }
@@ -258,19 +258,13 @@ public final class TunnelStreamSinkWriter<IN> implements SinkWriter<IN> {
 
     /** Sends every non-empty pack and waits for each acknowledgement. */
     void flushAll() throws IOException {
-        for (OpenPartitions.Held h : packs.held()) {
-            if (h.pack.bufferedRecords() > 0) {
-                flushPack(h.partition, h.pack);
-                packs.flushed(h);
-            }
-        }
+        packs.flushAll(flusher);
         bufferedBytes = 0;
     }
 
     /** Sends one partition's pack, counting it in the metrics. */
     private void flushPack(PartitionSpec partition, RecordPack pack) throws IOException {
         long records = pack.bufferedRecords();
-        long encoded = pack.bufferedBytes();
         long start = System.nanoTime();
         SentPack sent;
         try {
@@ -290,7 +284,6 @@ public final class TunnelStreamSinkWriter<IN> implements SinkWriter<IN> {
                     ex);
         }
         lastFlushMillis = (System.nanoTime() - start) / 1_000_000;
-        bufferedBytes = Math.max(0, bufferedBytes - encoded);
         flushes.inc();
         numRecordsSend.inc(sent.records());
         rowsCommitted.inc(sent.records());
@@ -325,11 +318,7 @@ public final class TunnelStreamSinkWriter<IN> implements SinkWriter<IN> {
 
     /** Records buffered and not yet acknowledged, over all partitions. */
     long bufferedRecords() {
-        long n = 0;
-        for (OpenPartitions.Held h : packs.held()) {
-            n += h.pack.bufferedRecords();
-        }
-        return n;
+        return packs.bufferedRecords();
     }
 
     int openPartitions() {
