@@ -96,4 +96,28 @@ class TunnelSinkBuilderTest {
         assertThatThrownBy(() -> valid().setBadRecordPolicy(null))
                 .hasMessage("TunnelSink: the bad record policy must not be null");
     }
+
+    @Test
+    void partitionBudgetSettings() {
+        TunnelSink<RowData> defaults = valid().setDynamicPartition().build();
+        assertThat(defaults.maxConcurrentPartitions()).isEqualTo(64);
+        assertThat(defaults.partitionIdleTimeout()).isEqualTo(Duration.ofSeconds(60));
+        TunnelSink<RowData> set =
+                valid().setDynamicPartition()
+                        .setMaxConcurrentPartitions(16)
+                        .setPartitionIdleTimeout(Duration.ZERO)
+                        .build();
+        assertThat(set.maxConcurrentPartitions()).isEqualTo(16);
+        assertThat(set.partitionIdleTimeout()).isZero();
+        assertThatThrownBy(() -> valid().setMaxConcurrentPartitions(65).build())
+                .hasMessage(
+                        "TunnelSink: max concurrent partitions must be in [1, 64] (the stream"
+                                + " tunnel serves at most 64 partitions of a table), got 65");
+        assertThatThrownBy(() -> valid().setMaxConcurrentPartitions(0).build())
+                .hasMessageContaining("got 0");
+        assertThatThrownBy(() -> valid().setPartitionIdleTimeout(Duration.ofSeconds(-1)).build())
+                .hasMessage(
+                        "TunnelSink: the partition idle timeout must be zero or positive, got"
+                                + " PT-1S");
+    }
 }

@@ -46,7 +46,11 @@ class TunnelSinkRoutingITCase {
         emulator =
                 TunnelEmulator.builder()
                         .credentials("ak", "sk")
-                        .limits(EmulatorLimits.builder().maxSlotsPerPartition(2).build())
+                        .limits(
+                                EmulatorLimits.builder()
+                                        .maxSlotsPerPartition(2)
+                                        .streamSlotIdleTimeout(Duration.ofSeconds(1))
+                                        .build())
                         .build()
                         .start();
     }
@@ -72,6 +76,9 @@ class TunnelSinkRoutingITCase {
                                 .setSerializer(new AllTypesRows.Serializer(PARTITIONS))
                                 .setDynamicPartition()
                                 .setWritersPerPartition(2)
+                                // each writer writes 12 partitions, 8 at a time: the emulator
+                                // frees a partition 1 s after its last flush
+                                .setPartitionIdleTimeout(Duration.ofSeconds(1))
                                 .setFlushMaxRows(50)
                                 .setFlushInterval(Duration.ZERO)
                                 .build());

@@ -10,15 +10,19 @@ class WriterSpreadTest {
     @Test
     void openPartitionsOfAllWritersNeverExceedTheTableLimit() {
         for (int parallelism = 1; parallelism <= 300; parallelism++) {
-            for (int perWriter : new int[] {1, 8, 64}) {
-                WriterSpread spread = new WriterSpread(0, 64, perWriter);
-                int total =
-                        spread.activeWriters(parallelism)
-                                * spread.openPartitionsPerWriter(parallelism);
-                assertThat(total).as("parallelism %d", parallelism).isLessThanOrEqualTo(64);
-                assertThat(spread.writersPerPartition(parallelism))
-                        .isLessThanOrEqualTo(32)
-                        .isLessThanOrEqualTo(spread.activeWriters(parallelism));
+            for (int tableCap : new int[] {1, 7, 16, 64}) {
+                for (int perWriter : new int[] {1, 8, 64}) {
+                    WriterSpread spread = new WriterSpread(0, tableCap, perWriter);
+                    int total =
+                            spread.activeWriters(parallelism)
+                                    * spread.openPartitionsPerWriter(parallelism);
+                    assertThat(total)
+                            .as("parallelism %d, cap %d", parallelism, tableCap)
+                            .isLessThanOrEqualTo(tableCap);
+                    assertThat(spread.writersPerPartition(parallelism))
+                            .isLessThanOrEqualTo(32)
+                            .isLessThanOrEqualTo(spread.activeWriters(parallelism));
+                }
             }
         }
     }
