@@ -5,6 +5,7 @@ import io.github.mctunnel.emulator.limits.EmulatorLimits;
 
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.table.api.EnvironmentSettings;
 import org.apache.flink.table.api.TableEnvironment;
 import org.apache.flink.table.api.TableResult;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
@@ -35,6 +36,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  *       my_project}; tables the Flink samples use);
  *   <li>{@code <!-- sql: flink -->}: Flink SQL, run: DDL executed, INSERTs run to the end, queries
  *       collected (so they must be bounded);
+ *   <li>{@code <!-- sql: flink-batch -->}: like {@code flink}, in the page's batch-mode table
+ *       environment (its own tables: a block declares what it uses);
  *   <li>{@code <!-- sql: flink-plan -->}: Flink SQL whose DDL is executed and whose INSERTs and
  *       queries are planned only ({@code EXPLAIN}: options, types and the tables are checked,
  *       nothing runs), for unbounded or long-running statements;
@@ -57,7 +60,9 @@ class DocsSqlSamplesITCase {
 
     static final String DOCS_ENDPOINT = "https://service.cn-hangzhou.maxcompute.aliyun.com/api";
     static final String DOCS_EMULATOR_ENDPOINT = "http://127.0.0.1:8080/api";
-    private static final Set<String> MODES = Set.of("maxcompute", "flink", "flink-plan", "none");
+    private static final Set<String> MODES =
+            Set.of("maxcompute", "flink", "flink-batch", "flink-plan", "none");
+    private static final Pattern SET = Pattern.compile("(?is)SET\\s+'([^']+)'\\s*=\\s*'([^']*)'");
     private static final Pattern CREDENTIAL =
             Pattern.compile("('(access-id|access-key-secret|sts-token)'\\s*=\\s*)'[^']*'");
 
@@ -96,12 +101,14 @@ class DocsSqlSamplesITCase {
             streamEnv.setParallelism(2);
             streamEnv.enableCheckpointing(200);
             TableEnvironment tEnv = StreamTableEnvironment.create(streamEnv);
+            TableEnvironment batchEnv = null;
             for (FencedBlock block : blocks) {
                 String mode = block.markerValue("sql");
                 assertThat(mode)
                         .as(
                                 "%s: a sql block needs a marker line above it, one of"
-                                        + " <!-- sql: maxcompute|flink|flink-plan|none -->",
+                                        + " <!-- sql: maxcompute|flink|flink-batch|flink-plan|none"
+                                        + " -->",
                                 block.location())
                         .isIn(MODES);
                 if (mode.equals("none")) {
@@ -110,7 +117,18 @@ class DocsSqlSamplesITCase {
                 for (String statement :
                         SqlStatements.split(substitute(block.content(), emulator))) {
                     try {
-                        run(mode, statement, emulator, tEnv);
+                        if (mode.equals("flink-batch") && batchEnv == null) {
+                            batchEnv =
+                                    TableEnvironment.create(
+                                            EnvironmentSettings.newInstance()
+                                                    .inBatchMode()
+                                                    .build());
+                        }
+                        run(
+                                mode,
+                                statement,
+                                emulator,
+                                mode.equals("flink-batch") ? batchEnv : tEnv);
                     } catch (Throwable t) {
                         throw new AssertionError(
                                 block.location()
@@ -136,6 +154,12 @@ class DocsSqlSamplesITCase {
             return;
         }
         String keyword = SqlStatements.keyword(statement);
+        if (keyword.equals("SET")) { // a SQL client command, not TableEnvironment SQL
+            Matcher set = SET.matcher(statement);
+            assertThat(set.matches()).as("SET 'key' = 'value'").isTrue();
+            tEnv.getConfig().set(set.group(1), set.group(2));
+            return;
+        }
         boolean dml =
                 keyword.equals("INSERT") || keyword.equals("SELECT") || keyword.equals("WITH");
         if (dml && mode.equals("flink-plan")) {
