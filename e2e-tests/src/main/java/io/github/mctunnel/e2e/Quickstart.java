@@ -1,199 +1,277 @@
 package io.github.mctunnel.e2e;
 
-import io.github.mctunnel.client.schema.Column;
-import io.github.mctunnel.client.schema.TableSchema;
+import io.github.mctunnel.client.schema.TableIdentifier;
 import io.github.mctunnel.emulator.TunnelEmulator;
+import io.github.mctunnel.emulator.limits.EmulatorLimits;
 import io.github.mctunnel.flink.config.TunnelConnectionOptions;
-import io.github.mctunnel.flink.sink.TunnelRecordSerializer;
-import io.github.mctunnel.flink.sink.TunnelSink;
-import io.github.mctunnel.flink.source.RowTunnelRecordDeserializer;
-import io.github.mctunnel.flink.source.TunnelSource;
 
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.table.api.EnvironmentSettings;
+import org.apache.flink.table.api.TableEnvironment;
+import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
 import org.apache.flink.types.Row;
 import org.apache.flink.util.CloseableIterator;
 
+import java.io.PrintStream;
 import java.math.BigDecimal;
-import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.LongSupplier;
 
 /**
- * The quickstart: starts the embedded Tunnel emulator, creates a partitioned table with SQL DDL,
- * writes {@value #ROWS} events into it with a Flink job ({@link TunnelSink}, dynamic partitions),
- * reads them back with a second job ({@link TunnelSource}), and checks that every row came back
- * exactly once with the same values. Exits with status 1 when they differ.
+ * The quickstart: a Flink SQL pipeline writing a stream of orders into MaxCompute, exactly-once
+ * into a partitioned table and as upserts of per-customer totals into a Delta table, with live
+ * progress; then both tables are read back through the connector's source and compared with what
+ * was written. Runs against the embedded Tunnel emulator, or against a real project when given an
+ * endpoint and credentials (see {@link QuickstartSettings}). Exits with status 1 when what was read
+ * differs from what was written.
  *
  * <p>Run it with {@code ./quickstart.sh} from the project root.
  */
 public final class Quickstart {
 
-    static final int ROWS = 10_000;
-    static final String PROJECT = "quickstart";
-    static final String TABLE = "events";
-    private static final String ACCESS_ID = "quickstart-id";
-    private static final String ACCESS_KEY = "quickstart-key";
-    private static final Instant EPOCH = Instant.parse("2026-11-22T00:00:00Z");
+    private static final int PARALLELISM = 2;
 
-    private Quickstart() {}
+    private final QuickstartSettings settings;
+    private final PrintStream out;
 
-    public static void main(String[] args) throws Exception {
-        Result result = run(ROWS);
-        System.out.println(result.summary());
-        if (!result.matches()) {
+    Quickstart(QuickstartSettings settings, PrintStream out) {
+        this.settings = settings;
+        this.out = out;
+    }
+
+    public static void main(String[] args) {
+        if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
+            System.out.println(QuickstartSettings.USAGE);
+            return;
+        }
+        QuickstartSettings settings;
+        try {
+            settings = QuickstartSettings.parse(args, System.getenv());
+        } catch (IllegalArgumentException e) {
+            System.err.println("Error: " + e.getMessage() + "\n\n" + QuickstartSettings.USAGE);
+            System.exit(2);
+            return;
+        }
+        try {
+            QuickstartReport report = new Quickstart(settings, System.out).run();
+            System.exit(report.ok() ? 0 : 1);
+        } catch (Exception e) {
+            System.out.flush();
+            System.err.println("FAILED: " + e);
+            e.printStackTrace();
             System.exit(1);
         }
     }
 
-    /** Runs the quickstart with the given number of rows and returns what was written and read. */
-    static Result run(int rows) throws Exception {
+    /** Runs the demo, prints progress and the summary, and returns the summary's numbers. */
+    QuickstartReport run() throws Exception {
+        if (!settings.usesEmulator()) {
+            out.println(
+                    "Target: project "
+                            + settings.project()
+                            + " at "
+                            + settings.endpoint()
+                            + " (no emulator)");
+            TunnelConnectionOptions connection = connection(settings.endpoint(), null);
+            String suffix =
+                    "_"
+                            + LocalDateTime.now(ZoneOffset.UTC)
+                                    .format(DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss"));
+            return run(DemoTables.of(connection, suffix), null);
+        }
         try (TunnelEmulator emulator =
                 TunnelEmulator.builder()
                         .port(0)
-                        .project(PROJECT)
-                        .credentials(ACCESS_ID, ACCESS_KEY)
+                        .project(settings.project())
+                        .credentials(settings.accessId(), settings.accessKey())
+                        .limits(
+                                EmulatorLimits.builder()
+                                        .upsertCommitInterval(settings.upsertCommitInterval())
+                                        .build())
                         .build()
                         .start()) {
-            System.out.println("Emulator running: endpoint=" + emulator.odpsEndpoint());
-            emulator.executeSql(
-                    PROJECT,
-                    "CREATE TABLE "
-                            + TABLE
-                            + " (id BIGINT, user_name STRING, amount DECIMAL(18,2), ts TIMESTAMP)"
-                            + " PARTITIONED BY (ds STRING);");
-
+            out.println(
+                    "Target: the embedded Tunnel emulator at "
+                            + emulator.odpsEndpoint()
+                            + " (project "
+                            + settings.project()
+                            + ")");
             TunnelConnectionOptions connection =
-                    TunnelConnectionOptions.builder()
-                            .endpoint(emulator.odpsEndpoint())
-                            .project(PROJECT)
-                            .accessKey(ACCESS_ID, ACCESS_KEY)
-                            .build();
-
-            List<Row> written = new ArrayList<>(rows);
-            for (long id = 0; id < rows; id++) {
-                written.add(Event.of(id).toRow());
-            }
-
-            // Job 1: write the events, partitioned by day (dynamic partitions).
-            StreamExecutionEnvironment writeEnv =
-                    StreamExecutionEnvironment.getExecutionEnvironment();
-            writeEnv.setParallelism(2);
-            writeEnv.fromSequence(0, rows - 1)
-                    .map(Event::of)
-                    .sinkTo(
-                            TunnelSink.<Event>builder()
-                                    .setConnection(connection)
-                                    .setTable(TABLE)
-                                    .setDynamicPartition()
-                                    .setSerializer(new EventSerializer())
-                                    .build());
-            writeEnv.execute("quickstart: write events");
-            System.out.println("Wrote " + rows + " events to " + PROJECT + "." + TABLE);
-
-            // Job 2: read every partition back.
-            StreamExecutionEnvironment readEnv =
-                    StreamExecutionEnvironment.getExecutionEnvironment();
-            readEnv.setParallelism(2);
-            TunnelSource<Row> source =
-                    TunnelSource.<Row>builder()
-                            .setConnection(connection)
-                            .setTable(TABLE)
-                            .setAllPartitions()
-                            .setBounded()
-                            .setDeserializer(
-                                    RowTunnelRecordDeserializer.forColumns(
-                                            List.of(
-                                                    Column.of("id", "bigint"),
-                                                    Column.of("user_name", "string"),
-                                                    Column.of("amount", "decimal(18,2)"),
-                                                    Column.of("ts", "timestamp"),
-                                                    Column.of("ds", "string"))))
-                            .build();
-            List<Row> read = new ArrayList<>(rows);
-            try (CloseableIterator<Row> it =
-                    readEnv.fromSource(source, WatermarkStrategy.noWatermarks(), "events")
-                            .executeAndCollect("quickstart: read events")) {
-                it.forEachRemaining(read::add);
-            }
-            return new Result(written, read);
+                    connection(emulator.odpsEndpoint(), emulator.tunnelEndpoint());
+            DemoTables tables = DemoTables.of(connection, "");
+            TableIdentifier totals =
+                    TableIdentifier.of(settings.project(), tables.customerTotals());
+            return run(tables, () -> emulator.stats(totals).upsertCommits());
         }
     }
 
-    /** An event of the quickstart: one per id, ten days of data. */
-    public static final class Event {
-        public long id;
-        public String userName;
-        public BigDecimal amount;
-        public Instant ts;
-        public String ds;
-
-        public Event() {}
-
-        static Event of(long id) {
-            Event e = new Event();
-            e.id = id;
-            e.userName = "user-" + (id % 97) + "-\u00e9\u4e2d";
-            e.amount = BigDecimal.valueOf(id * 137 % 100_000, 2);
-            e.ts = EPOCH.plusMillis(id * 8_640_123L).plusNanos(id % 1000);
-            e.ds = "2026111" + (id % 9 + 1);
-            return e;
+    private TunnelConnectionOptions connection(String endpoint, String tunnelEndpoint) {
+        TunnelConnectionOptions.Builder builder =
+                TunnelConnectionOptions.builder()
+                        .endpoint(endpoint)
+                        .project(settings.project())
+                        .accessKey(settings.accessId(), settings.accessKey());
+        String tunnel = tunnelEndpoint != null ? tunnelEndpoint : settings.tunnelEndpoint();
+        if (tunnel != null) {
+            builder.tunnelEndpoint(tunnel);
         }
-
-        Row toRow() {
-            return Row.of(id, userName, amount, ts, ds);
-        }
+        return builder.build();
     }
 
-    /** Writes an {@link Event} as (id, user_name, amount, ts) plus the partition value ds. */
-    static final class EventSerializer implements TunnelRecordSerializer<Event> {
-        private static final long serialVersionUID = 1L;
+    private QuickstartReport run(DemoTables tables, LongSupplier deltaCommits) throws Exception {
+        tables.create();
+        out.println(
+                "Created "
+                        + tables.orders()
+                        + " (PARTITIONED BY ds, region) and "
+                        + tables.customerTotals()
+                        + " (Delta table: transactional, PRIMARY KEY customer_id, "
+                        + DemoTables.BUCKETS
+                        + " buckets)");
+        OrderPipeline pipeline = new OrderPipeline(tables, settings);
 
-        @Override
-        public void open(TableSchema schema, boolean withPartitionValues) {
-            if (!withPartitionValues || schema.columnCount() != 4) {
-                throw new IllegalArgumentException(
-                        "EventSerializer writes (id, user_name, amount, ts) + ds, table is "
-                                + schema);
-            }
-        }
+        out.printf(
+                "Flink SQL job (local cluster, parallelism %d, checkpoint every %d s): %,d generated"
+                        + " orders at %,d/s%n"
+                        + "  INSERT INTO orders (-> %s): exactly-once, partitions created as"
+                        + " rows arrive; rows become visible when their checkpoint's upload"
+                        + " sessions are committed%n"
+                        + "  INSERT INTO customer_totals SELECT customer_id, COUNT(*), SUM(amount)"
+                        + " ... GROUP BY customer_id (-> %s): upserts, committed at most every %d s"
+                        + "%s%n"
+                        + "Live progress from the job's Flink metrics%s:%n",
+                PARALLELISM,
+                settings.checkpointInterval().toSeconds(),
+                settings.rows(),
+                settings.rowsPerSecond(),
+                tables.orders(),
+                tables.customerTotals(),
+                settings.upsertCommitInterval().toSeconds(),
+                settings.upsertCommitInterval().toSeconds() == 60
+                        ? " (the service's limit: one commit per minute per partition)"
+                        : "",
+                deltaCommits == null ? "" : " (customer_totals commits: the emulator's count)");
+        TableEnvironment streaming = streamingEnvironment();
+        pipeline.registerGeneratedOrders(streaming, settings.rowsPerSecond());
+        pipeline.registerMaxComputeTables(streaming);
+        JobClient job =
+                pipeline.writeJob(streaming)
+                        .execute()
+                        .getJobClient()
+                        .orElseThrow(() -> new IllegalStateException("no job was started"));
+        LiveProgress.Snapshot progress =
+                new LiveProgress(out, tables, settings.upsertCommitInterval(), deltaCommits)
+                        .follow(job);
 
-        @Override
-        public Object[] serialize(Event e, Object[] reuse) {
-            reuse[0] = e.id;
-            reuse[1] = e.userName;
-            reuse[2] = e.amount;
-            reuse[3] = e.ts;
-            reuse[4] = e.ds;
-            return reuse;
+        out.println("Reading both tables back with Flink SQL (bounded scans of the connector)");
+        // four small batch queries, each in its own local cluster, run side by side
+        CompletableFuture<Map<String, QuickstartReport.PartitionCounts>> written =
+                query(
+                        pipeline,
+                        env -> partitions(env, OrderPipeline.perPartition("generated_orders")));
+        CompletableFuture<Map<String, QuickstartReport.PartitionCounts>> read =
+                query(pipeline, env -> partitions(env, OrderPipeline.perPartition("orders")));
+        CompletableFuture<Map<Long, List<Object>>> expectedTotals =
+                query(
+                        pipeline,
+                        env -> customers(env, OrderPipeline.perCustomer("generated_orders")));
+        CompletableFuture<Map<Long, List<Object>>> readTotals =
+                query(pipeline, env -> customers(env, OrderPipeline.CUSTOMER_TOTALS));
+        QuickstartReport report =
+                new QuickstartReport(
+                        written.join(),
+                        read.join(),
+                        progress,
+                        expectedTotals.join(),
+                        readTotals.join());
+        out.println(report.render(tables.orders(), tables.customerTotals()));
+        if (!settings.usesEmulator()) {
+            out.printf(
+                    "The tables stay in project %s and expire after 3 days (LIFECYCLE 3); to drop"
+                            + " them now: DROP TABLE %s; DROP TABLE %s;%n",
+                    settings.project(), tables.orders(), tables.customerTotals());
         }
+        return report;
     }
 
-    /** What was written and what was read back. */
-    record Result(List<Row> written, List<Row> read) {
+    private TableEnvironment streamingEnvironment() {
+        Configuration conf = new Configuration();
+        // a failure ends the demo with its cause instead of restarting
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        conf.set(PipelineOptions.NAME, "quickstart: orders into MaxCompute");
+        JobMetricsReporter.enable(conf);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(PARALLELISM);
+        env.enableCheckpointing(settings.checkpointInterval().toMillis());
+        return StreamTableEnvironment.create(env);
+    }
 
-        boolean matches() {
-            return sorted(written).equals(sorted(read));
-        }
+    /** Runs a query in a new batch environment with the tables and the generated orders. */
+    private <T> CompletableFuture<T> query(OrderPipeline pipeline, BatchQuery<T> query) {
+        return CompletableFuture.supplyAsync(
+                () -> {
+                    TableEnvironment env = batchEnvironment();
+                    // the same generated orders, unthrottled: what the pipeline was given
+                    pipeline.registerGeneratedOrders(env, Integer.MAX_VALUE);
+                    pipeline.registerMaxComputeTables(env);
+                    try {
+                        return query.run(env);
+                    } catch (Exception e) {
+                        throw new CompletionException(e);
+                    }
+                });
+    }
 
-        String summary() {
-            long partitions = read.stream().map(r -> r.getField(4)).distinct().count();
-            return (matches() ? "OK" : "MISMATCH")
-                    + ": wrote "
-                    + written.size()
-                    + " rows, read back "
-                    + read.size()
-                    + " rows from "
-                    + partitions
-                    + " partitions"
-                    + (read.isEmpty() ? "" : "; first row read: " + sorted(read).get(0));
-        }
+    private interface BatchQuery<T> {
+        T run(TableEnvironment env) throws Exception;
+    }
 
-        private static List<Row> sorted(List<Row> rows) {
-            List<Row> copy = new ArrayList<>(rows);
-            copy.sort(Comparator.comparingLong(r -> (Long) r.getField(0)));
-            return copy;
+    private static TableEnvironment batchEnvironment() {
+        TableEnvironment env = TableEnvironment.create(EnvironmentSettings.inBatchMode());
+        env.getConfig().set("parallelism.default", String.valueOf(PARALLELISM));
+        return env;
+    }
+
+    private static Map<String, QuickstartReport.PartitionCounts> partitions(
+            TableEnvironment env, String query) throws Exception {
+        Map<String, QuickstartReport.PartitionCounts> out = new TreeMap<>();
+        for (Row row : collect(env, query)) {
+            out.put(
+                    (String) row.getField(0),
+                    new QuickstartReport.PartitionCounts(
+                            (Long) row.getField(1),
+                            (Long) row.getField(2),
+                            (BigDecimal) row.getField(3)));
         }
+        return out;
+    }
+
+    private static Map<Long, List<Object>> customers(TableEnvironment env, String query)
+            throws Exception {
+        Map<Long, List<Object>> out = new TreeMap<>();
+        for (Row row : collect(env, query)) {
+            out.put((Long) row.getField(0), List.of(row.getField(1), row.getField(2)));
+        }
+        return out;
+    }
+
+    private static List<Row> collect(TableEnvironment env, String query) throws Exception {
+        List<Row> rows = new ArrayList<>();
+        try (CloseableIterator<Row> it = env.executeSql(query).collect()) {
+            it.forEachRemaining(rows::add);
+        }
+        return rows;
     }
 }
