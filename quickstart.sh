@@ -7,6 +7,13 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 echo "Building (mvn compile -pl e2e-tests -am) ..."
-mvn -B -q -Dmaven.test.skip=true -Dspotless.check.skip=true compile -pl e2e-tests -am
-exec java -cp "e2e-tests/target/classes:$(cat e2e-tests/target/quickstart.classpath)" \
+build_log="$(mktemp)"
+trap 'rm -f "$build_log"' EXIT
+if ! mvn -B -q -Dmaven.test.skip=true -Dspotless.check.skip=true compile -pl e2e-tests -am \
+        >"$build_log" 2>&1; then
+    cat "$build_log"
+    echo "The build failed (see above)." >&2
+    exit 1
+fi
+java -cp "e2e-tests/target/classes:$(cat e2e-tests/target/quickstart.classpath)" \
     io.github.mctunnel.e2e.Quickstart "$@"
