@@ -155,6 +155,24 @@ class TunnelExactlyOnceSinkBuilderTest {
     }
 
     @Test
+    void checkpointRateAboveTheSessionBudgetNamesTheIntervalToUse() {
+        StreamExecutionEnvironment env = env(1000);
+        env.setParallelism(1);
+        env.fromData(1L, 2L)
+                .sinkTo(
+                        valid().setTableLimits(new TableWriteLimits(500, 100_000, 32, 10_000))
+                                .build());
+        assertThatThrownBy(env::getStreamGraph)
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(
+                        "EXACTLY_ONCE on table events: 3 partitions per checkpoint x 300"
+                                + " checkpoints per 5 minutes = 900 upload sessions per 5 minutes,"
+                                + " more than the table's budget of 500; raise the checkpoint"
+                                + " interval to at least 1800 ms or lower"
+                                + " setMaxPartitionsPerCheckpoint");
+    }
+
+    @Test
     void unalignedCheckpointsAreRefused() {
         Configuration conf = new Configuration();
         conf.setString("execution.checkpointing.unaligned.enabled", "true");

@@ -21,6 +21,7 @@ import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.flink.util.ExceptionUtils;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,10 +31,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
  * The exactly-once sink in MiniCluster jobs against the emulator: parallelism 4, checkpoints every
@@ -154,6 +157,50 @@ class TunnelExactlyOnceSinkITCase {
         assertThat(stats.openUploadSessions()).isLessThanOrEqualTo(PARTITIONS);
         assertThat(stats.rowsCommitted()).isEqualTo(ROWS);
         // no request sooner than the retry policy allows, from any subtask on the shared address
+        assertThat(emulator.attackRequestCount()).isZero();
+    }
+
+    @Test
+    void morePartitionsInAnEpochThanConfiguredFailTheJobNamingTheSetting() throws Exception {
+        emulator.executeSql(
+                "CREATE TABLE eo_many ("
+                        + AllTypesRows.DDL_COLUMNS
+                        + ") PARTITIONED BY (ds STRING)");
+        Configuration conf = new Configuration();
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "disable");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(1);
+        env.enableCheckpointing(200);
+        env.fromSequence(1, 30)
+                .sinkTo(
+                        TunnelExactlyOnceSink.<Long>builder()
+                                .setConnection(TunnelSinkEmulatorITCase.connection(emulator))
+                                .setTable("eo_many")
+                                .setSerializer(new AllTypesRows.Serializer(PARTITIONS))
+                                .setDynamicPartition()
+                                .setMaxPartitionsPerCheckpoint(1)
+                                .setTableLimits(LIMITS)
+                                .build());
+        Throwable failure = catchThrowable(() -> env.execute("too many partitions"));
+        assertThat(failure).isNotNull();
+        Optional<Throwable> cause =
+                ExceptionUtils.findThrowable(
+                        failure,
+                        t ->
+                                t.getMessage() != null
+                                        && t.getMessage()
+                                                .startsWith(
+                                                        "The Tunnel session coordinator did not"
+                                                                + " hand out a session"));
+        assertThat(cause).isPresent();
+        assertThat(cause.get().getMessage())
+                .matches(
+                        "The Tunnel session coordinator did not hand out a session: .*Upload"
+                                + " session for table eo_many partition ds=p[0-2] could not be"
+                                + " created: more than 1 partitions were written between two"
+                                + " checkpoints; raise setMaxPartitionsPerCheckpoint \\(within"
+                                + " the table's budgets\\) or route fewer partitions to the sink"
+                                + " per checkpoint");
         assertThat(emulator.attackRequestCount()).isZero();
     }
 

@@ -5,6 +5,8 @@ import io.github.mctunnel.client.codec.RecordStreamWriter;
 import io.github.mctunnel.client.schema.PartitionSpec;
 import io.github.mctunnel.client.schema.TableIdentifier;
 import io.github.mctunnel.emulator.TunnelEmulator;
+import io.github.mctunnel.emulator.fault.LoggedRequest;
+import io.github.mctunnel.emulator.fault.RequestMatcher;
 import io.github.mctunnel.flink.client.SharedTunnelClients;
 import io.github.mctunnel.flink.client.TunnelClientLease;
 import io.github.mctunnel.flink.config.TunnelConnectionOptions;
@@ -68,6 +70,10 @@ class ExactlyOnceTunnelWriterTest {
     private TableIdentifier tableId;
     private String registryKey;
     private TunnelClientLease testLease;
+    private final List<String> sessionsHandedOut = new ArrayList<>();
+    private int parallelism = 1;
+    private long blockTargetBytes = 1024 * 1024;
+    private boolean withGateway = true;
 
     @BeforeAll
     static void startEmulator() throws Exception {
@@ -100,7 +106,7 @@ class ExactlyOnceTunnelWriterTest {
 
     private ExactlyOnceTunnelWriter<RowData> writer(
             PartitionSpec defaultPartition, BadRecordPolicy policy) throws Exception {
-        table = "eo_w" + (++tables);
+        table = "eo_w" + (++tables) + "_t";
         emulator.executeSql(
                 "CREATE TABLE "
                         + table
@@ -109,13 +115,17 @@ class ExactlyOnceTunnelWriterTest {
         client = testLease.client();
         tableId = client.table(table);
         registryKey = SessionResolverRegistry.key("sink", "job-" + table, 0, 0);
-        SessionResolverRegistry.register(
-                registryKey,
-                (partition, epoch) -> {
-                    PartitionSpec spec = PartitionSpec.parse(partition);
-                    client.meta().createPartition(tableId, spec, true);
-                    return client.createUploadSession(tableId, spec, false).id();
-                });
+        if (withGateway) {
+            SessionResolverRegistry.register(
+                    registryKey,
+                    (partition, epoch) -> {
+                        PartitionSpec spec = PartitionSpec.parse(partition);
+                        client.meta().createPartition(tableId, spec, true);
+                        String id = client.createUploadSession(tableId, spec, false).id();
+                        sessionsHandedOut.add(id);
+                        return id;
+                    });
+        }
         TunnelClientLease lease = SharedTunnelClients.jvm().acquire(connection);
         ExactlyOnceTunnelWriter<RowData> w;
         try {
@@ -129,8 +139,8 @@ class ExactlyOnceTunnelWriterTest {
                             policy,
                             registryKey,
                             0,
-                            1,
-                            1024 * 1024,
+                            parallelism,
+                            blockTargetBytes,
                             0,
                             metrics);
         } catch (RuntimeException e) {
@@ -236,6 +246,78 @@ class ExactlyOnceTunnelWriterTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("dt=unknown")
                 .hasMessageContaining("eo_w");
+    }
+
+    @Test
+    void aRefusedBlockWriteNamesTablePartitionSessionBlockAndRequestId() throws Exception {
+        ExactlyOnceTunnelWriter<RowData> w = writer(null, BadRecordPolicy.FAIL);
+        w.write(row(1, "a", "p1"), null);
+        emulator.faultPlan()
+                .failNext(
+                        1,
+                        RequestMatcher.of("PUT", "/tables/" + table).withParam("blockid"),
+                        400,
+                        "InvalidArgument");
+        assertThatThrownBy(w::prepareCommit)
+                .hasMessage(
+                        "write block of "
+                                + emulator.defaultProject()
+                                + "."
+                                + table
+                                + " (partition=ds=p1, session="
+                                + sessionsHandedOut.get(0)
+                                + ", block=0) failed: HTTP 400, ErrorCode=InvalidArgument,"
+                                + " ErrorMessage=Injected fault: InvalidArgument, RequestId="
+                                + lastRequestId(400));
+    }
+
+    @Test
+    void aWriterWithoutItsGatewayNamesTheCause() throws Exception {
+        withGateway = false;
+        ExactlyOnceTunnelWriter<RowData> w = writer(null, BadRecordPolicy.FAIL);
+        w.write(row(1, "a", "p1"), null);
+        assertThatThrownBy(w::prepareCommit)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage(
+                        "The exactly-once Tunnel writer found no session gateway for its subtask:"
+                                + " the sink's pre-write operator must be chained to the writer"
+                                + " (do not disable operator chaining for the sink, and keep the"
+                                + " sink's input at the sink's parallelism)");
+    }
+
+    @Test
+    void anExhaustedBlockRangeNamesTheSettingsToChange() throws Exception {
+        // 20,000 writers have one block id each per session
+        parallelism = 20_000;
+        blockTargetBytes = 1024;
+        ExactlyOnceTunnelWriter<RowData> w = writer(null, BadRecordPolicy.FAIL);
+        // incompressible rows, each past the block target and the encoder's 64 KiB buffer
+        java.util.Random random = new java.util.Random(1);
+        StringBuilder wide = new StringBuilder();
+        for (int i = 0; i < 256 * 1024; i++) {
+            wide.append((char) ('!' + random.nextInt(90)));
+        }
+        String value = wide.toString();
+        // the first block is written once the compressed buffer reaches the target, the second
+        // needs a block id the writer does not have
+        assertThatThrownBy(
+                        () -> {
+                            for (int i = 0; i < 64; i++) {
+                                w.write(row(i, value, "p1"), null);
+                            }
+                        })
+                .isInstanceOf(java.io.IOException.class)
+                .hasMessage(
+                        "Writer block range exhausted: 1 blocks of table "
+                                + table
+                                + " partition 'ds=p1' between two checkpoints; raise the block"
+                                + " target size or checkpoint more often");
+    }
+
+    private static String lastRequestId(int status) {
+        List<LoggedRequest> failed = emulator.requestLog().entries(r -> r.status() == status);
+        assertThat(failed).isNotEmpty();
+        return failed.get(failed.size() - 1).requestId();
     }
 
     /** Keeps the counters the writer registers. */
