@@ -264,6 +264,30 @@ class MaxComputeTableITCase {
         }
     }
 
+    @Test
+    void staticPartitionAtLeastOnce() throws Exception {
+        emulator.executeSql(
+                "CREATE TABLE static_alo (id BIGINT, name STRING) PARTITIONED BY (ds STRING)");
+        emulator.executeSql("ALTER TABLE static_alo ADD PARTITION (ds='s1')");
+        TableEnvironment env = tableEnv();
+        createEventsTable(env, "static_alo");
+        env.executeSql(
+                "CREATE TEMPORARY TABLE gen (id BIGINT) WITH ('connector' = 'datagen',"
+                        + " 'fields.id.kind' = 'sequence', 'fields.id.start' = '1',"
+                        + " 'fields.id.end' = '300')");
+        env.executeSql(
+                        "INSERT INTO static_alo PARTITION (ds = 's1')"
+                                + " SELECT id, CONCAT('n', CAST(id AS STRING)) FROM gen")
+                .await();
+        Set<Long> all = new TreeSet<>();
+        for (long id = 1; id <= 300; id++) {
+            all.add(id);
+        }
+        assertThat(committedIds("static_alo", "ds=s1")).isEqualTo(all);
+        assertThat(emulator.committedRows(id("static_alo"), PartitionSpec.parse("ds=s1")))
+                .hasSize(300);
+    }
+
     // ------------------------------------------------------------------ scans
 
     @Test
