@@ -56,6 +56,8 @@ public final class DataStreamSamples {
                         .setFlushMaxBytes(8 << 20) // buffered bytes of a writer: memory bound
                         .setFlushInterval(Duration.ofSeconds(10))
                         .setMaxOpenPartitions(8) // partitions one writer keeps open, <= 64
+                        .setMaxConcurrentPartitions(64) // over all writers, <= 64
+                        .setPartitionIdleTimeout(Duration.ofSeconds(60)) // service frees idle slots
                         .setWritersPerPartition(4) // writers one partition's rows go to, <= 32
                         .setDefaultPartition("ds=unknown") // for NULL/unusable ds (else: fail)
                         .setBadRecordPolicy(BadRecordPolicy.FAIL) // or SKIP (numRecordsSkipped)
