@@ -156,12 +156,22 @@ final class RealCluster
             flink =
                     FlinkCluster.start(
                             workDir,
-                            dir.resolve("flink-lib"),
+                            dir.resolve("flink-" + System.getProperty("e2e.flinkVersion") + "-lib"),
                             List.of(dir.resolve("flink-sql-tunnel.jar")),
                             2);
         } catch (IOException | InterruptedException | RuntimeException e) {
             emulator.close();
             throw e;
+        }
+        String version = flink.rest().get("/config").path("flink-version").asText();
+        if (!version.equals(System.getProperty("e2e.flinkVersion"))) {
+            flink.close();
+            emulator.close();
+            throw new IllegalStateException(
+                    "the cluster runs Flink "
+                            + version
+                            + ", not "
+                            + System.getProperty("e2e.flinkVersion"));
         }
         RealCluster cluster =
                 new RealCluster(
