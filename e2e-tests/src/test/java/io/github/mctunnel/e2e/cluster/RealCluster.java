@@ -159,7 +159,7 @@ final class RealCluster
                             dir.resolve("flink-" + System.getProperty("e2e.flinkVersion") + "-lib"),
                             List.of(dir.resolve("flink-sql-tunnel.jar")),
                             2);
-        } catch (IOException | InterruptedException | RuntimeException e) {
+        } catch (IOException | InterruptedException | RuntimeException | Error e) {
             emulator.close();
             throw e;
         }
