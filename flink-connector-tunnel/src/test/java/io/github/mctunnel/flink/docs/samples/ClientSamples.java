@@ -22,15 +22,14 @@ public final class ClientSamples {
 
     private ClientSamples() {}
 
-    static TunnelClient connect(String endpoint, String accessId, String accessKeySecret) {
+    static TunnelClient connect(String endpoint, String accessId, String secret) {
         // [START client-connect]
+        // endpoint: e.g. https://service.cn-hangzhou.maxcompute.aliyun.com/api
         TunnelClient client =
                 TunnelClient.builder()
-                        .odpsEndpoint(
-                                endpoint) // https://service.cn-hangzhou.maxcompute.aliyun.com/api
+                        .odpsEndpoint(endpoint)
                         .project("my_project")
-                        .credentialsProvider(
-                                StaticCredentialsProvider.of(accessId, accessKeySecret))
+                        .credentialsProvider(StaticCredentialsProvider.of(accessId, secret))
                         .build(); // the tunnel endpoint is discovered; .tunnelEndpoint(..) sets it
         // [END client-connect]
         return client;
