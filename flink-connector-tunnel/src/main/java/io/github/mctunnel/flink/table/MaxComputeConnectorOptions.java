@@ -2,6 +2,7 @@ package io.github.mctunnel.flink.table;
 
 import io.github.mctunnel.client.compress.Compression;
 import io.github.mctunnel.flink.sink.FlushPolicy;
+import io.github.mctunnel.flink.sink.TunnelSinkBuilder;
 import io.github.mctunnel.flink.source.SessionInvalidationPolicy;
 import io.github.mctunnel.flink.source.TunnelSourceBuilder;
 import io.github.mctunnel.flink.upsert.TunnelUpsertSinkBuilder;
@@ -192,9 +193,30 @@ public final class MaxComputeConnectorOptions {
                     .intType()
                     .noDefaultValue()
                     .withDescription(
-                            "Dynamic partitions: at-least-once, the partitions one writer keeps"
-                                    + " open (default 8, at most 64); exactly-once, the most"
-                                    + " partitions written between two checkpoints (default 1).");
+                            "Dynamic partitions. At-least-once and none: the most partitions"
+                                    + " of the table all writers together write (hold stream"
+                                    + " slots on) at once, in [1, 64] (default 64, the stream"
+                                    + " tunnel's limit per table; lower it when other jobs write"
+                                    + " the same table), split equally among the writers; a"
+                                    + " writer needing one more partition than its share waits"
+                                    + " until one of its partitions is released (back-pressure)."
+                                    + " Exactly-once: the most partitions written between two"
+                                    + " checkpoints (default 1).");
+
+    public static final ConfigOption<Duration> SINK_PARTITION_IDLE_TIMEOUT =
+            ConfigOptions.key("sink.partition-idle-timeout")
+                    .durationType()
+                    .defaultValue(TunnelSinkBuilder.DEFAULT_PARTITION_IDLE_TIMEOUT)
+                    .withDescription(
+                            "At-least-once and none: how long the service keeps a writer's"
+                                    + " stream slots on a partition after its last flush there"
+                                    + " (a stream session cannot be closed). A partition counts"
+                                    + " against 'sink.dynamic-partition.max' until this long"
+                                    + " after its last flush, and is released when it was not"
+                                    + " written for this long. Keep it at least the service's"
+                                    + " idle timeout (60 s); shorter risks 429 SlotExceeded"
+                                    + " (retried), longer makes a writer wait longer for a free"
+                                    + " partition.");
 
     public static final ConfigOption<Integer> SINK_WRITERS_PER_PARTITION =
             ConfigOptions.key("sink.writers-per-partition")

@@ -49,6 +49,7 @@ import static io.github.mctunnel.flink.table.MaxComputeConnectorOptions.SINK_BUF
 import static io.github.mctunnel.flink.table.MaxComputeConnectorOptions.SINK_DELIVERY_GUARANTEE;
 import static io.github.mctunnel.flink.table.MaxComputeConnectorOptions.SINK_DYNAMIC_PARTITION_MAX;
 import static io.github.mctunnel.flink.table.MaxComputeConnectorOptions.SINK_PARALLELISM;
+import static io.github.mctunnel.flink.table.MaxComputeConnectorOptions.SINK_PARTITION_IDLE_TIMEOUT;
 import static io.github.mctunnel.flink.table.MaxComputeConnectorOptions.SINK_UPSERT_COMMIT_INTERVAL;
 import static io.github.mctunnel.flink.table.MaxComputeConnectorOptions.SINK_WRITERS_PER_PARTITION;
 import static io.github.mctunnel.flink.table.MaxComputeConnectorOptions.SOCKET_TIMEOUT;
@@ -103,6 +104,7 @@ public final class MaxComputeDynamicTableFactory
         options.add(SINK_PARALLELISM);
         options.add(SINK_DYNAMIC_PARTITION_MAX);
         options.add(SINK_WRITERS_PER_PARTITION);
+        options.add(SINK_PARTITION_IDLE_TIMEOUT);
         options.add(SINK_UPSERT_COMMIT_INTERVAL);
         options.add(SCAN_SPLIT_SIZE);
         options.add(SCAN_PARTITION_DISCOVERY_INTERVAL);
@@ -200,7 +202,8 @@ public final class MaxComputeDynamicTableFactory
                         SINK_BUFFER_FLUSH_MAX_ROWS,
                         SINK_BUFFER_FLUSH_INTERVAL,
                         SINK_DYNAMIC_PARTITION_MAX,
-                        SINK_WRITERS_PER_PARTITION)) {
+                        SINK_WRITERS_PER_PARTITION,
+                        SINK_PARTITION_IDLE_TIMEOUT)) {
             if (options.getOptional(o).isPresent()) {
                 throw new ValidationException(
                         "Option '"
@@ -238,6 +241,14 @@ public final class MaxComputeDynamicTableFactory
                                     + SINK_BUFFER_FLUSH_MAX_SIZE.key()
                                     + "')");
                 }
+            }
+            if (options.getOptional(SINK_PARTITION_IDLE_TIMEOUT).isPresent()) {
+                throw new ValidationException(
+                        "Option '"
+                                + SINK_PARTITION_IDLE_TIMEOUT.key()
+                                + "' applies to 'sink.delivery-guarantee' = 'at-least-once'"
+                                + " or 'none' (stream tunnel slots); the exactly-once sink"
+                                + " writes through upload sessions committed at checkpoints");
             }
         }
         int maxRows = options.get(SINK_BUFFER_FLUSH_MAX_ROWS);
@@ -283,11 +294,24 @@ public final class MaxComputeDynamicTableFactory
                                 + "]"
                                 + (guarantee == DeliveryGuarantee.EXACTLY_ONCE
                                         ? ""
-                                        : " (the stream tunnel serves at most 64 partitions of a"
-                                                + " table)")
+                                        : " (with 'sink.delivery-guarantee' = '"
+                                                + (guarantee == DeliveryGuarantee.NONE
+                                                        ? "none"
+                                                        : "at-least-once")
+                                                + "', the partitions of the table written at"
+                                                + " once; the stream tunnel serves at most 64)")
                                 + ", got "
                                 + dynamicMax);
             }
+        }
+        Duration idleTimeout = options.get(SINK_PARTITION_IDLE_TIMEOUT);
+        if (idleTimeout.isZero() || idleTimeout.isNegative()) {
+            throw new ValidationException(
+                    "Option '"
+                            + SINK_PARTITION_IDLE_TIMEOUT.key()
+                            + "' must be positive (at least the service's stream slot idle"
+                            + " timeout, 60 s), got "
+                            + idleTimeout);
         }
         Integer parallelism = options.getOptional(SINK_PARALLELISM).orElse(null);
         checkParallelism(SINK_PARALLELISM, parallelism);
@@ -320,6 +344,7 @@ public final class MaxComputeDynamicTableFactory
                 parallelism,
                 writers,
                 commitInterval,
+                idleTimeout,
                 options.get(COMPRESSION));
     }
 

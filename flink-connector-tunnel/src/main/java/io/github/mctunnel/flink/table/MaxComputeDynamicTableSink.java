@@ -16,6 +16,7 @@ import io.github.mctunnel.flink.sink.TunnelSinkBuilder;
 import io.github.mctunnel.flink.upsert.TunnelUpsertSink;
 import io.github.mctunnel.flink.upsert.TunnelUpsertSinkBuilder;
 
+import org.apache.flink.annotation.VisibleForTesting;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.table.api.ValidationException;
@@ -357,8 +358,13 @@ final class MaxComputeDynamicTableSink
         }
     }
 
-    /** {@code partition}: the static partition, or null (dynamic or not partitioned). */
-    private Sink<RowData> streamSink(String partition, boolean dynamic) {
+    /**
+     * {@code partition}: the static partition, or null (dynamic or not partitioned). The table-wide
+     * cap {@code sink.dynamic-partition.max} (default 64) is the only partition cap: it is split
+     * equally among the active writers, with no further per-writer cap.
+     */
+    @VisibleForTesting
+    Sink<RowData> streamSink(String partition, boolean dynamic) {
         TunnelSinkBuilder<RowData> builder =
                 TunnelSink.<RowData>builder()
                         .setConnection(connection)
@@ -370,14 +376,17 @@ final class MaxComputeDynamicTableSink
                                 settings.flushMaxBytes() == null
                                         ? FlushPolicy.DEFAULT_MAX_BYTES
                                         : settings.flushMaxBytes())
-                        .setFlushInterval(settings.flushInterval());
+                        .setFlushInterval(settings.flushInterval())
+                        .setPartitionIdleTimeout(settings.partitionIdleTimeout());
+        int maxPartitions =
+                settings.dynamicPartitionMax() == null
+                        ? TunnelSinkBuilder.MAX_OPEN_PARTITIONS_LIMIT
+                        : settings.dynamicPartitionMax();
+        builder.setMaxConcurrentPartitions(maxPartitions).setMaxOpenPartitions(maxPartitions);
         if (partition != null) {
             builder.setPartition(partition);
         } else if (dynamic) {
             builder.setDynamicPartition();
-        }
-        if (settings.dynamicPartitionMax() != null) {
-            builder.setMaxOpenPartitions(settings.dynamicPartitionMax());
         }
         if (settings.writersPerPartition() != null) {
             builder.setWritersPerPartition(settings.writersPerPartition());
@@ -385,7 +394,8 @@ final class MaxComputeDynamicTableSink
         return build(builder::build);
     }
 
-    private Sink<RowData> exactlyOnceSink(String partition, boolean dynamic) {
+    @VisibleForTesting
+    Sink<RowData> exactlyOnceSink(String partition, boolean dynamic) {
         TunnelExactlyOnceSinkBuilder<RowData> builder =
                 TunnelExactlyOnceSink.<RowData>builder()
                         .setConnection(connection)
@@ -406,7 +416,20 @@ final class MaxComputeDynamicTableSink
         if (settings.writersPerPartition() != null) {
             builder.setWritersPerPartition(settings.writersPerPartition());
         }
-        return build(builder::build);
+        try {
+            return builder.build();
+        } catch (IllegalArgumentException e) {
+            // the builder names its DataStream setter; a SQL user sets the option
+            throw new ValidationException(
+                    e.getMessage()
+                            .replace(
+                                    "setMaxPartitionsPerCheckpoint",
+                                    "'"
+                                            + MaxComputeConnectorOptions.SINK_DYNAMIC_PARTITION_MAX
+                                                    .key()
+                                            + "'"),
+                    e);
+        }
     }
 
     private static Sink<RowData> build(Supplier<Sink<RowData>> builder) {

@@ -15,12 +15,14 @@ import java.time.Duration;
  * @param flushMaxBytes at-least-once: buffered bytes that trigger a send; exactly-once: the block
  *     size; upsert: the buffered bytes that flush a writer's buckets; null for the sink's default
  * @param flushInterval at-least-once: the timer interval (zero: none)
- * @param dynamicPartitionMax open partitions per writer (at-least-once) or partitions per
- *     checkpoint (exactly-once), or null for the sink's default
+ * @param dynamicPartitionMax partitions all writers write at once (at-least-once, none) or
+ *     partitions per checkpoint (exactly-once), or null for the sink's default
  * @param parallelism the sink parallelism, or null for the job's
  * @param writersPerPartition the most writer subtasks a partition's rows are routed to, or null for
  *     the sink's default
  * @param upsertCommitInterval PRIMARY KEY tables: least time between two commits of a partition
+ * @param partitionIdleTimeout at-least-once, none: how long the service holds a partition's stream
+ *     slots after its last flush
  * @param compression compression of upsert packs (the other sinks choose their own)
  */
 record SinkSettings(
@@ -32,5 +34,6 @@ record SinkSettings(
         Integer parallelism,
         Integer writersPerPartition,
         Duration upsertCommitInterval,
+        Duration partitionIdleTimeout,
         Compression compression)
         implements Serializable {}

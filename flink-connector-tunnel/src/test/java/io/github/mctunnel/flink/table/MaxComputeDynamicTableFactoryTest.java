@@ -8,6 +8,7 @@ import io.github.mctunnel.client.schema.PartitionSpec;
 import io.github.mctunnel.flink.config.CredentialsProviderFactory;
 import io.github.mctunnel.flink.config.TunnelConnectionOptions;
 import io.github.mctunnel.flink.sink.FlushPolicy;
+import io.github.mctunnel.flink.sink.TunnelSink;
 import io.github.mctunnel.flink.source.SessionInvalidationPolicy;
 
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -191,6 +192,7 @@ class MaxComputeDynamicTableFactoryTest {
                                 null,
                                 null,
                                 Duration.ofMinutes(1),
+                                Duration.ofSeconds(60),
                                 Compression.DEFAULT));
         assertThat(s.staticPartition()).isEmpty();
     }
@@ -209,6 +211,7 @@ class MaxComputeDynamicTableFactoryTest {
                                         "sink.parallelism", "3",
                                         "sink.writers-per-partition", "2",
                                         "sink.upsert.commit-interval", "5 s",
+                                        "sink.partition-idle-timeout", "90 s",
                                         "compression", "ZSTD"));
         assertThat(s.settings())
                 .isEqualTo(
@@ -221,6 +224,7 @@ class MaxComputeDynamicTableFactoryTest {
                                 3,
                                 2,
                                 Duration.ofSeconds(5),
+                                Duration.ofSeconds(90),
                                 Compression.ZSTD));
     }
 
@@ -256,8 +260,24 @@ class MaxComputeDynamicTableFactoryTest {
                 .contains("sink.buffer-flush.interval");
         assertThat(sinkError(options("sink.dynamic-partition.max", "65")))
                 .contains(
-                        "Option 'sink.dynamic-partition.max' must be in [1, 64] (the stream"
-                                + " tunnel serves at most 64 partitions of a table), got 65");
+                        "Option 'sink.dynamic-partition.max' must be in [1, 64] (with"
+                                + " 'sink.delivery-guarantee' = 'at-least-once', the partitions"
+                                + " of the table written at once; the stream tunnel serves at"
+                                + " most 64), got 65");
+        assertThat(
+                        sinkError(
+                                options(
+                                        "sink.delivery-guarantee", "none",
+                                        "sink.dynamic-partition.max", "0")))
+                .contains(
+                        "Option 'sink.dynamic-partition.max' must be in [1, 64] (with"
+                                + " 'sink.delivery-guarantee' = 'none', the partitions of the"
+                                + " table written at once; the stream tunnel serves at most"
+                                + " 64), got 0");
+        assertThat(sinkError(options("sink.partition-idle-timeout", "0 s")))
+                .contains(
+                        "Option 'sink.partition-idle-timeout' must be positive (at least the"
+                                + " service's stream slot idle timeout, 60 s), got PT0S");
         assertThat(sinkError(options("sink.parallelism", "0")))
                 .contains("'sink.parallelism' must be at least 1, got 0");
     }
@@ -319,7 +339,8 @@ class MaxComputeDynamicTableFactoryTest {
                         new String[] {"sink.buffer-flush.max-rows", "10"},
                         new String[] {"sink.buffer-flush.interval", "1 s"},
                         new String[] {"sink.dynamic-partition.max", "2"},
-                        new String[] {"sink.writers-per-partition", "2"})) {
+                        new String[] {"sink.writers-per-partition", "2"},
+                        new String[] {"sink.partition-idle-timeout", "2 min"})) {
             assertThatThrownBy(
                             () ->
                                     sink(
@@ -336,6 +357,68 @@ class MaxComputeDynamicTableFactoryTest {
                                                             + "' does not apply to a table with"
                                                             + " PRIMARY KEY [id]"));
         }
+    }
+
+    @Test
+    void streamSinkTakesTheTableWidePartitionCapAndIdleTimeout() {
+        TunnelSink<?> defaults =
+                (TunnelSink<?>)
+                        ((MaxComputeDynamicTableSink) sink(options())).streamSink(null, true);
+        assertThat(defaults.maxConcurrentPartitions()).isEqualTo(64);
+        assertThat(defaults.maxOpenPartitions()).isEqualTo(64);
+        assertThat(defaults.partitionIdleTimeout()).isEqualTo(Duration.ofSeconds(60));
+        TunnelSink<?> s =
+                (TunnelSink<?>)
+                        ((MaxComputeDynamicTableSink)
+                                        sink(
+                                                options(
+                                                        "sink.delivery-guarantee", "none",
+                                                        "sink.dynamic-partition.max", "12",
+                                                        "sink.partition-idle-timeout", "2 min")))
+                                .streamSink(null, true);
+        assertThat(s.deliveryGuarantee()).isEqualTo(DeliveryGuarantee.NONE);
+        // the option is the only cap: split among the writers, no per-writer cap below it
+        assertThat(s.maxConcurrentPartitions()).isEqualTo(12);
+        assertThat(s.maxOpenPartitions()).isEqualTo(12);
+        assertThat(s.partitionIdleTimeout()).isEqualTo(Duration.ofMinutes(2));
+    }
+
+    @Test
+    void partitionIdleTimeoutIsRejectedForExactlyOnce() {
+        assertThat(
+                        sinkError(
+                                options(
+                                        "sink.delivery-guarantee", "exactly-once",
+                                        "sink.partition-idle-timeout", "2 min")))
+                .contains(
+                        "Option 'sink.partition-idle-timeout' applies to"
+                                + " 'sink.delivery-guarantee' = 'at-least-once' or 'none' (stream"
+                                + " tunnel slots); the exactly-once sink writes through upload"
+                                + " sessions committed at checkpoints");
+    }
+
+    @Test
+    void exactlyOncePartitionBudgetErrorNamesTheSqlOption() {
+        MaxComputeDynamicTableSink s =
+                (MaxComputeDynamicTableSink)
+                        sink(
+                                options(
+                                        "sink.delivery-guarantee", "exactly-once",
+                                        "sink.dynamic-partition.max", "17"));
+        assertThatThrownBy(() -> s.exactlyOnceSink(null, true))
+                .isInstanceOf(ValidationException.class)
+                .hasMessage(
+                        "EXACTLY_ONCE on table t: 17 partitions per checkpoint need up to 34 open"
+                                + " upload sessions (the epoch being written and the one being"
+                                + " committed), more than the table's 32 concurrent sessions;"
+                                + " lower 'sink.dynamic-partition.max' to at most 16");
+        MaxComputeDynamicTableSink sixteen =
+                (MaxComputeDynamicTableSink)
+                        sink(
+                                options(
+                                        "sink.delivery-guarantee", "exactly-once",
+                                        "sink.dynamic-partition.max", "16"));
+        assertThat(sixteen.exactlyOnceSink(null, true)).isNotNull();
     }
 
     @Test
