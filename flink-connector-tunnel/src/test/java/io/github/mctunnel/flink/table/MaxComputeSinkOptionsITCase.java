@@ -6,6 +6,8 @@ import io.github.mctunnel.client.auth.StaticCredentialsProvider;
 import io.github.mctunnel.client.schema.PartitionSpec;
 import io.github.mctunnel.client.schema.TableIdentifier;
 import io.github.mctunnel.emulator.TunnelEmulator;
+import io.github.mctunnel.emulator.limits.EmulatorLimits;
+import io.github.mctunnel.emulator.tunnel.StreamSlotStats;
 import io.github.mctunnel.flink.config.CredentialsProviderFactory;
 
 import org.apache.flink.configuration.Configuration;
@@ -23,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -32,7 +35,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * The connection and routing options of the SQL sink in jobs against the embedded emulator:
  * credentials from a {@code credentials-provider.class}, retry and timeout options, and {@code
- * sink.writers-per-partition} with dynamic partitions, each ending with every row in its partition.
+ * sink.writers-per-partition} and {@code sink.dynamic-partition.max} with dynamic partitions, each
+ * ending with every row in its partition.
  */
 class MaxComputeSinkOptionsITCase {
 
@@ -50,7 +54,17 @@ class MaxComputeSinkOptionsITCase {
 
     @BeforeAll
     static void start() throws Exception {
-        emulator = TunnelEmulator.builder().credentials("ak", "sk").build().start();
+        // the emulator frees a partition's slots sooner than the sinks count them (sink idle
+        // timeouts of at least 1 s), so its peak shows exactly what the sinks hold
+        emulator =
+                TunnelEmulator.builder()
+                        .credentials("ak", "sk")
+                        .limits(
+                                EmulatorLimits.builder()
+                                        .streamSlotIdleTimeout(Duration.ofMillis(500))
+                                        .build())
+                        .build()
+                        .start();
     }
 
     @AfterAll
@@ -213,5 +227,40 @@ class MaxComputeSinkOptionsITCase {
                     .as("partition ds=%s", day)
                     .isEqualTo(idsWithRemainder(4, day));
         }
+    }
+
+    @Test
+    void dynamicPartitionMaxCapsThePartitionsAllWritersHoldAtOnce() throws Exception {
+        emulator.executeSql(
+                "CREATE TABLE capped (id BIGINT, name STRING) PARTITIONED BY (ds STRING)");
+        TableEnvironment env = tableEnv(3);
+        env.executeSql(
+                "CREATE TABLE capped (id BIGINT, name STRING, ds STRING) PARTITIONED BY (ds)"
+                        + with(
+                                "capped",
+                                "access-id",
+                                "ak",
+                                "access-key-secret",
+                                "sk",
+                                "sink.dynamic-partition.max",
+                                "2",
+                                "sink.partition-idle-timeout",
+                                "1 s"));
+        env.executeSql(
+                        "INSERT INTO capped SELECT id, CONCAT('n', CAST(id AS STRING)),"
+                                + " CAST(MOD(id, 4) AS STRING) FROM gen")
+                .await();
+        for (int day = 0; day < 4; day++) {
+            assertThat(committedIds("capped", "ds=" + day))
+                    .as("partition ds=%s", day)
+                    .isEqualTo(idsWithRemainder(4, day));
+        }
+        StreamSlotStats slots =
+                emulator.streamSlots(TableIdentifier.of(emulator.defaultProject(), "capped"));
+        // 4 partitions at parallelism 3, but never more than the 2 the option allows (without
+        // the cap, the writers flush all 4 at once)
+        assertThat(slots.peakPartitions()).isBetween(1, 2);
+        assertThat(slots.limitRefusals()).isZero();
+        assertThat(emulator.attackRequestCount()).isZero();
     }
 }
