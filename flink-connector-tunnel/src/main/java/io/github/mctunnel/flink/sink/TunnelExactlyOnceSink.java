@@ -97,6 +97,9 @@ public final class TunnelExactlyOnceSink<IN>
     /** Overwrite upload sessions (INSERT OVERWRITE, batch execution only). */
     private final boolean overwrite;
 
+    /** The setting that limits the partitions per checkpoint, as error messages name it. */
+    private final String partitionsSetting;
+
     TunnelExactlyOnceSink(
             String sinkId,
             TunnelConnectionOptions connection,
@@ -109,8 +112,10 @@ public final class TunnelExactlyOnceSink<IN>
             int writersPerPartition,
             String defaultPartition,
             BadRecordPolicy badRecordPolicy,
-            boolean overwrite) {
+            boolean overwrite,
+            String partitionsSetting) {
         this.overwrite = overwrite;
+        this.partitionsSetting = partitionsSetting;
         this.sinkId = sinkId;
         this.connection = connection;
         this.table = table;
@@ -176,7 +181,8 @@ public final class TunnelExactlyOnceSink<IN>
                 checkpoints.isCheckpointingEnabled() && !overwrite
                         ? checkpoints.getCheckpointInterval()
                         : 0,
-                limits);
+                limits,
+                partitionsSetting);
         // Routing (a shuffle) comes first, so that the gateway stays chained to the writers; the
         // set of writers of a partition depends only on its values and the parallelism, so each
         // writer's block-id range stays its own.
@@ -203,7 +209,13 @@ public final class TunnelExactlyOnceSink<IN>
                 "Tunnel session gateway: " + table,
                 input.getType(),
                 new SessionGatewayOperatorFactory<IN>(
-                        sinkId, connection, table, limits, maxPartitionsPerCheckpoint, overwrite));
+                        sinkId,
+                        connection,
+                        table,
+                        limits,
+                        maxPartitionsPerCheckpoint,
+                        overwrite,
+                        partitionsSetting));
     }
 
     @Override

@@ -6,6 +6,7 @@ import io.github.mctunnel.flink.config.TunnelConnectionOptions;
 import io.github.mctunnel.flink.sink.exactlyonce.WriteBudget;
 import io.github.mctunnel.flink.sink.routing.WriterSpread;
 
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.annotation.PublicEvolving;
 
 import java.util.UUID;
@@ -34,6 +35,7 @@ public final class TunnelExactlyOnceSinkBuilder<IN> {
     private PartitionSpec defaultPartition;
     private BadRecordPolicy badRecordPolicy = BadRecordPolicy.FAIL;
     private boolean overwrite;
+    private String partitionsSetting = WriteBudget.PARTITIONS_SETTING;
 
     TunnelExactlyOnceSinkBuilder() {}
 
@@ -70,6 +72,16 @@ public final class TunnelExactlyOnceSinkBuilder<IN> {
      */
     public TunnelExactlyOnceSinkBuilder<IN> setMaxPartitionsPerCheckpoint(int partitions) {
         this.maxPartitionsPerCheckpoint = partitions;
+        return this;
+    }
+
+    /**
+     * How error messages name the setting that limits the partitions per checkpoint (default {@code
+     * setMaxPartitionsPerCheckpoint}); the SQL sink names its table option.
+     */
+    @Internal
+    public TunnelExactlyOnceSinkBuilder<IN> setPartitionsSettingName(String name) {
+        this.partitionsSetting = name;
         return this;
     }
 
@@ -196,7 +208,8 @@ public final class TunnelExactlyOnceSinkBuilder<IN> {
                     "TunnelExactlyOnceSink: the default partition must name a value for every"
                             + " partition key");
         }
-        WriteBudget.checkPartitions(table.trim(), maxPartitionsPerCheckpoint, limits);
+        WriteBudget.checkPartitions(
+                table.trim(), maxPartitionsPerCheckpoint, limits, partitionsSetting);
         String staticPartition =
                 dynamicPartition ? null : (partition == null ? "" : partition.toString());
         return new TunnelExactlyOnceSink<>(
@@ -211,6 +224,7 @@ public final class TunnelExactlyOnceSinkBuilder<IN> {
                 writersPerPartition,
                 defaultPartition == null ? null : defaultPartition.toString(),
                 badRecordPolicy,
-                overwrite);
+                overwrite,
+                partitionsSetting);
     }
 }

@@ -416,20 +416,10 @@ final class MaxComputeDynamicTableSink
         if (settings.writersPerPartition() != null) {
             builder.setWritersPerPartition(settings.writersPerPartition());
         }
-        try {
-            return builder.build();
-        } catch (IllegalArgumentException e) {
-            // the builder names its DataStream setter; a SQL user sets the option
-            throw new ValidationException(
-                    e.getMessage()
-                            .replace(
-                                    "setMaxPartitionsPerCheckpoint",
-                                    "'"
-                                            + MaxComputeConnectorOptions.SINK_DYNAMIC_PARTITION_MAX
-                                                    .key()
-                                            + "'"),
-                    e);
-        }
+        // budget errors (at build, translation and run time) name the option, not the setter
+        builder.setPartitionsSettingName(
+                "'" + MaxComputeConnectorOptions.SINK_DYNAMIC_PARTITION_MAX.key() + "'");
+        return build(builder::build);
     }
 
     private static Sink<RowData> build(Supplier<Sink<RowData>> builder) {

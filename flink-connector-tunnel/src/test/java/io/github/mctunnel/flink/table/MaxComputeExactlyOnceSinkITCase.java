@@ -11,6 +11,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.api.TableEnvironment;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.flink.util.ExceptionUtils;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,8 +21,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
  * {@code 'sink.delivery-guarantee' = 'exactly-once'} in Flink SQL against the embedded emulator:
@@ -164,5 +167,36 @@ class MaxComputeExactlyOnceSinkITCase {
         env.executeSql("CREATE TABLE eo_plain (id BIGINT, name STRING)" + with("eo_plain"));
         env.executeSql("INSERT INTO eo_plain SELECT id, name FROM src").await();
         assertThat(committed("eo_plain", PartitionSpec.empty())).isEqualTo(expected(null));
+    }
+
+    @Test
+    void morePartitionsPerCheckpointThanTheOptionAllowsFailNamingTheOption() {
+        emulator.executeSql(
+                "CREATE TABLE eo_over (id BIGINT, name STRING) PARTITIONED BY (ds STRING)");
+        TableEnvironment env = tableEnv();
+        // no 'sink.dynamic-partition.max': one partition per checkpoint, the rows have two
+        env.executeSql(
+                "CREATE TABLE eo_over (id BIGINT, name STRING, ds STRING) PARTITIONED BY (ds)"
+                        + with("eo_over"));
+        Throwable failure =
+                catchThrowable(
+                        () ->
+                                env.executeSql("INSERT INTO eo_over SELECT id, name, ds FROM src")
+                                        .await());
+        assertThat(failure).isNotNull();
+        Optional<Throwable> cause =
+                ExceptionUtils.findThrowable(
+                        failure,
+                        t ->
+                                t.getMessage() != null
+                                        && t.getMessage().contains("partitions were written"));
+        assertThat(cause).isPresent();
+        assertThat(cause.get().getMessage())
+                .contains(
+                        "more than 1 partitions were written between two checkpoints; raise"
+                                + " 'sink.dynamic-partition.max' (within the table's budgets) or"
+                                + " route fewer partitions to the sink per checkpoint")
+                .doesNotContain("setMaxPartitionsPerCheckpoint");
+        assertThat(emulator.attackRequestCount()).isZero();
     }
 }

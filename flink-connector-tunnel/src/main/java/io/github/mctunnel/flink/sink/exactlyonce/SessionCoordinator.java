@@ -65,6 +65,9 @@ final class SessionCoordinator implements OperatorCoordinator, CoordinationReque
     private final TableWriteLimits limits;
     private final int maxPartitionsPerEpoch;
 
+    /** The setting that limits the partitions per epoch, as error messages name it. */
+    private final String partitionsSetting;
+
     /**
      * Sessions are created with {@code overwrite=true} (INSERT OVERWRITE): a spare session is then
      * never committed, since committing it empty would wipe its partition.
@@ -138,6 +141,30 @@ final class SessionCoordinator implements OperatorCoordinator, CoordinationReque
             int maxPartitionsPerEpoch,
             boolean overwrite,
             LongSupplier clock) {
+        this(
+                operatorName,
+                connection,
+                table,
+                limits,
+                maxPartitionsPerEpoch,
+                overwrite,
+                WriteBudget.PARTITIONS_SETTING,
+                clock);
+    }
+
+    /**
+     * @param partitionsSetting the setting that limits the partitions per epoch, named in errors
+     */
+    SessionCoordinator(
+            String operatorName,
+            TunnelConnectionOptions connection,
+            String table,
+            TableWriteLimits limits,
+            int maxPartitionsPerEpoch,
+            boolean overwrite,
+            String partitionsSetting,
+            LongSupplier clock) {
+        this.partitionsSetting = partitionsSetting;
         this.clock = clock;
         this.overwrite = overwrite;
         this.operatorName = operatorName;
@@ -225,8 +252,9 @@ final class SessionCoordinator implements OperatorCoordinator, CoordinationReque
             throw new IOException(
                     "more than "
                             + maxPartitionsPerEpoch
-                            + " partitions were written between two checkpoints; raise"
-                            + " setMaxPartitionsPerCheckpoint (within the table's budgets) or route"
+                            + " partitions were written between two checkpoints; raise "
+                            + partitionsSetting
+                            + " (within the table's budgets) or route"
                             + " fewer partitions to the sink per checkpoint");
         }
         ArrayDeque<String> spare = spares.get(partition);
@@ -467,6 +495,7 @@ final class SessionCoordinator implements OperatorCoordinator, CoordinationReque
         private final TableWriteLimits limits;
         private final int maxPartitionsPerEpoch;
         private final boolean overwrite;
+        private final String partitionsSetting;
 
         Provider(
                 OperatorID operatorId,
@@ -475,8 +504,10 @@ final class SessionCoordinator implements OperatorCoordinator, CoordinationReque
                 String table,
                 TableWriteLimits limits,
                 int maxPartitionsPerEpoch,
-                boolean overwrite) {
+                boolean overwrite,
+                String partitionsSetting) {
             this.overwrite = overwrite;
+            this.partitionsSetting = partitionsSetting;
             this.operatorId = operatorId;
             this.operatorName = operatorName;
             this.connection = connection;
@@ -499,6 +530,7 @@ final class SessionCoordinator implements OperatorCoordinator, CoordinationReque
                     limits,
                     maxPartitionsPerEpoch,
                     overwrite,
+                    partitionsSetting,
                     System::currentTimeMillis);
         }
     }

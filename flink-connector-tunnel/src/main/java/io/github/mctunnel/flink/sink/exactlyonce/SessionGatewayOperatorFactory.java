@@ -33,6 +33,7 @@ public final class SessionGatewayOperatorFactory<IN> extends AbstractStreamOpera
     private final TableWriteLimits limits;
     private final int maxPartitionsPerEpoch;
     private final boolean overwrite;
+    private final String partitionsSetting;
 
     public SessionGatewayOperatorFactory(
             String sinkId,
@@ -53,6 +54,28 @@ public final class SessionGatewayOperatorFactory<IN> extends AbstractStreamOpera
             TableWriteLimits limits,
             int maxPartitionsPerEpoch,
             boolean overwrite) {
+        this(
+                sinkId,
+                connection,
+                table,
+                limits,
+                maxPartitionsPerEpoch,
+                overwrite,
+                WriteBudget.PARTITIONS_SETTING);
+    }
+
+    /**
+     * @param partitionsSetting the setting that limits the partitions per epoch, named in errors
+     */
+    public SessionGatewayOperatorFactory(
+            String sinkId,
+            TunnelConnectionOptions connection,
+            String table,
+            TableWriteLimits limits,
+            int maxPartitionsPerEpoch,
+            boolean overwrite,
+            String partitionsSetting) {
+        this.partitionsSetting = partitionsSetting;
         this.overwrite = overwrite;
         this.sinkId = sinkId;
         this.connection = connection;
@@ -78,7 +101,8 @@ public final class SessionGatewayOperatorFactory<IN> extends AbstractStreamOpera
                 table,
                 limits,
                 maxPartitionsPerEpoch,
-                overwrite);
+                overwrite,
+                partitionsSetting);
     }
 
     @Override

@@ -12,10 +12,22 @@ import org.apache.flink.annotation.Internal;
 @Internal
 public final class WriteBudget {
 
+    /** The setting that limits the partitions per checkpoint, as error messages name it. */
+    public static final String PARTITIONS_SETTING = "setMaxPartitionsPerCheckpoint";
+
     private WriteBudget() {}
 
     /** Checks the limits that do not depend on the job (partitions vs concurrent sessions). */
     public static void checkPartitions(String table, int partitions, TableWriteLimits limits) {
+        checkPartitions(table, partitions, limits, PARTITIONS_SETTING);
+    }
+
+    /**
+     * {@link #checkPartitions(String, int, TableWriteLimits)} naming {@code partitionsSetting} as
+     * the setting to change.
+     */
+    public static void checkPartitions(
+            String table, int partitions, TableWriteLimits limits, String partitionsSetting) {
         // sessions of the epoch being written plus those of the epoch being committed
         if (2L * partitions > limits.concurrentSessions()) {
             throw new IllegalArgumentException(
@@ -28,8 +40,9 @@ public final class WriteBudget {
                             + " open upload sessions (the epoch being written and the one being"
                             + " committed), more than the table's "
                             + limits.concurrentSessions()
-                            + " concurrent sessions; lower setMaxPartitionsPerCheckpoint to at"
-                            + " most "
+                            + " concurrent sessions; lower "
+                            + partitionsSetting
+                            + " to at most "
                             + limits.concurrentSessions() / 2);
         }
     }
@@ -49,7 +62,29 @@ public final class WriteBudget {
             int partitions,
             long checkpointIntervalMillis,
             TableWriteLimits limits) {
-        checkPartitions(table, partitions, limits);
+        check(
+                table,
+                parallelism,
+                writersPerPartition,
+                partitions,
+                checkpointIntervalMillis,
+                limits,
+                PARTITIONS_SETTING);
+    }
+
+    /**
+     * {@link #check(String, int, int, int, long, TableWriteLimits)} naming {@code
+     * partitionsSetting} as the setting that limits the partitions per checkpoint.
+     */
+    public static void check(
+            String table,
+            int parallelism,
+            int writersPerPartition,
+            int partitions,
+            long checkpointIntervalMillis,
+            TableWriteLimits limits,
+            String partitionsSetting) {
+        checkPartitions(table, partitions, limits, partitionsSetting);
         if (checkpointIntervalMillis <= 0) {
             return;
         }
@@ -76,10 +111,9 @@ public final class WriteBudget {
                             + "; raise the checkpoint interval to at least "
                             + minInterval
                             + (writers == parallelism
-                                    ? " ms, or lower the sink parallelism or"
-                                            + " setMaxPartitionsPerCheckpoint"
-                                    : " ms, or lower setWritersPerPartition or"
-                                            + " setMaxPartitionsPerCheckpoint"));
+                                    ? " ms, or lower the sink parallelism or " + partitionsSetting
+                                    : " ms, or lower setWritersPerPartition or "
+                                            + partitionsSetting));
         }
         long sessions = partitions * perFiveMinutes;
         if (sessions > limits.sessionsPer5Minutes()) {
@@ -96,7 +130,8 @@ public final class WriteBudget {
                             + limits.sessionsPer5Minutes()
                             + "; raise the checkpoint interval to at least "
                             + ceilDiv(300_000L * partitions, limits.sessionsPer5Minutes())
-                            + " ms or lower setMaxPartitionsPerCheckpoint");
+                            + " ms or lower "
+                            + partitionsSetting);
         }
         long commits = partitions * ceilDiv(15_000, checkpointIntervalMillis);
         if (commits > limits.commitsPer15Seconds()) {
@@ -109,7 +144,8 @@ public final class WriteBudget {
                             + limits.commitsPer15Seconds()
                             + "; raise the checkpoint interval to at least "
                             + ceilDiv(15_000L * partitions, limits.commitsPer15Seconds())
-                            + " ms or lower setMaxPartitionsPerCheckpoint");
+                            + " ms or lower "
+                            + partitionsSetting);
         }
     }
 
