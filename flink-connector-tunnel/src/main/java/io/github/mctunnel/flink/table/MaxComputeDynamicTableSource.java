@@ -202,6 +202,10 @@ final class MaxComputeDynamicTableSource
                             ? predicates.get(0)
                             : new PartitionPredicate.And(predicates);
         }
+        // Every filter also stays with Flink: pruning is an optimisation of scans, while a lookup
+        // join's dimension table (the same source) does not prune, so a condition on its partition
+        // column pushed here must still be applied to the looked-up rows.
+        remaining.addAll(accepted);
         return Result.of(accepted, remaining);
     }
 
