@@ -3,7 +3,6 @@ package io.github.mctunnel.flink.sink.exactlyonce;
 import io.github.mctunnel.client.TunnelClient;
 import io.github.mctunnel.client.codec.RecordStreamWriter;
 import io.github.mctunnel.client.compress.Compression;
-import io.github.mctunnel.client.schema.Column;
 import io.github.mctunnel.client.schema.PartitionSpec;
 import io.github.mctunnel.client.schema.TableIdentifier;
 import io.github.mctunnel.client.schema.TableSchema;
@@ -12,6 +11,7 @@ import io.github.mctunnel.flink.client.TunnelClientLease;
 import io.github.mctunnel.flink.convert.ValueConversionException;
 import io.github.mctunnel.flink.sink.BadRecordPolicy;
 import io.github.mctunnel.flink.sink.TunnelRecordSerializer;
+import io.github.mctunnel.flink.sink.writer.BadRecords;
 import io.github.mctunnel.flink.sink.writer.DynamicPartitionResolver;
 
 import org.apache.flink.annotation.Internal;
@@ -19,9 +19,6 @@ import org.apache.flink.api.connector.sink2.CommittingSinkWriter;
 import org.apache.flink.api.connector.sink2.StatefulSinkWriter;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.groups.SinkWriterMetricGroup;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -45,8 +42,6 @@ import java.util.Map;
 public final class ExactlyOnceTunnelWriter<IN>
         implements StatefulSinkWriter<IN, Void>, CommittingSinkWriter<IN, BlockCommittable> {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ExactlyOnceTunnelWriter.class);
-
     private final String table;
     private final TunnelClientLease lease;
     private final TunnelClient client;
@@ -60,8 +55,7 @@ public final class ExactlyOnceTunnelWriter<IN>
     private final TableSchema schema;
     private final int columnCount;
     private final DynamicPartitionResolver partitions;
-    private final BadRecordPolicy badRecords;
-    private final String[] notNullColumns;
+    private final BadRecords badRecords;
     private final Object[] values;
     private final Object[] dataValues;
     private final Map<String, PartitionBlockBuffer> buffers = new LinkedHashMap<>();
@@ -73,7 +67,6 @@ public final class ExactlyOnceTunnelWriter<IN>
     private String lastPartition;
     private final Counter numRecordsSend;
     private final Counter numBytesSend;
-    private final Counter numRecordsSkipped;
 
     private long epoch;
     private SessionResolver resolver;
@@ -133,15 +126,10 @@ public final class ExactlyOnceTunnelWriter<IN>
         this.columnCount = schema.columnCount();
         this.values = new Object[columnCount + (dynamic ? schema.partitionKeys().size() : 0)];
         this.dataValues = dynamic ? new Object[columnCount] : values;
-        this.badRecords = badRecords;
-        this.notNullColumns = new String[columnCount];
-        for (int i = 0; i < columnCount; i++) {
-            Column c = schema.columns().get(i);
-            notNullColumns[i] = c.nullable() ? null : c.name();
-        }
+        this.badRecords =
+                new BadRecords(table, schema, badRecords, metrics.counter("numRecordsSkipped"));
         this.numRecordsSend = metrics.getNumRecordsSendCounter();
         this.numBytesSend = metrics.getNumBytesSendCounter();
-        this.numRecordsSkipped = metrics.counter("numRecordsSkipped");
     }
 
     @Override
@@ -158,7 +146,7 @@ public final class ExactlyOnceTunnelWriter<IN>
                 System.arraycopy(row, 0, dataValues, 0, columnCount);
                 row = dataValues;
             }
-            checkNotNull(row);
+            badRecords.checkNotNull(row);
             buffer = buffers.get(partition);
             if (buffer == null) {
                 buffer =
@@ -189,21 +177,10 @@ public final class ExactlyOnceTunnelWriter<IN>
         return lastPartition;
     }
 
-    private void checkNotNull(Object[] row) {
-        for (int i = 0; i < columnCount; i++) {
-            if (row[i] == null && notNullColumns[i] != null) {
-                throw new IllegalArgumentException(
-                        "Column '" + notNullColumns[i] + "' is NOT NULL, but the value is NULL");
-            }
-        }
-    }
-
     private void badRecord(RuntimeException e) {
-        if (badRecords == BadRecordPolicy.FAIL) {
+        if (!badRecords.skip(e)) {
             throw e;
         }
-        numRecordsSkipped.inc();
-        LOG.debug("Skipped a record for table {}: {}", table, e.getMessage());
     }
 
     private void writeBlock(String partition, PartitionBlockBuffer buffer)

@@ -99,61 +99,11 @@ final class SessionCoordinator implements OperatorCoordinator, CoordinationReque
         }
     }
 
-    SessionCoordinator(
-            String operatorName,
-            TunnelConnectionOptions connection,
-            String table,
-            TableWriteLimits limits,
-            int maxPartitionsPerEpoch) {
-        this(
-                operatorName,
-                connection,
-                table,
-                limits,
-                maxPartitionsPerEpoch,
-                false,
-                System::currentTimeMillis);
-    }
-
-    /**
-     * @param clock wall clock in milliseconds for the session-creation budget
-     */
-    SessionCoordinator(
-            String operatorName,
-            TunnelConnectionOptions connection,
-            String table,
-            TableWriteLimits limits,
-            int maxPartitionsPerEpoch,
-            LongSupplier clock) {
-        this(operatorName, connection, table, limits, maxPartitionsPerEpoch, false, clock);
-    }
-
     /**
      * @param overwrite create overwrite sessions (INSERT OVERWRITE); spares are then abandoned to
      *     expire instead of being committed empty
-     * @param clock wall clock in milliseconds for the session-creation budget
-     */
-    SessionCoordinator(
-            String operatorName,
-            TunnelConnectionOptions connection,
-            String table,
-            TableWriteLimits limits,
-            int maxPartitionsPerEpoch,
-            boolean overwrite,
-            LongSupplier clock) {
-        this(
-                operatorName,
-                connection,
-                table,
-                limits,
-                maxPartitionsPerEpoch,
-                overwrite,
-                WriteBudget.PARTITIONS_SETTING,
-                clock);
-    }
-
-    /**
      * @param partitionsSetting the setting that limits the partitions per epoch, named in errors
+     * @param clock wall clock in milliseconds for the session-creation budget
      */
     SessionCoordinator(
             String operatorName,

@@ -35,36 +35,8 @@ public final class SessionGatewayOperatorFactory<IN> extends AbstractStreamOpera
     private final boolean overwrite;
     private final String partitionsSetting;
 
-    public SessionGatewayOperatorFactory(
-            String sinkId,
-            TunnelConnectionOptions connection,
-            String table,
-            TableWriteLimits limits,
-            int maxPartitionsPerEpoch) {
-        this(sinkId, connection, table, limits, maxPartitionsPerEpoch, false);
-    }
-
     /**
      * @param overwrite the coordinator creates overwrite upload sessions (INSERT OVERWRITE)
-     */
-    public SessionGatewayOperatorFactory(
-            String sinkId,
-            TunnelConnectionOptions connection,
-            String table,
-            TableWriteLimits limits,
-            int maxPartitionsPerEpoch,
-            boolean overwrite) {
-        this(
-                sinkId,
-                connection,
-                table,
-                limits,
-                maxPartitionsPerEpoch,
-                overwrite,
-                WriteBudget.PARTITIONS_SETTING);
-    }
-
-    /**
      * @param partitionsSetting the setting that limits the partitions per epoch, named in errors
      */
     public SessionGatewayOperatorFactory(

@@ -17,14 +17,9 @@ public final class WriteBudget {
 
     private WriteBudget() {}
 
-    /** Checks the limits that do not depend on the job (partitions vs concurrent sessions). */
-    public static void checkPartitions(String table, int partitions, TableWriteLimits limits) {
-        checkPartitions(table, partitions, limits, PARTITIONS_SETTING);
-    }
-
     /**
-     * {@link #checkPartitions(String, int, TableWriteLimits)} naming {@code partitionsSetting} as
-     * the setting to change.
+     * Checks the limits that do not depend on the job (partitions vs concurrent sessions), naming
+     * {@code partitionsSetting} as the setting to change.
      */
     public static void checkPartitions(
             String table, int partitions, TableWriteLimits limits, String partitionsSetting) {
@@ -54,27 +49,8 @@ public final class WriteBudget {
      *     parallelism when rows are not routed); each writes one block per partition and checkpoint
      * @param checkpointIntervalMillis the checkpoint interval, or a value &lt;= 0 when
      *     checkpointing is off (one epoch for the whole bounded input)
-     */
-    public static void check(
-            String table,
-            int parallelism,
-            int writersPerPartition,
-            int partitions,
-            long checkpointIntervalMillis,
-            TableWriteLimits limits) {
-        check(
-                table,
-                parallelism,
-                writersPerPartition,
-                partitions,
-                checkpointIntervalMillis,
-                limits,
-                PARTITIONS_SETTING);
-    }
-
-    /**
-     * {@link #check(String, int, int, int, long, TableWriteLimits)} naming {@code
-     * partitionsSetting} as the setting that limits the partitions per checkpoint.
+     * @param partitionsSetting the setting that limits the partitions per checkpoint, named in
+     *     errors
      */
     public static void check(
             String table,

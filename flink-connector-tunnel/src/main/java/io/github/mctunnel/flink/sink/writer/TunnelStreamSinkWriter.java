@@ -1,7 +1,6 @@
 package io.github.mctunnel.flink.sink.writer;
 
 import io.github.mctunnel.client.http.Sleeper;
-import io.github.mctunnel.client.schema.Column;
 import io.github.mctunnel.client.schema.PartitionSpec;
 import io.github.mctunnel.client.schema.TableSchema;
 import io.github.mctunnel.flink.convert.ValueConversionException;
@@ -66,13 +65,11 @@ public final class TunnelStreamSinkWriter<IN> implements SinkWriter<IN> {
     private final Counter numRecordsSend;
     private final Counter numBytesSend;
     private final Counter numRecordsSendErrors;
-    private final Counter numRecordsSkipped;
     private final Counter flushes;
     private final Counter retries;
     private final Counter throttledTimeMs;
     private final Counter rowsCommitted;
-    private final BadRecordPolicy badRecords;
-    private final String[] notNullColumns;
+    private final BadRecords badRecords;
     private final OpenPartitions.PackFlusher flusher = this::flushPack;
     private volatile long lastFlushMillis;
 
@@ -179,7 +176,6 @@ public final class TunnelStreamSinkWriter<IN> implements SinkWriter<IN> {
         this.numRecordsSend = metrics.getNumRecordsSendCounter();
         this.numBytesSend = metrics.getNumBytesSendCounter();
         this.numRecordsSendErrors = metrics.getNumRecordsSendErrorsCounter();
-        this.numRecordsSkipped = metrics.counter("numRecordsSkipped");
         this.flushes = metrics.counter("flushes");
         this.retries = metrics.counter("retries");
         this.throttledTimeMs = metrics.counter("throttledTimeMs");
@@ -188,12 +184,8 @@ public final class TunnelStreamSinkWriter<IN> implements SinkWriter<IN> {
         metrics.gauge("openSessions", connection::openSessions);
         metrics.gauge("partitionsReleased", packs::releasedCount);
         metrics.gauge("partitionWaitTimeMs", packs::waitedMillis);
-        this.badRecords = badRecords;
-        this.notNullColumns = new String[columnCount];
-        for (int i = 0; i < columnCount; i++) {
-            Column c = schema.columns().get(i);
-            notNullColumns[i] = c.nullable() ? null : c.name();
-        }
+        this.badRecords =
+                new BadRecords(table, schema, badRecords, metrics.counter("numRecordsSkipped"));
         metrics.setCurrentSendTimeGauge(() -> lastFlushMillis);
         scheduleTimer();
     }
@@ -211,7 +203,7 @@ public final class TunnelStreamSinkWriter<IN> implements SinkWriter<IN> {
                 System.arraycopy(row, 0, dataValues, 0, columnCount);
                 row = dataValues;
             }
-            checkNotNull(row);
+            badRecords.checkNotNull(row);
         } catch (IllegalArgumentException | ValueConversionException e) {
             badRecord(e);
             return;
@@ -230,22 +222,11 @@ public final class TunnelStreamSinkWriter<IN> implements SinkWriter<IN> {
         }
     }
 
-    private void checkNotNull(Object[] row) {
-        for (int i = 0; i < columnCount; i++) {
-            if (row[i] == null && notNullColumns[i] != null) {
-                throw new IllegalArgumentException(
-                        "Column '" + notNullColumns[i] + "' is NOT NULL, but the value is NULL");
-            }
-        }
-    }
-
     private void badRecord(RuntimeException e) {
-        if (badRecords == BadRecordPolicy.FAIL) {
+        if (!badRecords.skip(e)) {
             throw new IllegalArgumentException(
                     "Table " + table + " cannot take a record: " + e.getMessage(), e);
         }
-        numRecordsSkipped.inc();
-        LOG.debug("Skipped a record for table {}: {}", table, e.getMessage());
     }
 
     @Override

@@ -66,7 +66,14 @@ class ExactlyOnceErrorMessagesTest {
             throws Exception {
         SessionCoordinator c =
                 new SessionCoordinator(
-                        "test", connection, table, TableWriteLimits.defaults(), maxPartitions);
+                        "test",
+                        connection,
+                        table,
+                        TableWriteLimits.defaults(),
+                        maxPartitions,
+                        false,
+                        WriteBudget.PARTITIONS_SETTING,
+                        System::currentTimeMillis);
         c.start();
         return c;
     }

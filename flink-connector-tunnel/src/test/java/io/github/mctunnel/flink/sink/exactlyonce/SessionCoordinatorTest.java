@@ -66,7 +66,15 @@ class SessionCoordinatorTest {
                         .accessKey("ak", "sk")
                         .build();
         coordinator =
-                new SessionCoordinator("test", connection, name, limits, 3, overwrite, clock::get);
+                new SessionCoordinator(
+                        "test",
+                        connection,
+                        name,
+                        limits,
+                        3,
+                        overwrite,
+                        WriteBudget.PARTITIONS_SETTING,
+                        clock::get);
         coordinator.start();
     }
 

@@ -1,0 +1,63 @@
+package io.github.mctunnel.flink.sink.writer;
+
+import io.github.mctunnel.client.schema.TableSchema;
+import io.github.mctunnel.flink.sink.BadRecordPolicy;
+
+import org.apache.flink.annotation.Internal;
+import org.apache.flink.metrics.Counter;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A writer's checks of records the table cannot take and its {@link BadRecordPolicy}: the NOT NULL
+ * columns a record must fill, and skipping (counted in {@code numRecordsSkipped}) or failing.
+ */
+@Internal
+public final class BadRecords {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BadRecords.class);
+
+    private final String table;
+    private final BadRecordPolicy policy;
+    private final Counter skipped;
+
+    /** The name of each NOT NULL data column, null for a nullable one. */
+    private final String[] notNullColumns;
+
+    public BadRecords(String table, TableSchema schema, BadRecordPolicy policy, Counter skipped) {
+        this.table = table;
+        this.policy = policy;
+        this.skipped = skipped;
+        this.notNullColumns = new String[schema.columnCount()];
+        for (int i = 0; i < notNullColumns.length; i++) {
+            notNullColumns[i] = schema.column(i).nullable() ? null : schema.column(i).name();
+        }
+    }
+
+    /**
+     * @throws IllegalArgumentException naming the first NOT NULL data column {@code row} leaves
+     *     NULL
+     */
+    public void checkNotNull(Object[] row) {
+        for (int i = 0; i < notNullColumns.length; i++) {
+            if (row[i] == null && notNullColumns[i] != null) {
+                throw new IllegalArgumentException(
+                        "Column '" + notNullColumns[i] + "' is NOT NULL, but the value is NULL");
+            }
+        }
+    }
+
+    /**
+     * Applies the policy to a record refused with {@code refusal}: true when it is skipped (counted
+     * and logged), false when the writer must fail.
+     */
+    public boolean skip(RuntimeException refusal) {
+        if (policy == BadRecordPolicy.FAIL) {
+            return false;
+        }
+        skipped.inc();
+        LOG.debug("Skipped a record for table {}: {}", table, refusal.getMessage());
+        return true;
+    }
+}
