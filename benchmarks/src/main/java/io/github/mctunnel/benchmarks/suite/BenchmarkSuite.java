@@ -17,8 +17,8 @@ import java.util.Set;
  * of {@code benchmarks/run.sh}).
  *
  * <p>Options: {@code --smoke} (every measurement, as briefly as possible), {@code
- * --only=codec,sink,...} (a subset of parts), {@code --out=DIR} (results, report and charts;
- * default {@code benchmarks/target/benchmark-results}).
+ * --only=codec,sink,...} (a subset of parts), {@code --out=DIR} (results.csv, results.md and the
+ * goals chart goals.png; default {@code benchmarks/target/benchmark-results}).
  */
 public final class BenchmarkSuite {
 
@@ -26,6 +26,9 @@ public final class BenchmarkSuite {
     static List<BenchmarkPart> parts() {
         return List.of();
     }
+
+    /** The file name of the goals chart in the output directory. */
+    public static final String CHART = "goals.png";
 
     private BenchmarkSuite() {}
 
@@ -119,6 +122,10 @@ public final class BenchmarkSuite {
                 dir.resolve("results.md"),
                 new ResultTable(results).markdown(),
                 StandardCharsets.UTF_8);
+        RatioChart chart = new RatioChart(results);
+        if (!chart.isEmpty()) {
+            chart.write(dir.resolve(CHART), "MaxCompute Tunnel connector: benchmark goals");
+        }
     }
 
     private static String quote(String s) {
