@@ -80,7 +80,7 @@ class SqlJarOnFlinkClasspathITCase {
                             emulator.committedRows(
                                     PROJECT, "events", PartitionSpec.parse("ds=20261122")))
                     .hasSize(1);
-            assertThat(emulator.attackRequestCount()).isZero();
+            assertThat(emulator.attackRequests()).isEmpty();
         }
     }
 }

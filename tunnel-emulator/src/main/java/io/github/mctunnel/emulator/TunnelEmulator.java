@@ -195,6 +195,15 @@ public final class TunnelEmulator implements AutoCloseable {
         return requestLog().attackCount();
     }
 
+    /**
+     * What each attack request was (the first 100): the request, the throttling answer it came too
+     * soon after, and the wait the retry policy required. Empty when {@link #attackRequestCount()}
+     * is zero; tests assert it is empty to see the culprit when it is not.
+     */
+    public List<String> attackRequests() {
+        return requestLog().attackReports();
+    }
+
     /** The fault plan; rules may be added while running. */
     public FaultPlan faultPlan() {
         return config.faultPlan;

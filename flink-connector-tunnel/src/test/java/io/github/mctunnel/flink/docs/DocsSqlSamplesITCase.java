@@ -142,7 +142,7 @@ class DocsSqlSamplesITCase {
                     }
                 }
             }
-            assertThat(emulator.attackRequestCount()).isZero();
+            assertThat(emulator.attackRequests()).isEmpty();
         }
     }
 

@@ -129,7 +129,7 @@ class TunnelSinkManyPartitionsITCase {
                         .entries(r -> r.path().contains("many_t") && r.status() >= 400);
         assertThat(errors).isEmpty();
         assertThat(emulator.stats(table).rowsCommitted()).isEqualTo(ROWS);
-        assertThat(emulator.attackRequestCount()).isZero();
+        assertThat(emulator.attackRequests()).isEmpty();
     }
 
     /** Rows of one BIGINT column, partition {@code ds=p<partitionOf(id)>}. */

@@ -44,7 +44,7 @@ class TunnelSinkTestSuiteITCase extends SinkTestSuiteBase<String> {
 
     @AfterEach
     void noRequestBrokeTheRetryPolicy() {
-        assertThat(emulator.emulator.attackRequestCount()).isZero();
+        assertThat(emulator.emulator.attackRequests()).isEmpty();
     }
 
     /** The emulator, started once for the suite, with the rate budgets of the suite's sinks. */

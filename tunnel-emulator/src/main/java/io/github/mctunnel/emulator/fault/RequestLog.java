@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 
 /**
@@ -28,7 +29,9 @@ import java.util.function.Predicate;
  * #IN_FLIGHT_GRACE_MILLIS} after it (the answer's way back to the client and the client's reaction;
  * a client with several threads on one address cannot stop a request another thread is sending at
  * that moment). A resend of the throttled request itself (same method, path and parameters) is
- * never in flight: the client sent it after reading the answer.
+ * never in flight: the client sent it after reading the answer. Time the emulator's JVM stood still
+ * (garbage collection, a starved CPU; see {@link StallMeter}) does not count into that grace:
+ * requests that arrived during the stall are read late, not sent late.
  */
 public final class RequestLog implements RequestInterceptor {
 
@@ -38,13 +41,18 @@ public final class RequestLog implements RequestInterceptor {
     /** How long after a throttling answer other requests of the client may still be in flight. */
     public static final long IN_FLIGHT_GRACE_MILLIS = 200;
 
+    private static final int MAX_ATTACK_REPORTS = 100;
+
     private final Clock clock;
+    private final LongSupplier nanoTime;
+    private final StallMeter stalls;
     private final int capacity;
     private final boolean isolateAttackers;
     private final Deque<LoggedRequest> entries = new ArrayDeque<>();
     private final Map<String, Throttle> throttles = new HashMap<>();
     private final Set<String> isolated = ConcurrentHashMap.newKeySet();
     private final Map<Long, Boolean> attackBySequence = new ConcurrentHashMap<>();
+    private final List<String> attackReports = new ArrayList<>();
     private long attacks;
 
     /**
@@ -53,7 +61,18 @@ public final class RequestLog implements RequestInterceptor {
      * @param isolateAttackers refuse clients after their first attack request
      */
     public RequestLog(Clock clock, int capacity, boolean isolateAttackers) {
+        this(clock, System::nanoTime, StallMeter.jvm(), capacity, isolateAttackers);
+    }
+
+    RequestLog(
+            Clock clock,
+            LongSupplier nanoTime,
+            StallMeter stalls,
+            int capacity,
+            boolean isolateAttackers) {
         this.clock = clock;
+        this.nanoTime = nanoTime;
+        this.stalls = stalls;
         this.capacity = capacity;
         this.isolateAttackers = isolateAttackers;
     }
@@ -73,15 +92,22 @@ public final class RequestLog implements RequestInterceptor {
         if (key == null) {
             return;
         }
-        long now = System.nanoTime();
+        long now = nanoTime.getAsLong();
+        long stalled = stalls.stalledNanos();
         synchronized (this) {
             Throttle t = throttles.get(key);
             if (t != null && req.sequence() > t.lastSequenceAtThrottle) {
                 long waitedMillis = (now - t.atNanos) / 1_000_000;
-                boolean mayBeInFlight = waitedMillis < IN_FLIGHT_GRACE_MILLIS && !t.isResendOf(req);
+                long runningMillis = waitedMillis - (stalled - t.stalledAtThrottle) / 1_000_000;
+                boolean mayBeInFlight =
+                        runningMillis < IN_FLIGHT_GRACE_MILLIS && !t.isResendOf(req);
                 if (waitedMillis < t.requiredWaitMillis() && !mayBeInFlight) {
                     attacks++;
                     attackBySequence.put(req.sequence(), Boolean.TRUE);
+                    if (attackReports.size() < MAX_ATTACK_REPORTS) {
+                        attackReports.add(
+                                t.describeAttack(req, waitedMillis, waitedMillis - runningMillis));
+                    }
                     if (isolateAttackers) {
                         isolated.add(req.clientAddress());
                     }
@@ -99,11 +125,15 @@ public final class RequestLog implements RequestInterceptor {
                 if (status == 429 || status == 503) {
                     Throttle t = throttles.computeIfAbsent(key, k -> new Throttle());
                     t.consecutive++;
-                    t.atNanos = System.nanoTime();
+                    t.atNanos = nanoTime.getAsLong();
+                    t.stalledAtThrottle = stalls.stalledNanos();
                     t.lastSequenceAtThrottle = EmulatorRequest.latestSequence();
                     t.method = req.method();
                     t.path = req.path();
                     t.params = req.params();
+                    t.sequence = req.sequence();
+                    t.status = status;
+                    t.errorCode = errorCode;
                 } else if (status >= 200 && status < 300) {
                     throttles.remove(key);
                 }
@@ -129,6 +159,14 @@ public final class RequestLog implements RequestInterceptor {
     /** Requests that retried sooner than the retry policy allows; connector tests assert zero. */
     public synchronized long attackCount() {
         return attacks;
+    }
+
+    /**
+     * One line per attack request (the first 100): the request, how long after which throttling
+     * answer it came, and the wait the policy required. For test failure messages.
+     */
+    public synchronized List<String> attackReports() {
+        return new ArrayList<>(attackReports);
     }
 
     /** Whether a client address is isolated. */
@@ -171,10 +209,50 @@ public final class RequestLog implements RequestInterceptor {
     private static final class Throttle {
         int consecutive;
         long atNanos;
+        long stalledAtThrottle;
         long lastSequenceAtThrottle;
         String method;
         String path;
         Map<String, String> params;
+        long sequence;
+        int status;
+        String errorCode;
+
+        String describeAttack(EmulatorRequest req, long waitedMillis, long stalledMillis) {
+            return "request #"
+                    + req.sequence()
+                    + " "
+                    + req.method()
+                    + " "
+                    + req.path()
+                    + " "
+                    + req.params()
+                    + " from "
+                    + req.clientAddress()
+                    + " came "
+                    + waitedMillis
+                    + " ms (the JVM stood still "
+                    + stalledMillis
+                    + " ms of them) after the "
+                    + status
+                    + " "
+                    + errorCode
+                    + " answer to #"
+                    + sequence
+                    + " "
+                    + method
+                    + " "
+                    + path
+                    + " "
+                    + params
+                    + " (throttle "
+                    + consecutive
+                    + " in a row: wait "
+                    + requiredWaitMillis()
+                    + " ms"
+                    + (isResendOf(req) ? ", a resend of the throttled request" : "")
+                    + ")";
+        }
 
         /** Whether {@code req} repeats the request that was throttled last. */
         boolean isResendOf(EmulatorRequest req) {

@@ -80,7 +80,7 @@ class DocsSamplesITCase {
 
     @AfterEach
     void stop() {
-        assertThat(emulator.attackRequestCount()).isZero();
+        assertThat(emulator.attackRequests()).isEmpty();
         emulator.close();
     }
 

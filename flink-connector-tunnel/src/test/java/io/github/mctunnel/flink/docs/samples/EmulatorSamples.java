@@ -58,7 +58,7 @@ public final class EmulatorSamples {
             TunnelStats stats = emulator.stats(TableIdentifier.of("my_project", "t"));
             assertThat(stats.commits()).isEqualTo(1);
             assertThat(emulator.faultPlan().injectedCount()).isEqualTo(1); // the 503 happened
-            assertThat(emulator.attackRequestCount()).isZero(); // and was retried politely
+            assertThat(emulator.attackRequests()).isEmpty(); // and was retried politely
         }
         // [END emulator-embed]
     }

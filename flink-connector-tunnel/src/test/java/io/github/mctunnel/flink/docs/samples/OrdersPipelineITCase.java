@@ -55,7 +55,7 @@ class OrdersPipelineITCase {
                                 "my_project", "orders", PartitionSpec.parse("ds=20261122")))
                 .containsExactly(new Object[] {1L, new BigDecimal("9.99")});
         assertThat(emulator.faultPlan().injectedCount()).isEqualTo(2);
-        assertThat(emulator.attackRequestCount()).isZero(); // retries kept the service's back-off
+        assertThat(emulator.attackRequests()).isEmpty(); // retries kept the service's back-off
     }
 }
 // [END emulator-junit]

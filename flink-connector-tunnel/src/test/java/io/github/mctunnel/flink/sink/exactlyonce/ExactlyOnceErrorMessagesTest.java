@@ -54,7 +54,7 @@ class ExactlyOnceErrorMessagesTest {
     @AfterAll
     static void stop() {
         lease.close();
-        assertThat(emulator.attackRequestCount()).isZero();
+        assertThat(emulator.attackRequests()).isEmpty();
         emulator.close();
     }
 

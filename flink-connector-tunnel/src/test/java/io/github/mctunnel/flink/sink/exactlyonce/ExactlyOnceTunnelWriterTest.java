@@ -101,7 +101,7 @@ class ExactlyOnceTunnelWriterTest {
         if (testLease != null) {
             testLease.close();
         }
-        assertThat(emulator.attackRequestCount()).isZero();
+        assertThat(emulator.attackRequests()).isEmpty();
     }
 
     private ExactlyOnceTunnelWriter<RowData> writer(
