@@ -1,5 +1,7 @@
 package io.github.mctunnel.benchmarks.suite;
 
+import io.github.mctunnel.benchmarks.flink.source.SourceThroughput;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +26,7 @@ public final class BenchmarkSuite {
 
     /** The parts, in the order they run and appear in the report. */
     static List<BenchmarkPart> parts() {
-        return List.of();
+        return List.of(new SourceThroughput());
     }
 
     /** The file name of the goals chart in the output directory. */

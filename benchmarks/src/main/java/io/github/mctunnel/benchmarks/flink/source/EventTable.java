@@ -1,0 +1,163 @@
+package io.github.mctunnel.benchmarks.flink.source;
+
+import io.github.mctunnel.benchmarks.data.EventRows;
+import io.github.mctunnel.benchmarks.data.RecordStreams;
+import io.github.mctunnel.client.TunnelClient;
+import io.github.mctunnel.client.auth.StaticCredentialsProvider;
+import io.github.mctunnel.client.compress.Compression;
+import io.github.mctunnel.client.schema.Column;
+import io.github.mctunnel.client.schema.PartitionSpec;
+import io.github.mctunnel.client.schema.TableIdentifier;
+import io.github.mctunnel.client.session.CommitOutcome;
+import io.github.mctunnel.client.session.UploadSession;
+import io.github.mctunnel.emulator.TunnelEmulator;
+import io.github.mctunnel.emulator.limits.EmulatorLimits;
+import io.github.mctunnel.flink.config.TunnelConnectionOptions;
+
+import com.aliyun.odps.Odps;
+import com.aliyun.odps.account.AliyunAccount;
+import com.aliyun.odps.tunnel.TableTunnel;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Collectors;
+
+/**
+ * An embedded {@link TunnelEmulator} (loopback, in-memory catalog, signature verification on) with
+ * the given limits, holding {@link EventRows} tables loaded fast from pre-encoded uncompressed
+ * blocks, and the connection settings for our source and the official SDK.
+ */
+final class EventTable implements AutoCloseable {
+
+    static final String PROJECT = "bench";
+    private static final String ACCESS_ID = "bench-id";
+    private static final String ACCESS_KEY = "bench-key";
+    private static final int DISTINCT_ROWS = 50_000;
+    private static final long MAX_ROWS_PER_BLOCK = 200_000;
+    private static final int LOAD_THREADS = 16;
+
+    private final TunnelEmulator emulator;
+    private final EventRows rows;
+    private final double bytesPerRow;
+
+    private EventTable(TunnelEmulator emulator, EventRows rows, double bytesPerRow) {
+        this.emulator = emulator;
+        this.rows = rows;
+        this.bytesPerRow = bytesPerRow;
+    }
+
+    /** Starts an emulator with {@code limits}. */
+    static EventTable start(EmulatorLimits limits) throws IOException {
+        EventRows rows = EventRows.generate(DISTINCT_ROWS, 1, 1);
+        double bytesPerRow = (double) RecordStreams.encode(rows).length / DISTINCT_ROWS;
+        TunnelEmulator emulator =
+                TunnelEmulator.builder()
+                        .project(PROJECT)
+                        .credentials(ACCESS_ID, ACCESS_KEY)
+                        .limits(limits)
+                        .build()
+                        .start();
+        return new EventTable(emulator, rows, bytesPerRow);
+    }
+
+    /** Uncompressed record-stream bytes of one row, on average over the rows the tables repeat. */
+    double bytesPerRow() {
+        return bytesPerRow;
+    }
+
+    /**
+     * Creates table {@code name} and commits {@code rowCount} event rows to it in one upload
+     * session, from blocks encoded once up front and written concurrently (so that loading is quick
+     * even under a per-request bandwidth cap; the emulator's ingest is the only cost).
+     */
+    void create(String name, long rowCount) throws Exception {
+        String columns =
+                EventRows.SCHEMA.columns().stream()
+                        .map(EventTable::ddl)
+                        .collect(Collectors.joining(", "));
+        emulator.executeSql(PROJECT, "CREATE TABLE " + name + " (" + columns + ")");
+        if (rowCount == 0) {
+            return;
+        }
+        long perBlock =
+                Math.min(
+                        MAX_ROWS_PER_BLOCK,
+                        Math.max(1, (rowCount + LOAD_THREADS - 1) / LOAD_THREADS));
+        int blocks = (int) ((rowCount + perBlock - 1) / perBlock);
+        byte[] full = RecordStreams.encode(rows, perBlock, Compression.RAW);
+        long lastRows = rowCount - perBlock * (blocks - 1);
+        byte[] last =
+                lastRows == perBlock ? full : RecordStreams.encode(rows, lastRows, Compression.RAW);
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(blocks, LOAD_THREADS));
+        try (TunnelClient client = client(LOAD_THREADS)) {
+            UploadSession session =
+                    client.createUploadSession(
+                            TableIdentifier.of(PROJECT, name), PartitionSpec.empty(), false);
+            List<Future<?>> writes = new ArrayList<>();
+            List<Long> ids = new ArrayList<>();
+            for (long id = 0; id < blocks; id++) {
+                long blockId = id;
+                byte[] block = id == blocks - 1 ? last : full;
+                ids.add(id);
+                writes.add(
+                        pool.submit(
+                                () -> {
+                                    session.writeBlock(blockId, null, block, 0, block.length);
+                                    return null;
+                                }));
+            }
+            for (Future<?> w : writes) {
+                w.get();
+            }
+            CommitOutcome outcome = session.commit(ids);
+            if (outcome != CommitOutcome.COMMITTED) {
+                throw new IllegalStateException("Loading " + name + ": commit returned " + outcome);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** The connection settings of our source. */
+    TunnelConnectionOptions connection() {
+        return TunnelConnectionOptions.builder()
+                .endpoint(emulator.odpsEndpoint())
+                .tunnelEndpoint(emulator.tunnelEndpoint())
+                .project(PROJECT)
+                .accessKey(ACCESS_ID, ACCESS_KEY)
+                .build();
+    }
+
+    /** The official SDK's table tunnel, pointed at the emulator. */
+    TableTunnel sdkTunnel() {
+        Odps odps = new Odps(new AliyunAccount(ACCESS_ID, ACCESS_KEY));
+        odps.setEndpoint(emulator.odpsEndpoint());
+        odps.setDefaultProject(PROJECT);
+        TableTunnel tunnel = new TableTunnel(odps);
+        tunnel.setEndpoint(emulator.tunnelEndpoint());
+        return tunnel;
+    }
+
+    private TunnelClient client(int connections) {
+        return TunnelClient.builder()
+                .odpsEndpoint(emulator.odpsEndpoint())
+                .tunnelEndpoint(emulator.tunnelEndpoint())
+                .project(PROJECT)
+                .credentialsProvider(StaticCredentialsProvider.of(ACCESS_ID, ACCESS_KEY))
+                .maxConnections(connections)
+                .build();
+    }
+
+    private static String ddl(Column c) {
+        return c.name() + " " + c.type() + (c.nullable() ? "" : " NOT NULL");
+    }
+
+    @Override
+    public void close() {
+        emulator.close();
+    }
+}
