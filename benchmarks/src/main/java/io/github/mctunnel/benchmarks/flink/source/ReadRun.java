@@ -1,5 +1,9 @@
 package io.github.mctunnel.benchmarks.flink.source;
 
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
 /**
  * One timed read of a whole table.
  *
@@ -7,6 +11,13 @@ package io.github.mctunnel.benchmarks.flink.source;
  * @param nanos the read's duration
  */
 record ReadRun(long rows, long nanos) {
+
+    /** The run of median duration (the upper one of an even count). */
+    static ReadRun median(List<ReadRun> runs) {
+        List<ReadRun> sorted = new ArrayList<>(runs);
+        sorted.sort(Comparator.comparingLong(ReadRun::nanos));
+        return sorted.get(sorted.size() / 2);
+    }
 
     double seconds() {
         return nanos / 1e9;
