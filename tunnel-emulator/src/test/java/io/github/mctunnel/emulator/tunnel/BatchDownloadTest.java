@@ -19,6 +19,10 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import static io.github.mctunnel.emulator.tunnel.TunnelFixture.decode;
 import static io.github.mctunnel.emulator.tunnel.TunnelFixture.params;
@@ -260,6 +264,66 @@ class BatchDownloadTest {
                                     + " rest with a new request from row 2048");
         } catch (Exception e) {
             throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void capPacesEveryDownloadRequestOnItsOwn() throws Exception {
+        long cap = 100_000;
+        TunnelFixture capped =
+                new TunnelFixture(EmulatorLimits.builder().bandwidthBytesPerSecond(cap).build());
+        TableState big =
+                capped.plainTable(
+                        "big",
+                        TableSchema.of(
+                                List.of(Column.of("id", "bigint"), Column.of("s", "string"))));
+        List<Object[]> rows = new ArrayList<>();
+        for (long i = 0; i < 2_000; i++) {
+            rows.add(new Object[] {i, "x".repeat(40).getBytes()});
+        }
+        big.commit(Map.of(io.github.mctunnel.client.schema.PartitionSpec.empty(), rows), false);
+        String id =
+                capped.call("POST", "big", "", params("downloads", null))
+                        .json()
+                        .get("DownloadID")
+                        .asText();
+        Callable<long[]> read =
+                () -> {
+                    long t0 = System.nanoTime();
+                    byte[] body =
+                            capped.call(
+                                            "GET",
+                                            "big",
+                                            "",
+                                            params(
+                                                    "data",
+                                                    null,
+                                                    "downloadid",
+                                                    id,
+                                                    "rowrange",
+                                                    "(0,2000)"))
+                                    .response()
+                                    .bodyBytes();
+                    return new long[] {body.length, System.nanoTime() - t0};
+                };
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            long t0 = System.nanoTime();
+            Future<long[]> first = pool.submit(read);
+            Future<long[]> second = pool.submit(read);
+            long[] a = first.get();
+            long[] b = second.get();
+            long both = System.nanoTime() - t0;
+            // about 100 KB each: a second at the cap
+            double paced = a[0] * 1e9 / cap;
+            assertThat(a[0]).isGreaterThan(90_000).isEqualTo(b[0]);
+            // each request is paced to the cap ...
+            assertThat((double) a[1]).isGreaterThanOrEqualTo(paced * 0.95);
+            assertThat((double) b[1]).isGreaterThanOrEqualTo(paced * 0.95);
+            // ... on its own: two at once take about as long as one, not twice as long
+            assertThat((double) both).isLessThan(paced * 1.8);
+        } finally {
+            pool.shutdownNow();
         }
     }
 
