@@ -1,5 +1,6 @@
 package io.github.mctunnel.flink.sink;
 
+import io.github.mctunnel.client.compress.Compression;
 import io.github.mctunnel.client.schema.PartitionSpec;
 import io.github.mctunnel.flink.client.SharedTunnelClients;
 import io.github.mctunnel.flink.client.TunnelClientLease;
@@ -85,6 +86,7 @@ public final class TunnelExactlyOnceSink<IN>
     private final int maxPartitionsPerCheckpoint;
     private final TableWriteLimits limits;
     private final long blockTargetBytes;
+    private final Compression compression;
 
     /** Writers per partition rows are routed to, 0 for no routing. */
     private final int writersPerPartition;
@@ -109,6 +111,7 @@ public final class TunnelExactlyOnceSink<IN>
             int maxPartitionsPerCheckpoint,
             TableWriteLimits limits,
             long blockTargetBytes,
+            Compression compression,
             int writersPerPartition,
             String defaultPartition,
             BadRecordPolicy badRecordPolicy,
@@ -124,6 +127,7 @@ public final class TunnelExactlyOnceSink<IN>
         this.maxPartitionsPerCheckpoint = maxPartitionsPerCheckpoint;
         this.limits = limits;
         this.blockTargetBytes = blockTargetBytes;
+        this.compression = compression;
         this.writersPerPartition = writersPerPartition;
         this.defaultPartition = defaultPartition;
         this.badRecordPolicy = badRecordPolicy;
@@ -244,6 +248,7 @@ public final class TunnelExactlyOnceSink<IN>
                     subtask,
                     context.getTaskInfo().getNumberOfParallelSubtasks(),
                     blockTargetBytes,
+                    compression,
                     context.getRestoredCheckpointId().orElse(0L),
                     context.metricGroup());
         } catch (IOException | RuntimeException e) {

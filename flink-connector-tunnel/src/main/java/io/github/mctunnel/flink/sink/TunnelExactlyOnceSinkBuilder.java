@@ -1,5 +1,6 @@
 package io.github.mctunnel.flink.sink;
 
+import io.github.mctunnel.client.compress.Compression;
 import io.github.mctunnel.client.schema.PartitionSpec;
 import io.github.mctunnel.flink.config.TableWriteLimits;
 import io.github.mctunnel.flink.config.TunnelConnectionOptions;
@@ -9,6 +10,7 @@ import io.github.mctunnel.flink.sink.routing.WriterSpread;
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.annotation.PublicEvolving;
 
+import java.util.Objects;
 import java.util.UUID;
 
 /**
@@ -31,6 +33,7 @@ public final class TunnelExactlyOnceSinkBuilder<IN> {
     private int maxPartitionsPerCheckpoint = 1;
     private TableWriteLimits limits = TableWriteLimits.defaults();
     private long blockTargetBytes = DEFAULT_BLOCK_TARGET_BYTES;
+    private Compression compression = Compression.DEFAULT;
     private int writersPerPartition;
     private PartitionSpec defaultPartition;
     private BadRecordPolicy badRecordPolicy = BadRecordPolicy.FAIL;
@@ -97,6 +100,15 @@ public final class TunnelExactlyOnceSinkBuilder<IN> {
      */
     public TunnelExactlyOnceSinkBuilder<IN> setBlockTargetBytes(long bytes) {
         this.blockTargetBytes = bytes;
+        return this;
+    }
+
+    /**
+     * Compression of the blocks sent to the service (default {@link Compression#DEFAULT}, LZ4): the
+     * service's bandwidth limits count the bytes on the wire.
+     */
+    public TunnelExactlyOnceSinkBuilder<IN> setCompression(Compression compression) {
+        this.compression = Objects.requireNonNull(compression, "compression");
         return this;
     }
 
@@ -221,6 +233,7 @@ public final class TunnelExactlyOnceSinkBuilder<IN> {
                 maxPartitionsPerCheckpoint,
                 limits,
                 blockTargetBytes,
+                compression,
                 writersPerPartition,
                 defaultPartition == null ? null : defaultPartition.toString(),
                 badRecordPolicy,

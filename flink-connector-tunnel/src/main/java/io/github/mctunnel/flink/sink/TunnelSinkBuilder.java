@@ -1,5 +1,6 @@
 package io.github.mctunnel.flink.sink;
 
+import io.github.mctunnel.client.compress.Compression;
 import io.github.mctunnel.client.schema.PartitionSpec;
 import io.github.mctunnel.flink.config.TunnelConnectionOptions;
 import io.github.mctunnel.flink.sink.routing.WriterSpread;
@@ -11,6 +12,7 @@ import org.apache.flink.annotation.VisibleForTesting;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 
 import java.time.Duration;
+import java.util.Objects;
 
 /**
  * Builder of {@link TunnelSink}. {@link #build()} validates every setting and contacts nothing; the
@@ -41,6 +43,7 @@ public final class TunnelSinkBuilder<IN> {
     private int writersPerPartition;
     private PartitionSpec defaultPartition;
     private BadRecordPolicy badRecordPolicy = BadRecordPolicy.FAIL;
+    private Compression compression = Compression.DEFAULT;
 
     TunnelSinkBuilder() {}
 
@@ -90,6 +93,15 @@ public final class TunnelSinkBuilder<IN> {
     /** Flush when this many encoded bytes are buffered over all partitions (default 8 MiB). */
     public TunnelSinkBuilder<IN> setFlushMaxBytes(long maxBytes) {
         this.maxBytes = maxBytes;
+        return this;
+    }
+
+    /**
+     * Compression of the record packs sent to the service (default {@link Compression#DEFAULT},
+     * LZ4): the service's bandwidth limits count the bytes on the wire.
+     */
+    public TunnelSinkBuilder<IN> setCompression(Compression compression) {
+        this.compression = Objects.requireNonNull(compression, "compression");
         return this;
     }
 
@@ -258,7 +270,7 @@ public final class TunnelSinkBuilder<IN> {
                 connectionFactory != null
                         ? connectionFactory
                         : new ClientStreamTunnelConnectionFactory(
-                                connection, table.trim(), staticPartition);
+                                connection, table.trim(), staticPartition, compression);
         return new TunnelSink<>(
                 table.trim(),
                 factory,

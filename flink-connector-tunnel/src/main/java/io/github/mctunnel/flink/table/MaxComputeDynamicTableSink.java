@@ -377,7 +377,8 @@ final class MaxComputeDynamicTableSink
                                         ? FlushPolicy.DEFAULT_MAX_BYTES
                                         : settings.flushMaxBytes())
                         .setFlushInterval(settings.flushInterval())
-                        .setPartitionIdleTimeout(settings.partitionIdleTimeout());
+                        .setPartitionIdleTimeout(settings.partitionIdleTimeout())
+                        .setCompression(settings.compression());
         int maxPartitions =
                 settings.dynamicPartitionMax() == null
                         ? TunnelSinkBuilder.MAX_OPEN_PARTITIONS_LIMIT
@@ -401,6 +402,7 @@ final class MaxComputeDynamicTableSink
                         .setConnection(connection)
                         .setTable(table)
                         .setSerializer(new RowDataTunnelRecordSerializer(rowType))
+                        .setCompression(settings.compression())
                         .setOverwrite(overwrite);
         if (partition != null) {
             builder.setPartition(partition);

@@ -23,7 +23,7 @@ import java.time.Duration;
  * @param upsertCommitInterval PRIMARY KEY tables: least time between two commits of a partition
  * @param partitionIdleTimeout at-least-once, none: how long the service holds a partition's stream
  *     slots after its last flush
- * @param compression compression of upsert packs (the other sinks choose their own)
+ * @param compression compression of what the sinks send (packs, blocks, upsert packs)
  */
 record SinkSettings(
         DeliveryGuarantee deliveryGuarantee,

@@ -1,5 +1,6 @@
 package io.github.mctunnel.flink.sink;
 
+import io.github.mctunnel.client.compress.Compression;
 import io.github.mctunnel.client.schema.Column;
 import io.github.mctunnel.emulator.TunnelEmulator;
 import io.github.mctunnel.emulator.fault.LoggedRequest;
@@ -72,7 +73,8 @@ class TunnelStreamSinkErrorsTest {
             throws IOException {
         return new TunnelStreamSinkWriter<>(
                 table,
-                new ClientStreamTunnelConnectionFactory(options(retryMaxDuration), table, null)
+                new ClientStreamTunnelConnectionFactory(
+                                options(retryMaxDuration), table, null, Compression.DEFAULT)
                         .connect(),
                 new RowDataTunnelRecordSerializer(ROW_TYPE),
                 null,

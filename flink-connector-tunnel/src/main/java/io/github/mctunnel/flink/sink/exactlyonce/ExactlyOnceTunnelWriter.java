@@ -51,6 +51,7 @@ public final class ExactlyOnceTunnelWriter<IN>
     private final String registryKey;
     private final BlockIdRange blockIds;
     private final long blockTargetBytes;
+    private final Compression compression;
 
     private final TableSchema schema;
     private final int columnCount;
@@ -91,6 +92,7 @@ public final class ExactlyOnceTunnelWriter<IN>
             int subtask,
             int parallelism,
             long blockTargetBytes,
+            Compression compression,
             long lastCheckpointId,
             SinkWriterMetricGroup metrics)
             throws IOException {
@@ -103,6 +105,7 @@ public final class ExactlyOnceTunnelWriter<IN>
         this.registryKey = registryKey;
         this.blockIds = BlockIdRange.of(subtask, parallelism);
         this.blockTargetBytes = blockTargetBytes;
+        this.compression = compression;
         this.epoch = lastCheckpointId + 1;
 
         this.schema = client.getTable(tableId).schema();
@@ -153,7 +156,7 @@ public final class ExactlyOnceTunnelWriter<IN>
                         new PartitionBlockBuffer(
                                 schema.columns(),
                                 RecordStreamWriter.DEFAULT_MAX_FIELD_SIZE,
-                                Compression.DEFAULT);
+                                compression);
                 buffers.put(partition, buffer);
             }
             // the codec discards a record it refuses: the buffer holds only whole records

@@ -22,9 +22,9 @@ import java.util.Map;
 /**
  * Stream tunnel access of one writer: one stream session per partition (or a single
  * dynamic-partition session whose flushes name their partition), packs encoded with the client's
- * record codec and compressed with the client's default compression. The Tunnel client is the
- * JVM-shared one of the connection, so a 429/503 answered to one writer makes every writer of the
- * TaskManager back off.
+ * record codec and compressed with the configured compression. The Tunnel client is the JVM-shared
+ * one of the connection, so a 429/503 answered to one writer makes every writer of the TaskManager
+ * back off.
  */
 @Internal
 final class ClientStreamTunnelConnection implements StreamTunnelConnection {
@@ -34,13 +34,18 @@ final class ClientStreamTunnelConnection implements StreamTunnelConnection {
     private final TableIdentifier table;
     private final boolean dynamicPartition;
     private final PartitionSpec staticPartition;
+    private final Compression compression;
     private final Map<PartitionSpec, StreamUploadSession> sessions = new HashMap<>();
     private StreamUploadSession dynamicSession;
     private TableSchema schema;
 
     ClientStreamTunnelConnection(
-            TunnelClientLease lease, TableIdentifier table, PartitionSpec staticPartition) {
+            TunnelClientLease lease,
+            TableIdentifier table,
+            PartitionSpec staticPartition,
+            Compression compression) {
         this.lease = lease;
+        this.compression = compression;
         this.client = lease.client();
         this.table = table;
         this.dynamicPartition = staticPartition == null;
@@ -79,9 +84,10 @@ final class ClientStreamTunnelConnection implements StreamTunnelConnection {
     @Override
     public RecordPack openPack(PartitionSpec partition) throws IOException {
         if (dynamicPartition) {
-            return new ClientRecordPack(dynamicSession(), partition, partition, schema());
+            return new ClientRecordPack(
+                    dynamicSession(), partition, partition, schema(), compression);
         }
-        return new ClientRecordPack(session(partition), partition, null, schema());
+        return new ClientRecordPack(session(partition), partition, null, schema(), compression);
     }
 
     @Override
@@ -140,7 +146,7 @@ final class ClientStreamTunnelConnection implements StreamTunnelConnection {
         private final PartitionSpec partition;
         private final PartitionSpec dynamicTarget;
         private final TableSchema schema;
-        private final Compression compression = Compression.DEFAULT;
+        private final Compression compression;
         private final PackBuffer buffer = new PackBuffer();
         private OutputStream compressed;
         private CountingStream counting;
@@ -150,9 +156,11 @@ final class ClientStreamTunnelConnection implements StreamTunnelConnection {
                 StreamUploadSession session,
                 PartitionSpec partition,
                 PartitionSpec dynamicTarget,
-                TableSchema schema)
+                TableSchema schema,
+                Compression compression)
                 throws IOException {
             this.session = session;
+            this.compression = compression;
             this.partition = partition;
             this.dynamicTarget = dynamicTarget;
             this.schema = schema;

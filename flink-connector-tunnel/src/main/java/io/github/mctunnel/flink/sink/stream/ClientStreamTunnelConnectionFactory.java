@@ -1,6 +1,7 @@
 package io.github.mctunnel.flink.sink.stream;
 
 import io.github.mctunnel.client.TunnelClient;
+import io.github.mctunnel.client.compress.Compression;
 import io.github.mctunnel.client.schema.PartitionSpec;
 import io.github.mctunnel.client.schema.TableSchema;
 import io.github.mctunnel.flink.client.SharedTunnelClients;
@@ -19,6 +20,7 @@ public final class ClientStreamTunnelConnectionFactory implements StreamTunnelCo
 
     private final TunnelConnectionOptions options;
     private final String table;
+    private final Compression compression;
 
     /** Tunnel form of the static partition ("" when not partitioned), null for dynamic. */
     private final String staticPartition;
@@ -26,11 +28,16 @@ public final class ClientStreamTunnelConnectionFactory implements StreamTunnelCo
     /**
      * @param staticPartition the partition all records go to (empty when the table is not
      *     partitioned), or null for dynamic partitioning
+     * @param compression of the record packs sent
      */
     public ClientStreamTunnelConnectionFactory(
-            TunnelConnectionOptions options, String table, PartitionSpec staticPartition) {
+            TunnelConnectionOptions options,
+            String table,
+            PartitionSpec staticPartition,
+            Compression compression) {
         this.options = options;
         this.table = table;
+        this.compression = compression;
         this.staticPartition = staticPartition == null ? null : staticPartition.toString();
     }
 
@@ -41,7 +48,8 @@ public final class ClientStreamTunnelConnectionFactory implements StreamTunnelCo
             return new ClientStreamTunnelConnection(
                     lease,
                     lease.client().table(table),
-                    staticPartition == null ? null : PartitionSpec.parse(staticPartition));
+                    staticPartition == null ? null : PartitionSpec.parse(staticPartition),
+                    compression);
         } catch (RuntimeException e) {
             lease.close();
             throw e;
@@ -65,6 +73,8 @@ public final class ClientStreamTunnelConnectionFactory implements StreamTunnelCo
                 + (staticPartition == null
                         ? ", dynamic partitions"
                         : ", partition=" + staticPartition)
+                + ", compression="
+                + compression
                 + '}';
     }
 }

@@ -2,6 +2,7 @@ package io.github.mctunnel.flink.sink.exactlyonce;
 
 import io.github.mctunnel.client.TunnelClient;
 import io.github.mctunnel.client.codec.RecordStreamWriter;
+import io.github.mctunnel.client.compress.Compression;
 import io.github.mctunnel.client.schema.PartitionSpec;
 import io.github.mctunnel.client.schema.TableIdentifier;
 import io.github.mctunnel.emulator.TunnelEmulator;
@@ -141,6 +142,7 @@ class ExactlyOnceTunnelWriterTest {
                             0,
                             parallelism,
                             blockTargetBytes,
+                            Compression.DEFAULT,
                             0,
                             metrics);
         } catch (RuntimeException e) {
