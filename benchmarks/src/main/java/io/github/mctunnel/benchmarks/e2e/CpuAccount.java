@@ -16,7 +16,7 @@ import java.util.Map;
  * client threads (encoding, signing, sending, decoding), and collector time. Shows which side is
  * the bottleneck when client and emulator share the machine's cores.
  */
-final class CpuAccount {
+public final class CpuAccount {
 
     /** httpcore5's classic server names its connection threads so. */
     private static final String EMULATOR_THREAD_PREFIX = "HTTP-worker";
@@ -35,8 +35,22 @@ final class CpuAccount {
         emulatorThreadsStart = emulatorThreadCpu();
     }
 
-    static CpuAccount start() {
+    public static CpuAccount start() {
         return new CpuAccount();
+    }
+
+    /** CPU nanoseconds of the whole process since {@link #start()}. */
+    public long processNanos() {
+        return OS.getProcessCpuTime() - processStart;
+    }
+
+    /** CPU nanoseconds of the emulator's request-handling threads since {@link #start()}. */
+    public long emulatorNanos() {
+        long emulator = 0;
+        for (Map.Entry<Long, Long> e : emulatorThreadCpu().entrySet()) {
+            emulator += e.getValue() - emulatorThreadsStart.getOrDefault(e.getKey(), 0L);
+        }
+        return emulator;
     }
 
     /** CPU nanoseconds of the calling thread so far. */
@@ -51,11 +65,8 @@ final class CpuAccount {
      * @param wallNanos the phase's wall time
      */
     String summary(long clientCpuNanos, long wallNanos) {
-        long process = OS.getProcessCpuTime() - processStart;
-        long emulator = 0;
-        for (Map.Entry<Long, Long> e : emulatorThreadCpu().entrySet()) {
-            emulator += e.getValue() - emulatorThreadsStart.getOrDefault(e.getKey(), 0L);
-        }
+        long process = processNanos();
+        long emulator = emulatorNanos();
         long gc = gcMillis() - gcStart;
         int cores = Runtime.getRuntime().availableProcessors();
         return String.format(

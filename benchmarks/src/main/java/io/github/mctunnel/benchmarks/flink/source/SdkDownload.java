@@ -1,5 +1,7 @@
 package io.github.mctunnel.benchmarks.flink.source;
 
+import io.github.mctunnel.benchmarks.flink.JobRun;
+
 import com.aliyun.odps.data.Record;
 import com.aliyun.odps.tunnel.TableTunnel;
 import com.aliyun.odps.tunnel.io.TunnelRecordReader;
@@ -13,7 +15,7 @@ final class SdkDownload {
     private SdkDownload() {}
 
     /** Reads every row of {@code table}; the time includes creating the download session. */
-    static ReadRun read(TableTunnel tunnel, String project, String table) throws Exception {
+    static JobRun read(TableTunnel tunnel, String project, String table) throws Exception {
         long t0 = System.nanoTime();
         TableTunnel.DownloadSession session = tunnel.createDownloadSession(project, table);
         long count = session.getRecordCount();
@@ -26,6 +28,6 @@ final class SdkDownload {
                 }
             }
         }
-        return new ReadRun(n, System.nanoTime() - t0);
+        return new JobRun(n, System.nanoTime() - t0);
     }
 }

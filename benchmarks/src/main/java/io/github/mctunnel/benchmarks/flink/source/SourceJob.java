@@ -1,5 +1,6 @@
 package io.github.mctunnel.benchmarks.flink.source;
 
+import io.github.mctunnel.benchmarks.flink.JobRun;
 import io.github.mctunnel.client.compress.Compression;
 import io.github.mctunnel.flink.config.TunnelConnectionOptions;
 import io.github.mctunnel.flink.source.TunnelSource;
@@ -29,7 +30,7 @@ final class SourceJob {
      *
      * @param splitRows rows per split, 0 for the source's default
      */
-    static ReadRun read(
+    static JobRun read(
             TunnelConnectionOptions connection, String table, int readers, long splitRows)
             throws Exception {
         StreamExecutionEnvironment env =
@@ -52,7 +53,7 @@ final class SourceJob {
                 .sinkTo(new DiscardingSink<>());
         JobExecutionResult result = env.execute("source " + table + " x" + readers);
         Long rows = result.getAccumulatorResult(RowCounter.ACCUMULATOR);
-        return new ReadRun(
+        return new JobRun(
                 rows == null ? 0 : rows,
                 TimeUnit.MILLISECONDS.toNanos(result.getNetRuntime(TimeUnit.MILLISECONDS)));
     }

@@ -1,5 +1,7 @@
 package io.github.mctunnel.benchmarks.flink.source;
 
+import io.github.mctunnel.benchmarks.flink.EventTable;
+import io.github.mctunnel.benchmarks.flink.JobRun;
 import io.github.mctunnel.benchmarks.suite.BenchmarkPart;
 import io.github.mctunnel.benchmarks.suite.BenchmarkResult;
 import io.github.mctunnel.benchmarks.suite.SuiteSettings;
@@ -69,8 +71,8 @@ public final class SourceThroughput implements BenchmarkPart {
                 SdkDownload.read(emulator.sdkTunnel(), EventTable.PROJECT, "warmup")
                         .requireRows(WARMUP_ROWS, "warm-up SDK download");
             }
-            List<ReadRun> sdkRuns = new ArrayList<>();
-            List<List<ReadRun>> sourceRuns = new ArrayList<>();
+            List<JobRun> sdkRuns = new ArrayList<>();
+            List<List<JobRun>> sourceRuns = new ArrayList<>();
             for (int readers : READERS) {
                 sourceRuns.add(new ArrayList<>());
             }
@@ -99,10 +101,10 @@ public final class SourceThroughput implements BenchmarkPart {
                                             bytesPerRow));
                 }
             }
-            ReadRun sdk = ReadRun.median(sdkRuns);
-            List<ReadRun> source = new ArrayList<>();
-            for (List<ReadRun> runs : sourceRuns) {
-                source.add(ReadRun.median(runs));
+            JobRun sdk = JobRun.median(sdkRuns);
+            List<JobRun> source = new ArrayList<>();
+            for (List<JobRun> runs : sourceRuns) {
+                source.add(JobRun.median(runs));
             }
             String table =
                     String.format(
@@ -112,7 +114,7 @@ public final class SourceThroughput implements BenchmarkPart {
                             rows * bytesPerRow / 1e6,
                             rounds);
             for (int i = 0; i < READERS.length; i++) {
-                ReadRun run = source.get(i);
+                JobRun run = source.get(i);
                 String name = readersLabel(READERS[i]);
                 results.add(
                         BenchmarkResult.compared(
@@ -173,7 +175,7 @@ public final class SourceThroughput implements BenchmarkPart {
                 String table = "capped_" + readers;
                 emulator.create(table, rows);
                 String label = readersLabel(readers) + ", 10 MB/s cap";
-                ReadRun run =
+                JobRun run =
                         log(
                                 label,
                                 SourceJob.read(emulator.connection(), table, readers, splitRows)
@@ -210,7 +212,7 @@ public final class SourceThroughput implements BenchmarkPart {
         return readers == 1 ? "1 reader" : readers + " readers";
     }
 
-    private static ReadRun log(String what, ReadRun run, double bytesPerRow) {
+    private static JobRun log(String what, JobRun run, double bytesPerRow) {
         System.out.printf(
                 Locale.ROOT,
                 "  %-32s %,10d rows in %6.2f s = %,10.0f rows/s, %6.1f MB/s%n",

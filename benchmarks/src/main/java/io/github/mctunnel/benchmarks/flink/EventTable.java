@@ -1,4 +1,4 @@
-package io.github.mctunnel.benchmarks.flink.source;
+package io.github.mctunnel.benchmarks.flink;
 
 import io.github.mctunnel.benchmarks.data.EventRows;
 import io.github.mctunnel.benchmarks.data.RecordStreams;
@@ -29,11 +29,11 @@ import java.util.stream.Collectors;
 /**
  * An embedded {@link TunnelEmulator} (loopback, in-memory catalog, signature verification on) with
  * the given limits, holding {@link EventRows} tables loaded fast from pre-encoded uncompressed
- * blocks, and the connection settings for our source and the official SDK.
+ * blocks, and the connection settings for our source, our sinks and the official SDK.
  */
-final class EventTable implements AutoCloseable {
+public final class EventTable implements AutoCloseable {
 
-    static final String PROJECT = "bench";
+    public static final String PROJECT = "bench";
     private static final String ACCESS_ID = "bench-id";
     private static final String ACCESS_KEY = "bench-key";
     private static final int DISTINCT_ROWS = 50_000;
@@ -51,9 +51,9 @@ final class EventTable implements AutoCloseable {
     }
 
     /** Starts an emulator with {@code limits}. */
-    static EventTable start(EmulatorLimits limits) throws IOException {
+    public static EventTable start(EmulatorLimits limits) throws IOException {
         EventRows rows = EventRows.generate(DISTINCT_ROWS, 1, 1);
-        double bytesPerRow = (double) RecordStreams.encode(rows).length / DISTINCT_ROWS;
+        double bytesPerRow = bytesPerRow(rows);
         TunnelEmulator emulator =
                 TunnelEmulator.builder()
                         .project(PROJECT)
@@ -65,8 +65,17 @@ final class EventTable implements AutoCloseable {
     }
 
     /** Uncompressed record-stream bytes of one row, on average over the rows the tables repeat. */
-    double bytesPerRow() {
+    public double bytesPerRow() {
         return bytesPerRow;
+    }
+
+    /** {@link #bytesPerRow()} without an emulator (the rows are the same for every table). */
+    public static double bytesPerEventRow() throws IOException {
+        return bytesPerRow(EventRows.generate(DISTINCT_ROWS, 1, 1));
+    }
+
+    private static double bytesPerRow(EventRows rows) throws IOException {
+        return (double) RecordStreams.encode(rows).length / rows.size();
     }
 
     /**
@@ -74,7 +83,7 @@ final class EventTable implements AutoCloseable {
      * session, from blocks encoded once up front and written concurrently (so that loading is quick
      * even under a per-request bandwidth cap; the emulator's ingest is the only cost).
      */
-    void create(String name, long rowCount) throws Exception {
+    public void create(String name, long rowCount) throws Exception {
         String columns =
                 EventRows.SCHEMA.columns().stream()
                         .map(EventTable::ddl)
@@ -122,8 +131,13 @@ final class EventTable implements AutoCloseable {
         }
     }
 
-    /** The connection settings of our source. */
-    TunnelConnectionOptions connection() {
+    /** Rows committed to (or flushed into) table {@code name}, as the emulator counts them. */
+    public long rowsCommitted(String name) {
+        return emulator.stats(TableIdentifier.of(PROJECT, name)).rowsCommitted();
+    }
+
+    /** The connection settings of our source and sinks. */
+    public TunnelConnectionOptions connection() {
         return TunnelConnectionOptions.builder()
                 .endpoint(emulator.odpsEndpoint())
                 .tunnelEndpoint(emulator.tunnelEndpoint())
@@ -133,7 +147,7 @@ final class EventTable implements AutoCloseable {
     }
 
     /** The official SDK's table tunnel, pointed at the emulator. */
-    TableTunnel sdkTunnel() {
+    public TableTunnel sdkTunnel() {
         Odps odps = new Odps(new AliyunAccount(ACCESS_ID, ACCESS_KEY));
         odps.setEndpoint(emulator.odpsEndpoint());
         odps.setDefaultProject(PROJECT);
