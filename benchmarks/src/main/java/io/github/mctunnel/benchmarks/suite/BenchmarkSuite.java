@@ -1,5 +1,6 @@
 package io.github.mctunnel.benchmarks.suite;
 
+import io.github.mctunnel.benchmarks.codec.CodecComparison;
 import io.github.mctunnel.benchmarks.flink.sink.SinkThroughput;
 import io.github.mctunnel.benchmarks.flink.source.SourceThroughput;
 
@@ -27,7 +28,7 @@ public final class BenchmarkSuite {
 
     /** The parts, in the order they run and appear in the report. */
     static List<BenchmarkPart> parts() {
-        return List.of(new SinkThroughput(), new SourceThroughput());
+        return List.of(new CodecComparison(), new SinkThroughput(), new SourceThroughput());
     }
 
     /** The file name of the goals chart in the output directory. */
