@@ -72,7 +72,7 @@ public final class RatioChart {
         for (BenchmarkResult r : bars) {
             labelWidth = Math.max(labelWidth, fm.stringWidth(label(r)));
         }
-        int left = Math.min(labelWidth + 16, WIDTH / 2);
+        int left = Math.min(labelWidth + 16, WIDTH * 3 / 5);
         int right = WIDTH - 60;
         double max = 1.0;
         for (BenchmarkResult r : bars) {
