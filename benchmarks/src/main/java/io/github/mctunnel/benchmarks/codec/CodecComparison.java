@@ -112,10 +112,10 @@ public final class CodecComparison implements BenchmarkPart {
                         new BenchmarkResult(
                                 "codec",
                                 direction + " " + label(schema) + " RAW, allocated",
-                                ours.bytesPerRecord,
+                                wholeBytes(ours.bytesPerRecord),
                                 "B/rec",
                                 "SDK",
-                                sdk.bytesPerRecord,
+                                wholeBytes(sdk.bytesPerRecord),
                                 Double.NaN,
                                 direction.equals("encode") ? "goal: near zero" : "");
                 results.add(alloc);
@@ -131,6 +131,14 @@ public final class CodecComparison implements BenchmarkPart {
                                         schema, Compression.RAW, schema.rows(n, 7))
                                 .length
                 / n;
+    }
+
+    /**
+     * Allocation rounded to whole bytes: below that it is measurement residue (JMH's own
+     * bookkeeping spread over the operations), and a ratio of two residues would mean nothing.
+     */
+    private static double wholeBytes(double bytes) {
+        return Double.isNaN(bytes) ? bytes : Math.round(bytes);
     }
 
     private static String label(CodecSchema schema) {

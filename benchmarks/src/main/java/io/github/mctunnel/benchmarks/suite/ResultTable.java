@@ -78,7 +78,9 @@ public final class ResultTable {
                         r.unit(),
                         r.hasReference() ? r.reference() : "",
                         r.hasReference() ? format(r.referenceValue()) : "",
-                        r.hasReference() ? String.format(Locale.ROOT, "%.2fx", r.ratio()) : "",
+                        Double.isNaN(r.ratio())
+                                ? ""
+                                : String.format(Locale.ROOT, "%.2fx", r.ratio()),
                         goal(r)
                     });
         }
