@@ -21,6 +21,7 @@ public class TunnelException extends IOException {
     private final String requestId;
     private final transient ErrorContext context;
     private final long retryAfterMillis;
+    private final boolean permanent;
 
     public TunnelException(
             int httpStatus,
@@ -30,7 +31,28 @@ public class TunnelException extends IOException {
             ErrorContext context,
             long retryAfterMillis,
             Throwable cause) {
+        this(
+                httpStatus,
+                errorCode,
+                serviceMessage,
+                requestId,
+                context,
+                retryAfterMillis,
+                cause,
+                false);
+    }
+
+    private TunnelException(
+            int httpStatus,
+            String errorCode,
+            String serviceMessage,
+            String requestId,
+            ErrorContext context,
+            long retryAfterMillis,
+            Throwable cause,
+            boolean permanent) {
         super(format(httpStatus, errorCode, serviceMessage, requestId, context), cause);
+        this.permanent = permanent;
         this.httpStatus = httpStatus;
         this.errorCode = errorCode;
         this.serviceMessage = serviceMessage;
@@ -48,6 +70,15 @@ public class TunnelException extends IOException {
     public static TunnelException io(ErrorContext context, IOException cause) {
         String msg = cause.getClass().getSimpleName() + ": " + cause.getMessage();
         return new TunnelException(0, null, msg, null, context, 0, cause);
+    }
+
+    /**
+     * An I/O failure that no retry can cure (unknown host, TLS handshake or certificate refused):
+     * {@link #isIoFailure()} but never {@link #isRetryable()}.
+     */
+    public static TunnelException permanentIo(
+            ErrorContext context, String message, IOException cause) {
+        return new TunnelException(0, null, message, null, context, 0, cause, true);
     }
 
     private static String format(
@@ -112,9 +143,12 @@ public class TunnelException extends IOException {
         return httpStatus == 429 || httpStatus == 503;
     }
 
-    /** True when a retry may succeed: 429, 5xx, and I/O failures; never 4xx or local errors. */
+    /**
+     * True when a retry may succeed: 429, 5xx, and I/O failures; never 4xx, local errors or
+     * {@linkplain #permanentIo permanent I/O failures}.
+     */
     public boolean isRetryable() {
-        return httpStatus == 429 || httpStatus >= 500 || isIoFailure();
+        return !permanent && (httpStatus == 429 || httpStatus >= 500 || isIoFailure());
     }
 
     /** Whether the service reported {@code code}. */

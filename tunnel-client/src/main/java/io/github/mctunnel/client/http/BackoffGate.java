@@ -54,11 +54,23 @@ public final class BackoffGate {
      * other thread is probing. Returns the milliseconds waited.
      */
     public long await(Clock clock, Sleeper sleeper) throws InterruptedException {
+        return await(clock, sleeper, Long.MAX_VALUE);
+    }
+
+    /**
+     * Like {@link #await(Clock, Sleeper)}, but waits at most {@code maxWaitMillis} in all: then the
+     * calling thread may send whatever the gate says.
+     */
+    public long await(Clock clock, Sleeper sleeper, long maxWaitMillis)
+            throws InterruptedException {
         long waited = 0;
         while (true) {
             long wait;
             synchronized (this) {
                 wait = openAtMillis - clock.millis();
+                if (waited >= maxWaitMillis) {
+                    return waited;
+                }
                 if (wait <= 0) {
                     Thread current = Thread.currentThread();
                     if (level == 0 || probe == null || probe == current) {
@@ -69,6 +81,7 @@ public final class BackoffGate {
                     }
                     wait = PROBE_POLL_MILLIS;
                 }
+                wait = Math.min(wait, maxWaitMillis - waited);
             }
             sleeper.sleep(wait);
             waited += wait;

@@ -18,13 +18,20 @@ import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.HttpException;
 import org.apache.hc.core5.http.io.SocketConfig;
 import org.apache.hc.core5.util.Timeout;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLPeerUnverifiedException;
 
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.CertificateException;
 import java.time.Clock;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -32,6 +39,8 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -46,6 +55,8 @@ public final class HttpTransport implements Closeable {
             DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US)
                     .withZone(ZoneOffset.UTC);
     private static final int MAX_ERROR_BODY = 64 * 1024;
+    private static final Logger LOG = LoggerFactory.getLogger(HttpTransport.class);
+    private static final Set<String> PLAIN_HTTP_WARNED = ConcurrentHashMap.newKeySet();
 
     private final CloseableHttpClient client;
     private final RequestSigner signer;
@@ -123,6 +134,9 @@ public final class HttpTransport implements Closeable {
         headers.put("x-odps-user-agent", settings.userAgent());
         headers.putAll(request.headers());
         signer.sign(request.method(), headers, request.resourcePath(), params);
+        if (headers.containsKey(RequestSigner.STS_TOKEN)) {
+            warnOnceIfPlainHttp(request.endpoint());
+        }
 
         String uri = buildUri(request.endpoint(), request.resourcePath(), params);
         HttpUriRequestBase http = new HttpUriRequestBase(request.method(), URI.create(uri));
@@ -136,15 +150,91 @@ public final class HttpTransport implements Closeable {
         try {
             response = client.executeOpen(RoutingSupport.determineHost(http), http, null);
         } catch (HttpException e) {
-            throw TunnelException.io(request.context(), new IOException(e.getMessage(), e));
+            throw failureOf(request, new IOException(e.getMessage(), e));
         } catch (IOException e) {
-            throw TunnelException.io(request.context(), e);
+            throw failureOf(request, e);
         }
         int status = response.getCode();
         if (status >= 200 && status < 300) {
             return new TunnelResponse(http, response);
         }
         throw errorOf(request, response);
+    }
+
+    /** Warns once per endpoint (per JVM) that an STS token goes over plain HTTP. */
+    private static void warnOnceIfPlainHttp(URI endpoint) {
+        if ("http".equalsIgnoreCase(endpoint.getScheme())
+                && PLAIN_HTTP_WARNED.add(endpoint.toString())) {
+            LOG.warn(
+                    "The endpoint {} is plain http://: the STS security token is sent unencrypted"
+                            + " with every request; use an https:// endpoint",
+                    endpoint);
+        }
+    }
+
+    /**
+     * The exception of a request that got no response. An unknown host, a failed TLS handshake and
+     * a refused certificate are permanent (not retried) and name the endpoint; other I/O failures
+     * (refused, reset, timed out) are retryable.
+     */
+    static TunnelException failureOf(TunnelRequest request, IOException e) {
+        URI endpoint = request.endpoint();
+        Throwable certificate = causeOf(e, CertificateException.class);
+        if (certificate == null && e instanceof SSLPeerUnverifiedException) {
+            certificate = e;
+        }
+        if (certificate != null) {
+            return TunnelException.permanentIo(
+                    request.context(),
+                    "certificate of endpoint "
+                            + endpoint
+                            + " not accepted ("
+                            + certificate.getClass().getSimpleName()
+                            + ": "
+                            + certificate.getMessage()
+                            + "); not retried: "
+                            + CHECK_TLS,
+                    e);
+        }
+        if (causeOf(e, SSLHandshakeException.class) != null) {
+            return TunnelException.permanentIo(
+                    request.context(),
+                    "TLS handshake with endpoint "
+                            + endpoint
+                            + " failed ("
+                            + e.getClass().getSimpleName()
+                            + ": "
+                            + e.getMessage()
+                            + "); not retried: "
+                            + CHECK_TLS,
+                    e);
+        }
+        Throwable unknownHost = causeOf(e, UnknownHostException.class);
+        if (unknownHost != null) {
+            String host =
+                    endpoint.getHost() != null ? endpoint.getHost() : unknownHost.getMessage();
+            return TunnelException.permanentIo(
+                    request.context(),
+                    "unknown host "
+                            + host
+                            + " of endpoint "
+                            + endpoint
+                            + " (UnknownHostException); not retried: check the endpoint",
+                    e);
+        }
+        return TunnelException.io(request.context(), e);
+    }
+
+    private static final String CHECK_TLS =
+            "check the endpoint's certificate and the JVM's trust store";
+
+    private static Throwable causeOf(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return t;
+            }
+        }
+        return null;
     }
 
     private TunnelException errorOf(TunnelRequest request, ClassicHttpResponse response) {
@@ -160,7 +250,12 @@ public final class HttpTransport implements Closeable {
         String retryAfterHeader = headerValue(response, "Retry-After");
         if (retryAfterHeader != null) {
             try {
-                retryAfter = Math.max(retryAfter, Long.parseLong(retryAfterHeader.trim()) * 1000);
+                long seconds = Long.parseLong(retryAfterHeader.trim());
+                long millis =
+                        seconds > Long.MAX_VALUE / 1000
+                                ? Long.MAX_VALUE
+                                : Math.max(0, seconds) * 1000;
+                retryAfter = Math.max(retryAfter, millis);
             } catch (NumberFormatException ignored) {
                 // an HTTP-date Retry-After is not used by the service; the backoff applies
             }

@@ -7,8 +7,10 @@ import java.util.Objects;
  * Back-off for retried requests (service retry policy): {@code initialBackoff} doubling per
  * consecutive failure up to {@code maxBackoff}, plus up to {@code jitterFraction} of the delay as
  * random jitter; a {@code Retry-After} or {@code HoldClientMillis} from the service raises the
- * delay to at least that. Retrying stops when the next wait would end later than {@code
- * maxRetryDuration} after the first attempt.
+ * delay to at least that, but never beyond what is left of {@code maxRetryDuration} (no wait, also
+ * not for the shared back-off gate, outlasts the budget). Retrying stops when the next back-off
+ * would end later than {@code maxRetryDuration} after the first attempt. Unknown hosts, failed TLS
+ * handshakes and refused certificates are never retried.
  */
 public record RetryPolicy(
         Duration initialBackoff,

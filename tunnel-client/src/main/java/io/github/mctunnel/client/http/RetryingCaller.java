@@ -130,20 +130,21 @@ public final class RetryingCaller {
             throws TunnelException {
         BackoffGate gate = gate(backoffKey);
         long start = clock.millis();
+        long budget = policy.maxRetryDuration().toMillis();
         int failures = 0;
         while (true) {
             try {
-                tally.waited(gate.await(clock, sleeper));
+                tally.waited(gate.await(clock, sleeper, leftOf(budget, start)));
                 T result = attempt.run();
                 gate.onSuccess();
                 return result;
             } catch (TunnelException e) {
-                long delay = nextDelay(e, gate, failures);
+                long delay = nextDelay(e, gate, failures, leftOf(budget, start));
                 gate.releaseProbe();
                 if (!retry || !e.isRetryable()) {
                     throw e;
                 }
-                if (clock.millis() + delay - start > policy.maxRetryDuration().toMillis()) {
+                if (delay > leftOf(budget, start)) {
                     if (failures > 0) {
                         LOG.warn(
                                 "{}: giving up after {} retries in {} ms",
@@ -183,16 +184,28 @@ public final class RetryingCaller {
         }
     }
 
-    private long nextDelay(TunnelException e, BackoffGate gate, int failures) {
+    /** What is left of the retry budget of a call that started at {@code start}, at least 0. */
+    private long leftOf(long budget, long start) {
+        long used = clock.millis() - start;
+        return used < 0 ? budget : Math.max(0, budget - used);
+    }
+
+    /**
+     * The wait before the next attempt: the back-off, raised to the service's {@code
+     * Retry-After}/{@code HoldClientMillis} but never beyond {@code left} (what is left of the
+     * retry budget), so a huge wait asked for by the service neither overflows nor outlasts the
+     * budget.
+     */
+    private long nextDelay(TunnelException e, BackoffGate gate, int failures, long left) {
         int step = failures;
         if (e.isThrottling()) {
             step = Math.max(step, gate.level());
         }
         long base = policy.backoffMillis(step);
         long delay = base + (long) (random.getAsDouble() * policy.jitterFraction() * base);
-        delay = Math.max(delay, e.retryAfterMillis());
+        delay = Math.max(delay, Math.min(e.retryAfterMillis(), left));
         if (e.isThrottling()) {
-            gate.throttle(clock.millis() + delay);
+            gate.throttle(clock.millis() + Math.min(delay, policy.maxRetryDuration().toMillis()));
         }
         return delay;
     }
