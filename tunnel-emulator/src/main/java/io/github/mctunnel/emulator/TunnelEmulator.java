@@ -5,10 +5,12 @@ import io.github.mctunnel.client.schema.TableIdentifier;
 import io.github.mctunnel.emulator.auth.EmulatorCredential;
 import io.github.mctunnel.emulator.auth.SignatureVerifier;
 import io.github.mctunnel.emulator.catalog.Catalog;
+import io.github.mctunnel.emulator.clock.EmulatorClock;
 import io.github.mctunnel.emulator.fault.FaultPlan;
 import io.github.mctunnel.emulator.fault.RequestLog;
 import io.github.mctunnel.emulator.limits.EmulatorLimits;
 import io.github.mctunnel.emulator.meta.MetaService;
+import io.github.mctunnel.emulator.server.EmulatorAdmin;
 import io.github.mctunnel.emulator.server.EmulatorHttpServer;
 import io.github.mctunnel.emulator.server.EmulatorRouter;
 import io.github.mctunnel.emulator.sql.SqlExecutor;
@@ -21,6 +23,8 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -39,6 +43,10 @@ import java.util.Set;
  *     // point a client at emu.odpsEndpoint() / emu.tunnelEndpoint()
  * }
  * }</pre>
+ *
+ * <p>Time-based rules (session lifetimes, rate windows, the upsert commit interval, stream slot
+ * idle timeouts) follow the emulator's {@link #clock()}, which tests move forward with {@link
+ * #advanceClock(Duration)} instead of waiting.
  */
 public final class TunnelEmulator implements AutoCloseable {
 
@@ -46,6 +54,7 @@ public final class TunnelEmulator implements AutoCloseable {
     public static final String DEFAULT_PROJECT = "test_project";
 
     private final Builder config;
+    private final EmulatorClock clock;
     private Catalog catalog;
     private EmulatorHttpServer server;
     private volatile TunnelService tunnel;
@@ -54,6 +63,11 @@ public final class TunnelEmulator implements AutoCloseable {
 
     private TunnelEmulator(Builder config) {
         this.config = config;
+        this.clock =
+                config.clock instanceof EmulatorClock given
+                        ? given
+                        : new EmulatorClock(config.clock);
+        clock.advance(config.clockOffset);
     }
 
     public static Builder builder() {
@@ -76,13 +90,11 @@ public final class TunnelEmulator implements AutoCloseable {
         }
         catalog =
                 config.dataDir == null
-                        ? Catalog.inMemory(projects, config.clock)
-                        : Catalog.open(config.dataDir, projects, config.clock);
-        requestLog =
-                new RequestLog(config.clock, config.requestLogCapacity, config.isolateAttackers);
+                        ? Catalog.inMemory(projects, clock)
+                        : Catalog.open(config.dataDir, projects, clock);
+        requestLog = new RequestLog(clock, config.requestLogCapacity, config.isolateAttackers);
         InetAddress bind = InetAddress.getByName(config.host);
-        MetaService meta =
-                new MetaService(catalog, config.clock, () -> hostPort, this::odpsEndpoint);
+        MetaService meta = new MetaService(catalog, clock, () -> hostPort, this::odpsEndpoint);
         EmulatorRouter router =
                 new EmulatorRouter(
                         meta,
@@ -97,11 +109,12 @@ public final class TunnelEmulator implements AutoCloseable {
                                 new SignatureVerifier(config.credentials),
                                 config.faultPlan),
                         router,
-                        config.limits.idleConnectionTimeout());
+                        config.limits.idleConnectionTimeout(),
+                        new EmulatorAdmin(clock));
         try {
             server.start();
             hostPort = hostForUrl(config.host) + ":" + server.port();
-            tunnel = new TunnelService(catalog, config.limits, config.clock, hostPort);
+            tunnel = new TunnelService(catalog, config.limits, clock, hostPort);
         } catch (IOException | RuntimeException e) {
             server.close();
             catalog.close();
@@ -204,6 +217,28 @@ public final class TunnelEmulator implements AutoCloseable {
         return requestLog().attackReports();
     }
 
+    /**
+     * The emulator's clock: the builder's {@link Builder#clock(Clock) clock} (by default the
+     * system's UTC clock) plus an offset that only moves forward. Every service rule reads it;
+     * available before {@link #start()}.
+     */
+    public EmulatorClock clock() {
+        return clock;
+    }
+
+    /**
+     * Moves the emulator's clock forward, as if {@code duration} had passed: sessions whose
+     * lifetime ends within it expire, rate windows and upsert commit intervals it covers are free
+     * again, stream sessions that did not flush within it release their slots.
+     *
+     * @return the emulator's time after the move
+     * @throws IllegalArgumentException when {@code duration} is negative
+     */
+    public Instant advanceClock(Duration duration) {
+        clock.advance(duration);
+        return clock.instant();
+    }
+
     /** The fault plan; rules may be added while running. */
     public FaultPlan faultPlan() {
         return config.faultPlan;
@@ -244,6 +279,7 @@ public final class TunnelEmulator implements AutoCloseable {
         private EmulatorLimits limits = EmulatorLimits.defaults();
         private FaultPlan faultPlan = FaultPlan.none();
         private Clock clock = Clock.systemUTC();
+        private Duration clockOffset = Duration.ZERO;
         private boolean isolateAttackers;
         private int requestLogCapacity = 100_000;
 
@@ -300,9 +336,29 @@ public final class TunnelEmulator implements AutoCloseable {
             return this;
         }
 
-        /** Clock for session lifetimes, rate windows and timestamps. */
+        /**
+         * Base clock for session lifetimes, rate windows and timestamps (default {@link
+         * Clock#systemUTC()}). A plain clock becomes the base of the emulator's {@link
+         * EmulatorClock}; an {@code EmulatorClock} is used as it is (advancing it advances the
+         * emulator).
+         */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * Starts the emulator's clock already advanced by {@code offset} (default zero), e.g. to
+         * run with dates far from today.
+         *
+         * @throws IllegalArgumentException when {@code offset} is negative
+         */
+        public Builder clockOffset(Duration offset) {
+            Objects.requireNonNull(offset, "offset");
+            if (offset.isNegative()) {
+                throw new IllegalArgumentException("clock offset must not be negative: " + offset);
+            }
+            this.clockOffset = offset;
             return this;
         }
 

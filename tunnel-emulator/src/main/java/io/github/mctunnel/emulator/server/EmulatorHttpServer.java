@@ -37,6 +37,11 @@ import java.util.Map;
  * The emulator's HTTP/1.1 server (httpcore5 classic, which sends header names as written). Runs
  * every request through the interceptors, then the handler; renders {@link ServiceException}s as
  * the service's error bodies; always drains the request body and sends {@code x-odps-request-id}.
+ *
+ * <p>Requests under {@link #ADMIN_PREFIX} ({@code /emulator/...}) are not service APIs: they skip
+ * the interceptors (no signature, no injected faults, not logged) and go to the admin handler, but
+ * only from a loopback address and without an {@code Origin} header (so no web page a browser shows
+ * can send them); others are refused with 403 {@code AccessDenied}.
  */
 public final class EmulatorHttpServer implements AutoCloseable {
 
@@ -44,6 +49,9 @@ public final class EmulatorHttpServer implements AutoCloseable {
 
     /** The service closes connections idle for this long unless told otherwise. */
     private static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(120);
+
+    /** The path prefix of the emulator's own (admin) requests. */
+    public static final String ADMIN_PREFIX = "/emulator";
 
     private final HttpServer server;
 
@@ -66,10 +74,26 @@ public final class EmulatorHttpServer implements AutoCloseable {
             List<RequestInterceptor> interceptors,
             RequestHandler handler,
             Duration idleTimeout) {
+        this(bindAddress, port, interceptors, handler, idleTimeout, null);
+    }
+
+    /**
+     * @param idleTimeout a connection without inbound traffic for this long is closed (the limits'
+     *     {@code idleConnectionTimeout})
+     * @param admin handler of {@code /emulator/...} requests from loopback clients; null to treat
+     *     them as any other request
+     */
+    public EmulatorHttpServer(
+            InetAddress bindAddress,
+            int port,
+            List<RequestInterceptor> interceptors,
+            RequestHandler handler,
+            Duration idleTimeout,
+            RequestHandler admin) {
         if (idleTimeout == null || idleTimeout.isNegative() || idleTimeout.isZero()) {
             throw new IllegalArgumentException("idleTimeout must be positive: " + idleTimeout);
         }
-        HttpRequestHandler adapter = new Adapter(List.copyOf(interceptors), handler);
+        HttpRequestHandler adapter = new Adapter(List.copyOf(interceptors), handler, admin);
         this.server =
                 ServerBootstrap.bootstrap()
                         .setLocalAddress(bindAddress)
@@ -110,10 +134,15 @@ public final class EmulatorHttpServer implements AutoCloseable {
     private static final class Adapter implements HttpRequestHandler {
         private final List<RequestInterceptor> interceptors;
         private final RequestHandler handler;
+        private final RequestHandler admin;
 
-        Adapter(List<RequestInterceptor> interceptors, RequestHandler handler) {
+        Adapter(
+                List<RequestInterceptor> interceptors,
+                RequestHandler handler,
+                RequestHandler admin) {
             this.interceptors = interceptors;
             this.handler = handler;
+            this.admin = admin;
         }
 
         @Override
@@ -136,6 +165,12 @@ public final class EmulatorHttpServer implements AutoCloseable {
                             clientAddress(context),
                             RequestIds.nextSequence());
             EmulatorResponse resp = new EmulatorResponse();
+            if (admin != null && isAdmin(req)) {
+                handleAdmin(req, resp, remoteAddress(context));
+                body.transferTo(OutputStream.nullOutputStream());
+                write(req, resp, response);
+                return;
+            }
             String errorCode = null;
             try {
                 for (RequestInterceptor interceptor : interceptors) {
@@ -169,6 +204,42 @@ public final class EmulatorHttpServer implements AutoCloseable {
             }
             notifyCompleted(req, resp.status(), errorCode);
             write(req, resp, response);
+        }
+
+        private static boolean isAdmin(EmulatorRequest req) {
+            return !req.isMeta()
+                    && (req.path().equals(ADMIN_PREFIX)
+                            || req.path().startsWith(ADMIN_PREFIX + "/"));
+        }
+
+        private void handleAdmin(EmulatorRequest req, EmulatorResponse resp, InetAddress remote) {
+            try {
+                if (remote == null || !remote.isLoopbackAddress()) {
+                    throw new ServiceException(
+                            403,
+                            "AccessDenied",
+                            "The emulator's admin requests are served to loopback clients only");
+                }
+                if (req.header("Origin") != null) {
+                    throw new ServiceException(
+                            403,
+                            "AccessDenied",
+                            "The emulator's admin requests are refused with an Origin header"
+                                    + " (they are not for web pages)");
+                }
+                admin.handle(req, resp);
+            } catch (ServiceException e) {
+                ErrorBodies.render(req, resp, e);
+            } catch (Exception e) {
+                LOG.warn("Internal error serving {}", req, e);
+                ErrorBodies.render(
+                        req,
+                        resp,
+                        new ServiceException(
+                                500,
+                                "InternalServerError",
+                                "Emulator internal error: " + e.getClass().getSimpleName()));
+            }
         }
 
         private void notifyCompleted(EmulatorRequest req, int status, String code) {
@@ -217,12 +288,17 @@ public final class EmulatorHttpServer implements AutoCloseable {
         }
 
         private static String clientAddress(HttpContext context) {
+            InetAddress remote = remoteAddress(context);
+            return remote == null ? "unknown" : remote.getHostAddress();
+        }
+
+        private static InetAddress remoteAddress(HttpContext context) {
             EndpointDetails details = HttpCoreContext.cast(context).getEndpointDetails();
             SocketAddress remote = details == null ? null : details.getRemoteAddress();
-            if (remote instanceof InetSocketAddress inet && inet.getAddress() != null) {
-                return inet.getAddress().getHostAddress();
+            if (remote instanceof InetSocketAddress inet) {
+                return inet.getAddress();
             }
-            return "unknown";
+            return null;
         }
     }
 
