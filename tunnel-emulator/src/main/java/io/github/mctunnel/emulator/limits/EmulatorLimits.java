@@ -193,8 +193,28 @@ public record EmulatorLimits(
             return this;
         }
 
+        public Builder uploadSessionsPerWindow(int sessions) {
+            this.uploadSessionsPerWindow = sessions;
+            return this;
+        }
+
+        public Builder uploadSessionWindow(Duration window) {
+            this.uploadSessionWindow = window;
+            return this;
+        }
+
         public Builder blockRate(int blocks, Duration window) {
             this.blocksPerWindow = blocks;
+            this.blockWindow = window;
+            return this;
+        }
+
+        public Builder blocksPerWindow(int blocks) {
+            this.blocksPerWindow = blocks;
+            return this;
+        }
+
+        public Builder blockWindow(Duration window) {
             this.blockWindow = window;
             return this;
         }
@@ -210,6 +230,16 @@ public record EmulatorLimits(
             return this;
         }
 
+        public Builder commitsPerWindow(int commits) {
+            this.commitsPerWindow = commits;
+            return this;
+        }
+
+        public Builder commitWindow(Duration window) {
+            this.commitWindow = window;
+            return this;
+        }
+
         public Builder upsertCommitInterval(Duration value) {
             this.upsertCommitInterval = value;
             return this;
@@ -217,6 +247,16 @@ public record EmulatorLimits(
 
         public Builder downloadSessionRate(int sessions, Duration window) {
             this.downloadSessionsPerWindow = sessions;
+            this.downloadSessionWindow = window;
+            return this;
+        }
+
+        public Builder downloadSessionsPerWindow(int sessions) {
+            this.downloadSessionsPerWindow = sessions;
+            return this;
+        }
+
+        public Builder downloadSessionWindow(Duration window) {
             this.downloadSessionWindow = window;
             return this;
         }
