@@ -53,10 +53,10 @@ import java.util.Collection;
  * Flink takes when the tasks finished ({@code
  * execution.checkpointing.checkpoints-after-tasks-finish}, on by default).
  *
- * <p>Requirements: aligned checkpoints (unaligned ones are rejected: rows could overtake a
- * barrier), at most one concurrent checkpoint, no tolerated checkpoint failures (an aborted
- * checkpoint must restart the job so that all writers agree on the epoch), and the sink's operators
- * chained (operator chaining must not be disabled for the sink).
+ * <p>Requirements: exactly-once, aligned checkpoints (AT_LEAST_ONCE and unaligned ones are
+ * rejected: rows could overtake a barrier), at most one concurrent checkpoint, no tolerated
+ * checkpoint failures (an aborted checkpoint must restart the job so that all writers agree on the
+ * epoch), and the sink's operators chained (operator chaining must not be disabled for the sink).
  *
  * <pre>{@code
  * stream.sinkTo(TunnelExactlyOnceSink.<RowData>builder()
@@ -102,6 +102,9 @@ public final class TunnelExactlyOnceSink<IN>
     /** The setting that limits the partitions per checkpoint, as error messages name it. */
     private final String partitionsSetting;
 
+    /** A session unknown to the service at its commit fails the job (else a counted warning). */
+    private final boolean failOnExpiredSessions;
+
     TunnelExactlyOnceSink(
             String sinkId,
             TunnelConnectionOptions connection,
@@ -116,7 +119,9 @@ public final class TunnelExactlyOnceSink<IN>
             String defaultPartition,
             BadRecordPolicy badRecordPolicy,
             boolean overwrite,
-            String partitionsSetting) {
+            String partitionsSetting,
+            boolean failOnExpiredSessions) {
+        this.failOnExpiredSessions = failOnExpiredSessions;
         this.overwrite = overwrite;
         this.partitionsSetting = partitionsSetting;
         this.sinkId = sinkId;
@@ -152,6 +157,15 @@ public final class TunnelExactlyOnceSink<IN>
                             + " replace the previous one's rows");
         }
         if (checkpoints.isCheckpointingEnabled() && !overwrite) {
+            if (checkpoints.getCheckpointingConsistencyMode()
+                    != org.apache.flink.core.execution.CheckpointingMode.EXACTLY_ONCE) {
+                throw new IllegalArgumentException(
+                        "EXACTLY_ONCE on table "
+                                + table
+                                + " needs exactly-once checkpoints: with AT_LEAST_ONCE"
+                                + " checkpoints rows overtake barriers and are committed twice"
+                                + " after a restore (execution.checkpointing.mode: EXACTLY_ONCE)");
+            }
             if (checkpoints.isUnalignedCheckpointsEnabled()) {
                 throw new IllegalArgumentException(
                         "EXACTLY_ONCE on table "
@@ -296,7 +310,8 @@ public final class TunnelExactlyOnceSink<IN>
                                 limits,
                                 checkpointing,
                                 overwrite,
-                                overwrite ? staticPartition : null))
+                                overwrite ? staticPartition : null,
+                                failOnExpiredSessions))
                 .setParallelism(1)
                 .setMaxParallelism(1);
     }

@@ -25,6 +25,12 @@ public final class TunnelExactlyOnceSinkBuilder<IN> {
     /** Default size at which a partition buffer is written as a block before the checkpoint. */
     public static final long DEFAULT_BLOCK_TARGET_BYTES = 64L * 1024 * 1024;
 
+    /**
+     * Largest block target: a partition buffer is one byte array, which must also hold the record
+     * that crosses the target (up to the 8 MiB field limit per value) without reaching 2 GiB.
+     */
+    public static final long MAX_BLOCK_TARGET_BYTES = 1024L * 1024 * 1024;
+
     private TunnelConnectionOptions connection;
     private String table;
     private TunnelRecordSerializer<IN> serializer;
@@ -39,6 +45,7 @@ public final class TunnelExactlyOnceSinkBuilder<IN> {
     private BadRecordPolicy badRecordPolicy = BadRecordPolicy.FAIL;
     private boolean overwrite;
     private String partitionsSetting = WriteBudget.PARTITIONS_SETTING;
+    private boolean failOnExpiredSessions;
 
     TunnelExactlyOnceSinkBuilder() {}
 
@@ -96,7 +103,9 @@ public final class TunnelExactlyOnceSinkBuilder<IN> {
 
     /**
      * A partition buffer reaching this many compressed bytes is written as a block before the
-     * checkpoint (default 64 MiB); this bounds a writer's memory per partition.
+     * checkpoint (default 64 MiB, at most {@link #MAX_BLOCK_TARGET_BYTES}); this bounds a writer's
+     * memory per partition written in the current checkpoint (buffers of partitions a checkpoint
+     * did not write are released).
      */
     public TunnelExactlyOnceSinkBuilder<IN> setBlockTargetBytes(long bytes) {
         this.blockTargetBytes = bytes;
@@ -168,6 +177,20 @@ public final class TunnelExactlyOnceSinkBuilder<IN> {
     }
 
     /**
+     * What happens when a session whose commit is due is unknown to the service (it expired after
+     * the service's 24 h session lifetime): by default the job goes on, a WARN names the table,
+     * partition, session, checkpoint and row count, and the committer's {@code expiredSessions} and
+     * {@code rowsOfExpiredSessions} metrics count it; with {@code true} the job fails instead. This
+     * happens when a checkpoint or savepoint is restored more than 24 h after it was taken: the
+     * commit of its last checkpoint usually ran before, so nothing is lost; the rows are lost only
+     * when that commit never ran (see docs/delivery-guarantees.md).
+     */
+    public TunnelExactlyOnceSinkBuilder<IN> setFailOnExpiredSessions(boolean fail) {
+        this.failOnExpiredSessions = fail;
+        return this;
+    }
+
+    /**
      * @throws IllegalArgumentException naming the missing or invalid setting
      */
     public TunnelExactlyOnceSink<IN> build() {
@@ -204,9 +227,11 @@ public final class TunnelExactlyOnceSinkBuilder<IN> {
             throw new IllegalArgumentException(
                     "TunnelExactlyOnceSink: the table limits must not be null");
         }
-        if (blockTargetBytes < 1024) {
+        if (blockTargetBytes < 1024 || blockTargetBytes > MAX_BLOCK_TARGET_BYTES) {
             throw new IllegalArgumentException(
-                    "TunnelExactlyOnceSink: the block target size must be at least 1024 bytes, got "
+                    "TunnelExactlyOnceSink: the block target size must be in [1024, "
+                            + MAX_BLOCK_TARGET_BYTES
+                            + "] bytes (setBlockTargetBytes), got "
                             + blockTargetBytes);
         }
         if (defaultPartition != null && !dynamicPartition) {
@@ -238,6 +263,7 @@ public final class TunnelExactlyOnceSinkBuilder<IN> {
                 defaultPartition == null ? null : defaultPartition.toString(),
                 badRecordPolicy,
                 overwrite,
-                partitionsSetting);
+                partitionsSetting,
+                failOnExpiredSessions);
     }
 }

@@ -78,8 +78,13 @@ class TunnelExactlyOnceSinkBuilderTest {
                                 + " got 0");
         assertThatThrownBy(() -> valid().setBlockTargetBytes(100).build())
                 .hasMessage(
-                        "TunnelExactlyOnceSink: the block target size must be at least 1024"
-                                + " bytes, got 100");
+                        "TunnelExactlyOnceSink: the block target size must be in [1024,"
+                                + " 1073741824] bytes (setBlockTargetBytes), got 100");
+        // a partition buffer is one byte array: a target near 2 GiB would overflow it
+        assertThatThrownBy(() -> valid().setBlockTargetBytes(3L << 30).build())
+                .hasMessage(
+                        "TunnelExactlyOnceSink: the block target size must be in [1024,"
+                                + " 1073741824] bytes (setBlockTargetBytes), got 3221225472");
     }
 
     @Test
@@ -184,6 +189,38 @@ class TunnelExactlyOnceSinkBuilderTest {
                 .hasMessage(
                         "EXACTLY_ONCE on table events needs aligned checkpoints: disable unaligned"
                                 + " checkpoints (execution.checkpointing.unaligned.enabled: false)");
+    }
+
+    /** Rows overtaking a barrier would land in the wrong epoch and be committed twice. */
+    @Test
+    void atLeastOnceCheckpointsAreRefused() {
+        StreamExecutionEnvironment env = env(60_000);
+        env.getCheckpointConfig()
+                .setCheckpointingConsistencyMode(
+                        org.apache.flink.core.execution.CheckpointingMode.AT_LEAST_ONCE);
+        env.fromData(1L, 2L).sinkTo(valid().build());
+        assertThatThrownBy(env::getStreamGraph)
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(
+                        "EXACTLY_ONCE on table events needs exactly-once checkpoints: with"
+                                + " AT_LEAST_ONCE checkpoints rows overtake barriers and are"
+                                + " committed twice after a restore (execution.checkpointing.mode:"
+                                + " EXACTLY_ONCE)");
+    }
+
+    @Test
+    void parallelismAboveTheBlockIdsIsRefusedWhenTheJobIsBuilt() {
+        StreamExecutionEnvironment env = env(600_000);
+        env.setParallelism(1251);
+        env.fromSequence(1, 10)
+                .sinkTo(
+                        valid().setTableLimits(new TableWriteLimits(500, 1_000_000, 32, 75))
+                                .build());
+        assertThatThrownBy(env::getStreamGraph)
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(
+                        "EXACTLY_ONCE on table events runs at parallelism 1 to 1250 (a session's"
+                                + " block ids are split among the writers), got 1251");
     }
 
     @Test

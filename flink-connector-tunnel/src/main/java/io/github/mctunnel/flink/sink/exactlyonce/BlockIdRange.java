@@ -6,35 +6,69 @@ import org.apache.flink.annotation.Internal;
 
 /**
  * The block ids one writer subtask uses in a shared upload session: the session's ids split into
- * equal, disjoint ranges, so that writers never overwrite each other's blocks and a replayed epoch
- * rewrites the same ids.
+ * {@link SessionLifecycle#GENERATIONS} generations of equal, disjoint ranges per subtask, so that
+ * writers never overwrite each other's blocks, a replayed epoch rewrites the same ids, and the
+ * writers of a failed attempt (which wrote in an earlier generation) never write an id that a later
+ * attempt reports.
  */
 @Internal
 final class BlockIdRange {
 
+    /** The largest parallelism: every writer of every generation gets at least one block id. */
+    static final int MAX_PARALLELISM =
+            (int) (UploadSession.MAX_BLOCK_ID / SessionLifecycle.GENERATIONS);
+
     private final long first;
     private final long size;
 
-    private BlockIdRange(long first, long size) {
+    BlockIdRange(long first, long size) {
+        if (first < 0 || size < 1 || first + size > UploadSession.MAX_BLOCK_ID) {
+            throw new IllegalArgumentException(
+                    "Block ids ["
+                            + first
+                            + ", "
+                            + (first + size)
+                            + ") are outside a session's [0, "
+                            + UploadSession.MAX_BLOCK_ID
+                            + ")");
+        }
         this.first = first;
         this.size = size;
     }
 
-    /** The range of {@code subtask} among {@code parallelism} writers. */
+    /** The range of {@code subtask} among {@code parallelism} writers in block generation 0. */
     static BlockIdRange of(int subtask, int parallelism) {
-        if (parallelism < 1 || parallelism > UploadSession.MAX_BLOCK_ID) {
+        return of(subtask, parallelism, 0);
+    }
+
+    /** The range of {@code subtask} among {@code parallelism} writers in {@code generation}. */
+    static BlockIdRange of(int subtask, int parallelism, int generation) {
+        if (parallelism < 1 || parallelism > MAX_PARALLELISM) {
             throw new IllegalArgumentException(
                     "The exactly-once Tunnel sink runs at parallelism 1 to "
+                            + MAX_PARALLELISM
+                            + " (a session's "
                             + UploadSession.MAX_BLOCK_ID
-                            + " (block ids of a session), got "
+                            + " block ids are split among the writers in "
+                            + SessionLifecycle.GENERATIONS
+                            + " generations), got "
                             + parallelism);
         }
         if (subtask < 0 || subtask >= parallelism) {
             throw new IllegalArgumentException(
                     "Subtask " + subtask + " is outside parallelism " + parallelism);
         }
-        long size = UploadSession.MAX_BLOCK_ID / parallelism;
-        return new BlockIdRange(subtask * size, size);
+        if (generation < 0 || generation >= SessionLifecycle.GENERATIONS) {
+            throw new IllegalArgumentException(
+                    "Block generation "
+                            + generation
+                            + " is outside [0, "
+                            + SessionLifecycle.GENERATIONS
+                            + ")");
+        }
+        long size =
+                UploadSession.MAX_BLOCK_ID / ((long) parallelism * SessionLifecycle.GENERATIONS);
+        return new BlockIdRange(((long) generation * parallelism + subtask) * size, size);
     }
 
     long first() {

@@ -49,7 +49,6 @@ public final class ExactlyOnceTunnelWriter<IN>
     private final TunnelRecordSerializer<IN> serializer;
     private final String staticPartition;
     private final String registryKey;
-    private final BlockIdRange blockIds;
     private final long blockTargetBytes;
     private final Compression compression;
 
@@ -63,7 +62,7 @@ public final class ExactlyOnceTunnelWriter<IN>
     private final Map<String, List<Long>> writtenBlocks = new LinkedHashMap<>();
     private final Map<String, Long> writtenRows = new LinkedHashMap<>();
     private final Map<String, UploadSession> sessions = new LinkedHashMap<>();
-    private final Map<String, String> epochSessions = new LinkedHashMap<>();
+    private final Map<String, SessionResponse> epochSessions = new LinkedHashMap<>();
     private PartitionSpec lastSpec;
     private String lastPartition;
     private final Counter numRecordsSend;
@@ -103,7 +102,7 @@ public final class ExactlyOnceTunnelWriter<IN>
         this.serializer = serializer;
         this.staticPartition = staticPartition;
         this.registryKey = registryKey;
-        this.blockIds = BlockIdRange.of(subtask, parallelism);
+        BlockIdRange.of(subtask, parallelism); // validates the parallelism
         this.blockTargetBytes = blockTargetBytes;
         this.compression = compression;
         this.epoch = lastCheckpointId + 1;
@@ -192,6 +191,8 @@ public final class ExactlyOnceTunnelWriter<IN>
             return;
         }
         List<Long> blocks = writtenBlocks.computeIfAbsent(partition, p -> new ArrayList<>());
+        SessionResponse grant = grant(partition);
+        BlockIdRange blockIds = grant.blockRange();
         if (blocks.size() >= blockIds.size()) {
             throw new IOException(
                     "Writer block range exhausted: "
@@ -204,7 +205,7 @@ public final class ExactlyOnceTunnelWriter<IN>
                             + " checkpoint more often");
         }
         long blockId = blockIds.id(blocks.size());
-        UploadSession session = session(partition);
+        UploadSession session = session(partition, grant.sessionId());
         long bytes = buffer.bytes();
         long rows = buffer.writeTo(session, blockId);
         blocks.add(blockId);
@@ -213,7 +214,12 @@ public final class ExactlyOnceTunnelWriter<IN>
         numBytesSend.inc(bytes);
     }
 
-    private UploadSession session(String partition) throws IOException, InterruptedException {
+    /** The session and block range of the partition in the current epoch (asked once). */
+    private SessionResponse grant(String partition) throws IOException, InterruptedException {
+        SessionResponse grant = epochSessions.get(partition);
+        if (grant != null) {
+            return grant;
+        }
         if (resolver == null) {
             resolver = SessionResolverRegistry.lookup(registryKey);
             if (resolver == null) {
@@ -224,11 +230,12 @@ public final class ExactlyOnceTunnelWriter<IN>
                                 + " sink's input at the sink's parallelism)");
             }
         }
-        String id = epochSessions.get(partition);
-        if (id == null) {
-            id = resolver.session(partition, epoch);
-            epochSessions.put(partition, id);
-        }
+        grant = resolver.session(partition, epoch);
+        epochSessions.put(partition, grant);
+        return grant;
+    }
+
+    private UploadSession session(String partition, String id) throws IOException {
         UploadSession session = sessions.get(id);
         if (session == null) {
             session = client.attachUploadSession(tableId, PartitionSpec.parse(partition), id);
@@ -250,7 +257,7 @@ public final class ExactlyOnceTunnelWriter<IN>
         List<BlockCommittable> committables = new ArrayList<>(writtenBlocks.size());
         for (Map.Entry<String, List<Long>> e : writtenBlocks.entrySet()) {
             String partition = e.getKey();
-            String sessionId = epochSessions.get(partition);
+            String sessionId = epochSessions.get(partition).sessionId();
             committables.add(
                     new BlockCommittable(
                             sessionId,
@@ -259,10 +266,32 @@ public final class ExactlyOnceTunnelWriter<IN>
                             e.getValue(),
                             writtenRows.getOrDefault(partition, 0L)));
         }
+        releaseIdleBuffers();
         writtenBlocks.clear();
         writtenRows.clear();
         epochSessions.clear();
         return committables;
+    }
+
+    /**
+     * Drops the buffers of partitions this epoch did not write (all buffers are empty here), so
+     * that a job moving through hourly or daily partitions holds buffers only for the partitions it
+     * currently writes.
+     */
+    private void releaseIdleBuffers() throws IOException {
+        var it = buffers.entrySet().iterator();
+        while (it.hasNext()) {
+            Map.Entry<String, PartitionBlockBuffer> e = it.next();
+            if (!writtenBlocks.containsKey(e.getKey())) {
+                e.getValue().release();
+                it.remove();
+            }
+        }
+    }
+
+    /** Partitions the writer holds a buffer for (for tests). */
+    int bufferedPartitions() {
+        return buffers.size();
     }
 
     @Override
@@ -282,7 +311,7 @@ public final class ExactlyOnceTunnelWriter<IN>
     public void close() throws Exception {
         // Unwritten rows are dropped: they are replayed from the last checkpoint.
         for (PartitionBlockBuffer b : buffers.values()) {
-            b.discard();
+            b.release();
         }
         buffers.clear();
         lease.close();

@@ -81,8 +81,12 @@ final class PartitionBlockBuffer {
         return records;
     }
 
-    /** Drops the buffered records. */
-    void discard() throws IOException {
-        reset();
+    /** Drops the buffered records and frees the compressor; the buffer is not used again. */
+    void release() throws IOException {
+        try {
+            compressed.close();
+        } finally {
+            buffer.reset();
+        }
     }
 }

@@ -48,6 +48,9 @@ public final class SessionCommitOperator
     private final TableWriteLimits limits;
     private final boolean checkpointing;
 
+    /** A session the service no longer knows at its commit fails the job instead of a warning. */
+    private final boolean failOnExpiredSessions;
+
     /**
      * INSERT OVERWRITE: the sessions are overwrite sessions; with {@link #overwrittenPartition}
      * set, an input without rows replaces that partition (or the non-partitioned table) by nothing.
@@ -72,7 +75,7 @@ public final class SessionCommitOperator
             String table,
             TableWriteLimits limits,
             boolean checkpointing) {
-        this(connection, table, limits, checkpointing, false, null);
+        this(connection, table, limits, checkpointing, false, null, false);
     }
 
     /**
@@ -83,6 +86,8 @@ public final class SessionCommitOperator
      * @param overwrittenPartition the static partition of the INSERT OVERWRITE ("" for a
      *     non-partitioned table) that is replaced by an empty one when the input has no rows, or
      *     null (dynamic partitions: only partitions that receive rows are replaced)
+     * @param failOnExpiredSessions a session the service no longer knows when it is committed (a
+     *     restore after its 24 h lifetime) fails the job instead of being logged and counted
      */
     public SessionCommitOperator(
             TunnelConnectionOptions connection,
@@ -90,7 +95,9 @@ public final class SessionCommitOperator
             TableWriteLimits limits,
             boolean checkpointing,
             boolean overwrite,
-            String overwrittenPartition) {
+            String overwrittenPartition,
+            boolean failOnExpiredSessions) {
+        this.failOnExpiredSessions = failOnExpiredSessions;
         this.overwrite = overwrite;
         this.overwrittenPartition = overwrittenPartition;
         this.connection = connection;
@@ -112,7 +119,10 @@ public final class SessionCommitOperator
                         limits,
                         metrics.counter("sessionsCommitted"),
                         metrics.counter("rowsCommitted"),
-                        overwrite);
+                        overwrite,
+                        failOnExpiredSessions,
+                        metrics.counter("expiredSessions"),
+                        metrics.counter("rowsOfExpiredSessions"));
         metrics.gauge("pendingEpochs", () -> ledger.pendingEpochCount());
         state =
                 context.getOperatorStateStore()
@@ -156,9 +166,19 @@ public final class SessionCommitOperator
         // otherwise the final checkpoint after the end of the input commits the last epoch
     }
 
+    /**
+     * Commits every epoch up to the checkpoint together: a session is committed once with the
+     * blocks reported for it in any of them (a writer that missed an aborted checkpoint's barrier
+     * reports its blocks of that epoch with a later checkpoint; committing epoch by epoch would
+     * commit the session without them).
+     */
     private void commitUpTo(long checkpointId) throws Exception {
+        List<BlockCommittable> due = new java.util.ArrayList<>();
         for (List<BlockCommittable> epoch : ledger.takeUpTo(checkpointId)) {
-            committer.commit(epoch);
+            due.addAll(epoch);
+        }
+        if (!due.isEmpty()) {
+            committer.commit(due);
         }
     }
 

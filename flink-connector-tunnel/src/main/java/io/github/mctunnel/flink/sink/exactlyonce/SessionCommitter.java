@@ -1,6 +1,7 @@
 package io.github.mctunnel.flink.sink.exactlyonce;
 
 import io.github.mctunnel.client.TunnelClient;
+import io.github.mctunnel.client.error.TunnelException;
 import io.github.mctunnel.client.schema.PartitionSpec;
 import io.github.mctunnel.client.schema.TableIdentifier;
 import io.github.mctunnel.client.session.CommitOutcome;
@@ -12,6 +13,7 @@ import io.github.mctunnel.flink.config.TunnelConnectionOptions;
 
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.SimpleCounter;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +44,10 @@ final class SessionCommitter implements AutoCloseable {
     private final Counter sessionsCommitted;
     private final Counter rowsCommitted;
     private final boolean overwrite;
+    private final String table;
+    private final boolean failOnExpiredSessions;
+    private final Counter expiredSessions;
+    private final Counter rowsOfExpiredSessions;
 
     SessionCommitter(
             TunnelConnectionOptions connection,
@@ -49,7 +55,16 @@ final class SessionCommitter implements AutoCloseable {
             TableWriteLimits limits,
             Counter sessionsCommitted,
             Counter rowsCommitted) {
-        this(connection, table, limits, sessionsCommitted, rowsCommitted, false);
+        this(
+                connection,
+                table,
+                limits,
+                sessionsCommitted,
+                rowsCommitted,
+                false,
+                false,
+                new SimpleCounter(),
+                new SimpleCounter());
     }
 
     /**
@@ -58,6 +73,10 @@ final class SessionCommitter implements AutoCloseable {
      * @param rowsCommitted counts the rows of those sessions
      * @param overwrite the sessions are overwrite sessions (INSERT OVERWRITE): one without rows is
      *     never committed, it would replace its partition by nothing
+     * @param failOnExpiredSessions a session the service no longer knows fails the job instead of
+     *     being counted and logged
+     * @param expiredSessions counts sessions the service no longer knew when they were committed
+     * @param rowsOfExpiredSessions counts the rows the writers reported for those sessions
      */
     SessionCommitter(
             TunnelConnectionOptions connection,
@@ -65,8 +84,15 @@ final class SessionCommitter implements AutoCloseable {
             TableWriteLimits limits,
             Counter sessionsCommitted,
             Counter rowsCommitted,
-            boolean overwrite) {
+            boolean overwrite,
+            boolean failOnExpiredSessions,
+            Counter expiredSessions,
+            Counter rowsOfExpiredSessions) {
         this.overwrite = overwrite;
+        this.table = table;
+        this.failOnExpiredSessions = failOnExpiredSessions;
+        this.expiredSessions = expiredSessions;
+        this.rowsOfExpiredSessions = rowsOfExpiredSessions;
         this.sessionsCommitted = sessionsCommitted;
         this.rowsCommitted = rowsCommitted;
         this.lease = SharedTunnelClients.jvm().acquire(connection);
@@ -76,9 +102,11 @@ final class SessionCommitter implements AutoCloseable {
     }
 
     /**
-     * Commits the sessions of one checkpoint's committables. A failure after the client's retries
-     * is thrown: the job restarts and the committables, restored from the last checkpoint, are
-     * committed again (idempotently).
+     * Commits the sessions of the committables of one or more checkpoints: each session once, with
+     * the union of the blocks every writer reported for it in any of these checkpoints (a writer
+     * that missed the barrier of an aborted checkpoint reports its blocks of that epoch with the
+     * next checkpoint). A failure after the client's retries is thrown: the job restarts and the
+     * committables, restored from the last checkpoint, are committed again (idempotently).
      */
     void commit(List<BlockCommittable> committables) throws IOException, InterruptedException {
         Map<String, List<BlockCommittable>> bySession = new LinkedHashMap<>();
@@ -107,6 +135,18 @@ final class SessionCommitter implements AutoCloseable {
                     first.partition());
             return;
         }
+        try {
+            commitSession(first, blocks, rows);
+        } catch (TunnelException e) {
+            if (!UploadSessions.isUnknownSession(e)) {
+                throw e;
+            }
+            unknownSession(group, blocks, rows, e);
+        }
+    }
+
+    private void commitSession(BlockCommittable first, TreeSet<Long> blocks, long rows)
+            throws IOException, InterruptedException {
         UploadSession session =
                 client.attachUploadSession(
                         tableId, PartitionSpec.parse(first.partition()), first.sessionId());
@@ -141,6 +181,43 @@ final class SessionCommitter implements AutoCloseable {
                 outcome,
                 rows,
                 blocks.size());
+    }
+
+    /**
+     * The service no longer knows a session whose commit is due: it expired (sessions live 24 h) or
+     * was removed. Usually its commit ran before (a savepoint or checkpoint restored after its
+     * commit, days later); if the commit never ran within the session's lifetime, its rows are
+     * lost. Counted and logged, or a failure when so configured (as Kafka's sink treats timed-out
+     * transactions).
+     */
+    private void unknownSession(
+            List<BlockCommittable> group, TreeSet<Long> blocks, long rows, TunnelException e)
+            throws IOException {
+        BlockCommittable first = group.get(0);
+        TreeSet<Long> checkpoints = new TreeSet<>();
+        group.forEach(c -> checkpoints.add(c.epoch()));
+        String message =
+                "Upload session "
+                        + first.sessionId()
+                        + " of table "
+                        + table
+                        + (first.partition().isEmpty() ? "" : " partition " + first.partition())
+                        + " (checkpoint "
+                        + (checkpoints.size() == 1 ? checkpoints.first() : checkpoints.toString())
+                        + ", "
+                        + rows
+                        + " rows in "
+                        + blocks.size()
+                        + " blocks) is unknown to the service: it expired (upload sessions live 24"
+                        + " hours) or was removed before this commit ran. If its commit ran before"
+                        + " (a checkpoint or savepoint restored after it was committed) nothing is"
+                        + " lost; otherwise these rows are lost";
+        if (failOnExpiredSessions) {
+            throw new IOException(message + " (failing as configured: " + e.getMessage() + ")", e);
+        }
+        expiredSessions.inc();
+        rowsOfExpiredSessions.inc(rows);
+        LOG.warn("{} ({})", message, e.getMessage());
     }
 
     /**

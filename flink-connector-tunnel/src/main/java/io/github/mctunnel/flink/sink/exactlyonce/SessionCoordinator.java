@@ -1,6 +1,7 @@
 package io.github.mctunnel.flink.sink.exactlyonce;
 
 import io.github.mctunnel.client.TunnelClient;
+import io.github.mctunnel.client.error.TunnelException;
 import io.github.mctunnel.client.schema.PartitionSpec;
 import io.github.mctunnel.client.schema.TableIdentifier;
 import io.github.mctunnel.client.session.UploadSession;
@@ -20,109 +21,71 @@ import org.apache.flink.runtime.operators.coordination.OperatorEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.LongSupplier;
 
 /**
- * The one place where upload sessions of an exactly-once sink are created: maps (partition, epoch)
- * to a session shared by all writers, paced inside the table's session-creation and
- * concurrent-session budgets.
- *
- * <p>Bookkeeping: a session handed out for (partition, epoch) is "used" once a writer asked for it
- * (a writer asks only when it writes a block at the checkpoint closing that epoch). When checkpoint
- * c completes, used sessions of epochs up to c are being committed by the global committer; unused
- * ones (asked for by an attempt that failed) become spares that the next epoch of their partition
- * reuses, so open sessions do not grow across failovers. On a reset to checkpoint r, sessions of
- * epochs after r lose their "used" mark (that attempt's blocks are emptied by the committer) and
- * are reused by the same epoch. All state changes run on one thread; HTTP calls never run on the
- * JobManager's main thread.
+ * The one place where upload sessions of an exactly-once sink are created and tracked: the
+ * JobManager-side owner of the {@link SessionLifecycle} of every session of the table. It maps
+ * (partition, epoch) to a session shared by all writers and hands each writer its block range,
+ * paced inside the table's session-creation and concurrent-session budgets; it follows checkpoints
+ * (completed sessions are committing, then forgotten), regional failovers ({@link #subtaskReset})
+ * and global failovers ({@link #resetToCheckpoint}), fencing the sessions of failed attempts. All
+ * state changes and HTTP calls run on one thread of its own, never on the JobManager's main thread.
  */
 @Internal
 final class SessionCoordinator implements OperatorCoordinator, CoordinationRequestHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(SessionCoordinator.class);
-    private static final long FIVE_MINUTES = 300_000;
-    private static final long BUDGET_RETRY_MILLIS = 500;
 
     private final LongSupplier clock;
     private final String operatorName;
     private final TunnelConnectionOptions connection;
     private final String table;
-    private final TableWriteLimits limits;
-    private final int maxPartitionsPerEpoch;
-
-    /** The setting that limits the partitions per epoch, as error messages name it. */
-    private final String partitionsSetting;
-
-    /**
-     * Sessions are created with {@code overwrite=true} (INSERT OVERWRITE): a spare session is then
-     * never committed, since committing it empty would wipe its partition.
-     */
     private final boolean overwrite;
-
     private final ExecutorService executor;
-    private final SlidingWindowBudget creations;
+    private final SessionLifecycle lifecycle;
 
-    private final Map<String, Assignment> assignments = new LinkedHashMap<>();
-    private final Map<String, ArrayDeque<String>> spares = new HashMap<>();
-    private final Map<String, String> committing = new LinkedHashMap<>();
     private final java.util.Set<String> createdPartitions = new java.util.HashSet<>();
     private TunnelClientLease lease;
     private TunnelClient client;
     private TableIdentifier tableId;
 
-    private static final class Assignment {
-        final String partition;
-        final long epoch;
-        final String sessionId;
-        boolean used;
-
-        Assignment(String partition, long epoch, String sessionId, boolean used) {
-            this.partition = partition;
-            this.epoch = epoch;
-            this.sessionId = sessionId;
-            this.used = used;
-        }
-    }
-
     /**
+     * @param parallelism the writers' parallelism
      * @param overwrite create overwrite sessions (INSERT OVERWRITE); spares are then abandoned to
      *     expire instead of being committed empty
      * @param partitionsSetting the setting that limits the partitions per epoch, named in errors
-     * @param clock wall clock in milliseconds for the session-creation budget
+     * @param clock wall clock in milliseconds for budgets and session ages
      */
     SessionCoordinator(
             String operatorName,
             TunnelConnectionOptions connection,
             String table,
             TableWriteLimits limits,
+            int parallelism,
             int maxPartitionsPerEpoch,
             boolean overwrite,
             String partitionsSetting,
             LongSupplier clock) {
-        this.partitionsSetting = partitionsSetting;
         this.clock = clock;
         this.overwrite = overwrite;
         this.operatorName = operatorName;
         this.connection = connection;
         this.table = table;
-        this.limits = limits;
-        this.maxPartitionsPerEpoch = maxPartitionsPerEpoch;
-        this.creations = new SlidingWindowBudget(limits.sessionsPer5Minutes(), FIVE_MINUTES);
+        this.lifecycle =
+                new SessionLifecycle(
+                        table,
+                        new ClientSessionService(),
+                        limits,
+                        parallelism,
+                        maxPartitionsPerEpoch,
+                        partitionsSetting,
+                        overwrite);
         this.executor =
                 Executors.newSingleThreadExecutor(
                         r -> {
@@ -132,8 +95,46 @@ final class SessionCoordinator implements OperatorCoordinator, CoordinationReque
                         });
     }
 
-    private static String key(String partition, long epoch) {
-        return partition + '\u0000' + epoch;
+    /** The service as the lifecycle sees it, through the coordinator's client. */
+    private final class ClientSessionService implements SessionLifecycle.SessionService {
+        @Override
+        public String create(String partition) throws IOException {
+            PartitionSpec spec = PartitionSpec.parse(partition);
+            if (!spec.isEmpty() && createdPartitions.add(partition)) {
+                client.meta().createPartition(tableId, spec, true);
+            }
+            return client.createUploadSession(tableId, spec, overwrite).id();
+        }
+
+        @Override
+        public SessionLifecycle.SessionStatus status(String partition, String sessionId)
+                throws IOException {
+            try {
+                UploadSession s = attach(partition, sessionId);
+                return UploadSessions.isCommitted(s)
+                        ? SessionLifecycle.SessionStatus.COMMITTED
+                        : SessionLifecycle.SessionStatus.OPEN;
+            } catch (TunnelException e) {
+                if (UploadSessions.isUnknownSession(e)) {
+                    return SessionLifecycle.SessionStatus.GONE;
+                }
+                throw e;
+            }
+        }
+
+        @Override
+        public void closeEmpty(String partition, String sessionId) throws IOException {
+            UploadSession s = attach(partition, sessionId);
+            if (!UploadSessions.isCommitted(s)) {
+                List<Long> blocks = s.blockList();
+                UploadSessions.empty(s, blocks);
+                s.commit(blocks);
+            }
+        }
+
+        private UploadSession attach(String partition, String sessionId) throws IOException {
+            return client.attachUploadSession(tableId, PartitionSpec.parse(partition), sessionId);
+        }
     }
 
     @Override
@@ -174,7 +175,13 @@ final class SessionCoordinator implements OperatorCoordinator, CoordinationReque
         return CompletableFuture.supplyAsync(
                 () -> {
                     try {
-                        return resolve(r.partition(), r.epoch()).toCoordinationResponse();
+                        return SessionResponse.of(
+                                        lifecycle.grant(
+                                                r.partition(),
+                                                r.epoch(),
+                                                r.subtask(),
+                                                clock.getAsLong()))
+                                .toCoordinationResponse();
                     } catch (IOException e) {
                         throw new IllegalStateException(
                                 "Upload session for table "
@@ -190,101 +197,6 @@ final class SessionCoordinator implements OperatorCoordinator, CoordinationReque
                 executor);
     }
 
-    private SessionResponse resolve(String partition, long epoch) throws IOException {
-        Assignment a = assignments.get(key(partition, epoch));
-        if (a != null) {
-            a.used = true;
-            return new SessionResponse(a.sessionId, 0);
-        }
-        long partitionsInEpoch =
-                assignments.values().stream().filter(x -> x.epoch == epoch).count();
-        if (partitionsInEpoch >= maxPartitionsPerEpoch) {
-            throw new IOException(
-                    "more than "
-                            + maxPartitionsPerEpoch
-                            + " partitions were written between two checkpoints; raise "
-                            + partitionsSetting
-                            + " (within the table's budgets) or route"
-                            + " fewer partitions to the sink per checkpoint");
-        }
-        ArrayDeque<String> spare = spares.get(partition);
-        String id;
-        if (spare != null && !spare.isEmpty()) {
-            id = spare.pollFirst();
-            LOG.info("Reusing upload session {} of {} for epoch {}", id, partition, epoch);
-        } else {
-            long now = clock.getAsLong();
-            long wait = creations.waitMillis(now);
-            if (wait == 0 && openSessions() >= limits.concurrentSessions()) {
-                freeSessions(partition);
-                wait = openSessions() >= limits.concurrentSessions() ? BUDGET_RETRY_MILLIS : 0;
-            }
-            if (wait > 0) {
-                return new SessionResponse(null, wait);
-            }
-            creations.record(now);
-            PartitionSpec spec = PartitionSpec.parse(partition);
-            if (!spec.isEmpty() && createdPartitions.add(partition)) {
-                client.meta().createPartition(tableId, spec, true);
-            }
-            id = client.createUploadSession(tableId, spec, overwrite).id();
-            LOG.info(
-                    "Created {}upload session {} of {} for epoch {}",
-                    overwrite ? "overwrite " : "",
-                    id,
-                    partition,
-                    epoch);
-        }
-        assignments.put(key(partition, epoch), new Assignment(partition, epoch, id, true));
-        return new SessionResponse(id, 0);
-    }
-
-    private int openSessions() {
-        int n = assignments.size() + committing.size();
-        for (ArrayDeque<String> s : spares.values()) {
-            n += s.size();
-        }
-        return n;
-    }
-
-    /** Forgets committed sessions, then commits away (empty) spares of other partitions. */
-    private void freeSessions(String partition) throws IOException {
-        Iterator<Map.Entry<String, String>> it = committing.entrySet().iterator();
-        while (it.hasNext()) {
-            Map.Entry<String, String> e = it.next();
-            UploadSession s =
-                    client.attachUploadSession(
-                            tableId, PartitionSpec.parse(e.getValue()), e.getKey());
-            if (UploadSessions.isCommitted(s)) {
-                it.remove();
-            }
-        }
-        for (Map.Entry<String, ArrayDeque<String>> e : spares.entrySet()) {
-            if (openSessions() < limits.concurrentSessions()) {
-                return;
-            }
-            if (e.getKey().equals(partition)) {
-                continue;
-            }
-            while (!e.getValue().isEmpty() && openSessions() >= limits.concurrentSessions()) {
-                String id = e.getValue().pollFirst();
-                if (overwrite) {
-                    // committed empty it would replace the partition by nothing: let it expire
-                    LOG.info("Abandoned spare overwrite session {} of {}", id, e.getKey());
-                    continue;
-                }
-                UploadSession s =
-                        client.attachUploadSession(tableId, PartitionSpec.parse(e.getKey()), id);
-                if (!UploadSessions.isCommitted(s)) {
-                    List<Long> blocks = s.blockList();
-                    UploadSessions.empty(s, blocks);
-                    s.commit(blocks);
-                }
-                LOG.info("Closed spare upload session {} of {} (committed empty)", id, e.getKey());
-            }
-        }
-    }
-
     @Override
     public void handleEventFromOperator(int subtask, int attemptNumber, OperatorEvent event) {
         LOG.warn("{} ignores unexpected event {} from subtask {}", operatorName, event, subtask);
@@ -295,7 +207,7 @@ final class SessionCoordinator implements OperatorCoordinator, CoordinationReque
         executor.execute(
                 () -> {
                     try {
-                        result.complete(snapshot());
+                        result.complete(lifecycle.snapshot());
                     } catch (Throwable t) {
                         result.completeExceptionally(t);
                     }
@@ -304,38 +216,18 @@ final class SessionCoordinator implements OperatorCoordinator, CoordinationReque
 
     @Override
     public void notifyCheckpointComplete(long checkpointId) {
-        executor.execute(() -> retireEpochsUpTo(checkpointId));
-    }
-
-    /** Used sessions of epochs up to {@code checkpointId} are committing; unused are spares. */
-    private void retireEpochsUpTo(long checkpointId) {
-        Iterator<Assignment> it = assignments.values().iterator();
-        while (it.hasNext()) {
-            Assignment a = it.next();
-            if (a.epoch > checkpointId) {
-                continue;
-            }
-            it.remove();
-            if (a.used) {
-                committing.put(a.sessionId, a.partition);
-            } else {
-                spares.computeIfAbsent(a.partition, p -> new ArrayDeque<>()).addLast(a.sessionId);
-            }
-        }
+        executor.execute(() -> lifecycle.checkpointComplete(checkpointId, clock.getAsLong()));
     }
 
     @Override
     public void resetToCheckpoint(long checkpointId, byte[] checkpointData) throws Exception {
         run(
                 () -> {
-                    if (assignments.isEmpty() && committing.isEmpty() && spares.isEmpty()) {
+                    if (lifecycle.isEmpty()) {
                         // a new coordinator (e.g. after a JobManager failover): take the state
-                        restore(checkpointData);
+                        lifecycle.restore(checkpointData, clock.getAsLong());
                     }
-                    retireEpochsUpTo(checkpointId);
-                    for (Assignment a : assignments.values()) {
-                        a.used = false;
-                    }
+                    lifecycle.resetTo(checkpointId);
                     return null;
                 });
     }
@@ -343,6 +235,7 @@ final class SessionCoordinator implements OperatorCoordinator, CoordinationReque
     @Override
     public void subtaskReset(int subtask, long checkpointId) {
         LOG.info("{}: subtask {} reset to checkpoint {}", operatorName, subtask, checkpointId);
+        executor.execute(() -> lifecycle.subtaskReset(subtask, checkpointId));
     }
 
     @Override
@@ -351,75 +244,14 @@ final class SessionCoordinator implements OperatorCoordinator, CoordinationReque
     @Override
     public void executionAttemptReady(int subtask, int attemptNumber, SubtaskGateway gateway) {}
 
-    private byte[] snapshot() throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeInt(1);
-            out.writeInt(assignments.size());
-            for (Assignment a : assignments.values()) {
-                out.writeUTF(a.partition);
-                out.writeLong(a.epoch);
-                out.writeUTF(a.sessionId);
-            }
-            out.writeInt(spares.size());
-            for (Map.Entry<String, ArrayDeque<String>> e : spares.entrySet()) {
-                out.writeUTF(e.getKey());
-                out.writeInt(e.getValue().size());
-                for (String id : e.getValue()) {
-                    out.writeUTF(id);
-                }
-            }
-            out.writeInt(committing.size());
-            for (Map.Entry<String, String> e : committing.entrySet()) {
-                out.writeUTF(e.getKey());
-                out.writeUTF(e.getValue());
-            }
-        }
-        return bytes.toByteArray();
-    }
-
-    private void restore(byte[] data) throws IOException {
-        if (data == null || data.length == 0) {
-            return;
-        }
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
-            int version = in.readInt();
-            if (version != 1) {
-                throw new IOException(
-                        "Unknown version " + version + " of the Tunnel session coordinator state");
-            }
-            for (int i = in.readInt(); i > 0; i--) {
-                String partition = in.readUTF();
-                long epoch = in.readLong();
-                String id = in.readUTF();
-                // conservatively used: the restored checkpoint may hold committables for it
-                assignments.put(key(partition, epoch), new Assignment(partition, epoch, id, true));
-            }
-            for (int i = in.readInt(); i > 0; i--) {
-                String partition = in.readUTF();
-                ArrayDeque<String> ids = new ArrayDeque<>();
-                for (int j = in.readInt(); j > 0; j--) {
-                    ids.add(in.readUTF());
-                }
-                spares.put(partition, ids);
-            }
-            for (int i = in.readInt(); i > 0; i--) {
-                String id = in.readUTF();
-                committing.put(id, in.readUTF());
-            }
-        }
-    }
-
     /** Sessions the coordinator counts as open (for tests). */
     List<String> openSessionIds() throws Exception {
-        return run(
-                () -> {
-                    List<String> ids = new ArrayList<>();
-                    assignments.values().forEach(a -> ids.add(a.sessionId));
-                    spares.values().forEach(ids::addAll);
-                    ids.addAll(committing.keySet());
-                    return ids;
-                });
+        return run(lifecycle::openSessionIds);
+    }
+
+    /** Tracked sessions by state (for tests). */
+    java.util.Map<String, Integer> sessionCounts() throws Exception {
+        return run(lifecycle::counts);
     }
 
     private <T> T run(java.util.concurrent.Callable<T> action) throws Exception {
@@ -478,6 +310,7 @@ final class SessionCoordinator implements OperatorCoordinator, CoordinationReque
                     connection,
                     table,
                     limits,
+                    context.currentParallelism(),
                     maxPartitionsPerEpoch,
                     overwrite,
                     partitionsSetting,

@@ -39,18 +39,25 @@ final class SessionGatewayOperator<IN> extends AbstractStreamOperator<IN>
         TaskOperatorEventGateway gateway =
                 getContainingTask().getEnvironment().getOperatorCoordinatorEventGateway();
         OperatorID operatorId = getOperatorID();
+        int subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
+        int attempt = getRuntimeContext().getTaskInfo().getAttemptNumber();
         registryKey =
                 SessionResolverRegistry.key(
                         sinkId,
                         getRuntimeContext().getJobInfo().getJobId().toString(),
-                        getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
-                        getRuntimeContext().getTaskInfo().getAttemptNumber());
+                        subtask,
+                        attempt);
         SessionResolverRegistry.register(
-                registryKey, (partition, epoch) -> ask(gateway, operatorId, partition, epoch));
+                registryKey,
+                (partition, epoch) ->
+                        ask(
+                                gateway,
+                                operatorId,
+                                new SessionRequest(partition, epoch, subtask, attempt)));
     }
 
-    private static String ask(
-            TaskOperatorEventGateway gateway, OperatorID operatorId, String partition, long epoch)
+    private static SessionResponse ask(
+            TaskOperatorEventGateway gateway, OperatorID operatorId, SessionRequest request)
             throws IOException, InterruptedException {
         while (true) {
             CoordinationResponse response;
@@ -58,8 +65,7 @@ final class SessionGatewayOperator<IN> extends AbstractStreamOperator<IN>
                 response =
                         gateway.sendRequestToCoordinator(
                                         operatorId,
-                                        new SerializedValue<CoordinationRequest>(
-                                                new SessionRequest(partition, epoch)))
+                                        new SerializedValue<CoordinationRequest>(request))
                                 .get();
             } catch (ExecutionException e) {
                 throw new IOException(
@@ -69,7 +75,7 @@ final class SessionGatewayOperator<IN> extends AbstractStreamOperator<IN>
             }
             SessionResponse r = SessionResponse.from(response);
             if (r.sessionId() != null) {
-                return r.sessionId();
+                return r;
             }
             // a table budget is used up: wait as long as the coordinator says
             Thread.sleep(r.retryAfterMillis());

@@ -3,8 +3,12 @@ package io.github.mctunnel.flink.sink.exactlyonce;
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.runtime.operators.coordination.CoordinationRequest;
 
-/** A writer asks the coordinator for the session of (partition, epoch). */
+/**
+ * Writer {@code subtask} (execution attempt {@code attempt}) asks the coordinator for the session
+ * of (partition, epoch) and its block range.
+ */
 @Internal
-record SessionRequest(String partition, long epoch) implements CoordinationRequest {
-    private static final long serialVersionUID = 1L;
+record SessionRequest(String partition, long epoch, int subtask, int attempt)
+        implements CoordinationRequest {
+    private static final long serialVersionUID = 2L;
 }

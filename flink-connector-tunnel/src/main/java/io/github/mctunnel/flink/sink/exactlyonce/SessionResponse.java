@@ -7,8 +7,8 @@ import org.apache.flink.streaming.api.operators.collect.CollectCoordinationRespo
 import java.util.List;
 
 /**
- * The coordinator's answer: the session id, or (id null) how long to wait before asking again
- * because a table budget is used up.
+ * The coordinator's answer: the session id and the writer's block range, or (id null) how long to
+ * wait before asking again because a table budget is used up.
  *
  * <p>It travels as a {@link CollectCoordinationResponse} (a Flink class): a TaskManager's RPC layer
  * deserializes coordination responses with Flink's own class loader, not the job's, so a response
@@ -16,12 +16,29 @@ import java.util.List;
  * connector is also in Flink's {@code lib/}).
  */
 @Internal
-record SessionResponse(String sessionId, long retryAfterMillis) {
+record SessionResponse(
+        String sessionId, long firstBlockId, long blockCount, long retryAfterMillis) {
 
-    /** The form the coordinator returns: session id as version, wait as offset, no results. */
+    static SessionResponse of(SessionLifecycle.Grant grant) {
+        return new SessionResponse(
+                grant.sessionId(),
+                grant.firstBlockId(),
+                grant.blockCount(),
+                grant.retryAfterMillis());
+    }
+
+    /** The writer's block range in the session (only with a session). */
+    BlockIdRange blockRange() {
+        return new BlockIdRange(firstBlockId, blockCount);
+    }
+
+    /**
+     * The form the coordinator returns: "id first count" as version (empty while waiting), the wait
+     * as offset, no results.
+     */
     CoordinationResponse toCoordinationResponse() {
-        return new CollectCoordinationResponse(
-                sessionId == null ? "" : sessionId, retryAfterMillis, List.of());
+        String version = sessionId == null ? "" : sessionId + ' ' + firstBlockId + ' ' + blockCount;
+        return new CollectCoordinationResponse(version, retryAfterMillis, List.of());
     }
 
     /** Reads what {@link #toCoordinationResponse()} made. */
@@ -30,7 +47,18 @@ record SessionResponse(String sessionId, long retryAfterMillis) {
             throw new IllegalArgumentException(
                     "not a Tunnel session coordinator response: " + response);
         }
+        if (r.getVersion().isEmpty()) {
+            return new SessionResponse(null, 0, 0, r.getLastCheckpointedOffset());
+        }
+        String[] parts = r.getVersion().split(" ");
+        if (parts.length != 3) {
+            throw new IllegalArgumentException(
+                    "not a Tunnel session coordinator response: " + r.getVersion());
+        }
         return new SessionResponse(
-                r.getVersion().isEmpty() ? null : r.getVersion(), r.getLastCheckpointedOffset());
+                parts[0],
+                Long.parseLong(parts[1]),
+                Long.parseLong(parts[2]),
+                r.getLastCheckpointedOffset());
     }
 }

@@ -16,6 +16,14 @@ final class UploadSessions {
 
     private UploadSessions() {}
 
+    /**
+     * Whether the service no longer knows the session: {@code NoSuchUpload} (404) answers both an
+     * expired session (older than the 24 h lifetime) and one that never existed.
+     */
+    static boolean isUnknownSession(TunnelException e) {
+        return e.hasErrorCode("NoSuchUpload") || (e.httpStatus() == 404 && e.errorCode() == null);
+    }
+
     static boolean isCommitted(UploadSession session) {
         return STATUS_COMMITTED.equals(session.status());
     }

@@ -61,6 +61,15 @@ public final class WriteBudget {
             TableWriteLimits limits,
             String partitionsSetting) {
         checkPartitions(table, partitions, limits, partitionsSetting);
+        if (parallelism > BlockIdRange.MAX_PARALLELISM) {
+            throw new IllegalArgumentException(
+                    "EXACTLY_ONCE on table "
+                            + table
+                            + " runs at parallelism 1 to "
+                            + BlockIdRange.MAX_PARALLELISM
+                            + " (a session's block ids are split among the writers), got "
+                            + parallelism);
+        }
         if (checkpointIntervalMillis <= 0) {
             return;
         }

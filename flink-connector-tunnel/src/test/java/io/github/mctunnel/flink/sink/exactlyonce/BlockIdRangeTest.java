@@ -4,48 +4,57 @@ import io.github.mctunnel.client.session.UploadSession;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.TreeSet;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class BlockIdRangeTest {
 
     @Test
-    void rangesOfAllSubtasksAreDisjointAndInsideTheSessionsIds() {
+    void rangesOfAllSubtasksAndGenerationsAreDisjointAndInsideTheSessionsIds() {
         int parallelism = 7;
-        long next = 0;
-        for (int s = 0; s < parallelism; s++) {
-            BlockIdRange r = BlockIdRange.of(s, parallelism);
-            assertThat(r.first()).isEqualTo(next);
-            assertThat(r.size()).isEqualTo(UploadSession.MAX_BLOCK_ID / parallelism);
-            next = r.first() + r.size();
+        long size = UploadSession.MAX_BLOCK_ID / (parallelism * SessionLifecycle.GENERATIONS);
+        TreeSet<Long> seen = new TreeSet<>();
+        for (int g = 0; g < SessionLifecycle.GENERATIONS; g++) {
+            for (int s = 0; s < parallelism; s++) {
+                BlockIdRange r = BlockIdRange.of(s, parallelism, g);
+                assertThat(r.size()).isEqualTo(size);
+                for (int n = 0; n < r.size(); n++) {
+                    assertThat(seen.add(r.id(n))).as("id %d used twice", r.id(n)).isTrue();
+                }
+            }
         }
-        assertThat(next).isLessThanOrEqualTo(UploadSession.MAX_BLOCK_ID);
-        BlockIdRange last = BlockIdRange.of(parallelism - 1, parallelism);
-        assertThat(last.id((int) last.size() - 1)).isLessThan(UploadSession.MAX_BLOCK_ID);
+        assertThat(seen.first()).isZero();
+        assertThat(seen.last()).isLessThan(UploadSession.MAX_BLOCK_ID);
     }
 
     @Test
     void nthBlockIdIsDeterministic() {
-        BlockIdRange r = BlockIdRange.of(3, 4);
-        assertThat(r.id(0)).isEqualTo(15000);
-        assertThat(r.id(2)).isEqualTo(15002);
-        assertThat(BlockIdRange.of(3, 4).id(2)).isEqualTo(r.id(2));
+        // 20000 / (4 writers x 16 generations) = 312 ids each; generation 1 of subtask 3 is slot 7
+        BlockIdRange r = BlockIdRange.of(3, 4, 1);
+        assertThat(r.id(0)).isEqualTo(7 * 312);
+        assertThat(r.id(2)).isEqualTo(7 * 312 + 2);
+        assertThat(BlockIdRange.of(3, 4, 1).id(2)).isEqualTo(r.id(2));
+        assertThat(BlockIdRange.of(3, 4).id(0)).isEqualTo(3 * 312);
     }
 
     @Test
     void blockOutsideTheRangeIsRefused() {
         BlockIdRange r = BlockIdRange.of(0, 4);
-        assertThatThrownBy(() -> r.id(5000))
+        assertThatThrownBy(() -> r.id(312))
                 .isInstanceOf(IndexOutOfBoundsException.class)
-                .hasMessage("block 5000 of an epoch is outside the writer's 5000 block ids");
+                .hasMessage("block 312 of an epoch is outside the writer's 312 block ids");
     }
 
     @Test
     void parallelismAboveTheBlockIdsIsRefused() {
-        assertThatThrownBy(() -> BlockIdRange.of(0, 20001))
+        assertThatThrownBy(() -> BlockIdRange.of(0, 1251))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage(
-                        "The exactly-once Tunnel sink runs at parallelism 1 to 20000 (block ids of"
-                                + " a session), got 20001");
+                        "The exactly-once Tunnel sink runs at parallelism 1 to 1250 (a session's"
+                                + " 20000 block ids are split among the writers in 16"
+                                + " generations), got 1251");
+        assertThat(BlockIdRange.of(1249, 1250, 15).id(0)).isEqualTo(19999);
     }
 }

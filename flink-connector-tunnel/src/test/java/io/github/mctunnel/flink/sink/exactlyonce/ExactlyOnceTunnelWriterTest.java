@@ -124,7 +124,8 @@ class ExactlyOnceTunnelWriterTest {
                         client.meta().createPartition(tableId, spec, true);
                         String id = client.createUploadSession(tableId, spec, false).id();
                         sessionsHandedOut.add(id);
-                        return id;
+                        BlockIdRange range = BlockIdRange.of(0, parallelism);
+                        return new SessionResponse(id, range.first(), range.size(), 0);
                     });
         }
         TunnelClientLease lease = SharedTunnelClients.jvm().acquire(connection);
@@ -289,8 +290,8 @@ class ExactlyOnceTunnelWriterTest {
 
     @Test
     void anExhaustedBlockRangeNamesTheSettingsToChange() throws Exception {
-        // 20,000 writers have one block id each per session
-        parallelism = 20_000;
+        // 1,250 writers have one block id each per session and block generation
+        parallelism = 1250;
         blockTargetBytes = 1024;
         ExactlyOnceTunnelWriter<RowData> w = writer(null, BadRecordPolicy.FAIL);
         // incompressible rows, each past the block target and the encoder's 64 KiB buffer

@@ -71,6 +71,7 @@ class SessionCoordinatorTest {
                         connection,
                         name,
                         limits,
+                        1,
                         3,
                         overwrite,
                         WriteBudget.PARTITIONS_SETTING,
@@ -80,7 +81,7 @@ class SessionCoordinatorTest {
 
     private SessionResponse ask(String partition, long epoch) throws Exception {
         CompletableFuture<CoordinationResponse> f =
-                coordinator.handleCoordinationRequest(new SessionRequest(partition, epoch));
+                coordinator.handleCoordinationRequest(new SessionRequest(partition, epoch, 0, 0));
         return SessionResponse.from(f.get());
     }
 
@@ -149,7 +150,7 @@ class SessionCoordinatorTest {
     /**
      * INSERT OVERWRITE: a spare session (its epoch's attempt failed) is abandoned when the
      * concurrent-session budget needs room, never committed: committed empty it would wipe its
-     * partition.
+     * partition. It still counts toward the budget until it expires, as it does at the service.
      */
     @Test
     void overwriteCoordinatorNeverCommitsASpareSession() throws Exception {
@@ -165,9 +166,13 @@ class SessionCoordinatorTest {
         coordinator.notifyCheckpointComplete(5);
 
         assertThat(ask("ds=b", 6).sessionId()).isNotNull();
-        // two sessions open (the spare and ds=b): room is made by dropping the spare
+        // two sessions open (the spare and ds=b): the spare is abandoned, not committed, and
+        // the service still counts it until it expires
+        assertThat(ask("ds=c", 6).sessionId()).isNull();
+        assertThat(coordinator.sessionCounts()).containsEntry("abandoned", 1);
+        assertThat(coordinator.openSessionIds()).contains(spare).hasSize(2);
+        clock.addAndGet(SessionLifecycle.LIFETIME_MILLIS);
         assertThat(ask("ds=c", 6).sessionId()).isNotNull();
-
         assertThat(coordinator.openSessionIds()).doesNotContain(spare).hasSize(2);
         assertThat(emulator.stats(table).commits()).isZero();
         assertThat(emulator.committedRows(table, a)).singleElement().isEqualTo(new Object[] {7L});

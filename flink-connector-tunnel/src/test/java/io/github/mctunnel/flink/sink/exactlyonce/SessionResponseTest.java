@@ -11,19 +11,21 @@ class SessionResponseTest {
 
     @Test
     void travelsAsAFlinkClassThatTaskManagersCanDeserializeWithoutTheJobsClassLoader() {
-        CoordinationResponse wire = new SessionResponse("s-1", 0).toCoordinationResponse();
+        CoordinationResponse wire =
+                new SessionResponse("s-1", 312, 312, 0).toCoordinationResponse();
 
         // parent-first on every Flink cluster (classloader.parent-first-patterns.default)
         assertThat(wire.getClass().getName()).startsWith("org.apache.flink.");
-        assertThat(SessionResponse.from(wire)).isEqualTo(new SessionResponse("s-1", 0));
+        assertThat(SessionResponse.from(wire)).isEqualTo(new SessionResponse("s-1", 312, 312, 0));
     }
 
     @Test
     void aThrottledAnswerHasNoSessionAndTheWait() {
         SessionResponse throttled =
-                SessionResponse.from(new SessionResponse(null, 1500).toCoordinationResponse());
+                SessionResponse.from(
+                        new SessionResponse(null, 0, 0, 1500).toCoordinationResponse());
 
-        assertThat(throttled).isEqualTo(new SessionResponse(null, 1500));
+        assertThat(throttled).isEqualTo(new SessionResponse(null, 0, 0, 1500));
     }
 
     @Test
