@@ -3,6 +3,7 @@ package io.github.mctunnel.e2e;
 import io.github.mctunnel.client.TunnelClient;
 import io.github.mctunnel.client.error.ErrorContext;
 import io.github.mctunnel.client.error.TunnelException;
+import io.github.mctunnel.client.sql.SqlLiterals;
 import io.github.mctunnel.flink.config.TunnelConnectionOptions;
 
 import java.io.IOException;
@@ -35,14 +36,14 @@ record DemoTables(String orders, String customerTotals, TunnelConnectionOptions 
             run(
                     client,
                     "CREATE TABLE "
-                            + orders
+                            + SqlLiterals.identifier(orders)
                             + " (order_id BIGINT, customer_id BIGINT, amount DECIMAL(18,2),"
                             + " order_time DATETIME) PARTITIONED BY (ds STRING, region STRING)"
                             + " LIFECYCLE 3;");
             run(
                     client,
                     "CREATE TABLE "
-                            + customerTotals
+                            + SqlLiterals.identifier(customerTotals)
                             + " (customer_id BIGINT NOT NULL, order_count BIGINT,"
                             + " total_amount DECIMAL(18,2), PRIMARY KEY (customer_id))"
                             + " TBLPROPERTIES ('transactional'='true', 'write.bucket.num'='"

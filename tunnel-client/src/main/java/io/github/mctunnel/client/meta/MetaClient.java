@@ -11,6 +11,7 @@ import io.github.mctunnel.client.schema.PartitionSpec;
 import io.github.mctunnel.client.schema.TableIdentifier;
 import io.github.mctunnel.client.schema.TableSchema;
 import io.github.mctunnel.client.schema.TypeInfo;
+import io.github.mctunnel.client.sql.SqlLiterals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -195,11 +196,11 @@ public final class MetaClient {
         runSql(
                 table.project(),
                 "ALTER TABLE "
-                        + sqlName(table)
+                        + SqlLiterals.tableName(table)
                         + " ADD "
                         + (ifNotExists ? "IF NOT EXISTS " : "")
                         + "PARTITION ("
-                        + partition.toQuotedString()
+                        + SqlLiterals.partitionSpec(partition)
                         + ");",
                 ErrorContext.of("create partition")
                         .withTable(table.toString())
@@ -212,21 +213,15 @@ public final class MetaClient {
         runSql(
                 table.project(),
                 "ALTER TABLE "
-                        + sqlName(table)
+                        + SqlLiterals.tableName(table)
                         + " DROP "
                         + (ifExists ? "IF EXISTS " : "")
                         + "PARTITION ("
-                        + partition.toQuotedString()
+                        + SqlLiterals.partitionSpec(partition)
                         + ");",
                 ErrorContext.of("drop partition")
                         .withTable(table.toString())
                         .withPartition(partition.toString()));
-    }
-
-    private static String sqlName(TableIdentifier t) {
-        return t.schema() == null
-                ? "`" + t.project() + "`.`" + t.table() + "`"
-                : "`" + t.project() + "`.`" + t.schema() + "`.`" + t.table() + "`";
     }
 
     /**

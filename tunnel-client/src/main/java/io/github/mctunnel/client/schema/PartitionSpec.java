@@ -1,5 +1,7 @@
 package io.github.mctunnel.client.schema;
 
+import io.github.mctunnel.client.sql.SqlLiterals;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -82,10 +84,17 @@ public final class PartitionSpec {
         }
     }
 
+    /**
+     * Splits at {@code ,} and {@code /} outside quoted values. Only a quote that opens a value (the
+     * first character after {@code =}, spaces aside) quotes; a quote inside a value is an ordinary
+     * character, so {@code ds=it's,hh=08} is two pairs.
+     */
     private static List<String> splitPairs(String spec) {
         List<String> pairs = new ArrayList<>();
         StringBuilder cur = new StringBuilder();
         char quote = 0;
+        boolean seenEquals = false;
+        boolean atValueStart = false;
         for (int i = 0; i < spec.length(); i++) {
             char c = spec.charAt(i);
             if (quote != 0) {
@@ -93,14 +102,23 @@ public final class PartitionSpec {
                 if (c == quote) {
                     quote = 0;
                 }
-            } else if (c == '\'' || c == '"') {
+            } else if (atValueStart && (c == '\'' || c == '"')) {
                 quote = c;
+                atValueStart = false;
                 cur.append(c);
             } else if (c == ',' || c == '/') {
                 pairs.add(cur.toString().trim());
                 cur.setLength(0);
+                seenEquals = false;
+                atValueStart = false;
             } else {
                 cur.append(c);
+                if (c == '=' && !seenEquals) {
+                    seenEquals = true;
+                    atValueStart = true;
+                } else if (!Character.isWhitespace(c)) {
+                    atValueStart = false;
+                }
             }
         }
         pairs.add(cur.toString().trim());
@@ -162,19 +180,12 @@ public final class PartitionSpec {
         }
     }
 
-    /** The SQL form with quoted values, e.g. {@code ds='20240101',hh='08'}. */
+    /**
+     * The SQL form, keys backticked and values quoted as string literals by {@link SqlLiterals},
+     * e.g. {@code `ds`='20240101',`hh`='08'}.
+     */
     public String toQuotedString() {
-        StringBuilder sb = new StringBuilder();
-        for (Map.Entry<String, String> e : values.entrySet()) {
-            if (sb.length() > 0) {
-                sb.append(',');
-            }
-            sb.append(e.getKey())
-                    .append("='")
-                    .append(e.getValue().replace("'", "\\'"))
-                    .append('\'');
-        }
-        return sb.toString();
+        return SqlLiterals.partitionSpec(this);
     }
 
     /** The tunnel form, e.g. {@code ds=20240101,hh=08}. */

@@ -139,7 +139,7 @@ class MetaClientTest {
         assertThat(post.header("Content-Type")).isEqualTo("application/xml");
         assertThat(new String(post.body(), StandardCharsets.UTF_8))
                 .contains(
-                        "<Query>ALTER TABLE `p`.`t` ADD IF NOT EXISTS PARTITION (ds='2024',hh='it\\'s');</Query>");
+                        "<Query>ALTER TABLE `p`.`t` ADD IF NOT EXISTS PARTITION (`ds`='2024',`hh`='it\\'s');</Query>");
         assertThat(server.requests().get(1).path()).isEqualTo("/api/projects/p/instances/INST1");
         assertThat(server.requests().get(3).params()).containsKey("taskstatus");
         assertThat(time.sleeps()).containsExactly(1000L);

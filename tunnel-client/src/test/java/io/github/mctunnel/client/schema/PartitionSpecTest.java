@@ -25,9 +25,21 @@ class PartitionSpecTest {
         assertThat(two.values())
                 .containsExactly(Map.entry("ds", "2026 11,22"), Map.entry("hh", "08"));
         assertThat(two.toString()).isEqualTo("ds=2026 11,22,hh=08");
-        assertThat(two.toQuotedString()).isEqualTo("ds='2026 11,22',hh='08'");
+        assertThat(two.toQuotedString()).isEqualTo("`ds`='2026 11,22',`hh`='08'");
         assertThat(PartitionSpec.parse("ds=1/hh=2").keys()).containsExactly("ds", "hh");
         assertThat(PartitionSpec.parse("  ")).isSameAs(PartitionSpec.empty());
+    }
+
+    @Test
+    void quotesInsideAValueDoNotQuoteTheRestOfTheSpec() {
+        Map<String, String> values = new java.util.LinkedHashMap<>();
+        values.put("ds", "a\\'); DROP TABLE victim; --");
+        values.put("hh", "it's \"x\"");
+        PartitionSpec spec = PartitionSpec.of(values);
+        assertThat(spec.toString()).isEqualTo("ds=a\\'); DROP TABLE victim; --,hh=it's \"x\"");
+        assertThat(PartitionSpec.parse(spec.toString())).isEqualTo(spec);
+        assertThat(PartitionSpec.parse("ds = 'x,y' , hh=\"1/2\"").values())
+                .containsExactly(Map.entry("ds", "x,y"), Map.entry("hh", "1/2"));
     }
 
     @Test

@@ -3,7 +3,11 @@ package io.github.mctunnel.emulator.sql;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Splits SQL text into tokens; comments ({@code --}, {@code /* *\/}) are skipped. */
+/**
+ * Splits SQL text into tokens; comments ({@code --}, {@code /* *\/}) are skipped. In string
+ * literals a backslash escapes the next character ({@code \\} is a backslash, {@code \'} a quote),
+ * as the client's {@code SqlLiterals} writes them; in backticked names a doubled backtick is one.
+ */
 final class SqlTokenizer {
 
     private SqlTokenizer() {}
@@ -50,17 +54,28 @@ final class SqlTokenizer {
                 }
                 tokens.add(new SqlToken(SqlToken.Kind.STRING, sb.toString(), start, i));
             } else if (c == '`') {
-                int close = sql.indexOf('`', i + 1);
-                if (close < 0) {
-                    throw new SqlException("Unterminated `name` at " + position(sql, i));
+                // a quoted name; a doubled backtick inside stands for one backtick
+                StringBuilder sb = new StringBuilder();
+                int start = i++;
+                boolean closed = false;
+                while (i < n) {
+                    char d = sql.charAt(i);
+                    if (d == '`' && i + 1 < n && sql.charAt(i + 1) == '`') {
+                        sb.append('`');
+                        i += 2;
+                    } else if (d == '`') {
+                        i++;
+                        closed = true;
+                        break;
+                    } else {
+                        sb.append(d);
+                        i++;
+                    }
                 }
-                tokens.add(
-                        new SqlToken(
-                                SqlToken.Kind.QUOTED_NAME,
-                                sql.substring(i + 1, close),
-                                i,
-                                close + 1));
-                i = close + 1;
+                if (!closed) {
+                    throw new SqlException("Unterminated `name` at " + position(sql, start));
+                }
+                tokens.add(new SqlToken(SqlToken.Kind.QUOTED_NAME, sb.toString(), start, i));
             } else if (Character.isLetterOrDigit(c) || c == '_' || c == '$') {
                 int start = i;
                 while (i < n

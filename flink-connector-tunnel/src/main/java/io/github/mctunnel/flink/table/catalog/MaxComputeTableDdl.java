@@ -1,5 +1,6 @@
 package io.github.mctunnel.flink.table.catalog;
 
+import io.github.mctunnel.client.sql.SqlLiterals;
 import io.github.mctunnel.flink.convert.TunnelTypeMapping;
 
 import org.apache.flink.table.catalog.Column;
@@ -52,7 +53,7 @@ final class MaxComputeTableDdl {
                 throw new IllegalArgumentException(
                         "Column " + c.getName() + ": " + e.getMessage(), e);
             }
-            String definition = quote(c.getName()) + " " + type;
+            String definition = SqlLiterals.identifier(c.getName()) + " " + type;
             if (partitionKeys.contains(c.getName())) {
                 partitions.add(definition);
             } else {
@@ -70,23 +71,22 @@ final class MaxComputeTableDdl {
         StringBuilder sql =
                 new StringBuilder("CREATE TABLE ")
                         .append(ifNotExists ? "IF NOT EXISTS " : "")
-                        .append(quote(project))
+                        .append(SqlLiterals.identifier(project))
                         .append('.')
-                        .append(quote(table))
+                        .append(SqlLiterals.identifier(table))
                         .append(" (")
                         .append(String.join(", ", columns));
         UniqueConstraint primaryKey = schema.getPrimaryKey().orElse(null);
         if (primaryKey != null) {
             List<String> keys = new ArrayList<>();
             for (String k : primaryKey.getColumns()) {
-                keys.add(quote(k));
+                keys.add(SqlLiterals.identifier(k));
             }
             sql.append(", PRIMARY KEY (").append(String.join(", ", keys)).append(')');
         }
         sql.append(')');
         if (comment != null && !comment.isEmpty()) {
-            sql.append(" COMMENT '").append(comment.replace("\\", "\\\\").replace("'", "\\'"));
-            sql.append('\'');
+            sql.append(" COMMENT ").append(SqlLiterals.string(comment));
         }
         if (!partitions.isEmpty()) {
             sql.append(" PARTITIONED BY (").append(String.join(", ", partitions)).append(')');
@@ -100,13 +100,9 @@ final class MaxComputeTableDdl {
     static String dropTable(String project, String table, boolean ifExists) {
         return "DROP TABLE "
                 + (ifExists ? "IF EXISTS " : "")
-                + quote(project)
+                + SqlLiterals.identifier(project)
                 + "."
-                + quote(table)
+                + SqlLiterals.identifier(table)
                 + ";";
-    }
-
-    private static String quote(String name) {
-        return "`" + name.replace("`", "``") + "`";
     }
 }
