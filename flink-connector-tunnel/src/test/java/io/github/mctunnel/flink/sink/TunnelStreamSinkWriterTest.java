@@ -331,6 +331,66 @@ class TunnelStreamSinkWriterTest {
     }
 
     @Test
+    void whitespaceAroundOrOnlyInAPartitionValueIsRejectedNotTrimmed() throws Exception {
+        TunnelStreamSinkWriter<RowData> w =
+                writer(null, DeliveryGuarantee.AT_LEAST_ONCE, FlushPolicy.defaults(), 8);
+        assertThatThrownBy(() -> w.write(row(1, "a", " 20240101"), null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(
+                        "Table t cannot take a record: Partition column 'ds' has the value"
+                                + " ' 20240101', which cannot name a partition (leading or trailing"
+                                + " whitespace); set a default partition (setDefaultPartition) to"
+                                + " write such records there");
+        assertThatThrownBy(() -> w.write(row(2, "b", "20240101\t"), null))
+                .hasMessage(
+                        "Table t cannot take a record: Partition column 'ds' has the value"
+                                + " '20240101\\u0009', which cannot name a partition (leading or"
+                                + " trailing whitespace); set a default partition"
+                                + " (setDefaultPartition) to write such records there");
+        assertThatThrownBy(() -> w.write(row(3, "c", "   "), null))
+                .hasMessage(
+                        "Table t cannot take a record: Partition column 'ds' has the value"
+                                + " '   ', which cannot name a partition (only whitespace); set a"
+                                + " default partition (setDefaultPartition) to write such records"
+                                + " there");
+        w.write(row(4, "d", "2024 01 01"), null);
+        w.flush(false);
+        assertThat(tunnel.rowsOf(PartitionSpec.parse("ds=2024 01 01")))
+                .usingRecursiveFieldByFieldElementComparator()
+                .containsExactly(values(4, "d"));
+    }
+
+    @Test
+    void whitespacePartitionValuesGoToTheDefaultPartition() throws Exception {
+        PartitionSpec unknown = PartitionSpec.parse("ds=unknown");
+        TunnelStreamSinkWriter<RowData> w =
+                new TunnelStreamSinkWriter<>(
+                        "t",
+                        tunnel.connect(),
+                        new RowDataTunnelRecordSerializer(ROW_TYPE),
+                        null,
+                        unknown,
+                        BadRecordPolicy.FAIL,
+                        DeliveryGuarantee.AT_LEAST_ONCE,
+                        FlushPolicy.defaults(),
+                        new PartitionBudget(8, Duration.ZERO),
+                        metrics,
+                        time,
+                        clock,
+                        clock);
+        w.write(row(1, "a", "  "), null);
+        w.write(row(2, "b", "20240101 "), null);
+        w.write(row(3, "c", "20240101"), null);
+        w.flush(false);
+        assertThat(tunnel.rowsOf(unknown))
+                .usingRecursiveFieldByFieldElementComparator()
+                .containsExactly(values(1, "a"), values(2, "b"));
+        assertThat(tunnel.rowsOf(DS1))
+                .usingRecursiveFieldByFieldElementComparator()
+                .containsExactly(values(3, "c"));
+    }
+
+    @Test
     void unusablePartitionValuesGoToTheDefaultPartition() throws Exception {
         PartitionSpec unknown = PartitionSpec.parse("ds=unknown");
         TunnelStreamSinkWriter<RowData> w =

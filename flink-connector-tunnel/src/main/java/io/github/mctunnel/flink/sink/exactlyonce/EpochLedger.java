@@ -36,6 +36,21 @@ final class EpochLedger {
         return taken;
     }
 
+    /**
+     * Removes and returns the committables of every epoch up to {@code checkpointId} as one list,
+     * to be committed together: a session is committed once with the blocks reported for it in any
+     * of them (a writer that missed an aborted checkpoint's barrier reports its blocks of that
+     * epoch with a later checkpoint; committing epoch by epoch would commit the session without
+     * them and then find it committed).
+     */
+    List<BlockCommittable> takeDueUpTo(long checkpointId) {
+        List<BlockCommittable> due = new ArrayList<>();
+        for (List<BlockCommittable> epoch : takeUpTo(checkpointId)) {
+            due.addAll(epoch);
+        }
+        return due;
+    }
+
     /** How many epochs wait for their checkpoint (read by the metric reporter thread). */
     int pendingEpochCount() {
         return epochs.size();

@@ -166,17 +166,9 @@ public final class SessionCommitOperator
         // otherwise the final checkpoint after the end of the input commits the last epoch
     }
 
-    /**
-     * Commits every epoch up to the checkpoint together: a session is committed once with the
-     * blocks reported for it in any of them (a writer that missed an aborted checkpoint's barrier
-     * reports its blocks of that epoch with a later checkpoint; committing epoch by epoch would
-     * commit the session without them).
-     */
+    /** Commits every epoch up to the checkpoint together (see {@link EpochLedger#takeDueUpTo}). */
     private void commitUpTo(long checkpointId) throws Exception {
-        List<BlockCommittable> due = new java.util.ArrayList<>();
-        for (List<BlockCommittable> epoch : ledger.takeUpTo(checkpointId)) {
-            due.addAll(epoch);
-        }
+        List<BlockCommittable> due = ledger.takeDueUpTo(checkpointId);
         if (!due.isEmpty()) {
             committer.commit(due);
         }
