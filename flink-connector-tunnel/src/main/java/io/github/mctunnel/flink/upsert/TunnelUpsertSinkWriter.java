@@ -264,7 +264,16 @@ public final class TunnelUpsertSinkWriter<IN>
         }
         for (UpsertSessionRef ref : restored) {
             PartitionSpec partition = PartitionSpec.parse(ref.partition());
-            UpsertSessionHandle s = table.attachSession(partition, ref.sessionId());
+            UpsertSessionHandle s;
+            try {
+                s = table.attachSession(partition, ref.sessionId());
+            } catch (TunnelException e) {
+                if (!UpsertSessions.isUnknown(e)) {
+                    throw e;
+                }
+                UpsertSessions.warnUnknown(LOG, table.name(), ref, e);
+                continue;
+            }
             String status = s.status();
             if ("committed".equals(status)) {
                 continue;

@@ -192,7 +192,16 @@ final class UpsertSessionCommitter implements AutoCloseable {
     private void commitSession(UpsertSessionRef ref) throws TunnelException {
         String partition = ref.partition();
         String id = ref.sessionId();
-        UpsertSessionHandle session = table.attachSession(PartitionSpec.parse(partition), id);
+        UpsertSessionHandle session;
+        try {
+            session = table.attachSession(PartitionSpec.parse(partition), id);
+        } catch (TunnelException e) {
+            if (!UpsertSessions.isUnknown(e)) {
+                throw e;
+            }
+            UpsertSessions.warnUnknown(LOG, table.name(), ref, e);
+            return;
+        }
         String status = session.status();
         if ("normal".equals(status) || "committing".equals(status)) {
             session.commit();

@@ -258,6 +258,30 @@ class TunnelUpsertSinkWriterTest {
         assertThat(rescaled.snapshotState(2)).isEmpty();
     }
 
+    /**
+     * A savepoint restored after the upsert session lifetime: the service no longer knows the
+     * restored session; the writer starts (a WARN names it) and writes into a new session.
+     */
+    @Test
+    void aRestoredSessionTheServiceNoLongerKnowsDoesNotStopTheWriter() throws Exception {
+        FakeUpsertTable table = table();
+        TunnelUpsertSinkWriter<Change> w =
+                writer(
+                        table,
+                        PartitionSpec.empty(),
+                        0,
+                        1,
+                        List.of(new UpsertSessionRef("", "expired-session", 0, 1)));
+        w.write(Change.upsert(1, "a", null), null);
+        w.flush(false);
+
+        FakeSession session = table.sessions.values().iterator().next();
+        assertThat(table.sessions).hasSize(1);
+        assertThat(session.flushes).hasSize(1);
+        assertThat(w.snapshotState(1))
+                .containsExactly(new UpsertSessionRef("", session.id, 0, 1, false));
+    }
+
     @Test
     void anAbortedRestoredSessionFailsNamingIt() {
         FakeUpsertTable table = table();
