@@ -33,7 +33,9 @@ final class UpsertPartitionResolver {
     }
 
     /**
-     * @throws IllegalArgumentException when a partition value is null or empty
+     * @throws IllegalArgumentException naming the column and the value when a partition value is
+     *     null or unusable ({@link PartitionSpec#valueProblem}: empty, only whitespace, leading or
+     *     trailing whitespace, {@code / = , ' "} or control characters; nothing is trimmed)
      */
     PartitionSpec resolve(Object[] values) {
         if (last != null && sameAsLast(values)) {
@@ -73,9 +75,16 @@ final class UpsertPartitionResolver {
                 v instanceof byte[] bytes
                         ? new String(bytes, StandardCharsets.UTF_8)
                         : v.toString();
-        if (s.isEmpty()) {
+        String problem = PartitionSpec.valueProblem(s);
+        if (problem != null) {
             throw new IllegalArgumentException(
-                    "Partition column '" + key + "' is empty; every change needs a value for it");
+                    "Partition column '"
+                            + key
+                            + "' "
+                            + problem
+                            + (s.isEmpty()
+                                    ? "; every change needs a value for it"
+                                    : "; every change needs a usable value for it"));
         }
         return s;
     }

@@ -134,6 +134,56 @@ public final class PartitionSpec {
         return v;
     }
 
+    /** Characters that cannot appear in a partition value (they delimit partition specs). */
+    private static final String FORBIDDEN = "/=,'\"";
+
+    /**
+     * Why a value cannot name a partition, or null when it can. The one rule of every sink: a value
+     * is unusable when it is empty, only whitespace, starts or ends with whitespace (nothing is
+     * trimmed), or contains {@code / = , ' "} or a control character. The reason reads after the
+     * column, e.g. {@code has the value ' x', which cannot name a partition (leading or trailing
+     * whitespace)}; control characters are shown as {@code \}{@code u000a}.
+     */
+    public static String valueProblem(String value) {
+        if (value.isEmpty()) {
+            return "is empty";
+        }
+        boolean allSpace = true;
+        for (int i = 0; i < value.length() && allSpace; i++) {
+            allSpace = isSpace(value.charAt(i));
+        }
+        if (allSpace) {
+            return unusable(value, "only whitespace");
+        }
+        if (isSpace(value.charAt(0)) || isSpace(value.charAt(value.length() - 1))) {
+            return unusable(value, "leading or trailing whitespace");
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isISOControl(c) || FORBIDDEN.indexOf(c) >= 0) {
+                return unusable(value, "no / = , quotes or control characters");
+            }
+        }
+        return null;
+    }
+
+    private static boolean isSpace(char c) {
+        return Character.isWhitespace(c) || Character.isSpaceChar(c);
+    }
+
+    private static String unusable(String value, String why) {
+        StringBuilder b = new StringBuilder("has the value '");
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isISOControl(c)) {
+                b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+            } else {
+                b.append(c);
+            }
+        }
+        return b.append("', which cannot name a partition (").append(why).append(')').toString();
+    }
+
     public boolean isEmpty() {
         return values.isEmpty();
     }

@@ -43,6 +43,36 @@ class PartitionSpecTest {
     }
 
     @Test
+    void unusableValuesAreNamedWithTheReason() {
+        assertThat(PartitionSpec.valueProblem("20240101")).isNull();
+        assertThat(PartitionSpec.valueProblem("2024 01 01")).isNull();
+        assertThat(PartitionSpec.valueProblem("a\\b;c")).isNull();
+        assertThat(PartitionSpec.valueProblem("")).isEqualTo("is empty");
+        assertThat(PartitionSpec.valueProblem("  "))
+                .isEqualTo("has the value '  ', which cannot name a partition (only whitespace)");
+        assertThat(PartitionSpec.valueProblem(" x"))
+                .isEqualTo(
+                        "has the value ' x', which cannot name a partition (leading or trailing"
+                                + " whitespace)");
+        assertThat(PartitionSpec.valueProblem("x\u3000"))
+                .isEqualTo(
+                        "has the value 'x\u3000', which cannot name a partition (leading or"
+                                + " trailing whitespace)");
+        assertThat(PartitionSpec.valueProblem("a\nb"))
+                .isEqualTo(
+                        "has the value 'a\\u000ab', which cannot name a partition (no / = ,"
+                                + " quotes or control characters)");
+        for (String bad : List.of("a/b", "a=b", "a,b", "it's", "\"x")) {
+            assertThat(PartitionSpec.valueProblem(bad))
+                    .isEqualTo(
+                            "has the value '"
+                                    + bad
+                                    + "', which cannot name a partition (no / = , quotes or"
+                                    + " control characters)");
+        }
+    }
+
+    @Test
     void rejectsMalformedSpecs() {
         assertThatThrownBy(() -> PartitionSpec.parse("ds"))
                 .hasMessage("Invalid partition spec 'ds': expected key=value pairs, got 'ds'");

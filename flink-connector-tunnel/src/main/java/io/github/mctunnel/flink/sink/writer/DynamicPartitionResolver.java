@@ -13,14 +13,13 @@ import java.util.Map;
 /**
  * Finds the partition of a record from the partition-key values that follow its data values. The
  * last spec is cached: consecutive records of the same partition allocate nothing. A record whose
- * partition value is NULL, empty or not usable in a partition spec goes to the default partition
- * when one is configured, and fails naming the column and the value otherwise.
+ * partition value is NULL or unusable ({@link PartitionSpec#valueProblem}: empty, only whitespace,
+ * leading or trailing whitespace, {@code / = , ' "} or control characters; values are never
+ * trimmed) goes to the default partition when one is configured, and fails naming the column and
+ * the value otherwise.
  */
 @Internal
 public final class DynamicPartitionResolver {
-
-    /** Characters that cannot appear in a partition value (they delimit partition specs). */
-    private static final String FORBIDDEN = "/=,'\"";
 
     private final int offset;
     private final String[] keys;
@@ -90,38 +89,13 @@ public final class DynamicPartitionResolver {
         return true;
     }
 
-    /** Why the value cannot name a partition, or null when it can. */
+    /**
+     * Why the value cannot name a partition, or null when it can: NULL, or unusable by {@link
+     * PartitionSpec#valueProblem} (empty, only whitespace, leading or trailing whitespace, {@code /
+     * = , ' "} or control characters; nothing is trimmed).
+     */
     static String problem(Object v) {
-        if (v == null) {
-            return "is NULL";
-        }
-        String s = text(v);
-        if (s.isEmpty()) {
-            return "is empty";
-        }
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c < 0x20 || c == 0x7f || FORBIDDEN.indexOf(c) >= 0) {
-                return "has the value '"
-                        + printable(s)
-                        + "', which cannot name a partition (no / = , quotes or control"
-                        + " characters)";
-            }
-        }
-        return null;
-    }
-
-    private static String printable(String s) {
-        StringBuilder b = new StringBuilder(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c < 0x20 || c == 0x7f) {
-                b.append(String.format("\\u%04x", (int) c));
-            } else {
-                b.append(c);
-            }
-        }
-        return b.toString();
+        return v == null ? "is NULL" : PartitionSpec.valueProblem(text(v));
     }
 
     private static String text(Object v) {
