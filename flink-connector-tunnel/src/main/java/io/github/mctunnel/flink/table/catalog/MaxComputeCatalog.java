@@ -11,6 +11,8 @@ import io.github.mctunnel.flink.convert.TunnelTypeMapping;
 import io.github.mctunnel.flink.table.MaxComputeConnectorOptions;
 import io.github.mctunnel.flink.table.MaxComputeDynamicTableFactory;
 
+import org.apache.flink.configuration.FallbackKey;
+import org.apache.flink.configuration.GlobalConfiguration;
 import org.apache.flink.table.api.Schema;
 import org.apache.flink.table.catalog.AbstractCatalog;
 import org.apache.flink.table.catalog.CatalogBaseTable;
@@ -51,16 +53,25 @@ import java.util.Optional;
  * A Flink catalog over MaxCompute: databases are projects, tables are read from the meta service
  * with their columns mapped by {@link TunnelTypeMapping}, partition keys (as the last columns) and
  * the primary key of Delta tables, and carry the {@code maxcompute} connector options, so {@code
- * SELECT * FROM mc.project.table} needs no DDL. Tables and partitions are created and dropped
- * through SQL instances. Views, functions, statistics and ALTER TABLE are not supported.
+ * SELECT * FROM mc.project.table} needs no DDL. Secrets (AccessKey secret, STS token) are not among
+ * a table's options, which Flink prints (e.g. {@code SHOW CREATE TABLE}): the catalog's table
+ * factory ({@link #getFactory()}) adds them when Flink creates the table's source or sink. Tables
+ * and partitions are created and dropped through SQL instances. Views, functions, statistics and
+ * ALTER TABLE are not supported.
  */
 public final class MaxComputeCatalog extends AbstractCatalog {
 
     private final TunnelConnectionOptions connection;
     private final List<String> projects;
 
-    /** The connection options (without project) every table of the catalog gets. */
+    /** The connection options (without project and secrets) every table of the catalog gets. */
     private final Map<String, String> tableConnectionOptions;
+
+    /**
+     * The secret connection options (AccessKey secret, STS token, any key Flink would mask): never
+     * table options, added by the catalog's table factory ({@link #getFactory()}).
+     */
+    private final Map<String, String> secretOptions;
 
     private TunnelClient client;
 
@@ -81,7 +92,28 @@ public final class MaxComputeCatalog extends AbstractCatalog {
         super(name, projects.get(0));
         this.connection = connection;
         this.projects = List.copyOf(projects);
-        this.tableConnectionOptions = new LinkedHashMap<>(tableConnectionOptions);
+        this.tableConnectionOptions = new LinkedHashMap<>();
+        this.secretOptions = new LinkedHashMap<>();
+        tableConnectionOptions.forEach(
+                (k, v) -> (isSecret(k) ? secretOptions : this.tableConnectionOptions).put(k, v));
+    }
+
+    /**
+     * Whether an option holds a secret: the AccessKey secret (also under its fallback key), the STS
+     * token, and every key Flink masks ({@link GlobalConfiguration#isSensitive}).
+     */
+    static boolean isSecret(String key) {
+        if (key.equals(MaxComputeConnectorOptions.ACCESS_KEY_SECRET.key())
+                || key.equals(MaxComputeConnectorOptions.STS_TOKEN.key())
+                || GlobalConfiguration.isSensitive(key)) {
+            return true;
+        }
+        for (FallbackKey k : MaxComputeConnectorOptions.ACCESS_KEY_SECRET.fallbackKeys()) {
+            if (k.getKey().equals(key)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The table options of an AccessKey connection (endpoints, AccessKey, token, quota). */
@@ -109,7 +141,7 @@ public final class MaxComputeCatalog extends AbstractCatalog {
 
     @Override
     public Optional<Factory> getFactory() {
-        return Optional.of(new MaxComputeDynamicTableFactory());
+        return Optional.of(new MaxComputeCatalogTableFactory(secretOptions));
     }
 
     @Override

@@ -51,8 +51,10 @@ class MaxComputeCatalogFactoryTest {
                                 "tunnel.endpoint", "http://localhost:2",
                                 "project", "p2",
                                 "table", "t",
-                                "access-id", "id",
-                                "access-key-secret", "very-secret"));
+                                "access-id", "id"));
+        // the secret is not a table option: the catalog's table factory adds it
+        assertThat(((MaxComputeCatalogTableFactory) catalog.getFactory().orElseThrow()).secrets())
+                .containsExactlyEntriesOf(Map.of("access-key-secret", "very-secret"));
     }
 
     @Test
@@ -110,15 +112,21 @@ class MaxComputeCatalogFactoryTest {
                                 "project", "p1",
                                 "table", "t"));
 
-        // the fallback key of the secret is handed on under the masked key
+        // the fallback key of the secret is handed on under the masked key, by the catalog's
+        // table factory only: no secret is a table option
         Map<String, String> fallback = options();
         fallback.remove("access-key-secret");
         fallback.put("access-key", "very-secret");
         fallback.put("sts-token", "tok");
-        assertThat(((MaxComputeCatalog) create(fallback)).tableOptions(new ObjectPath("p1", "t")))
-                .containsEntry("access-key-secret", "very-secret")
-                .containsEntry("sts-token", "tok")
-                .doesNotContainKey("access-key");
+        MaxComputeCatalog withToken = (MaxComputeCatalog) create(fallback);
+        assertThat(withToken.tableOptions(new ObjectPath("p1", "t")))
+                .containsEntry("access-id", "id")
+                .doesNotContainKeys("access-key-secret", "access-key", "sts-token")
+                .doesNotContainValue("very-secret")
+                .doesNotContainValue("tok");
+        assertThat(((MaxComputeCatalogTableFactory) withToken.getFactory().orElseThrow()).secrets())
+                .containsExactlyInAnyOrderEntriesOf(
+                        Map.of("access-key-secret", "very-secret", "sts-token", "tok"));
     }
 
     @Test
