@@ -7,10 +7,12 @@ import java.util.Objects;
  * Back-off for retried requests (service retry policy): {@code initialBackoff} doubling per
  * consecutive failure up to {@code maxBackoff}, plus up to {@code jitterFraction} of the delay as
  * random jitter; a {@code Retry-After} or {@code HoldClientMillis} from the service raises the
- * delay to at least that, but never beyond what is left of {@code maxRetryDuration} (no wait, also
- * not for the shared back-off gate, outlasts the budget). Retrying stops when the next back-off
- * would end later than {@code maxRetryDuration} after the first attempt. Unknown hosts, failed TLS
- * handshakes and refused certificates are never retried.
+ * delay to at least that. Retrying stops, at once and without waiting, when the next wait (the
+ * back-off, the service's demand, or the shared back-off gate closed by another request) would end
+ * later than {@code maxRetryDuration} after the first attempt: a retry is never sent sooner than
+ * the service asks. A throttling answer closes the shared gate for at most {@code
+ * maxRetryDuration}, so a huge demand neither overflows nor holds other requests forever. Unknown
+ * hosts, failed TLS handshakes and refused certificates are never retried.
  */
 public record RetryPolicy(
         Duration initialBackoff,

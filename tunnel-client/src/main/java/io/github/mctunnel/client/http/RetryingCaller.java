@@ -139,20 +139,17 @@ public final class RetryingCaller {
                 gate.onSuccess();
                 return result;
             } catch (TunnelException e) {
-                long delay = nextDelay(e, gate, failures, leftOf(budget, start));
+                long delay = nextDelay(e, gate, failures);
                 gate.releaseProbe();
                 if (!retry || !e.isRetryable()) {
                     throw e;
                 }
-                if (delay > leftOf(budget, start)) {
-                    if (failures > 0) {
-                        LOG.warn(
-                                "{}: giving up after {} retries in {} ms",
-                                e.context(),
-                                failures,
-                                clock.millis() - start);
-                    }
-                    throw e;
+                long left = leftOf(budget, start);
+                if (delay > left) {
+                    // Never retry sooner than the back-off or the service's Retry-After /
+                    // HoldClientMillis demands (that is an attack request): when the wait does
+                    // not fit in what is left of the budget, give up now.
+                    giveUp(e, failures, start, delay, left);
                 }
                 failures++;
                 LOG.warn(
@@ -173,6 +170,13 @@ public final class RetryingCaller {
                     throw TunnelException.io(
                             context, new InterruptedIOException("interrupted while backing off"));
                 }
+                // Another thread may have been throttled meanwhile: the retry goes through the
+                // shared gate, and a gate closed beyond the budget ends the retries here too.
+                long gateWait = gate.remainingMillis(clock);
+                left = leftOf(budget, start);
+                if (gateWait > left) {
+                    giveUp(e, failures, start, gateWait, left);
+                }
             } catch (InterruptedException ie) {
                 Thread.currentThread().interrupt();
                 throw TunnelException.io(
@@ -190,22 +194,41 @@ public final class RetryingCaller {
         return used < 0 ? budget : Math.max(0, budget - used);
     }
 
+    /** Ends the retries: {@code e} is thrown, as the next attempt would have to wait too long. */
+    private void giveUp(TunnelException e, int failures, long start, long wait, long left)
+            throws TunnelException {
+        if (failures > 0) {
+            LOG.warn(
+                    "{}: giving up after {} retries in {} ms: the next attempt must wait {} ms,"
+                            + " {} ms are left of the retry budget",
+                    e.context(),
+                    failures,
+                    clock.millis() - start,
+                    wait,
+                    left);
+        }
+        throw e;
+    }
+
     /**
      * The wait before the next attempt: the back-off, raised to the service's {@code
-     * Retry-After}/{@code HoldClientMillis} but never beyond {@code left} (what is left of the
-     * retry budget), so a huge wait asked for by the service neither overflows nor outlasts the
-     * budget.
+     * Retry-After}/{@code HoldClientMillis} (in full: the caller gives up rather than retry
+     * sooner). A throttling answer closes the shared gate for that wait, but for at most the retry
+     * budget, so a huge wait asked for by the service neither overflows the deadline nor holds the
+     * gate's other requests for longer than their own budget.
      */
-    private long nextDelay(TunnelException e, BackoffGate gate, int failures, long left) {
+    private long nextDelay(TunnelException e, BackoffGate gate, int failures) {
         int step = failures;
         if (e.isThrottling()) {
             step = Math.max(step, gate.level());
         }
         long base = policy.backoffMillis(step);
         long delay = base + (long) (random.getAsDouble() * policy.jitterFraction() * base);
-        delay = Math.max(delay, Math.min(e.retryAfterMillis(), left));
+        delay = Math.max(delay, e.retryAfterMillis());
         if (e.isThrottling()) {
-            gate.throttle(clock.millis() + Math.min(delay, policy.maxRetryDuration().toMillis()));
+            long hold = Math.min(delay, policy.maxRetryDuration().toMillis());
+            long now = clock.millis();
+            gate.throttle(hold > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + hold);
         }
         return delay;
     }

@@ -174,7 +174,7 @@ class HostileEndpointTest {
     }
 
     @Test
-    void aHugeHoldClientMillisWaitsAtMostTheRetryBudget() throws Exception {
+    void aHugeHoldClientMillisGivesUpAtOnceWithoutOverflow() {
         server.script(
                 Reply.of(
                         503,
@@ -182,13 +182,22 @@ class HostileEndpointTest {
                                 + Long.MAX_VALUE
                                 + "}"),
                 Reply.json("{}"));
-        caller().call(request(server.uri()), r -> null);
-        assertThat(time.sleeps()).containsExactly(600_000L);
-        assertThat(server.requests()).hasSize(2);
+        RetryingCaller caller = caller();
+        assertThatThrownBy(() -> caller.call(request(server.uri()), r -> null))
+                .isInstanceOfSatisfying(
+                        TunnelException.class,
+                        e -> assertThat(e.retryAfterMillis()).isEqualTo(Long.MAX_VALUE))
+                .hasMessageContaining("HTTP 503");
+        // no retry sooner than the service asked: no sleep, no second request
+        assertThat(time.sleeps()).isEmpty();
+        assertThat(server.requests()).hasSize(1);
+        // the shared gate closes for the budget (no overflow into the past)
+        assertThat(caller.gate(request(server.uri()).backoffKey()).remainingMillis(time))
+                .isEqualTo(600_000L);
     }
 
     @Test
-    void aRetryAfterThatOverflowsMillisWaitsAtMostTheRetryBudget() throws Exception {
+    void aRetryAfterThatOverflowsMillisGivesUpAtOnce() {
         server.script(
                 Reply.of(
                         429,
@@ -196,12 +205,19 @@ class HostileEndpointTest {
                         "Retry-After",
                         "99999999999999999"),
                 Reply.json("{}"));
-        caller().call(request(server.uri()), r -> null);
-        assertThat(time.sleeps()).containsExactly(600_000L);
+        assertThatThrownBy(() -> caller().call(request(server.uri()), r -> null))
+                .isInstanceOfSatisfying(
+                        TunnelException.class,
+                        e -> {
+                            assertThat(e.httpStatus()).isEqualTo(429);
+                            assertThat(e.retryAfterMillis()).isEqualTo(Long.MAX_VALUE);
+                        });
+        assertThat(time.sleeps()).isEmpty();
+        assertThat(server.requests()).hasSize(1);
     }
 
     @Test
-    void theWaitIsCappedAtWhatIsLeftOfTheBudget() throws Exception {
+    void aServiceWaitLongerThanWhatIsLeftOfTheBudgetGivesUpAtOnce() {
         // 1 s, 2 s, 4 s of back-off (7 s used of 10 minutes), then the service asks for a day
         server.script(
                 Reply.of(503, "{\"Code\":\"ServiceUnavailable\",\"Message\":\"busy\"}"),
@@ -212,12 +228,52 @@ class HostileEndpointTest {
                         "{\"Code\":\"FlowExceeded\",\"Message\":\"x\"}",
                         "Retry-After",
                         "86400"),
-                Reply.of(503, "{\"Code\":\"ServiceUnavailable\",\"Message\":\"busy\"}"));
+                Reply.json("{}"));
         assertThatThrownBy(() -> caller().call(request(server.uri()), r -> null))
                 .isInstanceOf(TunnelException.class)
-                .hasMessageContaining("HTTP 503");
-        assertThat(time.sleeps()).containsExactly(1000L, 2000L, 4000L, 593_000L);
-        assertThat(server.requests()).hasSize(5);
+                .hasMessageContaining("HTTP 429");
+        assertThat(time.sleeps()).containsExactly(1000L, 2000L, 4000L);
+        assertThat(server.requests()).hasSize(4);
+    }
+
+    @Test
+    void aServiceWaitOfExactlyWhatIsLeftIsWaitedInFull() throws Exception {
+        // 1 s of back-off, then a Retry-After of the 599 s left: retried after all of it
+        server.script(
+                Reply.of(503, "{\"Code\":\"ServiceUnavailable\",\"Message\":\"busy\"}"),
+                Reply.of(
+                        429, "{\"Code\":\"FlowExceeded\",\"Message\":\"x\"}", "Retry-After", "599"),
+                Reply.json("{}"));
+        caller().call(request(server.uri()), r -> null);
+        assertThat(time.sleeps()).containsExactly(1000L, 599_000L);
+        assertThat(server.requests()).hasSize(3);
+    }
+
+    @Test
+    void aRetryGivesUpWhenAnotherRequestClosedTheGateBeyondTheBudget() {
+        RetryingCaller caller = caller();
+        AtomicInteger attempts = new AtomicInteger();
+        TunnelRequest request = request(ENDPOINT);
+        assertThatThrownBy(
+                        () ->
+                                caller.run(
+                                        "k",
+                                        request.context(),
+                                        true,
+                                        () -> {
+                                            if (attempts.incrementAndGet() == 1) {
+                                                // a call that started 500 ms later is
+                                                // throttled for its whole budget
+                                                caller.gate("k").throttle(time.millis() + 600_500L);
+                                            }
+                                            throw HttpTransport.failureOf(
+                                                    request, new IOException("Connection reset"));
+                                        }))
+                .isInstanceOf(TunnelException.class)
+                .hasMessageContaining("Connection reset");
+        // 1 s back-off; the gate then stays closed 599.5 s, 599 s are left: not sent early
+        assertThat(time.sleeps()).containsExactly(1000L);
+        assertThat(attempts).hasValue(1);
     }
 
     @Test
