@@ -29,8 +29,10 @@ import java.util.function.LongSupplier;
  * where needed, once the whole input ended ({@link #commitAllLast()}). While a partition has a
  * handed-over session, only those are committed in it (they hold its oldest changes).
  *
- * <p>A commit that fails with a retryable error is tried again later; a session that was aborted or
- * expired, or a commit the service refuses, fails the job. Not thread-safe.
+ * <p>A commit that fails with a retryable error is tried again later; a session that was aborted,
+ * or a commit the service refuses, fails the job. A session the service no longer knows (it
+ * expired: a restore more than 24 h after the checkpoint) is logged and skipped (see {@link
+ * UpsertSessions#warnUnknown}). Not thread-safe.
  */
 @Internal
 final class UpsertSessionCommitter implements AutoCloseable {

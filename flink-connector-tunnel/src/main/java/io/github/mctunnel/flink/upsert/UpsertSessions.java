@@ -23,13 +23,13 @@ final class UpsertSessions {
     }
 
     /**
-     * A restored session the service no longer knows (a checkpoint or savepoint restored more than
+     * A session the service no longer knows (usually a checkpoint or savepoint restored more than
      * 24 h after it was taken): the job goes on; changes written to it that no commit made visible
      * before it expired are lost, which the WARN says.
      */
     static void warnUnknown(Logger log, String table, UpsertSessionRef ref, TunnelException e) {
         log.warn(
-                "Restored upsert session {} of table {}{} is unknown to the service: it expired"
+                "Upsert session {} of table {}{} is unknown to the service: it expired"
                         + " (upsert sessions live 24 hours) or was removed. Changes written to it"
                         + " that were not committed before are lost; the job goes on ({})",
                 ref.sessionId(),

@@ -211,7 +211,7 @@ class TunnelExactlyOnceSinkBuilderTest {
     @Test
     void parallelismAboveTheBlockIdsIsRefusedWhenTheJobIsBuilt() {
         StreamExecutionEnvironment env = env(600_000);
-        env.setParallelism(1251);
+        env.setParallelism(5001);
         env.fromSequence(1, 10)
                 .sinkTo(
                         valid().setTableLimits(new TableWriteLimits(500, 1_000_000, 32, 75))
@@ -219,8 +219,8 @@ class TunnelExactlyOnceSinkBuilderTest {
         assertThatThrownBy(env::getStreamGraph)
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage(
-                        "EXACTLY_ONCE on table events runs at parallelism 1 to 1250 (a session's"
-                                + " block ids are split among the writers), got 1251");
+                        "EXACTLY_ONCE on table events runs at parallelism 1 to 5000 (a session's"
+                                + " block ids are split among the writers), got 5001");
     }
 
     @Test

@@ -5,11 +5,12 @@ import io.github.mctunnel.client.session.UploadSession;
 import org.apache.flink.annotation.Internal;
 
 /**
- * The block ids one writer subtask uses in a shared upload session: the session's ids split into
- * {@link SessionLifecycle#GENERATIONS} generations of equal, disjoint ranges per subtask, so that
- * writers never overwrite each other's blocks, a replayed epoch rewrites the same ids, and the
- * writers of a failed attempt (which wrote in an earlier generation) never write an id that a later
- * attempt reports.
+ * The block ids one writer subtask uses in a shared upload session: the session's 20,000 ids split
+ * into {@link SessionLifecycle#GENERATIONS} generations of 5,000 (a fixed stride, whatever the
+ * parallelism, so ranges of generations never overlap after a rescaling), each split into equal,
+ * disjoint ranges per subtask. Writers never overwrite each other's blocks, and the writers of a
+ * failed attempt (which wrote in an earlier generation) never write an id that a later attempt
+ * reports.
  */
 @Internal
 final class BlockIdRange {
@@ -17,6 +18,9 @@ final class BlockIdRange {
     /** The largest parallelism: every writer of every generation gets at least one block id. */
     static final int MAX_PARALLELISM =
             (int) (UploadSession.MAX_BLOCK_ID / SessionLifecycle.GENERATIONS);
+
+    /** Block ids of one generation. */
+    static final long GENERATION_SPAN = UploadSession.MAX_BLOCK_ID / SessionLifecycle.GENERATIONS;
 
     private final long first;
     private final long size;
@@ -66,9 +70,8 @@ final class BlockIdRange {
                             + SessionLifecycle.GENERATIONS
                             + ")");
         }
-        long size =
-                UploadSession.MAX_BLOCK_ID / ((long) parallelism * SessionLifecycle.GENERATIONS);
-        return new BlockIdRange(((long) generation * parallelism + subtask) * size, size);
+        long size = GENERATION_SPAN / parallelism;
+        return new BlockIdRange(generation * GENERATION_SPAN + subtask * size, size);
     }
 
     long first() {

@@ -154,6 +154,13 @@ final class SessionCommitter implements AutoCloseable {
             LOG.info("Session {} was committed before (replay)", first.sessionId());
             return;
         }
+        // wait for the commit budget first: the time between emptying stale blocks and the
+        // commit, when a late write of a failed attempt could land, stays as short as it can
+        long wait;
+        while ((wait = commits.waitMillis(System.currentTimeMillis())) > 0) {
+            Thread.sleep(wait);
+        }
+        commits.record(System.currentTimeMillis());
         TreeSet<Long> stale = new TreeSet<>(session.blockList());
         stale.removeAll(blocks);
         if (!stale.isEmpty()) {
@@ -165,11 +172,6 @@ final class SessionCommitter implements AutoCloseable {
         }
         TreeSet<Long> all = new TreeSet<>(blocks);
         all.addAll(stale);
-        long wait;
-        while ((wait = commits.waitMillis(System.currentTimeMillis())) > 0) {
-            Thread.sleep(wait);
-        }
-        commits.record(System.currentTimeMillis());
         CommitOutcome outcome = session.commit(all);
         sessionsCommitted.inc();
         rowsCommitted.inc(rows);

@@ -49,6 +49,7 @@ final class SessionCoordinator implements OperatorCoordinator, CoordinationReque
     private final boolean overwrite;
     private final ExecutorService executor;
     private final SessionLifecycle lifecycle;
+    private final java.util.function.Consumer<Throwable> failJob;
 
     private final java.util.Set<String> createdPartitions = new java.util.HashSet<>();
     private TunnelClientLease lease;
@@ -56,7 +57,6 @@ final class SessionCoordinator implements OperatorCoordinator, CoordinationReque
     private TableIdentifier tableId;
 
     /**
-     * @param parallelism the writers' parallelism
      * @param overwrite create overwrite sessions (INSERT OVERWRITE); spares are then abandoned to
      *     expire instead of being committed empty
      * @param partitionsSetting the setting that limits the partitions per epoch, named in errors
@@ -67,11 +67,36 @@ final class SessionCoordinator implements OperatorCoordinator, CoordinationReque
             TunnelConnectionOptions connection,
             String table,
             TableWriteLimits limits,
-            int parallelism,
             int maxPartitionsPerEpoch,
             boolean overwrite,
             String partitionsSetting,
             LongSupplier clock) {
+        this(
+                operatorName,
+                connection,
+                table,
+                limits,
+                maxPartitionsPerEpoch,
+                overwrite,
+                partitionsSetting,
+                clock,
+                t -> {});
+    }
+
+    /**
+     * @param failJob fails the job (the coordinator context's), for failures outside requests
+     */
+    SessionCoordinator(
+            String operatorName,
+            TunnelConnectionOptions connection,
+            String table,
+            TableWriteLimits limits,
+            int maxPartitionsPerEpoch,
+            boolean overwrite,
+            String partitionsSetting,
+            LongSupplier clock,
+            java.util.function.Consumer<Throwable> failJob) {
+        this.failJob = failJob;
         this.clock = clock;
         this.overwrite = overwrite;
         this.operatorName = operatorName;
@@ -82,7 +107,6 @@ final class SessionCoordinator implements OperatorCoordinator, CoordinationReque
                         table,
                         new ClientSessionService(),
                         limits,
-                        parallelism,
                         maxPartitionsPerEpoch,
                         partitionsSetting,
                         overwrite);
@@ -100,20 +124,33 @@ final class SessionCoordinator implements OperatorCoordinator, CoordinationReque
         @Override
         public String create(String partition) throws IOException {
             PartitionSpec spec = PartitionSpec.parse(partition);
-            if (!spec.isEmpty() && createdPartitions.add(partition)) {
+            if (!spec.isEmpty() && !createdPartitions.contains(partition)) {
                 client.meta().createPartition(tableId, spec, true);
+                if (createdPartitions.size() >= 1024) {
+                    createdPartitions.clear(); // only saves requests: keep it small
+                }
+                createdPartitions.add(partition);
             }
-            return client.createUploadSession(tableId, spec, overwrite).id();
+            try {
+                return client.createUploadSession(tableId, spec, overwrite).id();
+            } catch (TunnelException e) {
+                if (e.hasErrorCode("FlowExceeded")) {
+                    LOG.warn(
+                            "The service refused a new upload session of table {} (its limit of"
+                                    + " open sessions); asking again shortly: {}",
+                            table,
+                            e.getMessage());
+                    return null;
+                }
+                throw e;
+            }
         }
 
         @Override
         public SessionLifecycle.SessionStatus status(String partition, String sessionId)
                 throws IOException {
             try {
-                UploadSession s = attach(partition, sessionId);
-                return UploadSessions.isCommitted(s)
-                        ? SessionLifecycle.SessionStatus.COMMITTED
-                        : SessionLifecycle.SessionStatus.OPEN;
+                return statusOf(attach(partition, sessionId).status());
             } catch (TunnelException e) {
                 if (UploadSessions.isUnknownSession(e)) {
                     return SessionLifecycle.SessionStatus.GONE;
@@ -135,6 +172,17 @@ final class SessionCoordinator implements OperatorCoordinator, CoordinationReque
         private UploadSession attach(String partition, String sessionId) throws IOException {
             return client.attachUploadSession(tableId, PartitionSpec.parse(partition), sessionId);
         }
+    }
+
+    /** The lifecycle's view of an upload session status the service reports. */
+    static SessionLifecycle.SessionStatus statusOf(String status) {
+        String s = status == null ? "" : status.toLowerCase(java.util.Locale.ROOT);
+        return switch (s) {
+            case "normal" -> SessionLifecycle.SessionStatus.OPEN;
+            case "closed" -> SessionLifecycle.SessionStatus.COMMITTED;
+            case "closing", "committing" -> SessionLifecycle.SessionStatus.COMMITTING;
+            default -> SessionLifecycle.SessionStatus.GONE; // expired, canceled, critical, unknown
+        };
     }
 
     @Override
@@ -180,6 +228,8 @@ final class SessionCoordinator implements OperatorCoordinator, CoordinationReque
                                                 r.partition(),
                                                 r.epoch(),
                                                 r.subtask(),
+                                                r.parallelism(),
+                                                r.attempt(),
                                                 clock.getAsLong()))
                                 .toCoordinationResponse();
                     } catch (IOException e) {
@@ -219,16 +269,29 @@ final class SessionCoordinator implements OperatorCoordinator, CoordinationReque
         executor.execute(() -> lifecycle.checkpointComplete(checkpointId, clock.getAsLong()));
     }
 
+    /**
+     * Runs on the coordinator's thread without blocking the JobManager's main thread (the thread
+     * may be inside HTTP calls); requests that follow are served after it, in order. A failure
+     * fails the job.
+     */
     @Override
-    public void resetToCheckpoint(long checkpointId, byte[] checkpointData) throws Exception {
-        run(
+    public void resetToCheckpoint(long checkpointId, byte[] checkpointData) {
+        executor.execute(
                 () -> {
-                    if (lifecycle.isEmpty()) {
-                        // a new coordinator (e.g. after a JobManager failover): take the state
-                        lifecycle.restore(checkpointData, clock.getAsLong());
+                    try {
+                        if (lifecycle.isEmpty()) {
+                            // a new coordinator (e.g. after a JobManager failover): take the state
+                            lifecycle.restore(checkpointData, checkpointId, clock.getAsLong());
+                        }
+                        lifecycle.resetTo(checkpointId);
+                    } catch (Throwable t) {
+                        LOG.error(
+                                "{} could not restore checkpoint {}",
+                                operatorName,
+                                checkpointId,
+                                t);
+                        failJob.accept(t);
                     }
-                    lifecycle.resetTo(checkpointId);
-                    return null;
                 });
     }
 
@@ -239,10 +302,14 @@ final class SessionCoordinator implements OperatorCoordinator, CoordinationReque
     }
 
     @Override
-    public void executionAttemptFailed(int subtask, int attemptNumber, Throwable reason) {}
+    public void executionAttemptFailed(int subtask, int attemptNumber, Throwable reason) {
+        executor.execute(() -> lifecycle.attemptFailed(subtask, attemptNumber));
+    }
 
     @Override
-    public void executionAttemptReady(int subtask, int attemptNumber, SubtaskGateway gateway) {}
+    public void executionAttemptReady(int subtask, int attemptNumber, SubtaskGateway gateway) {
+        executor.execute(() -> lifecycle.attemptReady(subtask, attemptNumber));
+    }
 
     /** Sessions the coordinator counts as open (for tests). */
     List<String> openSessionIds() throws Exception {
@@ -310,11 +377,11 @@ final class SessionCoordinator implements OperatorCoordinator, CoordinationReque
                     connection,
                     table,
                     limits,
-                    context.currentParallelism(),
                     maxPartitionsPerEpoch,
                     overwrite,
                     partitionsSetting,
-                    System::currentTimeMillis);
+                    System::currentTimeMillis,
+                    context::failJob);
         }
     }
 }

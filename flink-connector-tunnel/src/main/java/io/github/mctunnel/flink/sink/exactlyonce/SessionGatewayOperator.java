@@ -41,6 +41,7 @@ final class SessionGatewayOperator<IN> extends AbstractStreamOperator<IN>
         OperatorID operatorId = getOperatorID();
         int subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
         int attempt = getRuntimeContext().getTaskInfo().getAttemptNumber();
+        int parallelism = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
         registryKey =
                 SessionResolverRegistry.key(
                         sinkId,
@@ -53,7 +54,8 @@ final class SessionGatewayOperator<IN> extends AbstractStreamOperator<IN>
                         ask(
                                 gateway,
                                 operatorId,
-                                new SessionRequest(partition, epoch, subtask, attempt)));
+                                new SessionRequest(
+                                        partition, epoch, subtask, parallelism, attempt)));
     }
 
     private static SessionResponse ask(

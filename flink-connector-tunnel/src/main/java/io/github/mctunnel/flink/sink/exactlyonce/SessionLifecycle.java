@@ -30,22 +30,32 @@ import java.util.Map;
  *                      ▲                                                      └─ nobody used it ──▶ SPARE
  *                      └──────────────── a later epoch of the partition takes a SPARE ◀────────────────┘
  *   COMMITTING ─ service says committed or gone, or older than the lifetime ─▶ forgotten
- *   SPARE ─ closed empty to make room, committed or gone, or too old to reuse ─▶ forgotten / ABANDONED
- *   a session fenced {@value #GENERATIONS} times ─▶ ABANDONED (never committed) ─ lifetime over ─▶ forgotten
+ *   SPARE ─ closed empty to make room, committed or gone, or too old to reuse ─▶ forgotten
+ *   fenced in its last block generation, or too old ─▶ closed empty (no writer holds it) or ABANDONED
+ *   ABANDONED (never committed) ─ lifetime over ─▶ forgotten
  * </pre>
  *
- * <p><b>Fencing.</b> Writers get a block-id range per (session, generation, subtask): {@code
- * (generation × parallelism + subtask) × rangeSize}. When the attempt of writers holding a session
- * fails ({@link #subtaskReset}, {@link #resetTo}), the session is fenced: the next writer that gets
- * it gets the next generation's range, so a writer of the failed attempt that is still alive (a
- * zombie) writes only block ids that the new attempt never reports; the committer replaces every
- * block nobody reported by an empty one before it commits. After {@value #GENERATIONS} generations
- * the session is abandoned (left to expire, never committed) and a new one is created.
+ * <p><b>Fencing.</b> Writers get a block-id range per (session, generation, subtask) (see {@link
+ * BlockIdRange}). When the attempt of writers holding a session fails ({@link #subtaskReset},
+ * {@link #resetTo}), the session is fenced: the next writer that gets it gets the next generation's
+ * range, so a writer of the failed attempt that is still alive (a zombie) writes only block ids
+ * that the new attempt never reports; the committer replaces every block nobody reported by an
+ * empty one before it commits. Requests of an execution attempt older than the subtask's current
+ * one are refused ({@link #attemptFailed}, {@link #attemptReady}). A session that used up its
+ * {@value #GENERATIONS} generations is closed empty when no writer holds it (a late write of the
+ * failed attempt then fails), else the job fails: another writer still writes it.
+ *
+ * <p><b>Restores.</b> Spares listed in a restored checkpoint may have been taken by a writer after
+ * that checkpoint's coordinator snapshot (which precedes the barrier) and hold blocks the restored
+ * committer is about to commit; they wait, counted as committing, until a later checkpoint
+ * completed (the committer's restore commit ran before it could) and are reused only if the service
+ * still holds them open.
  *
  * <p><b>Bounded.</b> Committing sessions are forgotten once the service reports them committed (or
- * no longer knows them), at the latest after the session lifetime; spares are never handed out
- * older than the lifetime minus {@link #REUSE_MARGIN_MILLIS}; abandoned sessions count toward the
- * concurrent-session budget until their lifetime is over, as they do at the service.
+ * no longer knows them; checked 1, 2, 4, 8, ... checkpoints after they were retired), at the latest
+ * after the session lifetime; spares are never handed out older than the lifetime minus {@link
+ * #REUSE_MARGIN_MILLIS}; abandoned sessions count toward the concurrent-session budget until their
+ * lifetime is over, as they do at the service.
  */
 @Internal
 final class SessionLifecycle {
@@ -53,12 +63,12 @@ final class SessionLifecycle {
     private static final Logger LOG = LoggerFactory.getLogger(SessionLifecycle.class);
 
     /** Block-id generations of one session: it survives this many fencings minus one. */
-    static final int GENERATIONS = 16;
+    static final int GENERATIONS = 4;
 
     /** The service's upload session lifetime. */
     static final long LIFETIME_MILLIS = 24L * 3600 * 1000;
 
-    /** A spare is not handed out when it would expire within this margin. */
+    /** A session is not handed out again when it would expire within this margin. */
     static final long REUSE_MARGIN_MILLIS = 3600 * 1000;
 
     private static final long FIVE_MINUTES = 300_000;
@@ -67,7 +77,10 @@ final class SessionLifecycle {
 
     /** What the lifecycle needs of the service. */
     interface SessionService {
-        /** Creates an upload session of the partition (creating the partition if needed). */
+        /**
+         * Creates an upload session of the partition (creating the partition if needed); null when
+         * the service refuses it for now (its concurrent-session limit).
+         */
         String create(String partition) throws IOException;
 
         /** The session's status at the service. */
@@ -78,9 +91,15 @@ final class SessionLifecycle {
     }
 
     enum SessionStatus {
+        /** Open for writes ({@code normal}). */
         OPEN,
+        /** Being committed ({@code committing}, {@code closing}): not reusable, not done yet. */
+        COMMITTING,
+        /** Committed ({@code closed}). */
         COMMITTED,
-        /** The service no longer knows the session (expired, or never existed). */
+        /**
+         * The service no longer knows the session (expired, never existed), or it was cancelled.
+         */
         GONE
     }
 
@@ -102,6 +121,9 @@ final class SessionLifecycle {
         /** Assigned from a restored checkpoint: may hold committables of that checkpoint. */
         boolean restored;
 
+        /** A restored spare waiting, as committing, for a checkpoint after the restored one. */
+        boolean quarantined;
+
         long retiredAt;
         final BitSet users = new BitSet();
 
@@ -119,19 +141,23 @@ final class SessionLifecycle {
     private final String table;
     private final SessionService service;
     private final TableWriteLimits limits;
-    private final int parallelism;
     private final int maxPartitionsPerEpoch;
     private final String partitionsSetting;
     private final boolean overwrite;
     private final SlidingWindowBudget creations;
+
+    /** Per subtask, the oldest execution attempt whose requests are still served. */
+    private final Map<Integer, Integer> currentAttempt = new java.util.HashMap<>();
 
     private final Map<String, Tracked> assigned = new LinkedHashMap<>();
     private final Map<String, Tracked> committing = new LinkedHashMap<>();
     private final Map<String, ArrayDeque<Tracked>> spares = new LinkedHashMap<>();
     private final Map<String, Tracked> abandoned = new LinkedHashMap<>();
 
+    /** The last checkpoint known complete (a completion, or the checkpoint restored). */
+    private long lastCompleted = Long.MIN_VALUE;
+
     /**
-     * @param parallelism the writers' parallelism (block ranges are split among them)
      * @param overwrite sessions are overwrite sessions: a spare is abandoned, never committed empty
      *     (that would wipe its partition)
      */
@@ -139,15 +165,12 @@ final class SessionLifecycle {
             String table,
             SessionService service,
             TableWriteLimits limits,
-            int parallelism,
             int maxPartitionsPerEpoch,
             String partitionsSetting,
             boolean overwrite) {
-        BlockIdRange.of(0, parallelism, 0); // validates the parallelism
         this.table = table;
         this.service = service;
         this.limits = limits;
-        this.parallelism = parallelism;
         this.maxPartitionsPerEpoch = maxPartitionsPerEpoch;
         this.partitionsSetting = partitionsSetting;
         this.overwrite = overwrite;
@@ -158,21 +181,60 @@ final class SessionLifecycle {
         return partition + '\u0000' + epoch;
     }
 
-    /** The session and block range of writer {@code subtask} for (partition, epoch). */
-    Grant grant(String partition, long epoch, int subtask, long now) throws IOException {
-        if (subtask < 0 || subtask >= parallelism) {
-            throw new IllegalArgumentException(
-                    "Subtask " + subtask + " is outside parallelism " + parallelism);
+    /** Execution attempt {@code attempt} of the subtask failed: its requests are refused. */
+    void attemptFailed(int subtask, int attempt) {
+        currentAttempt.merge(subtask, attempt + 1, Math::max);
+    }
+
+    /**
+     * Execution attempt {@code attempt} of the subtask runs: older attempts' requests are refused.
+     */
+    void attemptReady(int subtask, int attempt) {
+        currentAttempt.merge(subtask, attempt, Math::max);
+    }
+
+    /**
+     * The session and block range of writer {@code subtask} of {@code parallelism} (execution
+     * attempt {@code attempt}) for (partition, epoch). The parallelism comes with each request: a
+     * batch job's (adaptive) scheduler decides it after the coordinator was created, and all
+     * writers of an attempt share it.
+     *
+     * @throws IllegalStateException for a request of an attempt that failed or was replaced
+     * @throws IOException when the partitions per epoch are exceeded, a session cannot be created,
+     *     or a session other writers still write cannot serve a new attempt
+     */
+    Grant grant(String partition, long epoch, int subtask, int parallelism, int attempt, long now)
+            throws IOException {
+        BlockIdRange.of(subtask, parallelism, 0); // validates subtask and parallelism
+        int current = currentAttempt.getOrDefault(subtask, 0);
+        if (attempt < current) {
+            throw new IllegalStateException(
+                    "Refused a session request of subtask "
+                            + subtask
+                            + " execution attempt "
+                            + attempt
+                            + " of table "
+                            + table
+                            + ": attempt "
+                            + current
+                            + " replaced it");
         }
         String key = key(partition, epoch);
         Tracked s = assigned.get(key);
-        if (s != null && s.fenced && !nextGeneration(s, now)) {
-            assigned.remove(key);
-            s = null;
+        if (s != null && s.fenced) {
+            String unusable = unusableForNextGeneration(s, now);
+            if (unusable == null) {
+                s.generation++;
+                s.fenced = false;
+            } else {
+                retire(s, unusable); // throws, keeping it assigned, while writers still hold it
+                assigned.remove(key);
+                s = null;
+            }
         }
         if (s == null) {
             long partitionsInEpoch =
-                    assigned.values().stream().filter(x -> x.epoch == epoch).count();
+                    assigned.values().stream().filter(x -> x.epoch == epoch && x.used()).count();
             if (partitionsInEpoch >= maxPartitionsPerEpoch) {
                 throw new IOException(
                         "more than "
@@ -188,8 +250,14 @@ final class SessionLifecycle {
                 if (wait > 0) {
                     return Grant.waitFor(wait);
                 }
+                String id = service.create(partition);
                 creations.record(now);
-                s = new Tracked(service.create(partition), partition, now);
+                if (id == null) {
+                    // the service's own count is full (sessions this coordinator cannot know of,
+                    // e.g. created after the checkpoint a JobManager failover restored)
+                    return Grant.waitFor(BUDGET_RETRY_MILLIS);
+                }
+                s = new Tracked(id, partition, now);
                 LOG.info(
                         "Created {}upload session {} of table {} {} for epoch {}",
                         overwrite ? "overwrite " : "",
@@ -215,15 +283,67 @@ final class SessionLifecycle {
         return new Grant(s.id, range.first(), range.size(), 0);
     }
 
-    /** Moves a fenced session to its next block generation; false when it had its last one. */
-    private boolean nextGeneration(Tracked s, long now) {
-        s.fenced = false;
+    /** Why a fenced session cannot move to its next block generation, or null when it can. */
+    private static String unusableForNextGeneration(Tracked s, long now) {
         if (s.generation + 1 >= GENERATIONS) {
-            abandon(s, "it was fenced " + GENERATIONS + " times");
-            return false;
+            return "it was fenced in all its " + GENERATIONS + " block generations";
         }
-        s.generation++;
-        return true;
+        if (now - s.createdAt >= LIFETIME_MILLIS - REUSE_MARGIN_MILLIS) {
+            return "it is too close to the end of its lifetime to be reused";
+        }
+        return null;
+    }
+
+    /**
+     * Takes a session out of use for good: closed empty when no writer holds it (a late write of a
+     * failed attempt then fails), abandoned for overwrite sessions (committed empty they would wipe
+     * the partition) or when closing fails.
+     *
+     * @throws IOException when writers of the current attempt still hold it (another writer's
+     *     region failed over too often, BATCH execution): replacing it would commit both
+     */
+    private void retire(Tracked s, String why) throws IOException {
+        if (!s.users.isEmpty()) {
+            throw new IOException(
+                    "Upload session "
+                            + s.id
+                            + " of table "
+                            + table
+                            + " "
+                            + describe(s.partition)
+                            + " cannot serve a new writer attempt ("
+                            + why
+                            + ") while writers "
+                            + s.users
+                            + " still write it; the job restarts all its writers");
+        }
+        close(s, why);
+    }
+
+    private void close(Tracked s, String why) {
+        if (overwrite) {
+            abandon(s, why + "; a spare overwrite session is never committed");
+            return;
+        }
+        try {
+            if (service.status(s.partition, s.id) == SessionStatus.OPEN) {
+                service.closeEmpty(s.partition, s.id);
+            }
+            LOG.info(
+                    "Closed upload session {} of table {} {} (committed empty): {}",
+                    s.id,
+                    table,
+                    describe(s.partition),
+                    why);
+        } catch (IOException e) {
+            LOG.warn(
+                    "Could not close upload session {} of table {} {}; abandoned",
+                    s.id,
+                    table,
+                    describe(s.partition),
+                    e);
+            abandon(s, why);
+        }
     }
 
     private void abandon(Tracked s, String why) {
@@ -238,36 +358,45 @@ final class SessionLifecycle {
     }
 
     /** A spare of the partition that the service still holds open and that lives long enough. */
-    private Tracked takeSpare(String partition, long now) throws IOException {
+    private Tracked takeSpare(String partition, long now) {
         ArrayDeque<Tracked> queue = spares.get(partition);
         while (queue != null && !queue.isEmpty()) {
             Tracked s = queue.pollFirst();
             if (queue.isEmpty()) {
                 spares.remove(partition);
             }
-            if (now - s.createdAt >= LIFETIME_MILLIS - REUSE_MARGIN_MILLIS) {
-                abandon(s, "it is too close to the end of its lifetime to be reused");
+            String unusable = s.fenced ? unusableForNextGeneration(s, now) : null;
+            if (unusable != null) {
+                close(s, unusable);
                 continue;
             }
-            SessionStatus status = service.status(partition, s.id);
+            SessionStatus status;
+            try {
+                status = service.status(partition, s.id);
+            } catch (IOException e) {
+                LOG.warn("Could not read the status of spare upload session {}", s.id, e);
+                abandon(s, "its status could not be read");
+                continue;
+            }
             if (status != SessionStatus.OPEN) {
                 LOG.info(
                         "Spare upload session {} of table {} {} is {} at the service; not reused",
                         s.id,
                         table,
                         describe(partition),
-                        status == SessionStatus.COMMITTED ? "committed" : "gone");
+                        status.name().toLowerCase(java.util.Locale.ROOT));
                 continue;
             }
-            if (s.fenced && !nextGeneration(s, now)) {
-                continue;
+            if (s.fenced) {
+                s.generation++;
+                s.fenced = false;
             }
             return s;
         }
         return null;
     }
 
-    private long creationWait(String partition, long now) throws IOException {
+    private long creationWait(String partition, long now) {
         long wait = creations.waitMillis(now);
         if (wait == 0 && openSessions(now) >= limits.concurrentSessions()) {
             makeRoom(partition, now);
@@ -277,30 +406,19 @@ final class SessionLifecycle {
     }
 
     /** Forgets committed sessions, then closes spares of other partitions. */
-    private void makeRoom(String partition, long now) throws IOException {
-        pruneCommitting(Long.MAX_VALUE, now);
+    private void makeRoom(String partition, long now) {
+        ageSpares(now);
+        expireAbandoned(now);
+        pruneCommitting(lastCompleted, now, true);
         Iterator<Map.Entry<String, ArrayDeque<Tracked>>> it = spares.entrySet().iterator();
         while (it.hasNext() && openSessions(now) >= limits.concurrentSessions()) {
             Map.Entry<String, ArrayDeque<Tracked>> e = it.next();
-            if (e.getKey().equals(partition)) {
-                continue;
+            if (e.getKey().equals(partition) || overwrite) {
+                continue; // abandoning an overwrite spare frees nothing: it counts until it expires
             }
             ArrayDeque<Tracked> queue = e.getValue();
             while (!queue.isEmpty() && openSessions(now) >= limits.concurrentSessions()) {
-                Tracked s = queue.pollFirst();
-                if (overwrite) {
-                    // committed empty it would replace the partition by nothing
-                    abandon(s, "a spare overwrite session is never committed");
-                    continue;
-                }
-                if (service.status(s.partition, s.id) == SessionStatus.OPEN) {
-                    service.closeEmpty(s.partition, s.id);
-                    LOG.info(
-                            "Closed spare upload session {} of table {} {} (committed empty)",
-                            s.id,
-                            table,
-                            describe(s.partition));
-                }
+                close(queue.pollFirst(), "the table's concurrent sessions are used up");
             }
             if (queue.isEmpty()) {
                 it.remove();
@@ -328,22 +446,22 @@ final class SessionLifecycle {
      * checkpoint are forgotten once the service reports them committed or gone.
      */
     void checkpointComplete(long checkpointId, long now) {
+        lastCompleted = Math.max(lastCompleted, checkpointId);
         retireUpTo(checkpointId);
-        try {
-            pruneCommitting(checkpointId, now);
-        } catch (IOException e) {
-            LOG.warn(
-                    "Could not read the status of committing upload sessions of table {}; asking"
-                            + " again at the next checkpoint",
-                    table,
-                    e);
-        }
+        pruneCommitting(checkpointId, now, false);
+        ageSpares(now);
+        expireAbandoned(now);
+    }
+
+    /** Closes spares too close to the end of their lifetime to be reused. */
+    private void ageSpares(long now) {
+        List<Tracked> old = new ArrayList<>();
         for (Iterator<ArrayDeque<Tracked>> it = spares.values().iterator(); it.hasNext(); ) {
             ArrayDeque<Tracked> queue = it.next();
             queue.removeIf(
                     s -> {
                         if (now - s.createdAt >= LIFETIME_MILLIS - REUSE_MARGIN_MILLIS) {
-                            abandon(s, "it is too close to the end of its lifetime to be reused");
+                            old.add(s);
                             return true;
                         }
                         return false;
@@ -352,7 +470,7 @@ final class SessionLifecycle {
                 it.remove();
             }
         }
-        expireAbandoned(now);
+        old.forEach(s -> close(s, "it is too close to the end of its lifetime to be reused"));
     }
 
     private void retireUpTo(long checkpointId) {
@@ -374,8 +492,15 @@ final class SessionLifecycle {
         }
     }
 
-    /** Forgets committing sessions retired before {@code checkpointId} that are done. */
-    private void pruneCommitting(long checkpointId, long now) throws IOException {
+    /**
+     * Checks committing sessions retired before {@code checkpointId}: committed or gone ones are
+     * forgotten, quarantined restored spares still open become spares again.
+     *
+     * @param everyOne check each one now (at the session cap) instead of at 1, 2, 4, ...
+     *     checkpoints after its retirement
+     */
+    private void pruneCommitting(long checkpointId, long now, boolean everyOne) {
+        List<Tracked> reopened = new ArrayList<>();
         Iterator<Tracked> it = committing.values().iterator();
         while (it.hasNext()) {
             Tracked s = it.next();
@@ -383,12 +508,36 @@ final class SessionLifecycle {
                 it.remove();
                 continue;
             }
-            if (s.retiredAt >= checkpointId) {
-                continue; // its committer may not have run yet
+            if (s.quarantined && s.retiredAt >= lastCompleted) {
+                continue; // the restored committer may not have committed it yet
             }
-            if (service.status(s.partition, s.id) != SessionStatus.OPEN) {
+            long since = checkpointId - s.retiredAt;
+            if (!everyOne && (since <= 0 || Long.bitCount(since) != 1)) {
+                continue; // its committer may not have run yet, or checked recently
+            }
+            SessionStatus status;
+            try {
+                status = service.status(s.partition, s.id);
+            } catch (IOException e) {
+                LOG.warn(
+                        "Could not read the status of committing upload session {} of table {};"
+                                + " asking again later",
+                        s.id,
+                        table,
+                        e);
+                continue;
+            }
+            if (status == SessionStatus.COMMITTED || status == SessionStatus.GONE) {
                 it.remove();
+            } else if (status == SessionStatus.OPEN && s.quarantined) {
+                it.remove();
+                s.quarantined = false;
+                s.fenced = true;
+                reopened.add(s);
             }
+        }
+        for (Tracked s : reopened) {
+            spares.computeIfAbsent(s.partition, p -> new ArrayDeque<>()).addLast(s);
         }
     }
 
@@ -398,6 +547,7 @@ final class SessionLifecycle {
      * restored state); sessions of later epochs it held are fenced.
      */
     void subtaskReset(int subtask, long checkpointId) {
+        lastCompleted = Math.max(lastCompleted, checkpointId);
         retireUpTo(checkpointId);
         for (Tracked s : assigned.values()) {
             if (s.users.get(subtask)) {
@@ -409,6 +559,7 @@ final class SessionLifecycle {
 
     /** A global failover to checkpoint {@code checkpointId}: every writer restarts. */
     void resetTo(long checkpointId) {
+        lastCompleted = Math.max(lastCompleted, checkpointId);
         retireUpTo(checkpointId);
         for (Tracked s : assigned.values()) {
             s.users.clear();
@@ -467,6 +618,7 @@ final class SessionLifecycle {
             for (Tracked s : committing.values()) {
                 write(out, s);
                 out.writeLong(s.retiredAt);
+                out.writeBoolean(s.quarantined);
             }
             out.writeInt(abandoned.size());
             for (Tracked s : abandoned.values()) {
@@ -490,18 +642,20 @@ final class SessionLifecycle {
     }
 
     /**
-     * Takes the state of a checkpoint (a new coordinator after a JobManager failover or a restore
-     * from a savepoint). Version 1 states (before this lifecycle) carry no creation times: their
-     * sessions count as created {@code now} and are checked at the service before any reuse.
+     * Takes the state of checkpoint {@code checkpointId} (a new coordinator after a JobManager
+     * failover or a restore from a savepoint). Version 1 states (before this lifecycle) carry no
+     * creation times: their sessions count as created {@code now} and are checked at the service
+     * before any reuse.
      */
-    void restore(byte[] data, long now) throws IOException {
+    void restore(byte[] data, long checkpointId, long now) throws IOException {
+        currentAttempt.clear();
         if (data == null || data.length == 0) {
             return;
         }
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
             int version = in.readInt();
             if (version == 1) {
-                restoreVersion1(in, now);
+                restoreVersion1(in, checkpointId, now);
                 return;
             }
             if (version != STATE_VERSION) {
@@ -519,13 +673,12 @@ final class SessionLifecycle {
                 assigned.put(key(s.partition, s.epoch), s);
             }
             for (int i = in.readInt(); i > 0; i--) {
-                Tracked s = read(in);
-                s.fenced = true;
-                spares.computeIfAbsent(s.partition, p -> new ArrayDeque<>()).addLast(s);
+                quarantine(read(in), checkpointId);
             }
             for (int i = in.readInt(); i > 0; i--) {
                 Tracked s = read(in);
                 s.retiredAt = in.readLong();
+                s.quarantined = in.readBoolean();
                 committing.put(s.id, s);
             }
             for (int i = in.readInt(); i > 0; i--) {
@@ -535,7 +688,20 @@ final class SessionLifecycle {
         }
     }
 
-    private void restoreVersion1(DataInputStream in, long now) throws IOException {
+    /**
+     * A restored spare may have been taken after the restored coordinator snapshot, in its next
+     * block generation, and hold blocks the restored committer commits: wait for that commit, and
+     * count that generation as used.
+     */
+    private void quarantine(Tracked s, long checkpointId) {
+        s.generation++; // may reach GENERATIONS: then it is never handed out again
+        s.quarantined = true;
+        s.retiredAt = checkpointId;
+        committing.put(s.id, s);
+    }
+
+    private void restoreVersion1(DataInputStream in, long checkpointId, long now)
+            throws IOException {
         for (int i = in.readInt(); i > 0; i--) {
             String partition = in.readUTF();
             long epoch = in.readLong();
@@ -547,14 +713,16 @@ final class SessionLifecycle {
         for (int i = in.readInt(); i > 0; i--) {
             String partition = in.readUTF();
             for (int j = in.readInt(); j > 0; j--) {
+                // its age is unknown: never reused, only counted until it is seen committed
                 Tracked s = new Tracked(in.readUTF(), partition, now);
-                s.fenced = true;
-                spares.computeIfAbsent(partition, p -> new ArrayDeque<>()).addLast(s);
+                s.retiredAt = checkpointId;
+                committing.put(s.id, s);
             }
         }
         for (int i = in.readInt(); i > 0; i--) {
             String id = in.readUTF();
             Tracked s = new Tracked(id, in.readUTF(), now);
+            s.retiredAt = checkpointId;
             committing.put(id, s);
         }
     }

@@ -4,11 +4,11 @@ import org.apache.flink.annotation.Internal;
 import org.apache.flink.runtime.operators.coordination.CoordinationRequest;
 
 /**
- * Writer {@code subtask} (execution attempt {@code attempt}) asks the coordinator for the session
- * of (partition, epoch) and its block range.
+ * Writer {@code subtask} of {@code parallelism} (execution attempt {@code attempt}) asks the
+ * coordinator for the session of (partition, epoch) and its block range.
  */
 @Internal
-record SessionRequest(String partition, long epoch, int subtask, int attempt)
+record SessionRequest(String partition, long epoch, int subtask, int parallelism, int attempt)
         implements CoordinationRequest {
     private static final long serialVersionUID = 2L;
 }

@@ -70,7 +70,6 @@ class ExactlyOnceErrorMessagesTest {
                         connection,
                         table,
                         TableWriteLimits.defaults(),
-                        1,
                         maxPartitions,
                         false,
                         WriteBudget.PARTITIONS_SETTING,
@@ -81,7 +80,7 @@ class ExactlyOnceErrorMessagesTest {
 
     private static Throwable askFails(SessionCoordinator c, String partition, long epoch) {
         try {
-            c.handleCoordinationRequest(new SessionRequest(partition, epoch, 0, 0)).get();
+            c.handleCoordinationRequest(new SessionRequest(partition, epoch, 0, 1, 0)).get();
         } catch (ExecutionException e) {
             return e.getCause();
         } catch (InterruptedException e) {
@@ -102,7 +101,7 @@ class ExactlyOnceErrorMessagesTest {
         createTable("err_partitions");
         SessionCoordinator c = coordinator("err_partitions", 1);
         try {
-            c.handleCoordinationRequest(new SessionRequest("ds=a", 1, 0, 0)).get();
+            c.handleCoordinationRequest(new SessionRequest("ds=a", 1, 0, 1, 0)).get();
             assertThat(askFails(c, "ds=b", 1))
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessage(

@@ -80,14 +80,16 @@ class ExactlyOnceFailureScenariosTest {
         tableId = client.table(table);
     }
 
+    private int parallelism = 1;
+
     private SessionCoordinator coordinator(int parallelism) throws Exception {
+        this.parallelism = parallelism;
         SessionCoordinator c =
                 new SessionCoordinator(
                         "test",
                         connection,
                         table,
                         TableWriteLimits.defaults(),
-                        parallelism,
                         4,
                         false,
                         WriteBudget.PARTITIONS_SETTING,
@@ -113,10 +115,11 @@ class ExactlyOnceFailureScenariosTest {
         return c;
     }
 
-    private static SessionResponse ask(
-            SessionCoordinator c, String partition, long epoch, int subtask) throws Exception {
+    private SessionResponse ask(SessionCoordinator c, String partition, long epoch, int subtask)
+            throws Exception {
         CompletableFuture<CoordinationResponse> f =
-                c.handleCoordinationRequest(new SessionRequest(partition, epoch, subtask, 0));
+                c.handleCoordinationRequest(
+                        new SessionRequest(partition, epoch, subtask, parallelism, 0));
         return SessionResponse.from(f.get());
     }
 

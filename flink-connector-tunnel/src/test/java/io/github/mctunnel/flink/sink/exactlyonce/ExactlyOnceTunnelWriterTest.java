@@ -290,8 +290,8 @@ class ExactlyOnceTunnelWriterTest {
 
     @Test
     void anExhaustedBlockRangeNamesTheSettingsToChange() throws Exception {
-        // 1,250 writers have one block id each per session and block generation
-        parallelism = 1250;
+        // 5,000 writers have one block id each per session and block generation
+        parallelism = 5000;
         blockTargetBytes = 1024;
         ExactlyOnceTunnelWriter<RowData> w = writer(null, BadRecordPolicy.FAIL);
         // incompressible rows, each past the block target and the encoder's 64 KiB buffer

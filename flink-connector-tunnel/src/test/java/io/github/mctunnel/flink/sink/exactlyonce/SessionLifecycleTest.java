@@ -29,9 +29,10 @@ class SessionLifecycleTest {
     private long now = 1_000_000;
 
     /** A service whose sessions the test can commit, expire or forget. */
-    private static final class FakeService implements SessionLifecycle.SessionService {
+    private static class FakeService implements SessionLifecycle.SessionService {
         final Map<String, SessionStatus> sessions = new LinkedHashMap<>();
         final List<String> closedEmpty = new ArrayList<>();
+        String unreadable;
         int statusCalls;
         int created;
 
@@ -43,7 +44,10 @@ class SessionLifecycleTest {
         }
 
         @Override
-        public SessionStatus status(String partition, String sessionId) {
+        public SessionStatus status(String partition, String sessionId) throws IOException {
+            if (sessionId.equals(unreadable)) {
+                throw new IOException("status of " + sessionId + " unreadable");
+            }
             statusCalls++;
             return sessions.getOrDefault(sessionId, SessionStatus.GONE);
         }
@@ -66,10 +70,19 @@ class SessionLifecycleTest {
         return lifecycle(parallelism, TableWriteLimits.defaults(), false);
     }
 
+    private int parallelism = 1;
+
     private SessionLifecycle lifecycle(
             int parallelism, TableWriteLimits limits, boolean overwrite) {
+        this.parallelism = parallelism;
         return new SessionLifecycle(
-                "t", service, limits, parallelism, 4, "setMaxPartitionsPerCheckpoint", overwrite);
+                "t", service, limits, 4, "setMaxPartitionsPerCheckpoint", overwrite);
+    }
+
+    /** Writer {@code subtask}'s request (attempt 0) at the test's parallelism. */
+    private Grant grant(SessionLifecycle l, String partition, long epoch, int subtask, long at)
+            throws IOException {
+        return l.grant(partition, epoch, subtask, parallelism, 0, at);
     }
 
     private static BlockIdRange range(Grant g) {
@@ -79,20 +92,20 @@ class SessionLifecycleTest {
     @Test
     void writersOfOneEpochShareTheSessionWithDisjointRanges() throws IOException {
         SessionLifecycle l = lifecycle(2);
-        Grant a = l.grant("ds=1", 5, 0, now);
-        Grant b = l.grant("ds=1", 5, 1, now);
+        Grant a = grant(l, "ds=1", 5, 0, now);
+        Grant b = grant(l, "ds=1", 5, 1, now);
 
         assertThat(b.sessionId()).isEqualTo(a.sessionId());
         assertThat(range(a).first()).isEqualTo(BlockIdRange.of(0, 2, 0).first());
         assertThat(range(b).first()).isEqualTo(BlockIdRange.of(1, 2, 0).first());
-        assertThat(l.grant("ds=1", 5, 0, now)).isEqualTo(a);
+        assertThat(grant(l, "ds=1", 5, 0, now)).isEqualTo(a);
         assertThat(service.sessions).hasSize(1);
     }
 
     @Test
     void usedSessionsCommitAtTheirCheckpointAndAreForgottenOnceCommitted() throws IOException {
         SessionLifecycle l = lifecycle(1);
-        String s = l.grant("ds=1", 5, 0, now).sessionId();
+        String s = grant(l, "ds=1", 5, 0, now).sessionId();
 
         l.checkpointComplete(5, now);
         assertThat(l.counts()).containsEntry("committing", 1).containsEntry("assigned", 0);
@@ -108,7 +121,7 @@ class SessionLifecycleTest {
     void committingSessionNeverCommittedIsForgottenAfterTheLifetimeWithoutAsking()
             throws IOException {
         SessionLifecycle l = lifecycle(1);
-        l.grant("ds=1", 5, 0, now);
+        grant(l, "ds=1", 5, 0, now);
         l.checkpointComplete(5, now);
         l.checkpointComplete(6, now);
         assertThat(l.counts()).containsEntry("committing", 1); // still open at the service
@@ -122,7 +135,7 @@ class SessionLifecycleTest {
     @Test
     void committingSessionTheServiceForgotIsForgotten() throws IOException {
         SessionLifecycle l = lifecycle(1);
-        String s = l.grant("ds=1", 5, 0, now).sessionId();
+        String s = grant(l, "ds=1", 5, 0, now).sessionId();
         l.checkpointComplete(5, now);
         service.sessions.remove(s);
 
@@ -133,15 +146,15 @@ class SessionLifecycleTest {
     @Test
     void globalFailoverFencesTheSessionsOfTheFailedAttempt() throws IOException {
         SessionLifecycle l = lifecycle(2);
-        Grant before = l.grant("ds=1", 5, 0, now);
+        Grant before = grant(l, "ds=1", 5, 0, now);
 
         l.resetTo(4);
-        Grant after = l.grant("ds=1", 5, 0, now);
+        Grant after = grant(l, "ds=1", 5, 0, now);
 
         assertThat(after.sessionId()).isEqualTo(before.sessionId());
         assertThat(range(after).first()).isEqualTo(BlockIdRange.of(0, 2, 1).first());
         // the other writer of the new attempt gets the new generation too
-        assertThat(range(l.grant("ds=1", 5, 1, now)).first())
+        assertThat(range(grant(l, "ds=1", 5, 1, now)).first())
                 .isEqualTo(BlockIdRange.of(1, 2, 1).first());
     }
 
@@ -149,31 +162,31 @@ class SessionLifecycleTest {
     void regionalFailoverRetiresCompletedEpochsAndFencesTheSubtasksLaterSessions()
             throws IOException {
         SessionLifecycle l = lifecycle(2);
-        String done = l.grant("ds=1", 4, 0, now).sessionId();
-        Grant later = l.grant("ds=2", 5, 0, now);
-        Grant other = l.grant("ds=3", 5, 1, now);
+        String done = grant(l, "ds=1", 4, 0, now).sessionId();
+        Grant later = grant(l, "ds=2", 5, 0, now);
+        Grant other = grant(l, "ds=3", 5, 1, now);
 
         // checkpoint 4 completed, but its notification never reached the coordinator
         l.subtaskReset(0, 4);
 
         assertThat(l.counts()).containsEntry("committing", 1).containsEntry("assigned", 2);
         assertThat(l.openSessionIds()).contains(done);
-        Grant again = l.grant("ds=2", 5, 0, now);
+        Grant again = grant(l, "ds=2", 5, 0, now);
         assertThat(again.sessionId()).isEqualTo(later.sessionId());
         assertThat(again.firstBlockId()).isNotEqualTo(later.firstBlockId());
         // subtask 1 was not reset: its session keeps its generation
-        assertThat(l.grant("ds=3", 5, 1, now)).isEqualTo(other);
+        assertThat(grant(l, "ds=3", 5, 1, now)).isEqualTo(other);
     }
 
     @Test
     void sessionOfAFailedAttemptThatNobodyReusesBecomesASpareForTheNextEpoch() throws IOException {
         SessionLifecycle l = lifecycle(1);
-        String s = l.grant("ds=1", 5, 0, now).sessionId();
+        String s = grant(l, "ds=1", 5, 0, now).sessionId();
         l.resetTo(4);
         l.checkpointComplete(5, now); // the new attempt wrote nothing to ds=1 in epoch 5
 
         assertThat(l.counts()).containsEntry("spare", 1);
-        Grant next = l.grant("ds=1", 6, 0, now);
+        Grant next = grant(l, "ds=1", 6, 0, now);
         assertThat(next.sessionId()).isEqualTo(s);
         assertThat(range(next).first()).isEqualTo(BlockIdRange.of(0, 1, 1).first());
         assertThat(service.sessions).hasSize(1);
@@ -182,7 +195,7 @@ class SessionLifecycleTest {
     @Test
     void spareCommittedMeanwhileIsNotHandedOutAgain() throws IOException {
         SessionLifecycle l = lifecycle(1);
-        String s = l.grant("ds=1", 5, 0, now).sessionId();
+        String s = grant(l, "ds=1", 5, 0, now).sessionId();
         l.resetTo(4);
         l.checkpointComplete(5, now);
         byte[] state = l.snapshot();
@@ -190,9 +203,10 @@ class SessionLifecycleTest {
         service.commit(s);
 
         SessionLifecycle restored = lifecycle(1);
-        restored.restore(state, now);
+        restored.restore(state, 5, now);
         restored.resetTo(5);
-        Grant next = restored.grant("ds=1", 6, 0, now);
+        Grant next = grant(restored, "ds=1", 6, 0, now);
+        restored.checkpointComplete(6, now);
 
         assertThat(next.sessionId()).isNotEqualTo(s);
         assertThat(restored.openSessionIds()).containsExactly(next.sessionId());
@@ -201,57 +215,54 @@ class SessionLifecycleTest {
     @Test
     void spareTheServiceForgotIsNotHandedOutAgain() throws IOException {
         SessionLifecycle l = lifecycle(1);
-        String s = l.grant("ds=1", 5, 0, now).sessionId();
+        String s = grant(l, "ds=1", 5, 0, now).sessionId();
         l.resetTo(4);
         l.checkpointComplete(5, now);
         service.sessions.remove(s);
 
-        assertThat(l.grant("ds=1", 6, 0, now).sessionId()).isNotEqualTo(s);
+        assertThat(grant(l, "ds=1", 6, 0, now).sessionId()).isNotEqualTo(s);
     }
 
     @Test
-    void spareTooOldToReuseIsAbandonedAndCountsUntilItsLifetimeEnds() throws IOException {
+    void spareTooOldToReuseIsClosedEmptyAndReplaced() throws IOException {
         SessionLifecycle l = lifecycle(1);
-        String s = l.grant("ds=1", 5, 0, now).sessionId();
+        String s = grant(l, "ds=1", 5, 0, now).sessionId();
         l.resetTo(4);
         l.checkpointComplete(5, now);
 
         long late = now + SessionLifecycle.LIFETIME_MILLIS - SessionLifecycle.REUSE_MARGIN_MILLIS;
-        String next = l.grant("ds=1", 6, 0, late).sessionId();
+        String next = grant(l, "ds=1", 6, 0, late).sessionId();
         assertThat(next).isNotEqualTo(s);
+        assertThat(service.closedEmpty).containsExactly(s);
+        assertThat(l.openSessions(late)).isEqualTo(1);
+    }
+
+    /** Overwrite sessions are never committed empty: abandoned, they count until they expire. */
+    @Test
+    void anOverwriteSpareTooOldToReuseIsAbandonedAndCountsUntilItsLifetimeEnds()
+            throws IOException {
+        SessionLifecycle l = lifecycle(1, TableWriteLimits.defaults(), true);
+        String s = grant(l, "ds=1", 1, 0, now).sessionId();
+        l.resetTo(0);
+        l.checkpointComplete(1, now);
+
+        long late = now + SessionLifecycle.LIFETIME_MILLIS - SessionLifecycle.REUSE_MARGIN_MILLIS;
+        assertThat(grant(l, "ds=1", 2, 0, late).sessionId()).isNotEqualTo(s);
+        assertThat(service.closedEmpty).isEmpty();
         assertThat(l.counts()).containsEntry("abandoned", 1);
         assertThat(l.openSessions(late)).isEqualTo(2);
         assertThat(l.openSessions(now + SessionLifecycle.LIFETIME_MILLIS)).isEqualTo(1);
     }
 
     @Test
-    void sessionFencedInEveryGenerationIsAbandonedAndReplaced() throws IOException {
-        SessionLifecycle l = lifecycle(1);
-        String s = l.grant("ds=1", 5, 0, now).sessionId();
-        for (int g = 1; g < SessionLifecycle.GENERATIONS; g++) {
-            l.resetTo(4);
-            Grant again = l.grant("ds=1", 5, 0, now);
-            assertThat(again.sessionId()).isEqualTo(s);
-            assertThat(range(again).first()).isEqualTo(BlockIdRange.of(0, 1, g).first());
-        }
-        l.resetTo(4);
-        Grant fresh = l.grant("ds=1", 5, 0, now);
-
-        assertThat(fresh.sessionId()).isNotEqualTo(s);
-        assertThat(range(fresh).first()).isZero();
-        assertThat(l.counts()).containsEntry("abandoned", 1).containsEntry("assigned", 1);
-        assertThat(service.sessions.get(s)).isEqualTo(SessionStatus.OPEN); // never committed
-    }
-
-    @Test
     void atTheConcurrentSessionCapSparesOfOtherPartitionsAreClosedEmpty() throws IOException {
         SessionLifecycle l = lifecycle(1, new TableWriteLimits(500, 500, 2, 75), false);
-        String spare = l.grant("ds=1", 5, 0, now).sessionId();
+        String spare = grant(l, "ds=1", 5, 0, now).sessionId();
         l.resetTo(4);
         l.checkpointComplete(5, now);
-        l.grant("ds=2", 6, 0, now);
+        grant(l, "ds=2", 6, 0, now);
 
-        Grant c = l.grant("ds=3", 6, 0, now);
+        Grant c = grant(l, "ds=3", 6, 0, now);
 
         assertThat(c.sessionId()).isNotNull();
         assertThat(service.closedEmpty).containsExactly(spare);
@@ -261,10 +272,10 @@ class SessionLifecycleTest {
     @Test
     void atTheCapWithNothingToFreeTheWriterWaits() throws IOException {
         SessionLifecycle l = lifecycle(1, new TableWriteLimits(500, 500, 2, 75), false);
-        l.grant("ds=1", 5, 0, now);
-        l.grant("ds=2", 5, 0, now);
+        grant(l, "ds=1", 5, 0, now);
+        grant(l, "ds=2", 5, 0, now);
 
-        Grant waiting = l.grant("ds=3", 5, 0, now);
+        Grant waiting = grant(l, "ds=3", 5, 0, now);
 
         assertThat(waiting.sessionId()).isNull();
         assertThat(waiting.retryAfterMillis()).isPositive();
@@ -273,22 +284,22 @@ class SessionLifecycleTest {
     @Test
     void creationWaitsForTheFiveMinuteBudget() throws IOException {
         SessionLifecycle l = lifecycle(1, new TableWriteLimits(1, 500, 32, 75), false);
-        l.grant("ds=1", 5, 0, now);
+        grant(l, "ds=1", 5, 0, now);
 
-        Grant waiting = l.grant("ds=2", 5, 0, now + 1000);
+        Grant waiting = grant(l, "ds=2", 5, 0, now + 1000);
 
         assertThat(waiting.sessionId()).isNull();
         assertThat(waiting.retryAfterMillis()).isEqualTo(299_000);
-        assertThat(l.grant("ds=2", 5, 0, now + 300_000).sessionId()).isNotNull();
+        assertThat(grant(l, "ds=2", 5, 0, now + 300_000).sessionId()).isNotNull();
     }
 
     @Test
     void morePartitionsInAnEpochThanConfiguredFailNamingTheSetting() throws IOException {
         SessionLifecycle l = lifecycle(1);
         for (int p = 0; p < 4; p++) {
-            l.grant("ds=" + p, 5, 0, now);
+            grant(l, "ds=" + p, 5, 0, now);
         }
-        assertThatThrownBy(() -> l.grant("ds=9", 5, 0, now))
+        assertThatThrownBy(() -> grant(l, "ds=9", 5, 0, now))
                 .isInstanceOf(IOException.class)
                 .hasMessage(
                         "more than 4 partitions were written between two checkpoints; raise"
@@ -299,51 +310,173 @@ class SessionLifecycleTest {
     @Test
     void restoredAssignmentsAreCommittingAndEverySessionIsKept() throws IOException {
         SessionLifecycle l = lifecycle(1);
-        String assigned = l.grant("ds=1", 5, 0, now).sessionId();
-        String spare = l.grant("ds=2", 5, 0, now).sessionId();
+        String assigned = grant(l, "ds=1", 5, 0, now).sessionId();
+        String spare = grant(l, "ds=2", 5, 0, now).sessionId();
         l.resetTo(4);
-        l.grant("ds=1", 5, 0, now);
+        grant(l, "ds=1", 5, 0, now);
         l.checkpointComplete(5, now); // ds=2 unused: spare
-        String committing = l.grant("ds=3", 6, 0, now).sessionId();
+        String committing = grant(l, "ds=3", 6, 0, now).sessionId();
         l.checkpointComplete(6, now);
-        String current = l.grant("ds=1", 7, 0, now).sessionId();
+        String current = grant(l, "ds=1", 7, 0, now).sessionId();
         byte[] state = l.snapshot();
 
         SessionLifecycle restored = lifecycle(1);
-        restored.restore(state, now);
+        restored.restore(state, 7, now);
         restored.resetTo(7);
 
         assertThat(restored.openSessionIds())
                 .containsExactlyInAnyOrder(assigned, spare, committing, current);
-        assertThat(restored.counts()).containsEntry("spare", 1).containsEntry("assigned", 0);
+        // the spare waits as committing until a checkpoint after the restored one completed
+        assertThat(restored.counts()).containsEntry("spare", 0).containsEntry("assigned", 0);
+    }
+
+    /**
+     * JobManager failover: the coordinator's checkpoint 7 (taken before barrier 7) lists a spare;
+     * at barrier 7 a writer took it and wrote a block, which the restored committer commits. Until
+     * a checkpoint after 7 completed, the spare is neither handed out (a writer would overwrite
+     * that block) nor closed (closing would commit the block's rows twice or lose them).
+     */
+    @Test
+    void aRestoredSpareWaitsUntilTheRestoredCommitterRan() throws IOException {
+        SessionLifecycle l = lifecycle(1, new TableWriteLimits(500, 500, 2, 75), false);
+        String spare = grant(l, "ds=1", 5, 0, now).sessionId();
+        l.resetTo(4);
+        l.checkpointComplete(5, now);
+        byte[] state = l.snapshot(); // coordinator checkpoint 7
+        // ... barrier 7: the writer takes the spare for epoch 7 and writes; checkpoint 7 completes
+
+        SessionLifecycle restored = lifecycle(1, new TableWriteLimits(500, 500, 2, 75), false);
+        restored.restore(state, 7, now);
+        restored.resetTo(7);
+        Grant next = grant(restored, "ds=1", 8, 0, now);
+        Grant other = grant(restored, "ds=2", 8, 0, now); // at the cap of 2: nothing may be closed
+
+        assertThat(next.sessionId()).isNotEqualTo(spare);
+        assertThat(other.sessionId()).isNull();
+        assertThat(service.closedEmpty).isEmpty();
+        // checkpoint 8 completes: the committer's restore commit ran; the session is still open,
+        // so it was a spare indeed and is reused by the next epoch, in a new block generation
+        restored.checkpointComplete(8, now);
+        Grant reused = grant(restored, "ds=1", 9, 0, now);
+        assertThat(reused.sessionId()).isEqualTo(spare);
+        assertThat(range(reused).first()).isEqualTo(BlockIdRange.of(0, 1, 2).first());
     }
 
     @Test
-    void stateOfTheFirstVersionIsRestored() throws IOException {
-        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-        try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
-            out.writeInt(1);
-            out.writeInt(1); // assignments
-            out.writeUTF("ds=1");
-            out.writeLong(7);
-            out.writeUTF("a");
-            out.writeInt(1); // spares of one partition
-            out.writeUTF("ds=2");
-            out.writeInt(1);
-            out.writeUTF("b");
-            out.writeInt(1); // committing
-            out.writeUTF("c");
-            out.writeUTF("ds=3");
-        }
-        SessionLifecycle l = lifecycle(1);
-        l.restore(bytes.toByteArray(), now);
-        l.resetTo(7);
+    void requestsOfAFailedOrReplacedAttemptAreRefused() throws IOException {
+        SessionLifecycle l = lifecycle(2);
+        l.grant("ds=1", 5, 0, 2, 0, now);
+        l.attemptFailed(0, 0);
+        l.subtaskReset(0, 4);
 
-        assertThat(l.openSessionIds()).containsExactlyInAnyOrder("a", "b", "c");
-        assertThat(l.counts()).containsEntry("committing", 2).containsEntry("spare", 1);
-        // none of them exists at this service: the next checkpoint forgets the committing ones
-        l.checkpointComplete(8, now);
-        assertThat(l.openSessionIds()).containsExactly("b");
+        assertThatThrownBy(() -> l.grant("ds=1", 5, 0, 2, 0, now))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage(
+                        "Refused a session request of subtask 0 execution attempt 0 of table t:"
+                                + " attempt 1 replaced it");
+        assertThat(l.grant("ds=1", 5, 0, 2, 1, now).firstBlockId())
+                .isEqualTo(BlockIdRange.of(0, 2, 1).first());
+        l.attemptReady(1, 3);
+        assertThatThrownBy(() -> l.grant("ds=1", 5, 1, 2, 2, now))
+                .isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void aSessionOutOfGenerationsThatNoWriterHoldsIsClosedEmptyNotLeftOpen() throws IOException {
+        SessionLifecycle l = lifecycle(1);
+        String s = grant(l, "ds=1", 5, 0, now).sessionId();
+        for (int g = 1; g < SessionLifecycle.GENERATIONS; g++) {
+            l.resetTo(4);
+            grant(l, "ds=1", 5, 0, now);
+        }
+        l.resetTo(4);
+
+        String fresh = grant(l, "ds=1", 5, 0, now).sessionId();
+
+        assertThat(fresh).isNotEqualTo(s);
+        assertThat(service.closedEmpty).containsExactly(s);
+        assertThat(l.openSessionIds()).containsExactly(fresh);
+    }
+
+    /**
+     * BATCH: writer 1 still writes the session while writer 0's region failed over in every
+     * generation: replacing the session would commit two overwrite sessions of one partition.
+     */
+    @Test
+    void aSessionOutOfGenerationsThatAnotherWriterHoldsFailsTheJob() throws IOException {
+        SessionLifecycle l = lifecycle(2, TableWriteLimits.defaults(), true);
+        String s = grant(l, "ds=1", 1, 1, now).sessionId();
+        for (int g = 0; g < SessionLifecycle.GENERATIONS; g++) {
+            grant(l, "ds=1", 1, 0, now);
+            l.subtaskReset(0, 0);
+        }
+
+        assertThatThrownBy(() -> grant(l, "ds=1", 1, 0, now))
+                .isInstanceOf(IOException.class)
+                .hasMessage(
+                        "Upload session "
+                                + s
+                                + " of table t partition ds=1 cannot serve a new writer attempt"
+                                + " (it was fenced in all its 4 block generations) while writers"
+                                + " {1} still write it; the job restarts all its writers");
+        assertThat(l.openSessionIds()).containsExactly(s);
+    }
+
+    @Test
+    void aFencedSessionTooOldToReuseIsReplaced() throws IOException {
+        SessionLifecycle l = lifecycle(1);
+        String s = grant(l, "ds=1", 5, 0, now).sessionId();
+        l.resetTo(4);
+
+        long late = now + SessionLifecycle.LIFETIME_MILLIS - SessionLifecycle.REUSE_MARGIN_MILLIS;
+        assertThat(grant(l, "ds=1", 5, 0, late).sessionId()).isNotEqualTo(s);
+        assertThat(service.closedEmpty).containsExactly(s);
+    }
+
+    @Test
+    void fencedUnusedSessionsDoNotCountTowardThePartitionsOfAnEpoch() throws IOException {
+        SessionLifecycle l = lifecycle(1);
+        for (int p = 0; p < 4; p++) {
+            grant(l, "ds=" + p, 5, 0, now);
+        }
+        l.resetTo(4); // the replay routes its rows to other partitions
+        for (int p = 4; p < 8; p++) {
+            assertThat(grant(l, "ds=" + p, 5, 0, now).sessionId()).isNotNull();
+        }
+    }
+
+    @Test
+    void theServicesSessionLimitMakesTheWriterWait() throws IOException {
+        SessionLifecycle l =
+                new SessionLifecycle(
+                        "t",
+                        new FakeService() {
+                            @Override
+                            public String create(String partition) {
+                                return null;
+                            }
+                        },
+                        TableWriteLimits.defaults(),
+                        4,
+                        "setMaxPartitionsPerCheckpoint",
+                        false);
+
+        Grant waiting = l.grant("ds=1", 5, 0, 1, 0, now);
+
+        assertThat(waiting.sessionId()).isNull();
+        assertThat(waiting.retryAfterMillis()).isPositive();
+    }
+
+    @Test
+    void aSpareWhoseStatusCannotBeReadIsSkipped() throws IOException {
+        SessionLifecycle l = lifecycle(1);
+        String s = grant(l, "ds=1", 5, 0, now).sessionId();
+        l.resetTo(4);
+        l.checkpointComplete(5, now);
+        service.unreadable = s;
+
+        assertThat(grant(l, "ds=1", 6, 0, now).sessionId()).isNotEqualTo(s);
+        assertThat(l.counts()).containsEntry("abandoned", 1);
     }
 
     /**
@@ -364,7 +497,7 @@ class SessionLifecycleTest {
             now += 60_000;
             String partition = "ds=" + (minute / 60);
             for (int subtask = 0; subtask < 4; subtask++) {
-                Grant g = l.grant(partition, epoch, subtask, now);
+                Grant g = grant(l, partition, epoch, subtask, now);
                 assertThat(g.sessionId()).isNotNull();
                 if (!toCommit.contains(g.sessionId())) {
                     toCommit.add(g.sessionId());
