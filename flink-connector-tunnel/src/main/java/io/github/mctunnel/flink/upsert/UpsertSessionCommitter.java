@@ -113,6 +113,10 @@ final class UpsertSessionCommitter implements AutoCloseable {
                 if (!ex.isRetryable()) {
                     throw failure(ref, ex);
                 }
+                // kept until committed, before any newer session of its partition: its writer may
+                // never offer it again (it moves to a new session once this one is 'committing')
+                UpsertSessionRef kept = ref.asRestored();
+                pendingKept.put(kept.sessionId(), kept);
                 LOG.warn(
                         "Commit of upsert session {} of {} failed; it is retried after a later"
                                 + " checkpoint",

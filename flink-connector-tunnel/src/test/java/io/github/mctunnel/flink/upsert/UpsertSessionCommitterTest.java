@@ -175,6 +175,37 @@ class UpsertSessionCommitterTest {
         assertThat(sleeps).containsExactly(60_000L, 60_000L);
     }
 
+    /**
+     * The service answers a commit with a retryable error while the session is already
+     * 'committing'; its writer moves on to a new session and never offers the old one again. The
+     * committer still commits the old session (before the newer one), instead of losing it.
+     */
+    @Test
+    void aSessionWhoseCommitFailedIsRetriedEvenWhenNoWriterOffersItAgain() {
+        FakeSession a = session("ds=1");
+        now.addAndGet(INTERVAL.toMillis());
+        a.nextCommitFailure =
+                new TunnelException(
+                        503,
+                        "ServiceUnavailable",
+                        "busy",
+                        null,
+                        ErrorContext.of("commit"),
+                        0,
+                        null);
+        committer.commitDue(List.of(ref(a, 0, false)));
+        assertThat(table.commitOrder).isEmpty();
+        a.status = "committing";
+        FakeSession b = session("ds=1");
+
+        now.addAndGet(INTERVAL.toMillis());
+        committer.commitDue(List.of(ref(b, 0, false)));
+        now.addAndGet(INTERVAL.toMillis());
+        committer.commitDue(List.of(ref(b, 0, false)));
+
+        assertThat(table.commitOrder).containsExactly(a.id, b.id);
+    }
+
     @Test
     void anAbortedSessionFailsTheCommitNamingIt() {
         FakeSession a = session("ds=1");
