@@ -13,7 +13,6 @@ import io.github.mctunnel.emulator.sql.SqlExecutor;
 
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
-import org.w3c.dom.NodeList;
 
 import javax.xml.XMLConstants;
 import javax.xml.parsers.DocumentBuilderFactory;
@@ -232,20 +231,17 @@ public final class MetaService implements RequestHandler {
         catalog.requireProject(project);
         byte[] body = req.bodyBytes();
         Document doc = parseXml(body);
-        NodeList queries = doc.getElementsByTagName("Query");
-        if (queries.getLength() == 0) {
-            throw new ServiceException(
-                    400,
-                    "InvalidArgument",
-                    "The emulator runs SQL tasks only; the job has no <Query>.");
-        }
+        Element sqlTask = sqlTask(doc);
         String taskName = "AnonymousSQLTask";
-        Element task = (Element) queries.item(0).getParentNode();
-        NodeList names = task.getElementsByTagName("Name");
-        if (names.getLength() > 0 && !names.item(0).getTextContent().isBlank()) {
-            taskName = names.item(0).getTextContent().trim();
+        Element name = child(sqlTask, "Name");
+        if (name != null && !name.getTextContent().isBlank()) {
+            taskName = name.getTextContent().trim();
         }
-        String text = queries.item(0).getTextContent();
+        String text = child(sqlTask, "Query").getTextContent();
+        if (text.isBlank()) {
+            throw new ServiceException(
+                    400, "InvalidArgument", "The SQL task of the job has an empty <Query>.");
+        }
         long start = clock.millis();
         String id = instances.newId();
         boolean success;
@@ -302,6 +298,43 @@ public final class MetaService implements RequestHandler {
                             + taskStatus
                             + "</Status></Task></Tasks></Instance>");
         }
+    }
+
+    /**
+     * The SQL task of an instance job: {@code <Instance><Job><Tasks><SQL>} with a {@code <Query>};
+     * any other shape is a 400.
+     */
+    private static Element sqlTask(Document doc) {
+        Element root = doc.getDocumentElement();
+        if (root == null || !root.getTagName().equals("Instance")) {
+            throw new ServiceException(
+                    400,
+                    "MalformedXML",
+                    "The instance body must be an <Instance> element, not <"
+                            + (root == null ? "" : root.getTagName())
+                            + ">.");
+        }
+        Element job = child(root, "Job");
+        Element tasks = job == null ? null : child(job, "Tasks");
+        Element sql = tasks == null ? null : child(tasks, "SQL");
+        if (sql == null || child(sql, "Query") == null) {
+            throw new ServiceException(
+                    400,
+                    "InvalidArgument",
+                    "The emulator runs SQL tasks only; the job has no"
+                            + " <Instance><Job><Tasks><SQL><Query>.");
+        }
+        return sql;
+    }
+
+    /** The first child element named {@code name}, or null. */
+    private static Element child(Element parent, String name) {
+        for (org.w3c.dom.Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
+            if (n instanceof Element e && e.getTagName().equals(name)) {
+                return e;
+            }
+        }
+        return null;
     }
 
     private static Document parseXml(byte[] body) {

@@ -173,6 +173,9 @@ public final class EmulatorHttpServer implements AutoCloseable {
             }
             String errorCode = null;
             try {
+                if (req.uriError() != null) {
+                    throw new ServiceException(400, "InvalidURI", req.uriError());
+                }
                 for (RequestInterceptor interceptor : interceptors) {
                     interceptor.before(req, resp);
                 }
@@ -183,6 +186,27 @@ public final class EmulatorHttpServer implements AutoCloseable {
             } catch (IOException e) {
                 notifyCompleted(req, 0, "ConnectionReset");
                 throw e;
+            } catch (StackOverflowError e) {
+                // Input nested too deeply for a recursive parser: the request is at fault.
+                errorCode = "InvalidArgument";
+                ErrorBodies.render(
+                        req,
+                        resp,
+                        new ServiceException(
+                                400, errorCode, "The request is nested too deeply to be read"));
+            } catch (OutOfMemoryError e) {
+                // Limits should keep every request far below this; never let it kill the JVM
+                // that embeds the emulator.
+                LOG.warn("Out of memory serving {}", req);
+                errorCode = "MaxMessageLengthExceeded";
+                ErrorBodies.render(
+                        req,
+                        resp,
+                        new ServiceException(
+                                413,
+                                errorCode,
+                                "The request needs more memory than the emulator has; lower its"
+                                        + " size or raise the emulator's heap"));
             } catch (Exception e) {
                 LOG.warn("Internal error serving {}", req, e);
                 errorCode = "InternalServerError";

@@ -30,6 +30,7 @@ public final class EmulatorRequest {
     private final String requestId;
     private final String clientAddress;
     private final long sequence;
+    private final String uriError;
 
     EmulatorRequest(
             String method,
@@ -58,7 +59,16 @@ public final class EmulatorRequest {
             this.meta = false;
         }
         this.path = decoded;
-        this.params = Collections.unmodifiableMap(parseQuery(rawQuery));
+        Map<String, String> query;
+        String error = null;
+        try {
+            query = parseQuery(rawQuery);
+        } catch (IllegalArgumentException e) {
+            query = new LinkedHashMap<>();
+            error = "The query string is not validly URL-encoded: " + e.getMessage();
+        }
+        this.params = Collections.unmodifiableMap(query);
+        this.uriError = error;
         this.headers = Collections.unmodifiableMap(new LinkedHashMap<>(headers));
         TreeMap<String, String> ci = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         ci.putAll(headers);
@@ -137,6 +147,14 @@ public final class EmulatorRequest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         body.transferTo(out);
         return out.toByteArray();
+    }
+
+    /**
+     * Why the request target cannot be decoded (a bad {@code %}-escape), or null; the server
+     * answers such a request with 400 {@code InvalidURI} before any handler sees it.
+     */
+    public String uriError() {
+        return uriError;
     }
 
     /** The id sent back in {@code x-odps-request-id}. */

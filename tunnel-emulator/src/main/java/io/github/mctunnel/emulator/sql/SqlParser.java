@@ -23,6 +23,9 @@ public final class SqlParser {
 
     private static final String BUCKET_PROPERTY = "write.bucket.num";
 
+    /** Deepest nesting of ARRAY, MAP and STRUCT in a column type (deeper types are refused). */
+    public static final int MAX_TYPE_DEPTH = 64;
+
     private final String sql;
     private final String defaultProject;
     private final List<SqlToken> tokens;
@@ -41,6 +44,21 @@ public final class SqlParser {
      * @throws SqlException naming what is wrong and where
      */
     public static List<SqlStatement> parse(String sql, String defaultProject) {
+        try {
+            return parseScript(sql, defaultProject);
+        } catch (SqlException e) {
+            throw e;
+        } catch (RuntimeException | StackOverflowError e) {
+            // A parser defect must not become an internal error of the service: the statement
+            // fails.
+            throw new SqlException(
+                    "Cannot parse the SQL text: "
+                            + e.getClass().getSimpleName()
+                            + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+        }
+    }
+
+    private static List<SqlStatement> parseScript(String sql, String defaultProject) {
         SqlParser p = new SqlParser(sql, defaultProject);
         List<SqlStatement> out = new ArrayList<>();
         while (true) {
@@ -109,6 +127,9 @@ public final class SqlParser {
             return new SqlStatement.Truncate(table, specs);
         }
         if (accept("SET")) {
+            if (peek().isSymbol(';') || peek().kind() == SqlToken.Kind.END) {
+                throw error("expected a setting (SET key=value)");
+            }
             int start = peek().start();
             while (!peek().isSymbol(';') && peek().kind() != SqlToken.Kind.END) {
                 pos++;
@@ -237,6 +258,9 @@ public final class SqlParser {
             } else if (accept("COMMENT")) {
                 comment = string();
             } else if (accept("DEFAULT")) {
+                if (peek().kind() == SqlToken.Kind.END || peek().isSymbol(';')) {
+                    throw error("expected a default value");
+                }
                 pos++;
             } else if (primaryKey != null && peek().isKeyword("PRIMARY")) {
                 pos++;
@@ -254,6 +278,7 @@ public final class SqlParser {
     private TypeInfo type() {
         SqlToken first = peek();
         int depth = 0;
+        int angleDepth = 0;
         SqlToken last = null;
         while (true) {
             SqlToken t = peek();
@@ -272,8 +297,17 @@ public final class SqlParser {
             }
             if (t.isSymbol('<') || t.isSymbol('(')) {
                 depth++;
+                if (t.isSymbol('<') && ++angleDepth > MAX_TYPE_DEPTH) {
+                    throw error(
+                            "a column type nests more than "
+                                    + MAX_TYPE_DEPTH
+                                    + " levels of ARRAY, MAP or STRUCT");
+                }
             } else if (t.isSymbol('>') || t.isSymbol(')')) {
                 depth--;
+                if (t.isSymbol('>')) {
+                    angleDepth--;
+                }
             }
             last = t;
             pos++;
@@ -377,7 +411,8 @@ public final class SqlParser {
     }
 
     private SqlToken peek() {
-        return tokens.get(pos);
+        // Never past the END token, whatever a caller skipped.
+        return tokens.get(Math.min(pos, tokens.size() - 1));
     }
 
     private boolean accept(String keyword) {
