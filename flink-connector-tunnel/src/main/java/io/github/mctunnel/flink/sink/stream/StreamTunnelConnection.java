@@ -32,6 +32,19 @@ public interface StreamTunnelConnection extends AutoCloseable {
     /** Stream sessions this connection holds now. */
     int openSessions();
 
+    /** Sessions replaced by a new one before their lifetime ended (the writer's clock). */
+    default long renewedSessions() {
+        return 0;
+    }
+
+    /**
+     * Sessions the service no longer knew at a flush (expired): each was replaced and its refused
+     * pack sent again through the new session.
+     */
+    default long expiredSessions() {
+        return 0;
+    }
+
     @Override
     void close() throws IOException;
 }

@@ -7,6 +7,9 @@ import io.github.mctunnel.flink.sink.stream.StreamTunnelConnection;
 
 import org.apache.flink.annotation.Internal;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Clock;
@@ -32,6 +35,11 @@ import java.util.Map;
  */
 @Internal
 final class OpenPartitions {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OpenPartitions.class);
+
+    /** The longest single sleep while waiting for a partition's slots to be freed. */
+    static final long WAIT_SLICE_MILLIS = 1_000;
 
     /** Sends one partition's pack; the writer's flush with its metrics and messages. */
     @FunctionalInterface
@@ -134,7 +142,12 @@ final class OpenPartitions {
         }
     }
 
-    /** Waits until the held partition whose hold runs out first is free, and releases it. */
+    /**
+     * Waits until the held partition whose hold runs out first is free, and releases it. The wait
+     * ends at the victim's hold (at most {@code holdMillis}); it sleeps in pieces of at most {@link
+     * #WAIT_SLICE_MILLIS}, so the wait time metric follows it and an interrupt (task cancellation)
+     * ends it at once.
+     */
     private void freeSoonest() throws IOException {
         Entry victim = null;
         for (Entry e : entries.values()) {
@@ -147,10 +160,17 @@ final class OpenPartitions {
         if (victim == null) {
             throw new IllegalStateException("no held partition without records to free");
         }
-        long wait;
+        long wait = victim.lastFlushMillis + holdMillis - clock.millis();
+        if (wait > 0) {
+            LOG.debug(
+                    "Waiting {} ms for the stream slots of partition {} to be freed",
+                    wait,
+                    victim.partition);
+        }
         while ((wait = victim.lastFlushMillis + holdMillis - clock.millis()) > 0) {
+            long slice = Math.min(wait, WAIT_SLICE_MILLIS);
             try {
-                sleeper.sleep(wait);
+                sleeper.sleep(slice);
             } catch (InterruptedException ex) {
                 Thread.currentThread().interrupt();
                 throw new InterruptedIOException(
@@ -158,7 +178,7 @@ final class OpenPartitions {
                                 + victim.partition
                                 + " to be freed");
             }
-            waitedMillis += wait;
+            waitedMillis += slice;
         }
         release(victim);
     }

@@ -42,6 +42,23 @@ import java.util.concurrent.ScheduledFuture;
  * <p>The writer holds stream slots on at most its share of the table's partition budget ({@link
  * OpenPartitions}): idle partitions are released, and a flush that needs one more partition first
  * waits for the held partition whose slots the service frees soonest.
+ *
+ * <p>How long a checkpoint barrier can wait: at-least-once needs every pack before the barrier
+ * acknowledged, so the flush before the barrier (and a threshold or timer flush running when the
+ * barrier arrives) holds it until the service answered. Per buffered partition that is one flush
+ * with its retries, ended by the client's retry budget ({@code retry-max-duration}, 10 min by
+ * default; each single wait is the back-off of 1 s doubling to 32 s, or longer when the service's
+ * {@code Retry-After} demands it, never shorter), plus, for each partition beyond the writer's
+ * share, at most the partition idle timeout while a held partition is freed; about once a day per
+ * partition, the creation of the successor session (same retry budget). Every wait is interruptible
+ * (a cancelled task stops waiting at once) and none longer than the retry back-off or one second;
+ * when the budget runs out, the flush fails and the job fails over. The metrics {@code
+ * checkpointFlushTimeMs}/{@code maxCheckpointFlushTimeMs} report how long the flushes before
+ * barriers took, {@code slotWaitTimeMs} how long flushes waited for stream slots.
+ *
+ * <p>Stream sessions live as long as the job: the connection replaces a session before a flush once
+ * it is 23 h old (the service ends them after 24 h), and a flush refused because the session
+ * expired is sent once more through a new session (see {@code ClientStreamTunnelConnection}).
  */
 @Internal
 public final class TunnelStreamSinkWriter<IN> implements SinkWriter<IN> {
@@ -72,6 +89,8 @@ public final class TunnelStreamSinkWriter<IN> implements SinkWriter<IN> {
     private final BadRecords badRecords;
     private final OpenPartitions.PackFlusher flusher = this::flushPack;
     private volatile long lastFlushMillis;
+    private volatile long lastCheckpointFlushMillis;
+    private volatile long maxCheckpointFlushMillis;
 
     private long bufferedBytes;
     private ScheduledFuture<?> timer;
@@ -184,6 +203,11 @@ public final class TunnelStreamSinkWriter<IN> implements SinkWriter<IN> {
         metrics.gauge("openSessions", connection::openSessions);
         metrics.gauge("partitionsReleased", packs::releasedCount);
         metrics.gauge("partitionWaitTimeMs", packs::waitedMillis);
+        metrics.gauge("slotWaitTimeMs", () -> throttledTimeMs.getCount() + packs.waitedMillis());
+        metrics.gauge("checkpointFlushTimeMs", () -> lastCheckpointFlushMillis);
+        metrics.gauge("maxCheckpointFlushTimeMs", () -> maxCheckpointFlushMillis);
+        metrics.gauge("streamSessionsRenewed", connection::renewedSessions);
+        metrics.gauge("streamSessionsExpired", connection::expiredSessions);
         this.badRecords =
                 new BadRecords(table, schema, badRecords, metrics.counter("numRecordsSkipped"));
         metrics.setCurrentSendTimeGauge(() -> lastFlushMillis);
@@ -229,11 +253,22 @@ public final class TunnelStreamSinkWriter<IN> implements SinkWriter<IN> {
         }
     }
 
+    /**
+     * Runs before each checkpoint barrier (and at the end of input): sends every buffered pack and
+     * waits for its acknowledgement, so the barrier waits as long as this takes; see the class
+     * comment for the bound. The time is reported as {@code checkpointFlushTimeMs}.
+     */
     @Override
     public void flush(boolean endOfInput) throws IOException {
         if (endOfInput || guarantee != DeliveryGuarantee.NONE) {
+            long start = System.nanoTime();
             flushAll();
             packs.releaseIdle();
+            long took = (System.nanoTime() - start) / 1_000_000;
+            lastCheckpointFlushMillis = took;
+            if (took > maxCheckpointFlushMillis) {
+                maxCheckpointFlushMillis = took;
+            }
         }
     }
 
