@@ -177,7 +177,22 @@ public final class EmulatorMain {
                                 "bytes/s cap per data request; 0 for none (default 0; the service's: "
                                         + EmulatorLimits.SERVICE_BANDWIDTH_BYTES_PER_SECOND
                                         + ")",
-                                (b, v) -> b.bandwidthBytesPerSecond(nonNegativeLong(v))));
+                                (b, v) -> b.bandwidthBytesPerSecond(nonNegativeLong(v))),
+                        new LimitFlag(
+                                "--max-request-bytes",
+                                "BYTES",
+                                "largest request body as sent, 413 beyond (default "
+                                        + DEFAULTS.maxRequestBytes()
+                                        + ")",
+                                (b, v) -> b.maxRequestBytes(positiveLong(v))),
+                        new LimitFlag(
+                                "--max-decompressed-bytes",
+                                "BYTES",
+                                "largest decompressed record stream of a request, 413 beyond"
+                                        + " (default "
+                                        + DEFAULTS.maxDecompressedBytes()
+                                        + ")",
+                                (b, v) -> b.maxDecompressedBytes(positiveLong(v))));
         Map<String, LimitFlag> byName = new LinkedHashMap<>();
         for (LimitFlag f : flags) {
             byName.put(f.name(), f);
@@ -411,6 +426,18 @@ public final class EmulatorMain {
             // reported below
         }
         throw new IllegalArgumentException("needs a positive whole number, got '" + s + "'");
+    }
+
+    private static long positiveLong(String s) {
+        try {
+            long n = Long.parseLong(s.trim());
+            if (n > 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("needs a whole number > 0, got '" + s + "'");
     }
 
     private static long nonNegativeLong(String s) {

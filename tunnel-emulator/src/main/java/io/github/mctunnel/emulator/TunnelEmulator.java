@@ -110,7 +110,8 @@ public final class TunnelEmulator implements AutoCloseable {
                                 config.faultPlan),
                         router,
                         config.limits.idleConnectionTimeout(),
-                        new EmulatorAdmin(clock));
+                        new EmulatorAdmin(clock),
+                        config.limits.maxRequestBytes());
         try {
             server.start();
             hostPort = hostForUrl(config.host) + ":" + server.port();

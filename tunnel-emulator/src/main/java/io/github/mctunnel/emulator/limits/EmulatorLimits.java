@@ -32,12 +32,19 @@ import java.util.Objects;
  *     acquires the slots again (60 s; the service documents no figure: stream sessions cannot be
  *     closed, so it must reclaim the slots of idle ones)
  * @param sessionLifetime lifetime of every tunnel session (24 hours)
- * @param maxFieldSize largest STRING/BINARY/JSON value in bytes (8 MiB)
+ * @param maxFieldSize largest value of one field in bytes (8 MiB): STRING/BINARY/JSON/VARCHAR/CHAR
+ *     values by their bytes, DECIMALs by their text, ARRAY/MAP/STRUCT values by the sum of their
+ *     elements (8 bytes per fixed-size element)
  * @param idleConnectionTimeout a connection without inbound traffic for this long is closed (120 s)
  * @param readerLifetime longest a single data download request may stream (300 s)
  * @param bandwidthBytesPerSecond cap on the bytes per second of one data request (a block write, a
  *     flush or a download); 0 means no cap (the default; the service's figure is {@link
  *     #SERVICE_BANDWIDTH_BYTES_PER_SECOND})
+ * @param maxRequestBytes largest request body as sent (compressed) in bytes (256 MiB); a larger
+ *     body is refused with 413 {@code MaxMessageLengthExceeded}
+ * @param maxDecompressedBytes largest record stream of one request after decompression in bytes
+ *     (512 MiB), so a small compressed body cannot expand without bound; 413 {@code
+ *     MaxMessageLengthExceeded}
  */
 public record EmulatorLimits(
         int maxBlocksPerSession,
@@ -59,10 +66,18 @@ public record EmulatorLimits(
         int maxFieldSize,
         Duration idleConnectionTimeout,
         Duration readerLifetime,
-        long bandwidthBytesPerSecond) {
+        long bandwidthBytesPerSecond,
+        long maxRequestBytes,
+        long maxDecompressedBytes) {
 
     /** The service's documented write/read speed per slot or request: 10 MB/s. */
     public static final long SERVICE_BANDWIDTH_BYTES_PER_SECOND = 10L * 1024 * 1024;
+
+    /** Default of {@link #maxRequestBytes()}: 256 MiB. */
+    public static final long DEFAULT_MAX_REQUEST_BYTES = 256L * 1024 * 1024;
+
+    /** Default of {@link #maxDecompressedBytes()}: 512 MiB. */
+    public static final long DEFAULT_MAX_DECOMPRESSED_BYTES = 512L * 1024 * 1024;
 
     private static final EmulatorLimits DEFAULTS = new Builder().build();
 
@@ -94,6 +109,14 @@ public record EmulatorLimits(
             throw new IllegalArgumentException(
                     "bandwidthBytesPerSecond must be >= 0 (0 = no cap): "
                             + bandwidthBytesPerSecond);
+        }
+        if (maxRequestBytes <= 0) {
+            throw new IllegalArgumentException(
+                    "maxRequestBytes must be positive: " + maxRequestBytes);
+        }
+        if (maxDecompressedBytes <= 0) {
+            throw new IllegalArgumentException(
+                    "maxDecompressedBytes must be positive: " + maxDecompressedBytes);
         }
     }
 
@@ -151,6 +174,8 @@ public record EmulatorLimits(
         private Duration idleConnectionTimeout = Duration.ofSeconds(120);
         private Duration readerLifetime = Duration.ofSeconds(300);
         private long bandwidthBytesPerSecond = 0;
+        private long maxRequestBytes = DEFAULT_MAX_REQUEST_BYTES;
+        private long maxDecompressedBytes = DEFAULT_MAX_DECOMPRESSED_BYTES;
 
         private Builder() {}
 
@@ -175,6 +200,8 @@ public record EmulatorLimits(
             idleConnectionTimeout = l.idleConnectionTimeout;
             readerLifetime = l.readerLifetime;
             bandwidthBytesPerSecond = l.bandwidthBytesPerSecond;
+            maxRequestBytes = l.maxRequestBytes;
+            maxDecompressedBytes = l.maxDecompressedBytes;
         }
 
         public Builder maxBlocksPerSession(int value) {
@@ -303,6 +330,18 @@ public record EmulatorLimits(
             return this;
         }
 
+        /** Largest request body as sent, in bytes (413 beyond it). */
+        public Builder maxRequestBytes(long value) {
+            this.maxRequestBytes = value;
+            return this;
+        }
+
+        /** Largest decompressed record stream of one request, in bytes (413 beyond it). */
+        public Builder maxDecompressedBytes(long value) {
+            this.maxDecompressedBytes = value;
+            return this;
+        }
+
         /**
          * @throws IllegalArgumentException naming the first value that is not valid
          */
@@ -327,7 +366,9 @@ public record EmulatorLimits(
                     maxFieldSize,
                     idleConnectionTimeout,
                     readerLifetime,
-                    bandwidthBytesPerSecond);
+                    bandwidthBytesPerSecond,
+                    maxRequestBytes,
+                    maxDecompressedBytes);
         }
     }
 }

@@ -90,10 +90,31 @@ public final class EmulatorHttpServer implements AutoCloseable {
             RequestHandler handler,
             Duration idleTimeout,
             RequestHandler admin) {
+        this(bindAddress, port, interceptors, handler, idleTimeout, admin, Long.MAX_VALUE);
+    }
+
+    /**
+     * @param maxRequestBytes largest request body (as sent) a handler may read; reading more
+     *     answers 413 {@code MaxMessageLengthExceeded}, and a larger {@code Content-Length} is
+     *     refused before the handler runs
+     */
+    public EmulatorHttpServer(
+            InetAddress bindAddress,
+            int port,
+            List<RequestInterceptor> interceptors,
+            RequestHandler handler,
+            Duration idleTimeout,
+            RequestHandler admin,
+            long maxRequestBytes) {
         if (idleTimeout == null || idleTimeout.isNegative() || idleTimeout.isZero()) {
             throw new IllegalArgumentException("idleTimeout must be positive: " + idleTimeout);
         }
-        HttpRequestHandler adapter = new Adapter(List.copyOf(interceptors), handler, admin);
+        if (maxRequestBytes <= 0) {
+            throw new IllegalArgumentException(
+                    "maxRequestBytes must be positive: " + maxRequestBytes);
+        }
+        HttpRequestHandler adapter =
+                new Adapter(List.copyOf(interceptors), handler, admin, maxRequestBytes);
         this.server =
                 ServerBootstrap.bootstrap()
                         .setLocalAddress(bindAddress)
@@ -135,14 +156,17 @@ public final class EmulatorHttpServer implements AutoCloseable {
         private final List<RequestInterceptor> interceptors;
         private final RequestHandler handler;
         private final RequestHandler admin;
+        private final long maxRequestBytes;
 
         Adapter(
                 List<RequestInterceptor> interceptors,
                 RequestHandler handler,
-                RequestHandler admin) {
+                RequestHandler admin,
+                long maxRequestBytes) {
             this.interceptors = interceptors;
             this.handler = handler;
             this.admin = admin;
+            this.maxRequestBytes = maxRequestBytes;
         }
 
         @Override
@@ -155,12 +179,13 @@ public final class EmulatorHttpServer implements AutoCloseable {
             }
             HttpEntity entity = request.getEntity();
             InputStream body = entity == null ? InputStream.nullInputStream() : entity.getContent();
+            long declaredLength = entity == null ? 0 : entity.getContentLength();
             EmulatorRequest req =
                     new EmulatorRequest(
                             request.getMethod(),
                             request.getRequestUri(),
                             headers,
-                            body,
+                            new BoundedBody(body, maxRequestBytes, "request body"),
                             RequestIds.next(),
                             clientAddress(context),
                             RequestIds.nextSequence());
@@ -173,11 +198,14 @@ public final class EmulatorHttpServer implements AutoCloseable {
             }
             String errorCode = null;
             try {
+                for (RequestInterceptor interceptor : interceptors) {
+                    interceptor.before(req, resp);
+                }
                 if (req.uriError() != null) {
                     throw new ServiceException(400, "InvalidURI", req.uriError());
                 }
-                for (RequestInterceptor interceptor : interceptors) {
-                    interceptor.before(req, resp);
+                if (declaredLength > maxRequestBytes) {
+                    throw BoundedBody.tooLarge("request body", maxRequestBytes);
                 }
                 handler.handle(req, resp);
             } catch (ServiceException e) {

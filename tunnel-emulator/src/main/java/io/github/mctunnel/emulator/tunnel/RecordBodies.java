@@ -1,13 +1,14 @@
 package io.github.mctunnel.emulator.tunnel;
 
-import io.github.mctunnel.client.codec.CorruptRecordStreamException;
 import io.github.mctunnel.client.codec.RecordStreamReader;
 import io.github.mctunnel.client.compress.Compression;
 import io.github.mctunnel.client.schema.Column;
 import io.github.mctunnel.emulator.catalog.RowChunkEncoder;
 import io.github.mctunnel.emulator.limits.BandwidthThrottle;
 import io.github.mctunnel.emulator.limits.EmulatorLimits;
+import io.github.mctunnel.emulator.server.BoundedBody;
 import io.github.mctunnel.emulator.server.EmulatorRequest;
+import io.github.mctunnel.emulator.server.ServiceException;
 
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -15,7 +16,6 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.zip.ZipException;
 
 /** Decodes the record stream in a data request body (block PUT, stream flush, upsert flush). */
 final class RecordBodies {
@@ -120,44 +120,183 @@ final class RecordBodies {
         Compression compression = requestCompression(req);
         long count = 0;
         // The server drains and closes the request body itself; closing it here would break that.
-        InputStream body =
-                new FilterInputStream(req.body()) {
-                    @Override
-                    public void close() {}
-                };
+        TransportTap transport = new TransportTap(req.body());
+        InputStream body = transport;
         if (limits.bandwidthCapped()) {
             body = new BandwidthThrottle(limits.bandwidthBytesPerSecond()).wrap(body);
         }
+        // Every record is at most one field limit per column plus framing; a record that needs
+        // more is refused while it is read, before its values are built in memory.
+        long maxRecordBytes = (long) maxFieldSize * columns.size() + RECORD_SLACK;
         try (InputStream in = compression.decompress(body)) {
-            RecordStreamReader reader = new RecordStreamReader(columns, in, true, true);
+            BoundedBody decompressed =
+                    new BoundedBody(
+                            in, limits.maxDecompressedBytes(), "decompressed record stream");
+            RecordStreamReader reader = new RecordStreamReader(columns, decompressed, true, true);
+            long recordStart = 0;
             Object[] row;
-            while ((row = reader.read()) != null) {
+            while (true) {
+                row = reader.read();
+                if (decompressed.count() - recordStart > maxRecordBytes) {
+                    throw TunnelErrors.invalidArgument(
+                            "Record "
+                                    + count
+                                    + " takes more than "
+                                    + maxRecordBytes
+                                    + " bytes; the limit per field is "
+                                    + maxFieldSize
+                                    + " bytes");
+                }
+                recordStart = decompressed.count();
+                if (row == null) {
+                    break;
+                }
                 checkFieldSizes(row, columns, maxFieldSize, count);
                 sink.accept(row);
                 count++;
             }
-        } catch (CorruptRecordStreamException | ZipException e) {
+        } catch (ServiceException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            if (transport.failed()) {
+                // The client's connection broke: nothing to answer.
+                throw e;
+            }
+            // Anything else is the body's fault: a corrupt record stream, or compressed data the
+            // decompressor cannot read (a bad frame, a wrong checksum, a truncated stream).
             throw TunnelErrors.malformedDataStream(
-                    "The record stream in the request body is not valid: " + e.getMessage());
+                    "The record stream in the request body is not valid"
+                            + (compression == Compression.RAW
+                                    ? ""
+                                    : " " + compression.contentEncoding() + " data")
+                            + ": "
+                            + (e.getMessage() == null
+                                    ? e.getClass().getSimpleName()
+                                    : e.getMessage()));
         }
         return count;
+    }
+
+    /** Bytes a record may take beyond its fields' limits (tags, lengths, null flags, CRC). */
+    private static final long RECORD_SLACK = 1024 * 1024;
+
+    /**
+     * The request body as read from the connection: remembers whether reading it failed (the
+     * connection broke), so that decoding errors can be told from transport errors; its close()
+     * leaves the body open for the server to drain.
+     */
+    private static final class TransportTap extends FilterInputStream {
+        private boolean failed;
+
+        TransportTap(InputStream in) {
+            super(in);
+        }
+
+        boolean failed() {
+            return failed;
+        }
+
+        @Override
+        public int read() throws IOException {
+            try {
+                return super.read();
+            } catch (IOException e) {
+                failed = true;
+                throw e;
+            }
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            try {
+                return super.read(b, off, len);
+            } catch (IOException e) {
+                failed = true;
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() {}
     }
 
     private static void checkFieldSizes(
             Object[] row, List<Column> columns, int maxFieldSize, long rowIndex) {
         for (int i = 0; i < row.length; i++) {
-            if (row[i] instanceof byte[] bytes && bytes.length > maxFieldSize) {
+            long size = size(row[i], maxFieldSize);
+            if (size > maxFieldSize) {
                 throw TunnelErrors.invalidArgument(
                         "Value of column "
                                 + columns.get(i).name()
                                 + " in record "
                                 + rowIndex
                                 + " has "
-                                + bytes.length
-                                + " bytes; the limit is "
+                                + (row[i] instanceof byte[] || row[i] instanceof String
+                                        ? size + " bytes"
+                                        : "more than " + maxFieldSize + " bytes")
+                                + "; the limit is "
                                 + maxFieldSize
                                 + " bytes");
             }
         }
+    }
+
+    /**
+     * The size of a value for the field limit: bytes of strings and binaries, the text of decimals,
+     * the sum over the elements of arrays, maps and structs (8 bytes for each fixed-size element,
+     * so a huge array of small values counts too). Stops counting past {@code cap}.
+     */
+    static long size(Object v, long cap) {
+        if (v == null) {
+            return 1;
+        }
+        if (v instanceof byte[] b) {
+            return b.length;
+        }
+        if (v instanceof String s) {
+            return s.length() > cap ? s.length() : utf8Length(s);
+        }
+        if (v instanceof java.math.BigDecimal d) {
+            return d.unscaledValue().bitLength() / 3 + 2;
+        }
+        if (v instanceof java.util.Collection<?> c) {
+            long total = 0;
+            for (Object e : c) {
+                total += size(e, cap) + 1;
+                if (total > cap) {
+                    return total;
+                }
+            }
+            return total;
+        }
+        if (v instanceof java.util.Map<?, ?> m) {
+            long total = 0;
+            for (java.util.Map.Entry<?, ?> e : m.entrySet()) {
+                total += size(e.getKey(), cap) + size(e.getValue(), cap) + 2;
+                if (total > cap) {
+                    return total;
+                }
+            }
+            return total;
+        }
+        return 8;
+    }
+
+    private static long utf8Length(String s) {
+        long n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                n++;
+            } else if (c < 0x800) {
+                n += 2;
+            } else if (Character.isHighSurrogate(c)) {
+                n += 4;
+                i++;
+            } else {
+                n += 3;
+            }
+        }
+        return n;
     }
 }

@@ -129,11 +129,25 @@ final class HostileFixture implements AutoCloseable {
         for (Object[] row : emulator.committedRows("p", "t", PartitionSpec.empty())) {
             List<Object> r = new ArrayList<>();
             for (Object v : row) {
-                r.add(v instanceof byte[] b ? Arrays.toString(b) : v);
+                r.add(comparable(v));
             }
             out.add(r);
         }
         return out;
+    }
+
+    private static Object comparable(Object v) {
+        if (v instanceof byte[] b) {
+            return Arrays.toString(b);
+        }
+        if (v instanceof List<?> l) {
+            List<Object> out = new ArrayList<>();
+            for (Object e : l) {
+                out.add(comparable(e));
+            }
+            return out;
+        }
+        return v;
     }
 
     @Override
