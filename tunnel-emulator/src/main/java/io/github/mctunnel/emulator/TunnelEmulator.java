@@ -112,6 +112,9 @@ public final class TunnelEmulator implements AutoCloseable {
                         config.limits.idleConnectionTimeout(),
                         new EmulatorAdmin(clock),
                         config.limits.maxRequestBytes());
+        if (bind.isLoopbackAddress()) {
+            server.refuseWebPages(List.of(config.host));
+        }
         try {
             server.start();
             hostPort = hostForUrl(config.host) + ":" + server.port();

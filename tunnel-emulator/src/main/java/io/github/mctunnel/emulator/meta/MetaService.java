@@ -229,6 +229,16 @@ public final class MetaService implements RequestHandler {
     private void createInstance(String project, EmulatorRequest req, EmulatorResponse resp)
             throws Exception {
         catalog.requireProject(project);
+        String type = mediaType(req.header("Content-Type"));
+        if (!type.equals("application/xml") && !type.equals("text/xml")) {
+            throw new ServiceException(
+                    415,
+                    "UnexpectedContent",
+                    "An instance is created from an XML job: Content-Type must be application/xml,"
+                            + " not '"
+                            + (req.header("Content-Type") == null ? "" : req.header("Content-Type"))
+                            + "'");
+        }
         byte[] body = req.bodyBytes();
         Document doc = parseXml(body);
         Element sqlTask = sqlTask(doc);
@@ -335,6 +345,17 @@ public final class MetaService implements RequestHandler {
             }
         }
         return null;
+    }
+
+    /** The media type of a Content-Type value, lower case without parameters; "" when absent. */
+    static String mediaType(String contentType) {
+        if (contentType == null) {
+            return "";
+        }
+        int semi = contentType.indexOf(';');
+        return (semi < 0 ? contentType : contentType.substring(0, semi))
+                .trim()
+                .toLowerCase(java.util.Locale.ROOT);
     }
 
     private static Document parseXml(byte[] body) {

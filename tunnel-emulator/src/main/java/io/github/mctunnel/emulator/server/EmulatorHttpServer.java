@@ -29,9 +29,13 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.SocketException;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The emulator's HTTP/1.1 server (httpcore5 classic, which sends header names as written). Runs
@@ -54,6 +58,7 @@ public final class EmulatorHttpServer implements AutoCloseable {
     public static final String ADMIN_PREFIX = "/emulator";
 
     private final HttpServer server;
+    private final Adapter adapter;
 
     /** A server closing connections idle for 120 s, as the service does. */
     public EmulatorHttpServer(
@@ -113,8 +118,8 @@ public final class EmulatorHttpServer implements AutoCloseable {
             throw new IllegalArgumentException(
                     "maxRequestBytes must be positive: " + maxRequestBytes);
         }
-        HttpRequestHandler adapter =
-                new Adapter(List.copyOf(interceptors), handler, admin, maxRequestBytes);
+        Adapter adapter = new Adapter(List.copyOf(interceptors), handler, admin, maxRequestBytes);
+        this.adapter = adapter;
         this.server =
                 ServerBootstrap.bootstrap()
                         .setLocalAddress(bindAddress)
@@ -130,6 +135,52 @@ public final class EmulatorHttpServer implements AutoCloseable {
                         .setExceptionListener(new QuietExceptionListener())
                         .setRequestRouter((request, context) -> adapter)
                         .create();
+    }
+
+    /**
+     * Refuses (403 {@code AccessDenied}) every request that carries an {@code Origin} header or a
+     * {@code Host} header naming anything but a loopback address, {@code localhost} or one of
+     * {@code extraHosts}: what a web page in a local browser sends (directly, or through DNS
+     * rebinding), never the service's SDKs. For a server bound to a loopback address; call before
+     * {@link #start()}.
+     */
+    public void refuseWebPages(Collection<String> extraHosts) {
+        Set<String> hosts = new HashSet<>();
+        for (String h : extraHosts) {
+            hosts.add(h.toLowerCase(Locale.ROOT));
+        }
+        adapter.webGuard = hosts;
+    }
+
+    /** Whether a {@code Host} header value names this machine's loopback interface. */
+    static boolean isLoopbackHost(String hostHeader, Set<String> extraHosts) {
+        String h = hostHeader.trim().toLowerCase(Locale.ROOT);
+        if (h.startsWith("[")) {
+            int close = h.indexOf(']');
+            if (close < 0) {
+                return false;
+            }
+            String rest = h.substring(close + 1);
+            if (!rest.isEmpty() && !rest.matches(":[0-9]{1,5}")) {
+                return false;
+            }
+            h = h.substring(1, close);
+            return h.equals("::1") || h.equals("0:0:0:0:0:0:0:1") || extraHosts.contains(h);
+        }
+        int colon = h.lastIndexOf(':');
+        if (colon >= 0) {
+            if (!h.substring(colon + 1).matches("[0-9]{1,5}")) {
+                return false;
+            }
+            h = h.substring(0, colon);
+        }
+        if (h.endsWith(".")) {
+            h = h.substring(0, h.length() - 1);
+        }
+        return h.equals("localhost")
+                || h.endsWith(".localhost")
+                || h.matches("127\\.[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}")
+                || extraHosts.contains(h);
     }
 
     public void start() throws IOException {
@@ -157,6 +208,9 @@ public final class EmulatorHttpServer implements AutoCloseable {
         private final RequestHandler handler;
         private final RequestHandler admin;
         private final long maxRequestBytes;
+
+        /** Hosts allowed besides loopback ones when refusing web pages; null: no such check. */
+        private volatile Set<String> webGuard;
 
         Adapter(
                 List<RequestInterceptor> interceptors,
@@ -201,6 +255,7 @@ public final class EmulatorHttpServer implements AutoCloseable {
                 for (RequestInterceptor interceptor : interceptors) {
                     interceptor.before(req, resp);
                 }
+                refuseWebPage(req);
                 if (req.uriError() != null) {
                     throw new ServiceException(400, "InvalidURI", req.uriError());
                 }
@@ -258,6 +313,44 @@ public final class EmulatorHttpServer implements AutoCloseable {
             write(req, resp, response);
         }
 
+        private void refuseWebPage(EmulatorRequest req) {
+            Set<String> extra = webGuard;
+            if (extra == null) {
+                return;
+            }
+            if (req.header("Origin") != null) {
+                throw new ServiceException(
+                        403,
+                        "AccessDenied",
+                        "The emulator refuses requests with an Origin header: it serves SDKs and"
+                                + " tools, not web pages");
+            }
+            String host = req.header("Host");
+            if (host != null && !isLoopbackHost(host, extra)) {
+                throw new ServiceException(
+                        403,
+                        "AccessDenied",
+                        "The emulator is bound to a loopback address and refuses the Host '"
+                                + host
+                                + "' (use 127.0.0.1 or localhost)");
+            }
+            String type = req.header("Content-Type");
+            if (type != null && !req.isMeta()) {
+                int semi = type.indexOf(';');
+                String media = (semi < 0 ? type : type.substring(0, semi)).trim();
+                if (!media.equalsIgnoreCase("application/octet-stream")
+                        && !media.equalsIgnoreCase("application/json")) {
+                    throw new ServiceException(
+                            415,
+                            "UnexpectedContent",
+                            "Tunnel requests carry application/octet-stream, application/json or"
+                                    + " no Content-Type, not '"
+                                    + type
+                                    + "'");
+                }
+            }
+        }
+
         private static boolean isAdmin(EmulatorRequest req) {
             return !req.isMeta()
                     && (req.path().equals(ADMIN_PREFIX)
@@ -279,6 +372,7 @@ public final class EmulatorHttpServer implements AutoCloseable {
                             "The emulator's admin requests are refused with an Origin header"
                                     + " (they are not for web pages)");
                 }
+                refuseWebPage(req);
                 admin.handle(req, resp);
             } catch (ServiceException e) {
                 ErrorBodies.render(req, resp, e);

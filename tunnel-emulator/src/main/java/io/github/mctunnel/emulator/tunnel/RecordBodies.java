@@ -117,6 +117,20 @@ final class RecordBodies {
             EmulatorRequest req, List<Column> columns, EmulatorLimits limits, RecordSink sink)
             throws IOException {
         int maxFieldSize = limits.maxFieldSize();
+        String type = req.header("Content-Type");
+        if (type != null) {
+            int semi = type.indexOf(';');
+            String media = (semi < 0 ? type : type.substring(0, semi)).trim();
+            if (!media.equalsIgnoreCase("application/octet-stream")) {
+                throw new ServiceException(
+                        415,
+                        "UnexpectedContent",
+                        "A record stream is sent as application/octet-stream (or without a"
+                                + " Content-Type), not '"
+                                + type
+                                + "'");
+            }
+        }
         Compression compression = requestCompression(req);
         long count = 0;
         // The server drains and closes the request body itself; closing it here would break that.
