@@ -6,13 +6,14 @@ import io.github.mctunnel.flink.client.SharedTunnelClients;
 import io.github.mctunnel.flink.client.TunnelClientLease;
 import io.github.mctunnel.flink.config.TableWriteLimits;
 import io.github.mctunnel.flink.config.TunnelConnectionOptions;
+import io.github.mctunnel.flink.coordination.CoordinatorGatewayOperatorFactory;
+import io.github.mctunnel.flink.coordination.CoordinatorGateways;
 import io.github.mctunnel.flink.sink.exactlyonce.BlockCommittable;
 import io.github.mctunnel.flink.sink.exactlyonce.BlockCommittableSerializer;
 import io.github.mctunnel.flink.sink.exactlyonce.ExactlyOnceTunnelWriter;
 import io.github.mctunnel.flink.sink.exactlyonce.PassThroughCommitter;
 import io.github.mctunnel.flink.sink.exactlyonce.SessionCommitOperator;
-import io.github.mctunnel.flink.sink.exactlyonce.SessionGatewayOperatorFactory;
-import io.github.mctunnel.flink.sink.exactlyonce.SessionResolverRegistry;
+import io.github.mctunnel.flink.sink.exactlyonce.SessionCoordinatorFactory;
 import io.github.mctunnel.flink.sink.exactlyonce.WriteBudget;
 import io.github.mctunnel.flink.sink.routing.MetadataSchemaSource;
 import io.github.mctunnel.flink.sink.routing.PartitionSpreadRouter;
@@ -226,14 +227,15 @@ public final class TunnelExactlyOnceSink<IN>
         return routed.transform(
                 "Tunnel session gateway: " + table,
                 input.getType(),
-                new SessionGatewayOperatorFactory<IN>(
+                new CoordinatorGatewayOperatorFactory<IN>(
                         sinkId,
-                        connection,
-                        table,
-                        limits,
-                        maxPartitionsPerCheckpoint,
-                        overwrite,
-                        partitionsSetting));
+                        new SessionCoordinatorFactory(
+                                connection,
+                                table,
+                                limits,
+                                maxPartitionsPerCheckpoint,
+                                overwrite,
+                                partitionsSetting)));
     }
 
     @Override
@@ -254,13 +256,14 @@ public final class TunnelExactlyOnceSink<IN>
                     staticPartition,
                     defaultPartition == null ? null : PartitionSpec.parse(defaultPartition),
                     badRecordPolicy,
-                    SessionResolverRegistry.key(
+                    CoordinatorGateways.key(
                             sinkId,
                             context.getJobInfo().getJobId().toString(),
                             subtask,
                             context.getTaskInfo().getAttemptNumber()),
                     subtask,
                     context.getTaskInfo().getNumberOfParallelSubtasks(),
+                    context.getTaskInfo().getAttemptNumber(),
                     blockTargetBytes,
                     compression,
                     context.getRestoredCheckpointId().orElse(0L),

@@ -2,6 +2,8 @@ package io.github.mctunnel.flink.upsert;
 
 import io.github.mctunnel.client.compress.Compression;
 import io.github.mctunnel.client.schema.PartitionSpec;
+import io.github.mctunnel.flink.coordination.CoordinatorGatewayOperatorFactory;
+import io.github.mctunnel.flink.coordination.CoordinatorGateways;
 
 import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.api.connector.sink2.Committer;
@@ -65,6 +67,9 @@ public final class TunnelUpsertSink<IN>
 
     private static final long serialVersionUID = 1L;
 
+    /** Part of the key a writer finds its gateway to the coordinator by. */
+    private final String sinkId;
+
     private final UpsertTableFactory tableFactory;
 
     /** Null for dynamic partitions. */
@@ -80,6 +85,7 @@ public final class TunnelUpsertSink<IN>
     private final String[] updatedColumns;
 
     TunnelUpsertSink(
+            String sinkId,
             UpsertTableFactory tableFactory,
             PartitionSpec partition,
             UpsertRecordSerializer<IN> serializer,
@@ -88,6 +94,7 @@ public final class TunnelUpsertSink<IN>
             Compression compression,
             long maxBufferedBytes,
             List<String> updatedColumns) {
+        this.sinkId = sinkId;
         this.tableFactory = tableFactory;
         this.partition = partition == null ? null : partition.toString();
         this.serializer = serializer;
@@ -124,6 +131,12 @@ public final class TunnelUpsertSink<IN>
                     context.getTaskInfo().getIndexOfThisSubtask(),
                     context.getTaskInfo().getNumberOfParallelSubtasks(),
                     recoveredState,
+                    new GatewayUpsertSessionSource(
+                            CoordinatorGateways.key(
+                                    sinkId,
+                                    context.getJobInfo().getJobId().toString(),
+                                    context.getTaskInfo().getIndexOfThisSubtask(),
+                                    context.getTaskInfo().getAttemptNumber())),
                     context.metricGroup().getNumRecordsSendCounter());
         } catch (IOException | RuntimeException e) {
             table.close();
@@ -146,10 +159,22 @@ public final class TunnelUpsertSink<IN>
         return new UpsertSessionRefSerializer();
     }
 
+    /**
+     * Routes each change to the writer of its bucket, through the gateway operator (chained to the
+     * writer) that reaches the {@link UpsertSessionCoordinator}: every writer writes a partition's
+     * changes into the one session the coordinator shares.
+     */
     @Override
     public DataStream<IN> addPreWriteTopology(DataStream<IN> input) {
         return input.partitionCustom(
-                new BucketPartitioner(), new BucketKeySelector<>(serializer, key));
+                        new BucketPartitioner(), new BucketKeySelector<>(serializer, key))
+                .transform(
+                        "Tunnel upsert session gateway: " + tableFactory.table(),
+                        input.getType(),
+                        new CoordinatorGatewayOperatorFactory<IN>(
+                                sinkId,
+                                new UpsertSessionCoordinator.Factory(
+                                        tableFactory, key.bucketCount())));
     }
 
     /**

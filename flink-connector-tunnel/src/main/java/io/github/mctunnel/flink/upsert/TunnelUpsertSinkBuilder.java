@@ -187,6 +187,7 @@ public final class TunnelUpsertSinkBuilder<IN> {
             }
         }
         return new TunnelUpsertSink<>(
+                java.util.UUID.randomUUID().toString(),
                 new UpsertTableFactory(connection, table.trim()),
                 dynamicPartition ? null : partition,
                 serializer,

@@ -75,7 +75,7 @@ public final class TunnelUpsertSinkWriter<IN>
     private final long maxBufferedBytes;
     private final int subtask;
     private final int parallelism;
-    private final int slots;
+    private final UpsertSessionSource sessions;
     private final BucketHasher hasher;
     private final int[] keyIndexes;
     private final Object[] keyValues;
@@ -121,6 +121,7 @@ public final class TunnelUpsertSinkWriter<IN>
      * @param partition the partition of every change, or null to take it from each record
      * @param updatedColumns the columns partial updates set, or null to upsert whole rows
      * @param restored the writer state this subtask got back (possibly of other subtasks)
+     * @param sessions where the sessions all writers share come from (the sink's coordinator)
      * @param recordsSent counts records handed to the service, or null
      * @throws IllegalStateException when the table does not match {@code key}, or does not take the
      *     partial updates
@@ -136,8 +137,10 @@ public final class TunnelUpsertSinkWriter<IN>
             int subtask,
             int parallelism,
             Collection<UpsertSessionRef> restored,
+            UpsertSessionSource sessions,
             Counter recordsSent)
             throws IOException {
+        this.sessions = sessions;
         this.table = table;
         this.updatedColumns = updatedColumns == null ? null : List.copyOf(updatedColumns);
         this.serializer = serializer;
@@ -147,32 +150,18 @@ public final class TunnelUpsertSinkWriter<IN>
         this.subtask = subtask;
         this.parallelism = parallelism;
         this.recordsSent = recordsSent == null ? new SimpleCounter() : recordsSent;
-        int owned = 0;
-        for (int b = 0; b < key.bucketCount(); b++) {
-            if (BucketPartitioner.ownerOf(b, parallelism) == subtask) {
-                owned++;
-            }
-        }
-        this.slots = Math.max(1, owned);
 
         resume(restored);
         List<Column> columns;
         List<Column> partitionKeys;
+        // no session is opened here: the gateway to the coordinator opens after the writer
+        TableSchema schema = table.schema();
         if (partition != null) {
-            current = partitions.get(partition);
-            if (current == null) {
-                current = new PartitionWriter(partition, null, false);
-                partitions.put(partition, current);
-            }
-            if (current.session == null) {
-                current.session = newSession(partition);
-            } else {
-                verify(current.session);
-            }
-            columns = current.session.schema().columns();
+            current = new PartitionWriter(partition, null, false);
+            partitions.put(partition, current);
+            columns = schema.columns();
             partitionKeys = List.of();
         } else {
-            TableSchema schema = table.schema();
             if (schema.partitionKeys().isEmpty()) {
                 throw new IllegalArgumentException(
                         "Table "
@@ -180,9 +169,6 @@ public final class TunnelUpsertSinkWriter<IN>
                                 + " is not partitioned; TunnelUpsertSink takes partition values"
                                 + " from the records only for a partitioned table (setPartition"
                                 + " or no partition for this one)");
-            }
-            for (PartitionWriter w : partitions.values()) {
-                verify(w.session);
             }
             columns = schema.columns();
             partitionKeys = schema.partitionKeys();
@@ -253,16 +239,17 @@ public final class TunnelUpsertSinkWriter<IN>
     }
 
     /**
-     * Continues this subtask's own sessions; after a rescaling, hands every restored session over
-     * to the committer instead (once, at the next checkpoint), which commits it before any newer
-     * session of its partition.
+     * Hands every restored session with changes over to the committer (once, at the next
+     * checkpoint), which commits it before any newer session of its partition. Writers share
+     * sessions, so every writer may hand over the same one; the committer commits it once. New
+     * changes go into new shared sessions.
      */
     private void resume(Collection<UpsertSessionRef> restored) throws IOException {
-        boolean own = true;
+        java.util.Set<String> seen = new java.util.HashSet<>();
         for (UpsertSessionRef ref : restored) {
-            own &= ref.subtask() == subtask && ref.parallelism() == parallelism;
-        }
-        for (UpsertSessionRef ref : restored) {
+            if (!seen.add(ref.sessionId())) {
+                continue;
+            }
             PartitionSpec partition = PartitionSpec.parse(ref.partition());
             UpsertSessionHandle s;
             try {
@@ -289,10 +276,6 @@ public final class TunnelUpsertSinkWriter<IN>
                                 + status
                                 + "'; the changes written to it before the checkpoint are lost");
             }
-            if (own && "normal".equals(status) && !partitions.containsKey(partition)) {
-                partitions.put(partition, new PartitionWriter(partition, s, true));
-                continue;
-            }
             LOG.info(
                     "Handing restored upsert session {} of {} over to the committer (subtask {} of"
                             + " {})",
@@ -304,10 +287,24 @@ public final class TunnelUpsertSinkWriter<IN>
         }
     }
 
-    private UpsertSessionHandle newSession(PartitionSpec partition) throws TunnelException {
-        UpsertSessionHandle s = table.createSession(partition, slots);
+    /**
+     * The session all writers currently share for the partition, from the coordinator.
+     *
+     * @param replaced the session that can no longer take changes, or null
+     */
+    private UpsertSessionHandle newSession(PartitionSpec partition, String replaced)
+            throws IOException {
+        String id;
+        try {
+            id = sessions.session(partition, replaced);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException(
+                    "interrupted while asking for the upsert session of " + table.name());
+        }
+        UpsertSessionHandle s = table.attachSession(partition, id);
         LOG.debug(
-                "Subtask {} opened upsert session {} of {} {}",
+                "Subtask {} writes shared upsert session {} of {} {}",
                 subtask,
                 s.id(),
                 table.name(),
@@ -373,7 +370,7 @@ public final class TunnelUpsertSinkWriter<IN>
             if (!verified) {
                 // the column ids come from a session: open this partition's now
                 if (target.session == null) {
-                    target.session = newSession(target.partition);
+                    target.session = newSession(target.partition, null);
                     target.hasData = false;
                 } else {
                     verify(target.session);
@@ -439,21 +436,25 @@ public final class TunnelUpsertSinkWriter<IN>
         }
         int size = pack.bufferedBytes();
         if (w.session == null) {
-            w.session = newSession(w.partition);
+            w.session = newSession(w.partition, null);
             w.hasData = false;
         }
         try {
             w.session.flush(bucket, pack);
         } catch (TunnelException e) {
-            if (e.httpStatus() != 409 && !e.hasErrorCode("StatusConflict")) {
+            String status;
+            if (UpsertSessions.isUnknown(e)) {
+                status = "expired";
+            } else if (e.httpStatus() == 409 || e.hasErrorCode("StatusConflict")) {
+                w.session.reload();
+                status = w.session.status();
+                if ("normal".equals(status)) {
+                    throw e;
+                }
+            } else {
                 throw e;
             }
-            w.session.reload();
-            String status = w.session.status();
-            if ("normal".equals(status)) {
-                throw e;
-            }
-            if (!"committed".equals(status) && !"committing".equals(status)) {
+            if (!"committed".equals(status) && !"committing".equals(status) && w.hasData) {
                 throw new IOException(
                         "The upsert session "
                                 + w.session.id()
@@ -465,9 +466,10 @@ public final class TunnelUpsertSinkWriter<IN>
                                 + "' while it was written; its uncommitted changes are lost",
                         e);
             }
-            // the committer committed it: what it holds is (or becomes) visible; go on in a new
-            // session, which the single committer cannot commit before this one
-            w.session = newSession(w.partition);
+            // the committer committed it (what it holds is or becomes visible), or it expired
+            // before this writer wrote to it: go on in the partition's next shared session, which
+            // the single committer cannot commit before this one
+            w.session = newSession(w.partition, w.session.id());
             w.hasData = false;
             w.session.flush(bucket, pack);
         }
@@ -540,21 +542,13 @@ public final class TunnelUpsertSinkWriter<IN>
         return ids;
     }
 
+    /**
+     * Sessions are shared by all writers: an unused one is left to the coordinator and expires
+     * (another writer may write it).
+     */
     @Override
     public void close() throws Exception {
-        try {
-            for (PartitionWriter w : partitions.values()) {
-                if (w.session != null && !w.hasData) {
-                    try {
-                        w.session.abort();
-                    } catch (TunnelException e) {
-                        LOG.warn("Could not abort the unused upsert session {}", w.session.id(), e);
-                    }
-                }
-            }
-        } finally {
-            table.close();
-        }
+        table.close();
     }
 
     /** One partition's session and bucket packs. */

@@ -49,6 +49,23 @@ final class FakeUpsertTable implements UpsertTable {
         return schema;
     }
 
+    private final Map<String, String> shared = new LinkedHashMap<>();
+
+    /**
+     * Hands out one session per partition shared by all writers, replaced when a writer reports it
+     * unusable (as the sink's coordinator does).
+     */
+    UpsertSessionSource sharedSessions() {
+        return (partition, replaced) -> {
+            String current = shared.get(partition.toString());
+            if (current == null || current.equals(replaced)) {
+                current = createSession(partition, bucketCount).id;
+                shared.put(partition.toString(), current);
+            }
+            return current;
+        };
+    }
+
     @Override
     public FakeSession createSession(PartitionSpec partition, int slots) {
         FakeSession s = new FakeSession("s" + nextId++, partition);

@@ -59,6 +59,7 @@ class TunnelUpsertSinkWriterTest {
                 subtask,
                 parallelism,
                 restored,
+                table.sharedSessions(),
                 null);
     }
 
@@ -212,22 +213,34 @@ class TunnelUpsertSinkWriterTest {
                                 + " no partition for this one)");
     }
 
+    /**
+     * Sessions are shared: a restored writer hands every restored session (once, even when every
+     * writer's state lists it) to the committer, flagged to go first, and writes new changes into
+     * the partition's next shared session.
+     */
     @Test
-    void aRestoredOwnSessionIsContinuedAndAfterARescalingAllAreHandedToTheCommitter()
+    void restoredSessionsAreHandedToTheCommitterOnceAndNewChangesGoToANewSharedSession()
             throws Exception {
         FakeUpsertTable table = table();
-        FakeSession own = table.createSession(PartitionSpec.empty(), 1);
+        FakeSession shared = table.createSession(PartitionSpec.empty(), 1);
         TunnelUpsertSinkWriter<Change> writer =
                 writer(
                         table,
                         PartitionSpec.empty(),
                         0,
-                        1,
-                        List.of(new UpsertSessionRef("", own.id, 0, 1)));
+                        2,
+                        List.of(
+                                new UpsertSessionRef("", shared.id, 0, 2),
+                                new UpsertSessionRef("", shared.id, 1, 2)));
+        writer.write(Change.upsert(ownedIds(0, 2, 1).get(0), "a", null), null);
+        writer.flush(false);
         assertThat(table.commitOrder).isEmpty();
         assertThat(writer.prepareCommit())
-                .extracting(UpsertSessionRef::sessionId)
-                .containsExactly(own.id);
+                .extracting(UpsertSessionRef::sessionId, UpsertSessionRef::restored)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(shared.id, true),
+                        org.assertj.core.groups.Tuple.tuple("s2", false));
+        assertThat(shared.flushes).isEmpty();
 
         // the parallelism changed: the writer commits nothing itself (the committer paces all
         // commits); it hands the restored sessions over once, flagged to go first
@@ -309,7 +322,15 @@ class TunnelUpsertSinkWriterTest {
                                 List.of(Column.of("id", "bigint"), Column.of("name", "string"))),
                         List.of("name"),
                         8);
-        assertThatThrownBy(() -> writer(table, PartitionSpec.empty(), 0, 1, List.of()))
+        // checked against the first session the writer gets (at its first flush: the gateway to
+        // the coordinator opens after the writer)
+        assertThatThrownBy(
+                        () -> {
+                            TunnelUpsertSinkWriter<Change> w =
+                                    writer(table, PartitionSpec.empty(), 0, 1, List.of());
+                            w.write(Change.upsert(1, "a", null), null);
+                            w.flush(false);
+                        })
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage(
                         "Table p.users does not match the TunnelUpsertSink declaration: the table"
@@ -325,17 +346,19 @@ class TunnelUpsertSinkWriterTest {
         assertThatThrownBy(
                         () ->
                                 new TunnelUpsertSinkWriter<>(
-                                        table,
-                                        PartitionSpec.empty(),
-                                        new Change.Serializer(),
-                                        KEY,
-                                        Compression.RAW,
-                                        TunnelUpsertSinkWriter.BUCKET_FLUSH_BYTES,
-                                        List.of("name"),
-                                        0,
-                                        1,
-                                        List.of(),
-                                        null))
+                                                table,
+                                                PartitionSpec.empty(),
+                                                new Change.Serializer(),
+                                                KEY,
+                                                Compression.RAW,
+                                                TunnelUpsertSinkWriter.BUCKET_FLUSH_BYTES,
+                                                List.of("name"),
+                                                0,
+                                                1,
+                                                List.of(),
+                                                table.sharedSessions(),
+                                                null)
+                                        .write(Change.upsert(1, "a", null), null))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage(
                         "Table p.users does not take partial-column updates, but"

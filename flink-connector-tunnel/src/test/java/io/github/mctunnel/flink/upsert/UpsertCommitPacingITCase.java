@@ -20,6 +20,7 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
@@ -27,6 +28,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -39,8 +41,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the previous one, including the end-of-input commits, and no FlowExceeded at all; the final table
  * equals the changelog applied once, row by row.
  *
- * <p>Runs about five minutes: three of input, then the end-of-input commits of the two writers'
- * last sessions of each partition, a minute apart.
+ * <p>Runs four to five minutes: three of input, then the end-of-input commits of the two writers'
+ * last sessions of each partition, a minute apart. A partition is committed every 60 s plus up to a
+ * checkpoint interval (at about 61, 122 and 182 s after the start) and the input ends at about 181
+ * s. When it ends before the third commit, that commit takes one writer's last session and the
+ * other one's follows a minute later (the job takes about 243 s). When input still arrives after
+ * the third commit (the input ends a second or two later, as on a loaded machine), the writer whose
+ * session it took opens a new one, and the two last sessions are committed at about 242 and 302 s.
+ * Hence the test's own timeout: the build's 300 s default would cut the second case short.
  */
 class UpsertCommitPacingITCase {
 
@@ -75,6 +83,7 @@ class UpsertCommitPacingITCase {
     }
 
     @Test
+    @Timeout(value = 10, unit = TimeUnit.MINUTES)
     void oneSecondCheckpointsForThreeMinutesCommitAtMostOncePerPartitionPerMinute()
             throws Exception {
         emulator.executeSql(

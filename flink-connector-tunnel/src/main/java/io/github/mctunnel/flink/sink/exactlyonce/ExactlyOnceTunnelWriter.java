@@ -9,6 +9,7 @@ import io.github.mctunnel.client.schema.TableSchema;
 import io.github.mctunnel.client.session.UploadSession;
 import io.github.mctunnel.flink.client.TunnelClientLease;
 import io.github.mctunnel.flink.convert.ValueConversionException;
+import io.github.mctunnel.flink.coordination.CoordinatorGateways;
 import io.github.mctunnel.flink.sink.BadRecordPolicy;
 import io.github.mctunnel.flink.sink.TunnelRecordSerializer;
 import io.github.mctunnel.flink.sink.writer.BadRecords;
@@ -49,6 +50,9 @@ public final class ExactlyOnceTunnelWriter<IN>
     private final TunnelRecordSerializer<IN> serializer;
     private final String staticPartition;
     private final String registryKey;
+    private final int subtask;
+    private final int parallelism;
+    private final int attempt;
     private final long blockTargetBytes;
     private final Compression compression;
 
@@ -90,6 +94,7 @@ public final class ExactlyOnceTunnelWriter<IN>
             String registryKey,
             int subtask,
             int parallelism,
+            int attempt,
             long blockTargetBytes,
             Compression compression,
             long lastCheckpointId,
@@ -103,6 +108,9 @@ public final class ExactlyOnceTunnelWriter<IN>
         this.staticPartition = staticPartition;
         this.registryKey = registryKey;
         BlockIdRange.of(subtask, parallelism); // validates the parallelism
+        this.subtask = subtask;
+        this.parallelism = parallelism;
+        this.attempt = attempt;
         this.blockTargetBytes = blockTargetBytes;
         this.compression = compression;
         this.epoch = lastCheckpointId + 1;
@@ -221,14 +229,12 @@ public final class ExactlyOnceTunnelWriter<IN>
             return grant;
         }
         if (resolver == null) {
-            resolver = SessionResolverRegistry.lookup(registryKey);
-            if (resolver == null) {
-                throw new IllegalStateException(
-                        "The exactly-once Tunnel writer found no session gateway for its subtask:"
-                                + " the sink's pre-write operator must be chained to the writer"
-                                + " (do not disable operator chaining for the sink, and keep the"
-                                + " sink's input at the sink's parallelism)");
-            }
+            resolver =
+                    new GatewaySessionResolver(
+                            CoordinatorGateways.lookup(registryKey, "exactly-once"),
+                            subtask,
+                            parallelism,
+                            attempt);
         }
         grant = resolver.session(partition, epoch);
         epochSessions.put(partition, grant);

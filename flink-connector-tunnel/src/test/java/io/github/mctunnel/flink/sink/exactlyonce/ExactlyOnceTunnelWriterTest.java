@@ -12,6 +12,7 @@ import io.github.mctunnel.flink.client.SharedTunnelClients;
 import io.github.mctunnel.flink.client.TunnelClientLease;
 import io.github.mctunnel.flink.config.TunnelConnectionOptions;
 import io.github.mctunnel.flink.convert.ValueConversionException;
+import io.github.mctunnel.flink.coordination.CoordinatorGateways;
 import io.github.mctunnel.flink.sink.BadRecordPolicy;
 import io.github.mctunnel.flink.sink.RowDataTunnelRecordSerializer;
 
@@ -98,7 +99,7 @@ class ExactlyOnceTunnelWriterTest {
         for (ExactlyOnceTunnelWriter<RowData> w : writers) {
             w.close();
         }
-        SessionResolverRegistry.unregister(registryKey);
+        CoordinatorGateways.unregister(registryKey);
         if (testLease != null) {
             testLease.close();
         }
@@ -115,17 +116,19 @@ class ExactlyOnceTunnelWriterTest {
         testLease = SharedTunnelClients.jvm().acquire(connection);
         client = testLease.client();
         tableId = client.table(table);
-        registryKey = SessionResolverRegistry.key("sink", "job-" + table, 0, 0);
+        registryKey = CoordinatorGateways.key("sink", "job-" + table, 0, 0);
         if (withGateway) {
-            SessionResolverRegistry.register(
+            CoordinatorGateways.register(
                     registryKey,
-                    (partition, epoch) -> {
+                    request -> {
+                        String partition = ((SessionRequest) request).partition();
                         PartitionSpec spec = PartitionSpec.parse(partition);
                         client.meta().createPartition(tableId, spec, true);
                         String id = client.createUploadSession(tableId, spec, false).id();
                         sessionsHandedOut.add(id);
                         BlockIdRange range = BlockIdRange.of(0, parallelism);
-                        return new SessionResponse(id, range.first(), range.size(), 0);
+                        return new SessionResponse(id, range.first(), range.size(), 0)
+                                .toCoordinationResponse();
                     });
         }
         TunnelClientLease lease = SharedTunnelClients.jvm().acquire(connection);
@@ -142,6 +145,7 @@ class ExactlyOnceTunnelWriterTest {
                             registryKey,
                             0,
                             parallelism,
+                            0,
                             blockTargetBytes,
                             Compression.DEFAULT,
                             0,

@@ -1,0 +1,228 @@
+package io.github.mctunnel.flink.upsert;
+
+import io.github.mctunnel.client.schema.PartitionSpec;
+import io.github.mctunnel.flink.coordination.CoordinatorGatewayOperatorFactory.CoordinatorProviderFactory;
+
+import org.apache.flink.annotation.Internal;
+import org.apache.flink.runtime.jobgraph.OperatorID;
+import org.apache.flink.runtime.operators.coordination.CoordinationRequest;
+import org.apache.flink.runtime.operators.coordination.CoordinationRequestHandler;
+import org.apache.flink.runtime.operators.coordination.CoordinationResponse;
+import org.apache.flink.runtime.operators.coordination.OperatorCoordinator;
+import org.apache.flink.runtime.operators.coordination.OperatorEvent;
+import org.apache.flink.streaming.api.operators.collect.CollectCoordinationResponse;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.LongSupplier;
+
+/**
+ * Hands every writer of an upsert sink the one upsert session each partition currently takes
+ * changes in, so that one commit makes the changes of all writers visible: a partition needs one
+ * commit per commit interval, whatever the parallelism (as the vendor's connector shares sessions
+ * from its JobManager). A session is replaced when a writer reports it committed or expired (the
+ * first such report creates the next one; later reports of the same session get that one), and
+ * before it is older than the session lifetime minus an hour.
+ *
+ * <p>It keeps no state in checkpoints: after any failover the writers hand the sessions of their
+ * restored state to the committer, and the coordinator starts new ones. All HTTP calls run on its
+ * own thread, never on the JobManager's main thread.
+ */
+@Internal
+final class UpsertSessionCoordinator implements OperatorCoordinator, CoordinationRequestHandler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(UpsertSessionCoordinator.class);
+
+    /** A session is not handed out beyond this age (the service's lifetime is 24 hours). */
+    static final long MAX_SESSION_AGE_MILLIS = 23L * 3600 * 1000;
+
+    private final String operatorName;
+    private final UpsertTableFactory tableFactory;
+    private final int bucketCount;
+    private final LongSupplier clock;
+    private final ExecutorService executor;
+    private final Map<String, Current> current = new HashMap<>();
+    private UpsertTable table;
+    private long sessionsCreated;
+
+    private record Current(String id, long createdAt) {}
+
+    UpsertSessionCoordinator(
+            String operatorName,
+            UpsertTableFactory tableFactory,
+            int bucketCount,
+            LongSupplier clock) {
+        this.operatorName = operatorName;
+        this.tableFactory = tableFactory;
+        this.bucketCount = bucketCount;
+        this.clock = clock;
+        this.executor =
+                Executors.newSingleThreadExecutor(
+                        r -> {
+                            Thread t =
+                                    new Thread(
+                                            r, "tunnel-upsert-coordinator-" + tableFactory.table());
+                            t.setDaemon(true);
+                            return t;
+                        });
+    }
+
+    @Override
+    public void start() {
+        executor.execute(() -> table = tableFactory.open());
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            executor.submit(
+                            () -> {
+                                if (table != null) {
+                                    table.close();
+                                    table = null;
+                                }
+                            })
+                    .get();
+        } finally {
+            executor.shutdownNow();
+        }
+    }
+
+    @Override
+    public CompletableFuture<CoordinationResponse> handleCoordinationRequest(
+            CoordinationRequest request) {
+        if (!(request instanceof UpsertSessionRequest r)) {
+            return CompletableFuture.failedFuture(
+                    new IllegalArgumentException(
+                            operatorName + " got an unknown request " + request));
+        }
+        return CompletableFuture.supplyAsync(
+                () -> {
+                    try {
+                        return new CollectCoordinationResponse(
+                                session(r.partition(), r.replaced()), 0, List.of());
+                    } catch (Exception e) {
+                        throw new IllegalStateException(
+                                "Upsert session for table "
+                                        + tableFactory.table()
+                                        + (r.partition().isEmpty()
+                                                ? ""
+                                                : " partition " + r.partition())
+                                        + " could not be created: "
+                                        + e.getMessage(),
+                                e);
+                    }
+                },
+                executor);
+    }
+
+    /** The partition's current session, replacing {@code replaced} or an old one. */
+    String session(String partition, String replaced) throws Exception {
+        long now = clock.getAsLong();
+        Current c = current.get(partition);
+        if (c == null || c.id().equals(replaced) || now - c.createdAt() >= MAX_SESSION_AGE_MILLIS) {
+            String id = table.createSession(PartitionSpec.parse(partition), bucketCount).id();
+            sessionsCreated++;
+            LOG.info(
+                    "Upsert session {} of table {}{} shared by all writers{}",
+                    id,
+                    tableFactory.table(),
+                    partition.isEmpty() ? "" : " partition " + partition,
+                    c == null ? "" : " (replaces " + c.id() + ")");
+            c = new Current(id, now);
+            current.put(partition, c);
+        }
+        return c.id();
+    }
+
+    /** Sessions created so far (for tests). */
+    long sessionsCreated() throws Exception {
+        return executor.submit(() -> sessionsCreated).get();
+    }
+
+    @Override
+    public void handleEventFromOperator(int subtask, int attemptNumber, OperatorEvent event) {
+        LOG.warn("{} ignores unexpected event {} from subtask {}", operatorName, event, subtask);
+    }
+
+    @Override
+    public void checkpointCoordinator(long checkpointId, CompletableFuture<byte[]> result) {
+        // nothing to keep: restored writers hand their sessions to the committer
+        result.complete(new byte[0]);
+    }
+
+    @Override
+    public void notifyCheckpointComplete(long checkpointId) {}
+
+    @Override
+    public void resetToCheckpoint(long checkpointId, byte[] checkpointData) {
+        executor.execute(current::clear);
+    }
+
+    @Override
+    public void subtaskReset(int subtask, long checkpointId) {
+        // the writers of the failed attempt's sessions hand them to the committer
+        executor.execute(current::clear);
+    }
+
+    @Override
+    public void executionAttemptFailed(int subtask, int attemptNumber, Throwable reason) {}
+
+    @Override
+    public void executionAttemptReady(int subtask, int attemptNumber, SubtaskGateway gateway) {}
+
+    /** Makes the provider of the coordinator of an upsert sink. */
+    static final class Factory implements CoordinatorProviderFactory {
+        private static final long serialVersionUID = 1L;
+        private final UpsertTableFactory tableFactory;
+        private final int bucketCount;
+
+        Factory(UpsertTableFactory tableFactory, int bucketCount) {
+            this.tableFactory = tableFactory;
+            this.bucketCount = bucketCount;
+        }
+
+        @Override
+        public OperatorCoordinator.Provider create(String operatorName, OperatorID operatorId) {
+            return new Provider(operatorId, operatorName, tableFactory, bucketCount);
+        }
+    }
+
+    /** Creates the coordinator on the JobManager. */
+    static final class Provider implements OperatorCoordinator.Provider {
+        private static final long serialVersionUID = 1L;
+        private final OperatorID operatorId;
+        private final String operatorName;
+        private final UpsertTableFactory tableFactory;
+        private final int bucketCount;
+
+        Provider(
+                OperatorID operatorId,
+                String operatorName,
+                UpsertTableFactory tableFactory,
+                int bucketCount) {
+            this.operatorId = operatorId;
+            this.operatorName = operatorName;
+            this.tableFactory = tableFactory;
+            this.bucketCount = bucketCount;
+        }
+
+        @Override
+        public OperatorID getOperatorId() {
+            return operatorId;
+        }
+
+        @Override
+        public OperatorCoordinator create(Context context) {
+            return new UpsertSessionCoordinator(
+                    operatorName, tableFactory, bucketCount, System::currentTimeMillis);
+        }
+    }
+}
