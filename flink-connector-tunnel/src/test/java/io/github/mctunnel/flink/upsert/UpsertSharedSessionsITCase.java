@@ -1,0 +1,155 @@
+package io.github.mctunnel.flink.upsert;
+
+import io.github.mctunnel.client.schema.Column;
+import io.github.mctunnel.client.schema.PartitionSpec;
+import io.github.mctunnel.client.schema.TableIdentifier;
+import io.github.mctunnel.emulator.TunnelEmulator;
+import io.github.mctunnel.emulator.fault.LoggedRequest;
+import io.github.mctunnel.emulator.limits.EmulatorLimits;
+import io.github.mctunnel.flink.config.TunnelConnectionOptions;
+
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
+import org.apache.flink.connector.datagen.source.DataGeneratorSource;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Eight upsert writers against the emulator's one commit per partition per interval: the writers
+ * share one session per partition, so each paced commit makes the changes of every writer visible
+ * (freshness: one commit interval plus one checkpoint interval, not eight intervals), the service
+ * never answers FlowExceeded, and the table equals the changelog applied once.
+ */
+class UpsertSharedSessionsITCase {
+
+    private static final int PARALLELISM = 8;
+
+    @RegisterExtension
+    static final MiniClusterExtension MINI_CLUSTER =
+            new MiniClusterExtension(
+                    new MiniClusterResourceConfiguration.Builder()
+                            .setNumberTaskManagers(1)
+                            .setNumberSlotsPerTaskManager(PARALLELISM)
+                            .build());
+
+    private static final Duration COMMIT_INTERVAL = Duration.ofSeconds(2);
+    private static final int BUCKETS = 16;
+    private static final int KEYS = 211;
+
+    private static TunnelEmulator emulator;
+
+    @BeforeAll
+    static void startEmulator() throws Exception {
+        emulator =
+                TunnelEmulator.builder()
+                        .credentials("ak", "sk")
+                        .limits(
+                                EmulatorLimits.builder()
+                                        .upsertCommitInterval(COMMIT_INTERVAL)
+                                        .build())
+                        .build()
+                        .start();
+    }
+
+    @AfterAll
+    static void stopEmulator() {
+        emulator.close();
+    }
+
+    @Test
+    void eightWritersShareOneSessionPerPartitionAndEachCommitCoversThemAll() throws Exception {
+        String table = "upsert_shared";
+        emulator.executeSql(
+                "CREATE TABLE "
+                        + table
+                        + " (id BIGINT NOT NULL, name STRING, v BIGINT, PRIMARY KEY (id))"
+                        + " TBLPROPERTIES ('transactional'='true', 'write.bucket.num'='"
+                        + BUCKETS
+                        + "')");
+        long count = 4000;
+        ChangelogEvents events = new ChangelogEvents(KEYS);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(PARALLELISM);
+        env.enableCheckpointing(200);
+        DataGeneratorSource<Long> source =
+                new DataGeneratorSource<>(
+                        i -> i + 1, count, RateLimiterStrategy.perCheckpoint(100), Types.LONG);
+        env.fromSource(source, WatermarkStrategy.noWatermarks(), "changelog")
+                .setParallelism(1)
+                .sinkTo(
+                        TunnelUpsertSink.<Long>builder()
+                                .setConnection(
+                                        TunnelConnectionOptions.builder()
+                                                .endpoint(emulator.odpsEndpoint())
+                                                .tunnelEndpoint(emulator.tunnelEndpoint())
+                                                .project(emulator.defaultProject())
+                                                .accessKey("ak", "sk")
+                                                .build())
+                                .setTable(table)
+                                .setPrimaryKey(Column.of("id", "bigint"))
+                                .setBucketCount(BUCKETS)
+                                .setSerializer(events)
+                                .setCommitInterval(COMMIT_INTERVAL)
+                                .build());
+        env.execute("shared upsert sessions");
+
+        assertThat(
+                        ChangelogEvents.asMap(
+                                emulator.committedRows(
+                                        TableIdentifier.of(emulator.defaultProject(), table),
+                                        PartitionSpec.empty())))
+                .isEqualTo(events.applied(count));
+        assertThat(emulator.requestLog().entries(r -> "FlowExceeded".equals(r.errorCode())))
+                .isEmpty();
+        assertThat(emulator.attackRequests()).isEmpty();
+
+        List<LoggedRequest> commits =
+                emulator.requestLog()
+                        .entries(
+                                r ->
+                                        r.method().equals("POST")
+                                                && r.path()
+                                                        .contains("/tables/" + table + "/upserts")
+                                                && r.params().containsKey("upsertid"));
+        // the writers of each session's flushed buckets (bucket b belongs to writer b % 8)
+        Map<String, Set<Integer>> writersBySession = new LinkedHashMap<>();
+        for (LoggedRequest r :
+                emulator.requestLog()
+                        .entries(
+                                r ->
+                                        r.method().equals("PUT")
+                                                && r.path()
+                                                        .contains("/tables/" + table + "/upserts")
+                                                && r.status() == 200)) {
+            int bucket = Integer.parseInt(r.params().get("bucketid"));
+            writersBySession
+                    .computeIfAbsent(r.params().get("upsertid"), s -> new TreeSet<>())
+                    .add(bucket % PARALLELISM);
+        }
+        Set<String> committedSessions = new TreeSet<>();
+        commits.forEach(r -> committedSessions.add(r.params().get("upsertid")));
+        // one session at a time: every session written was committed (no per-writer sessions
+        // waiting their turn), and sessions written by all eight writers exist
+        assertThat(committedSessions).containsAll(writersBySession.keySet());
+        assertThat(writersBySession.values()).anySatisfy(w -> assertThat(w).hasSize(PARALLELISM));
+        // per-writer sessions would need at least eight sessions per commit round
+        assertThat(writersBySession.size()).isLessThanOrEqualTo(commits.size() + 1);
+        assertThat(commits.size()).isGreaterThanOrEqualTo(2);
+    }
+}
