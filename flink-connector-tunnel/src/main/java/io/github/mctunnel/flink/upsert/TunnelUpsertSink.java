@@ -44,12 +44,13 @@ import java.util.List;
  * }</pre>
  *
  * <p>Topology: records are routed by bucket (the service's hash of the primary key) so bucket
- * {@code b} goes to writer {@code b % parallelism}; each writer keeps one upsert session open
- * across checkpoints and flushes its buckets into it; at each checkpoint the sessions go to one
- * {@link UpsertCommitOperator} (parallelism 1) that, once the checkpoint completed, commits at most
- * one session per partition per commit interval (the service allows one a minute). All commits go
- * through that operator, so the pacing holds however the writers are spread over TaskManagers.
- * Changes become visible with a delay of up to {@code parallelism} commit intervals. At end of
+ * {@code b} goes to writer {@code b % parallelism}; all writers flush their buckets into the one
+ * upsert session per partition that the {@link UpsertSessionCoordinator} shares, across
+ * checkpoints; at each checkpoint the sessions go to one {@link UpsertCommitOperator} (parallelism
+ * 1) that, once the checkpoint completed, commits at most one session per partition per commit
+ * interval (the service allows one a minute). All commits go through that operator, so the pacing
+ * holds however the writers are spread over TaskManagers. Changes become visible within one commit
+ * interval plus one checkpoint interval, whatever the parallelism. At end of
  * input the writers offer their sessions a last time and Flink's final checkpoint commits them,
  * waiting for the commit interval between two commits of a partition. With {@link
  * TunnelUpsertSinkBuilder#setDynamicPartition()} each change goes to the partition named by its
