@@ -46,7 +46,7 @@ import java.util.concurrent.ScheduledFuture;
  * <p>How long a checkpoint barrier can wait: at-least-once needs every pack before the barrier
  * acknowledged, so the flush before the barrier (and a threshold or timer flush running when the
  * barrier arrives) holds it until the service answered. Per buffered partition that is one flush
- * with its retries, ended by the client's retry budget ({@code retry-max-duration}, 10 min by
+ * with its retries, ended by the client's retry budget ({@code retryMaxDuration}, 10 min by
  * default; each single wait is the back-off of 1 s doubling to 32 s, or longer when the service's
  * {@code Retry-After} demands it, never shorter), plus, for each partition beyond the writer's
  * share, at most the partition idle timeout while a held partition is freed; about once a day per
