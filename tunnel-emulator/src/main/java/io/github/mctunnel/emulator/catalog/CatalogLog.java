@@ -32,6 +32,17 @@ final class CatalogLog implements AutoCloseable {
     private static final String LOCK_NAME = "emulator.lock";
     private static final int HEADER = 8;
 
+    /**
+     * What a record may deserialize: the catalog's own event classes and the JDK value types rows
+     * hold; any other class (a gadget in a planted or corrupted log) is refused before it is
+     * instantiated.
+     */
+    static final java.io.ObjectInputFilter FILTER =
+            java.io.ObjectInputFilter.Config.createFilter(
+                    "maxdepth=200;io.github.mctunnel.emulator.catalog.*;"
+                            + "io.github.mctunnel.client.schema.*;java.lang.*;java.util.*;"
+                            + "java.math.*;java.time.*;!*");
+
     private final Path file;
     private final FileChannel lockChannel;
     private final FileLock lock;
@@ -99,9 +110,18 @@ final class CatalogLog implements AutoCloseable {
             CatalogEvent event;
             try (ObjectInputStream in =
                     new ObjectInputStream(new ByteArrayInputStream(payload.array()))) {
+                in.setObjectInputFilter(FILTER);
                 event = (CatalogEvent) in.readObject();
-            } catch (ClassNotFoundException e) {
-                throw new IOException("Unreadable record in " + file + " at offset " + pos, e);
+            } catch (ClassNotFoundException | java.io.InvalidClassException e) {
+                throw new IOException(
+                        "Unreadable record in "
+                                + file
+                                + " at offset "
+                                + pos
+                                + " (a class outside the catalog's own and the JDK's value types is"
+                                + " refused): "
+                                + e.getMessage(),
+                        e);
             }
             apply.accept(event);
             pos += HEADER + length;

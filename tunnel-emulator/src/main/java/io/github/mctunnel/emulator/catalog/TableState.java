@@ -442,6 +442,20 @@ public final class TableState {
         } catch (IllegalArgumentException e) {
             throw new ServiceException(400, "InvalidPartitionSpec", e.getMessage());
         }
+        // The catalog log stores a spec as its text: a value that does not read back as itself
+        // (one with '/', ',', '=' or quotes) would make the data directory unreadable on replay.
+        boolean roundTrips;
+        try {
+            roundTrips = PartitionSpec.parse(spec.toString()).equals(spec);
+        } catch (IllegalArgumentException e) {
+            roundTrips = false;
+        }
+        if (!roundTrips) {
+            throw new ServiceException(
+                    400,
+                    "InvalidPartitionSpec",
+                    "Partition values must not contain '/', ',', '=' or quotes: " + spec.values());
+        }
         return spec;
     }
 
