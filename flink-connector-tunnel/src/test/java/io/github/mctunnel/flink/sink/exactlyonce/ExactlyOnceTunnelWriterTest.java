@@ -247,6 +247,23 @@ class ExactlyOnceTunnelWriterTest {
         assertThat(metrics.skipped.getCount()).isZero();
     }
 
+    /** Hourly partitions: a writer holds buffers only for the partitions of the current epoch. */
+    @Test
+    void buffersOfPartitionsAnEpochDidNotWriteAreReleased() throws Exception {
+        ExactlyOnceTunnelWriter<RowData> w = writer(null, BadRecordPolicy.FAIL);
+        for (int hour = 0; hour < 48; hour++) {
+            w.write(row(hour, "a", "h" + hour), null);
+            w.write(row(1000 + hour, "b", "h" + hour), null);
+            commit(w.prepareCommit());
+            w.snapshotState(hour + 1);
+            // the partition just written keeps its buffer for the next epoch; older ones are gone
+            assertThat(w.bufferedPartitions()).isEqualTo(1);
+        }
+        assertThat(emulator.committedRows(tableId, PartitionSpec.parse("ds=h47")))
+                .extracting(r -> r[0])
+                .containsExactlyInAnyOrder(47L, 1047L);
+    }
+
     @Test
     void aDefaultPartitionNotMatchingTheTableIsRefused() {
         assertThatThrownBy(() -> writer(PartitionSpec.parse("dt=unknown"), BadRecordPolicy.FAIL))
