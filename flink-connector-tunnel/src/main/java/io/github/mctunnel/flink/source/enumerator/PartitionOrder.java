@@ -42,7 +42,11 @@ public final class PartitionOrder implements Comparator<PartitionSpec>, Serializ
         return Boolean.compare(ia.hasNext(), ib.hasNext());
     }
 
-    static int compareValues(String a, String b) {
+    /**
+     * Compares two partition values the way the service orders them: as numbers when both are
+     * integers, otherwise as strings.
+     */
+    public static int compareValues(String a, String b) {
         if (isInteger(a) && isInteger(b)) {
             int c = new BigInteger(a).compareTo(new BigInteger(b));
             if (c != 0) {

@@ -49,7 +49,10 @@ public record LookupSettings(
      */
     public static LookupSettings from(ReadableConfig options) {
         String partition = options.getOptional(LOOKUP_PARTITION).orElse(null);
-        boolean latest = partition != null && partition.trim().equalsIgnoreCase(MAX_PT);
+        boolean latest =
+                partition != null
+                        && (partition.trim().equalsIgnoreCase(MAX_PT)
+                                || partition.replace(" ", "").equalsIgnoreCase(MAX_PT + "()"));
         PartitionPattern pattern = null;
         if (partition != null && !latest) {
             try {

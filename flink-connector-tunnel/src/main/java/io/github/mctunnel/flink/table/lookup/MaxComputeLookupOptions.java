@@ -29,10 +29,12 @@ public final class MaxComputeLookupOptions {
                     .stringType()
                     .noDefaultValue()
                     .withDescription(
-                            "The partitions a lookup reads: 'max_pt' for the latest partition"
-                                    + " (the greatest partition name, chosen again at every"
-                                    + " reload), or partition specs with wildcards like the"
-                                    + " 'partition' option (e.g. 'ds=2026*'). Default: all.");
+                            "The partitions a lookup reads: 'max_pt' (or 'max_pt()') for the"
+                                    + " latest partition like MaxCompute's max_pt(): the greatest"
+                                    + " value of the first partition key that has rows, with all"
+                                    + " its sub-partitions, chosen again at every reload; or"
+                                    + " partition specs with wildcards like the 'partition' option"
+                                    + " (e.g. 'ds=2026*'). Default: all.");
 
     public static final ConfigOption<Long> LOOKUP_MAX_ROWS =
             ConfigOptions.key("lookup.max-rows")

@@ -3,6 +3,7 @@ package io.github.mctunnel.flink.table.lookup;
 import io.github.mctunnel.client.schema.PartitionSpec;
 import io.github.mctunnel.client.schema.TableSchema;
 import io.github.mctunnel.flink.source.RowDataTunnelRecordDeserializer;
+import io.github.mctunnel.flink.source.enumerator.PartitionOrder;
 import io.github.mctunnel.flink.source.table.DownloadSessionInfo;
 import io.github.mctunnel.flink.source.table.ReadMetrics;
 import io.github.mctunnel.flink.source.table.RowRangeReader;
@@ -14,8 +15,8 @@ import org.apache.flink.table.data.RowData;
 import java.io.Closeable;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
+import java.util.TreeMap;
 
 /**
  * Reads the rows a lookup table holds in memory: the table, its partitions selected by {@code
@@ -51,9 +52,16 @@ final class TableSnapshotReader implements Closeable {
         this.deserializer = deserializer;
         try {
             long rows = 0;
-            for (PartitionSpec p : partitions(settings)) {
-                DownloadSessionInfo s = client.createSession(p);
-                sessions.add(s);
+            TableSchema schema = client.tableSchema();
+            List<PartitionSpec> partitions = partitions(schema, settings);
+            if (settings.latestPartition() && schema.isPartitioned()) {
+                sessions.addAll(latestSessions(partitions));
+            } else {
+                for (PartitionSpec p : partitions) {
+                    sessions.add(client.createSession(p));
+                }
+            }
+            for (DownloadSessionInfo s : sessions) {
                 rows += s.recordCount();
             }
             if (rows > settings.maxRows()) {
@@ -85,8 +93,8 @@ final class TableSnapshotReader implements Closeable {
         }
     }
 
-    private List<PartitionSpec> partitions(LookupSettings settings) throws IOException {
-        TableSchema schema = client.tableSchema();
+    private List<PartitionSpec> partitions(TableSchema schema, LookupSettings settings)
+            throws IOException {
         if (!schema.isPartitioned()) {
             return List.of(PartitionSpec.empty());
         }
@@ -96,13 +104,37 @@ final class TableSnapshotReader implements Closeable {
                 selected.add(p);
             }
         }
-        if (settings.latestPartition()) {
-            return selected.stream()
-                    .max(Comparator.comparing(PartitionSpec::toString))
-                    .map(List::of)
-                    .orElse(List.of());
-        }
         return selected;
+    }
+
+    /**
+     * Like MaxCompute's {@code max_pt()}: the greatest value of the first partition key (in {@link
+     * PartitionOrder#compareValues service order}) whose partitions hold rows, with all its
+     * sub-partitions. Partitions are often added before their data is committed, so greater values
+     * whose partitions are all empty are passed over. Sessions are created from the greatest value
+     * down until one has rows.
+     */
+    private List<DownloadSessionInfo> latestSessions(List<PartitionSpec> all) throws IOException {
+        TreeMap<String, List<PartitionSpec>> byFirstValue =
+                new TreeMap<>(PartitionOrder::compareValues);
+        for (PartitionSpec p : all) {
+            String first = p.values().values().iterator().next();
+            byFirstValue.computeIfAbsent(first, k -> new ArrayList<>()).add(p);
+        }
+        for (List<PartitionSpec> group : byFirstValue.descendingMap().values()) {
+            group.sort(PartitionOrder.INSTANCE);
+            List<DownloadSessionInfo> created = new ArrayList<>();
+            long rows = 0;
+            for (PartitionSpec p : group) {
+                DownloadSessionInfo s = client.createSession(p);
+                created.add(s);
+                rows += s.recordCount();
+            }
+            if (rows > 0) {
+                return created;
+            }
+        }
+        return List.of();
     }
 
     /** The next row, or null after the last one. */

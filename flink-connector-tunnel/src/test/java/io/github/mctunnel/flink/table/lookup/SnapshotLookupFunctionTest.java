@@ -92,6 +92,46 @@ class SnapshotLookupFunctionTest {
     }
 
     @Test
+    void maxPtIsTheLastPartitionWithDataInNumericOrder() throws Exception {
+        table.put("ds=9", new Object[] {1L, "nine"});
+        table.put("ds=10", new Object[] {1L, "ten"});
+        table.put("ds=11");
+        SnapshotLookupFunction f = function(settings("lookup.partition", "max_pt"), 0);
+        f.open(null);
+        assertThat(names(f.lookup(GenericRowData.of(1L)))).containsExactly("1:ten@10");
+        assertThat(table.sessions).containsExactly("ds=11", "ds=10");
+    }
+
+    @Test
+    void maxPtOfAMultiLevelTableLoadsAllSubPartitionsOfTheLatestFirstLevelValueWithData()
+            throws Exception {
+        table.put("ds=20261121,hh=23", new Object[] {1L, "old"});
+        table.put("ds=20261122,hh=9", new Object[] {1L, "nine"});
+        table.put("ds=20261122,hh=10", new Object[] {2L, "ten"});
+        table.put("ds=20261122,hh=8");
+        table.put("ds=20261123,hh=0");
+        SnapshotLookupFunction f = function(settings("lookup.partition", "max_pt()"), 0);
+        f.open(null);
+        assertThat(names(f.lookup(GenericRowData.of(1L)))).containsExactly("1:nine@20261122");
+        assertThat(names(f.lookup(GenericRowData.of(2L)))).containsExactly("2:ten@20261122");
+        assertThat(table.sessions)
+                .containsExactly(
+                        "ds=20261123,hh=0",
+                        "ds=20261122,hh=8",
+                        "ds=20261122,hh=9",
+                        "ds=20261122,hh=10");
+        assertThat(table.openClients).isZero();
+    }
+
+    @Test
+    void maxPtOfATableWithoutDataLoadsNothing() throws Exception {
+        table.put("ds=1");
+        SnapshotLookupFunction f = function(settings("lookup.partition", "MAX_PT()"), 0);
+        f.open(null);
+        assertThat(f.lookup(GenericRowData.of(1L))).isEmpty();
+    }
+
+    @Test
     void compositeKeysOfAnyRowDataClassMatch() throws Exception {
         table.put("ds=1", new Object[] {1L, "a"});
         table.put("ds=2", new Object[] {1L, "b"});
