@@ -192,7 +192,16 @@ public final class EmulatorMain {
                                         + " (default "
                                         + DEFAULTS.maxDecompressedBytes()
                                         + ")",
-                                (b, v) -> b.maxDecompressedBytes(positiveLong(v))));
+                                (b, v) -> b.maxDecompressedBytes(positiveLong(v))),
+                        new LimitFlag(
+                                "--max-clock-skew",
+                                "D",
+                                "signed Date vs real time, 403 beyond; 0 = off (default 15m)",
+                                (b, v) ->
+                                        b.maxClockSkew(
+                                                v.equals("0")
+                                                        ? Duration.ZERO
+                                                        : positiveDuration(v))));
         Map<String, LimitFlag> byName = new LinkedHashMap<>();
         for (LimitFlag f : flags) {
             byName.put(f.name(), f);

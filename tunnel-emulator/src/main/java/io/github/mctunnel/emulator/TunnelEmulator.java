@@ -106,7 +106,10 @@ public final class TunnelEmulator implements AutoCloseable {
                         config.port,
                         List.of(
                                 requestLog,
-                                new SignatureVerifier(config.credentials),
+                                new SignatureVerifier(
+                                        config.credentials,
+                                        clock.base(),
+                                        config.limits.maxClockSkew()),
                                 config.faultPlan),
                         router,
                         config.limits.idleConnectionTimeout(),

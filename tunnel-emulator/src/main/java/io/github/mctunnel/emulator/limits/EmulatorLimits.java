@@ -45,6 +45,10 @@ import java.util.Objects;
  * @param maxDecompressedBytes largest record stream of one request after decompression in bytes
  *     (512 MiB), so a small compressed body cannot expand without bound; 413 {@code
  *     MaxMessageLengthExceeded}
+ * @param maxClockSkew largest difference between a signed request's {@code Date} header and the
+ *     emulator's real (base) clock (15 minutes, as the service); a request dated further off is
+ *     refused with 403 {@code RequestTimeTooSkewed}; {@link Duration#ZERO} turns the check off.
+ *     Only checked when credentials are configured
  */
 public record EmulatorLimits(
         int maxBlocksPerSession,
@@ -68,7 +72,8 @@ public record EmulatorLimits(
         Duration readerLifetime,
         long bandwidthBytesPerSecond,
         long maxRequestBytes,
-        long maxDecompressedBytes) {
+        long maxDecompressedBytes,
+        Duration maxClockSkew) {
 
     /** The service's documented write/read speed per slot or request: 10 MB/s. */
     public static final long SERVICE_BANDWIDTH_BYTES_PER_SECOND = 10L * 1024 * 1024;
@@ -78,6 +83,9 @@ public record EmulatorLimits(
 
     /** Default of {@link #maxDecompressedBytes()}: 512 MiB. */
     public static final long DEFAULT_MAX_DECOMPRESSED_BYTES = 512L * 1024 * 1024;
+
+    /** Default of {@link #maxClockSkew()}: 15 minutes. */
+    public static final Duration DEFAULT_MAX_CLOCK_SKEW = Duration.ofMinutes(15);
 
     private static final EmulatorLimits DEFAULTS = new Builder().build();
 
@@ -117,6 +125,11 @@ public record EmulatorLimits(
         if (maxDecompressedBytes <= 0) {
             throw new IllegalArgumentException(
                     "maxDecompressedBytes must be positive: " + maxDecompressedBytes);
+        }
+        Objects.requireNonNull(maxClockSkew, "maxClockSkew");
+        if (maxClockSkew.isNegative()) {
+            throw new IllegalArgumentException(
+                    "maxClockSkew must not be negative (ZERO = no check): " + maxClockSkew);
         }
     }
 
@@ -176,6 +189,7 @@ public record EmulatorLimits(
         private long bandwidthBytesPerSecond = 0;
         private long maxRequestBytes = DEFAULT_MAX_REQUEST_BYTES;
         private long maxDecompressedBytes = DEFAULT_MAX_DECOMPRESSED_BYTES;
+        private Duration maxClockSkew = DEFAULT_MAX_CLOCK_SKEW;
 
         private Builder() {}
 
@@ -343,6 +357,15 @@ public record EmulatorLimits(
         }
 
         /**
+         * Largest difference between a signed request's {@code Date} and the real clock (403 {@code
+         * RequestTimeTooSkewed} beyond it); {@link Duration#ZERO} turns the check off.
+         */
+        public Builder maxClockSkew(Duration value) {
+            this.maxClockSkew = value;
+            return this;
+        }
+
+        /**
          * @throws IllegalArgumentException naming the first value that is not valid
          */
         public EmulatorLimits build() {
@@ -368,7 +391,8 @@ public record EmulatorLimits(
                     readerLifetime,
                     bandwidthBytesPerSecond,
                     maxRequestBytes,
-                    maxDecompressedBytes);
+                    maxDecompressedBytes,
+                    maxClockSkew);
         }
     }
 }

@@ -7,6 +7,10 @@ import io.github.mctunnel.emulator.server.ServiceException;
 import org.junit.jupiter.api.Test;
 
 import java.io.InputStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +21,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Uses the signature test vectors of protocol spec 13.1 (ak=ak, sk=sk). */
 class SignatureVerifierTest {
+
+    /** The vectors' Date, 2024-01-01 00:00 GMT, seen by a server 10 minutes later. */
+    private static final Clock AT_SIGNING =
+            Clock.fixed(Instant.parse("2024-01-01T00:10:00Z"), ZoneOffset.UTC);
 
     private static final String V2 = "ODPS ak:1/3+JeQliZ9jtMDIfg7JMltaF54=";
     private static final String V4 =
@@ -59,9 +67,9 @@ class SignatureVerifierTest {
 
     private final SignatureVerifier verifier =
             new SignatureVerifier(
-                    List.of(
-                            EmulatorCredential.of("other", "x"),
-                            EmulatorCredential.of("ak", "sk")));
+                    List.of(EmulatorCredential.of("other", "x"), EmulatorCredential.of("ak", "sk")),
+                    AT_SIGNING,
+                    Duration.ofMinutes(15));
 
     @Test
     void acceptsGoodV2AndV4Signatures() {
@@ -85,7 +93,10 @@ class SignatureVerifierTest {
     @Test
     void rejectsWrongKeyTamperedRequestAndMissingHeader() {
         SignatureVerifier wrongKey =
-                new SignatureVerifier(List.of(EmulatorCredential.of("ak", "sk2")));
+                new SignatureVerifier(
+                        List.of(EmulatorCredential.of("ak", "sk2")),
+                        AT_SIGNING,
+                        Duration.ofMinutes(15));
         assertUnauthorized(
                 wrongKey,
                 request(V2),
@@ -109,7 +120,10 @@ class SignatureVerifierTest {
     @Test
     void stsTokenMustMatchWhenTheCredentialHasOne() {
         SignatureVerifier sts =
-                new SignatureVerifier(List.of(new EmulatorCredential("ak", "sk", "token-1")));
+                new SignatureVerifier(
+                        List.of(new EmulatorCredential("ak", "sk", "token-1")),
+                        AT_SIGNING,
+                        Duration.ofMinutes(15));
         assertThatCode(
                         () ->
                                 verify(
@@ -138,5 +152,28 @@ class SignatureVerifierTest {
     void credentialToStringHidesSecrets() {
         assertThat(new EmulatorCredential("ak", "secret-key", "secret-token").toString())
                 .doesNotContain("secret");
+    }
+
+    @Test
+    void dateOutsideTheSkewWindowIsRefusedAfterTheSignatureMatches() {
+        SignatureVerifier late =
+                new SignatureVerifier(
+                        List.of(EmulatorCredential.of("ak", "sk")),
+                        Clock.fixed(Instant.parse("2024-01-01T00:20:00Z"), ZoneOffset.UTC),
+                        Duration.ofMinutes(15));
+        assertThatThrownBy(() -> verify(late, request(V4)))
+                .isInstanceOfSatisfying(
+                        ServiceException.class,
+                        e -> {
+                            assertThat(e.status()).isEqualTo(403);
+                            assertThat(e.code()).isEqualTo("RequestTimeTooSkewed");
+                        })
+                .hasMessageContaining("PT20M");
+        SignatureVerifier unchecked =
+                new SignatureVerifier(
+                        List.of(EmulatorCredential.of("ak", "sk")),
+                        Clock.fixed(Instant.parse("2024-01-01T00:20:00Z"), ZoneOffset.UTC),
+                        Duration.ZERO);
+        assertThatCode(() -> verify(unchecked, request(V2))).doesNotThrowAnyException();
     }
 }
