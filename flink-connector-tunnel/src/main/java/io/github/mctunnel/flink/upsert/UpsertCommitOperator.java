@@ -6,6 +6,7 @@ import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeutils.base.array.BytePrimitiveArraySerializer;
+import org.apache.flink.runtime.checkpoint.SavepointType;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.connector.sink2.CommittableMessage;
@@ -65,6 +66,9 @@ final class UpsertCommitOperator
     private transient ListState<byte[]> state;
     private transient boolean inputEnded;
 
+    /** The id of a stop-with-savepoint in progress (a synchronous savepoint), or -1. */
+    private transient long stoppingAt = -1;
+
     /**
      * @param checkpointing whether the job checkpoints; without checkpoints everything is committed
      *     at the end of the input
@@ -114,9 +118,38 @@ final class UpsertCommitOperator
         }
     }
 
+    /**
+     * Notes a stop-with-savepoint: the job ends after it, and its sessions must not wait, maybe for
+     * days, for a restore to commit them (an upsert session expires after 24 hours).
+     */
+    @Override
+    public org.apache.flink.streaming.api.operators.OperatorSnapshotFutures snapshotState(
+            long checkpointId,
+            long timestamp,
+            org.apache.flink.runtime.checkpoint.CheckpointOptions options,
+            org.apache.flink.runtime.state.CheckpointStreamFactory factory)
+            throws Exception {
+        if (options.getCheckpointType() instanceof SavepointType savepoint
+                && savepoint.isSynchronous()) {
+            stoppingAt = checkpointId;
+        }
+        return super.snapshotState(checkpointId, timestamp, options, factory);
+    }
+
     @Override
     public void notifyCheckpointComplete(long checkpointId) throws Exception {
         super.notifyCheckpointComplete(checkpointId);
+        if (checkpointId == stoppingAt) {
+            // the job stops with this savepoint (Flink waits for this call before the tasks end):
+            // commit every session, waiting for the commit interval where needed
+            Map<Long, List<UpsertSessionRef>> head = epochs.headMap(checkpointId, true);
+            List<UpsertSessionRef> refs = new ArrayList<>();
+            head.values().forEach(list -> list.forEach(r -> refs.add(r.asLast())));
+            head.clear();
+            committer.commitDue(refs);
+            committer.commitAllLast();
+            return;
+        }
         commitUpTo(checkpointId);
         if (inputEnded) {
             committer.commitAllLast();

@@ -47,6 +47,11 @@ public record UpsertSessionRef(
         return last || restored;
     }
 
+    /** This ref offered for the last time (its writer stops), kept until committed. */
+    public UpsertSessionRef asLast() {
+        return new UpsertSessionRef(partition, sessionId, subtask, parallelism, true, restored);
+    }
+
     /** This ref handed over after a rescaling. */
     public UpsertSessionRef asRestored() {
         return new UpsertSessionRef(partition, sessionId, subtask, parallelism, false, true);

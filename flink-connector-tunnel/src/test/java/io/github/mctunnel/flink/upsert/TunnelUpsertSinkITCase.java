@@ -319,6 +319,57 @@ class TunnelUpsertSinkITCase {
         }
     }
 
+    /**
+     * "Stop with a savepoint on Friday, start on Monday": the stop commits every session that took
+     * changes (waiting for the commit interval), so nothing waits in a session that expires before
+     * the restore; the job restored 25 hours later starts, writes and stops the same way.
+     */
+    @Test
+    void aStopWithSavepointCommitsEverySessionAndARestoreAfterTheLifetimeStarts(
+            @TempDir Path savepoints) throws Exception {
+        String table = "upsert_weekend";
+        createTable(table);
+        ChangelogEvents events = new ChangelogEvents(KEYS);
+
+        for (int run = 0; run < 2; run++) {
+            String savepoint = run == 0 ? null : lastSavepoint;
+            JobClient job = rescalableJob(table, events, 1_000_000, 2, savepoint).executeAsync();
+            long writesBefore = writes(table);
+            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+            while (commits(table).size() < 1 + run || writes(table) < writesBefore + 20) {
+                assertThat(System.nanoTime()).as("changes of run " + run).isLessThan(deadline);
+                Thread.sleep(50);
+            }
+            lastSavepoint =
+                    job.stopWithSavepoint(
+                                    false,
+                                    savepoints.resolve("run" + run).toUri().toString(),
+                                    org.apache.flink.core.execution.SavepointFormatType.CANONICAL)
+                            .get();
+
+            java.util.Set<String> flushed = new java.util.TreeSet<>();
+            emulator.requestLog()
+                    .entries(
+                            r ->
+                                    r.method().equals("PUT")
+                                            && r.path().contains("/tables/" + table + "/upserts")
+                                            && r.status() == 200)
+                    .forEach(r -> flushed.add(r.params().get("upsertid")));
+            java.util.Set<String> committed = new java.util.TreeSet<>();
+            commits(table).stream()
+                    .filter(r -> r.status() == 200)
+                    .forEach(r -> committed.add(r.params().get("upsertid")));
+            assertThat(committed).as("sessions committed by run " + run).containsAll(flushed);
+            // Friday's sessions are gone by Monday
+            emulator.advanceClock(Duration.ofHours(25));
+        }
+        assertThat(emulator.requestLog().entries(r -> "FlowExceeded".equals(r.errorCode())))
+                .isEmpty();
+        assertThat(emulator.attackRequests()).isEmpty();
+    }
+
+    private static String lastSavepoint;
+
     private static long writes(String table) {
         return emulator.requestLog()
                 .entries(
