@@ -218,7 +218,9 @@ public final class TunnelSplitEnumerator
         }
         TunnelSplit split = invalidated.split();
         context.sendEventToSourceReader(subtaskId, new SplitInvalidatedAck(split.splitId()));
-        if (!recreateInvalidSessions || !handledInvalidations.add(split.splitId())) {
+        if (!recreateInvalidSessions
+                || split.isFinished()
+                || !handledInvalidations.add(split.splitId())) {
             return;
         }
         ReplacedSession r = replaced.get(split.sessionId());

@@ -34,6 +34,9 @@ import java.util.Set;
  * projection; the client splits it into GETs that each end well within the service's 300 s reader
  * lifetime and resumes broken responses at the next row. Runs in the fetcher thread.
  *
+ * <p>A split with no rows left (restored after its last row was emitted) finishes without a request
+ * to the service, whatever the state of its session.
+ *
  * <p>A session found invalid is remembered: later splits of it are handled per the policy without
  * another request to the service.
  */
@@ -125,7 +128,9 @@ public final class TunnelSplitReader<OUT> implements SplitReader<OUT, TunnelSpli
         if (range == null) {
             nextRow = current.nextRow();
         }
-        if (remaining <= 0) {
+        if (remaining <= 0 || (range == null && current.isFinished())) {
+            // No rows left (e.g. a split restored after its last row was emitted): finished
+            // without a request, so an expired session does not matter.
             finishCurrent(batch);
             return batch.build();
         }
