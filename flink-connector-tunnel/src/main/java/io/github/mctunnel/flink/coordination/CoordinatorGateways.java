@@ -42,8 +42,7 @@ public final class CoordinatorGateways {
                             + sinkKind
                             + " Tunnel writer found no session gateway for its subtask:"
                             + " the sink's pre-write operator must be chained to the writer"
-                            + " (do not disable operator chaining for the sink, and keep the"
-                            + " sink's input at the sink's parallelism)");
+                            + " (do not disable operator chaining for the sink)");
         }
         return gateway;
     }

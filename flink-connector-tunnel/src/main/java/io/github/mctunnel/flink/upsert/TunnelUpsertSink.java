@@ -50,11 +50,11 @@ import java.util.List;
  * 1) that, once the checkpoint completed, commits at most one session per partition per commit
  * interval (the service allows one a minute). All commits go through that operator, so the pacing
  * holds however the writers are spread over TaskManagers. Changes become visible within one commit
- * interval plus one checkpoint interval, whatever the parallelism. At end of
- * input the writers offer their sessions a last time and Flink's final checkpoint commits them,
- * waiting for the commit interval between two commits of a partition. With {@link
+ * interval plus one checkpoint interval, whatever the parallelism. At end of input the writers
+ * offer their sessions a last time and Flink's final checkpoint commits them, waiting for the
+ * commit interval between two commits of a partition. With {@link
  * TunnelUpsertSinkBuilder#setDynamicPartition()} each change goes to the partition named by its
- * partition columns, one upsert session per partition and writer. With {@link
+ * partition columns, one shared upsert session per partition. With {@link
  * TunnelUpsertSinkBuilder#setPartialUpdateColumns} upserts set only the named columns and rows keep
  * the others (tables with {@code 'acid.partial.fields.update.enable'='true'}).
  */

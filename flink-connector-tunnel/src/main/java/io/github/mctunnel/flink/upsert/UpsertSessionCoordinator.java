@@ -31,9 +31,10 @@ import java.util.function.LongSupplier;
  * first such report creates the next one; later reports of the same session get that one), and
  * before it is older than the session lifetime minus an hour.
  *
- * <p>It keeps no state in checkpoints: after any failover the writers hand the sessions of their
- * restored state to the committer, and the coordinator starts new ones. All HTTP calls run on its
- * own thread, never on the JobManager's main thread.
+ * <p>It keeps no state in checkpoints: after a global failover or a JobManager failover the writers
+ * hand the sessions of their restored state to the committer, and the coordinator starts new ones;
+ * after a regional failover the restarted writers go on in the current sessions. All HTTP calls run
+ * on its own thread, never on the JobManager's main thread.
  */
 @Internal
 final class UpsertSessionCoordinator implements OperatorCoordinator, CoordinationRequestHandler {
@@ -76,7 +77,17 @@ final class UpsertSessionCoordinator implements OperatorCoordinator, Coordinatio
 
     @Override
     public void start() {
-        executor.execute(() -> table = tableFactory.open());
+        executor.execute(
+                () -> {
+                    try {
+                        table = tableFactory.open();
+                    } catch (RuntimeException e) {
+                        LOG.warn(
+                                "Could not open table {}; retried at the first request",
+                                tableFactory.table(),
+                                e);
+                    }
+                });
     }
 
     @Override
@@ -89,7 +100,9 @@ final class UpsertSessionCoordinator implements OperatorCoordinator, Coordinatio
                                     table = null;
                                 }
                             })
-                    .get();
+                    .get(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            LOG.warn("{}: closing while a request to the service is under way", operatorName);
         } finally {
             executor.shutdownNow();
         }
@@ -126,6 +139,11 @@ final class UpsertSessionCoordinator implements OperatorCoordinator, Coordinatio
     /** The partition's current session, replacing {@code replaced} or an old one. */
     String session(String partition, String replaced) throws Exception {
         long now = clock.getAsLong();
+        if (table == null) {
+            table = tableFactory.open(); // start() could not open it
+        }
+        // partitions not asked for within a session's age are forgotten (hourly partitions)
+        current.values().removeIf(c -> now - c.createdAt() >= MAX_SESSION_AGE_MILLIS);
         Current c = current.get(partition);
         if (c == null || c.id().equals(replaced) || now - c.createdAt() >= MAX_SESSION_AGE_MILLIS) {
             String id = table.createSession(PartitionSpec.parse(partition), bucketCount).id();
@@ -166,11 +184,14 @@ final class UpsertSessionCoordinator implements OperatorCoordinator, Coordinatio
         executor.execute(current::clear);
     }
 
+    /**
+     * A region restarts. Its writers go on in the partition's current session: after the changes
+     * the failed attempt flushed there, so their order within the session puts the replay last
+     * (BATCH: the other writers' regions still write it; a new session could be committed before it
+     * and let the failed attempt's older changes win).
+     */
     @Override
-    public void subtaskReset(int subtask, long checkpointId) {
-        // the writers of the failed attempt's sessions hand them to the committer
-        executor.execute(current::clear);
-    }
+    public void subtaskReset(int subtask, long checkpointId) {}
 
     @Override
     public void executionAttemptFailed(int subtask, int attemptNumber, Throwable reason) {}

@@ -196,17 +196,20 @@ final class SessionCoordinator implements OperatorCoordinator, CoordinationReque
                 });
     }
 
+    /** Releases the client; waits at most 10 s for the coordinator's thread (HTTP may be slow). */
     @Override
     public void close() throws Exception {
         try {
-            run(
-                    () -> {
-                        if (lease != null) {
-                            client = null;
-                            lease.close();
-                        }
-                        return null;
-                    });
+            executor.submit(
+                            () -> {
+                                if (lease != null) {
+                                    client = null;
+                                    lease.close();
+                                }
+                            })
+                    .get(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            LOG.warn("{}: closing while a request to the service is under way", operatorName);
         } finally {
             executor.shutdownNow();
         }
@@ -233,6 +236,9 @@ final class SessionCoordinator implements OperatorCoordinator, CoordinationReque
                                                 clock.getAsLong()))
                                 .toCoordinationResponse();
                     } catch (IOException e) {
+                        if (e instanceof SessionLifecycle.FatalSessionException) {
+                            failJob.accept(e);
+                        }
                         throw new IllegalStateException(
                                 "Upload session for table "
                                         + table

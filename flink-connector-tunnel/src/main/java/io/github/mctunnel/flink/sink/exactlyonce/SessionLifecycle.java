@@ -234,7 +234,11 @@ final class SessionLifecycle {
         }
         if (s == null) {
             long partitionsInEpoch =
-                    assigned.values().stream().filter(x -> x.epoch == epoch && x.used()).count();
+                    assigned.values().stream()
+                            .filter(x -> x.epoch == epoch && x.used())
+                            .map(x -> x.partition)
+                            .distinct()
+                            .count();
             if (partitionsInEpoch >= maxPartitionsPerEpoch) {
                 throw new IOException(
                         "more than "
@@ -304,20 +308,38 @@ final class SessionLifecycle {
      */
     private void retire(Tracked s, String why) throws IOException {
         if (!s.users.isEmpty()) {
-            throw new IOException(
-                    "Upload session "
-                            + s.id
-                            + " of table "
-                            + table
-                            + " "
-                            + describe(s.partition)
-                            + " cannot serve a new writer attempt ("
-                            + why
-                            + ") while writers "
-                            + s.users
-                            + " still write it; the job restarts all its writers");
+            if (overwrite) {
+                // two overwrite sessions of one partition: the second commit would replace the
+                // first one's rows
+                throw new FatalSessionException(
+                        "Overwrite session "
+                                + s.id
+                                + " of table "
+                                + table
+                                + " "
+                                + describe(s.partition)
+                                + " cannot serve a new writer attempt ("
+                                + why
+                                + ") while writers "
+                                + s.users
+                                + " still write it; a second overwrite session would replace"
+                                + " their rows. Rerun the INSERT OVERWRITE");
+            }
+            // other writers (BATCH: regions fail over alone) still write it: it stays assigned
+            // beside the new session and is committed with their blocks
+            assigned.put(key(s.partition, s.epoch) + '\u0001' + s.id, s);
+            return;
         }
         close(s, why);
+    }
+
+    /** A failure that must fail the whole job, not only the requesting writer's region. */
+    static final class FatalSessionException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        FatalSessionException(String message) {
+            super(message);
+        }
     }
 
     private void close(Tracked s, String why) {
@@ -648,43 +670,58 @@ final class SessionLifecycle {
      * before any reuse.
      */
     void restore(byte[] data, long checkpointId, long now) throws IOException {
-        currentAttempt.clear();
         if (data == null || data.length == 0) {
             return;
         }
+        // read everything first: a state that cannot be read leaves nothing half restored
+        SessionLifecycle read =
+                new SessionLifecycle(
+                        table,
+                        service,
+                        limits,
+                        maxPartitionsPerEpoch,
+                        partitionsSetting,
+                        overwrite);
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
             int version = in.readInt();
             if (version == 1) {
-                restoreVersion1(in, checkpointId, now);
-                return;
-            }
-            if (version != STATE_VERSION) {
+                read.restoreVersion1(in, checkpointId, now);
+            } else if (version == STATE_VERSION) {
+                read.restoreVersion2(in, checkpointId);
+            } else {
                 throw new IOException(
                         "Unknown version "
                                 + version
                                 + " of the Tunnel session coordinator state of table "
                                 + table);
             }
-            for (int i = in.readInt(); i > 0; i--) {
-                Tracked s = read(in);
-                s.epoch = in.readLong();
-                // conservatively used: the restored checkpoint may hold committables for it
-                s.restored = true;
-                assigned.put(key(s.partition, s.epoch), s);
-            }
-            for (int i = in.readInt(); i > 0; i--) {
-                quarantine(read(in), checkpointId);
-            }
-            for (int i = in.readInt(); i > 0; i--) {
-                Tracked s = read(in);
-                s.retiredAt = in.readLong();
-                s.quarantined = in.readBoolean();
-                committing.put(s.id, s);
-            }
-            for (int i = in.readInt(); i > 0; i--) {
-                Tracked s = read(in);
-                abandoned.put(s.id, s);
-            }
+        }
+        assigned.putAll(read.assigned);
+        committing.putAll(read.committing);
+        read.spares.forEach((p, q) -> spares.computeIfAbsent(p, x -> new ArrayDeque<>()).addAll(q));
+        abandoned.putAll(read.abandoned);
+    }
+
+    private void restoreVersion2(DataInputStream in, long checkpointId) throws IOException {
+        for (int i = in.readInt(); i > 0; i--) {
+            Tracked s = read(in);
+            s.epoch = in.readLong();
+            // conservatively used: the restored checkpoint may hold committables for it
+            s.restored = true;
+            assigned.put(key(s.partition, s.epoch) + '\u0001' + s.id, s);
+        }
+        for (int i = in.readInt(); i > 0; i--) {
+            quarantine(read(in), checkpointId);
+        }
+        for (int i = in.readInt(); i > 0; i--) {
+            Tracked s = read(in);
+            s.retiredAt = in.readLong();
+            s.quarantined = in.readBoolean();
+            committing.put(s.id, s);
+        }
+        for (int i = in.readInt(); i > 0; i--) {
+            Tracked s = read(in);
+            abandoned.put(s.id, s);
         }
     }
 

@@ -305,8 +305,7 @@ class ExactlyOnceTunnelWriterTest {
                 .hasMessage(
                         "The exactly-once Tunnel writer found no session gateway for its subtask:"
                                 + " the sink's pre-write operator must be chained to the writer"
-                                + " (do not disable operator chaining for the sink, and keep the"
-                                + " sink's input at the sink's parallelism)");
+                                + " (do not disable operator chaining for the sink)");
     }
 
     @Test

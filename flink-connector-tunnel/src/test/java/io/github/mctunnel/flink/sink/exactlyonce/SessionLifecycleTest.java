@@ -399,11 +399,12 @@ class SessionLifecycleTest {
     }
 
     /**
-     * BATCH: writer 1 still writes the session while writer 0's region failed over in every
-     * generation: replacing the session would commit two overwrite sessions of one partition.
+     * BATCH INSERT OVERWRITE: writer 1 still writes the session while writer 0's region failed over
+     * in every generation: a second overwrite session of the partition would replace the first
+     * one's rows, so the whole job fails (not only writer 0's region, again and again).
      */
     @Test
-    void aSessionOutOfGenerationsThatAnotherWriterHoldsFailsTheJob() throws IOException {
+    void anOverwriteSessionOutOfGenerationsThatAnotherWriterHoldsFailsTheJob() throws IOException {
         SessionLifecycle l = lifecycle(2, TableWriteLimits.defaults(), true);
         String s = grant(l, "ds=1", 1, 1, now).sessionId();
         for (int g = 0; g < SessionLifecycle.GENERATIONS; g++) {
@@ -412,14 +413,69 @@ class SessionLifecycleTest {
         }
 
         assertThatThrownBy(() -> grant(l, "ds=1", 1, 0, now))
-                .isInstanceOf(IOException.class)
+                .isInstanceOf(SessionLifecycle.FatalSessionException.class)
                 .hasMessage(
-                        "Upload session "
+                        "Overwrite session "
                                 + s
                                 + " of table t partition ds=1 cannot serve a new writer attempt"
                                 + " (it was fenced in all its 4 block generations) while writers"
-                                + " {1} still write it; the job restarts all its writers");
+                                + " {1} still write it; a second overwrite session would replace"
+                                + " their rows. Rerun the INSERT OVERWRITE");
         assertThat(l.openSessionIds()).containsExactly(s);
+    }
+
+    /**
+     * BATCH append: the same, but two appended sessions of one epoch commit correctly: the
+     * restarted writer gets a new session, and the old one stays assigned for the other writer and
+     * is committed with its blocks.
+     */
+    @Test
+    void anAppendSessionOutOfGenerationsThatAnotherWriterHoldsGetsASecondSession()
+            throws IOException {
+        SessionLifecycle l = lifecycle(2);
+        String s = grant(l, "ds=1", 1, 1, now).sessionId();
+        for (int g = 0; g < SessionLifecycle.GENERATIONS; g++) {
+            grant(l, "ds=1", 1, 0, now);
+            l.subtaskReset(0, 0);
+        }
+
+        Grant fresh = grant(l, "ds=1", 1, 0, now);
+
+        assertThat(fresh.sessionId()).isNotEqualTo(s);
+        assertThat(fresh.firstBlockId()).isEqualTo(BlockIdRange.of(0, 2, 0).first());
+        l.checkpointComplete(Long.MAX_VALUE, now); // the end of the input
+        assertThat(l.counts()).containsEntry("committing", 2).containsEntry("assigned", 0);
+        assertThat(service.closedEmpty).isEmpty();
+    }
+
+    /** A reset of a live coordinator that had no sessions yet keeps refusing old attempts. */
+    @Test
+    void aRestoreDoesNotForgetWhichAttemptsFailed() throws IOException {
+        SessionLifecycle l = lifecycle(1);
+        byte[] state = l.snapshot();
+        l.attemptFailed(0, 0);
+        l.restore(state, 0, now);
+        l.resetTo(0);
+
+        assertThatThrownBy(() -> l.grant("ds=1", 1, 0, 1, 0, now))
+                .isInstanceOf(IllegalStateException.class);
+    }
+
+    /** A state that cannot be read leaves nothing half restored. */
+    @Test
+    void aCorruptStateRestoresNothing() throws IOException {
+        SessionLifecycle l = lifecycle(1);
+        grant(l, "ds=1", 5, 0, now);
+        grant(l, "ds=2", 5, 0, now);
+        byte[] state = l.snapshot();
+
+        SessionLifecycle restored = lifecycle(1);
+        assertThatThrownBy(
+                        () ->
+                                restored.restore(
+                                        java.util.Arrays.copyOf(state, state.length - 3), 5, now))
+                .isInstanceOf(IOException.class);
+        assertThat(restored.isEmpty()).isTrue();
     }
 
     @Test
