@@ -110,6 +110,12 @@ public final class MetaService implements RequestHandler {
                 }
             }
         }
+        if (!java.util.Set.of("GET", "POST", "PUT", "DELETE", "HEAD").contains(req.method())) {
+            throw new ServiceException(
+                    405,
+                    "MethodNotAllowed",
+                    "The method " + req.method() + " is not allowed on /api" + req.path() + ".");
+        }
         throw new ServiceException(
                 501,
                 "NotImplemented",
@@ -364,7 +370,17 @@ public final class MetaService implements RequestHandler {
             f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
             f.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
             f.setExpandEntityReferences(false);
-            return f.newDocumentBuilder().parse(new ByteArrayInputStream(body));
+            javax.xml.parsers.DocumentBuilder builder = f.newDocumentBuilder();
+            // the default handler prints every fatal error to stderr; the 400 below says it all
+            builder.setErrorHandler(
+                    new org.xml.sax.helpers.DefaultHandler() {
+                        @Override
+                        public void fatalError(org.xml.sax.SAXParseException e)
+                                throws org.xml.sax.SAXException {
+                            throw e;
+                        }
+                    });
+            return builder.parse(new ByteArrayInputStream(body));
         } catch (Exception e) {
             throw new ServiceException(
                     400, "MalformedXML", "The instance body is not valid XML: " + e.getMessage());

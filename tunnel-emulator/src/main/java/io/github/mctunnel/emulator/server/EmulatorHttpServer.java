@@ -9,10 +9,14 @@ import org.apache.hc.core5.http.ExceptionListener;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpConnection;
 import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.HttpResponse;
 import org.apache.hc.core5.http.impl.bootstrap.HttpServer;
 import org.apache.hc.core5.http.impl.bootstrap.ServerBootstrap;
+import org.apache.hc.core5.http.impl.bootstrap.StandardFilter;
 import org.apache.hc.core5.http.io.HttpRequestHandler;
 import org.apache.hc.core5.http.io.SocketConfig;
+import org.apache.hc.core5.http.io.entity.StringEntity;
+import org.apache.hc.core5.http.io.support.HttpServerExpectationFilter;
 import org.apache.hc.core5.http.protocol.HttpContext;
 import org.apache.hc.core5.http.protocol.HttpCoreContext;
 import org.apache.hc.core5.io.CloseMode;
@@ -134,6 +138,9 @@ public final class EmulatorHttpServer implements AutoCloseable {
                         .setConnectionFactory(new AbortableConnection.Factory())
                         .setExceptionListener(new QuietExceptionListener())
                         .setRequestRouter((request, context) -> adapter)
+                        .replaceFilter(
+                                StandardFilter.EXPECT_CONTINUE.name(),
+                                new ServiceExpectationFilter())
                         .create();
     }
 
@@ -467,6 +474,20 @@ public final class EmulatorHttpServer implements AutoCloseable {
             } else {
                 LOG.debug("HTTP server error", ex);
             }
+        }
+    }
+
+    /**
+     * httpcore's own answer to an {@code Expect} header other than {@code 100-continue} (417), with
+     * a service error body instead of an empty one, so every refusal carries an error code.
+     */
+    private static final class ServiceExpectationFilter extends HttpServerExpectationFilter {
+        @Override
+        protected HttpEntity generateResponseContent(HttpResponse response) {
+            return new StringEntity(
+                    "{\"Code\":\"ExpectationFailed\",\"Message\":\"Only 'Expect: 100-continue'"
+                            + " is supported\",\"RequestId\":\"\"}",
+                    ContentType.APPLICATION_JSON);
         }
     }
 }

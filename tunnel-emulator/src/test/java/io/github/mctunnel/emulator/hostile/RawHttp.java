@@ -110,6 +110,12 @@ final class RawHttp {
         byte[] bytes = all.toByteArray();
         String text = new String(bytes, StandardCharsets.ISO_8859_1);
         int end = text.indexOf("\r\n\r\n");
+        // skip interim answers (100 Continue) before the final one
+        while (text.startsWith("HTTP/1.1 1") && end >= 0 && end + 4 < bytes.length) {
+            bytes = java.util.Arrays.copyOfRange(bytes, end + 4, bytes.length);
+            text = new String(bytes, StandardCharsets.ISO_8859_1);
+            end = text.indexOf("\r\n\r\n");
+        }
         if (!text.startsWith("HTTP/1.1 ") || end < 0) {
             throw new IOException("not an HTTP answer: " + text);
         }
