@@ -26,8 +26,11 @@ final class FieldSources {
     }
 
     /**
+     * Names match case-insensitively, as MaxCompute's do. When no field names a data column, the
+     * table's first data column is downloaded along (a download needs one) and taken by no field.
+     *
      * @throws IllegalArgumentException naming a field that is neither a data column nor a partition
-     *     key, or the table has no data column among the fields
+     *     key
      */
     static FieldSources resolve(List<String> fieldNames, TableSchema schema) {
         int[] sources = new int[fieldNames.size()];
@@ -54,10 +57,13 @@ final class FieldSources {
             sources[i] = -1 - key;
         }
         if (read.isEmpty()) {
-            throw new IllegalArgumentException(
-                    "At least one field must name a data column of the table (a download needs"
-                            + " one); columns are "
-                            + schema.columnNames());
+            if (schema.columnCount() == 0) {
+                throw new IllegalArgumentException(
+                        "Table has no data column to download; a download needs one");
+            }
+            // Only partition keys (or nothing) asked for: a download needs a data column, so the
+            // first one is read along, and no field takes it.
+            read.add(schema.column(0));
         }
         return new FieldSources(sources, read, schema.partitionKeys());
     }
@@ -84,8 +90,11 @@ final class FieldSources {
         return names;
     }
 
-    /** True when every field is a data column, in download order. */
+    /** True when every field is a data column, in download order, and no other is read. */
     boolean onlyDataColumns() {
+        if (readColumns.size() != sources.length) {
+            return false;
+        }
         for (int i = 0; i < sources.length; i++) {
             if (sources[i] != i) {
                 return false;

@@ -62,8 +62,11 @@ public final class RowDataTunnelRecordDeserializer implements TunnelRecordDeseri
             }
         }
         converter =
-                RecordToRowDataConverter.create(
-                        fields.readColumns(), new RowType(rowType.isNullable(), dataFields));
+                dataFields.isEmpty()
+                        ? null
+                        : RecordToRowDataConverter.create(
+                                fields.readColumns().subList(0, dataFields.size()),
+                                new RowType(rowType.isNullable(), dataFields));
         lastPartition = null;
         return fields.readColumnNames();
     }
@@ -83,7 +86,7 @@ public final class RowDataTunnelRecordDeserializer implements TunnelRecordDeseri
 
     @Override
     public RowData deserialize(Object[] values, PartitionSpec partition) {
-        GenericRowData data = converter.convert(values);
+        GenericRowData data = converter == null ? null : converter.convert(values);
         if (fields.onlyDataColumns()) {
             return data;
         }

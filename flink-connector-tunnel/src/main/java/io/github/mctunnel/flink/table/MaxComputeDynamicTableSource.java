@@ -164,10 +164,29 @@ final class MaxComputeDynamicTableSource
         for (PartitionSpec p : listed) {
             if ((settings.partitions() == null || settings.partitions().test(p))
                     && (partitionPredicate == null || partitionPredicate.test(p))) {
-                out.add(new LinkedHashMap<>(p.values()));
+                out.add(withDeclaredKeyNames(p));
             }
         }
         return Optional.of(out);
+    }
+
+    /**
+     * The partition's values keyed by the partition keys as the Flink table declares them
+     * (MaxCompute names are case-insensitive; the service answers them in lower case).
+     */
+    private Map<String, String> withDeclaredKeyNames(PartitionSpec p) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : p.values().entrySet()) {
+            String name = e.getKey();
+            for (String declared : partitionKeys) {
+                if (declared.equalsIgnoreCase(name)) {
+                    name = declared;
+                    break;
+                }
+            }
+            out.put(name, e.getValue());
+        }
+        return out;
     }
 
     @Override

@@ -68,7 +68,7 @@ public sealed interface PartitionPredicate extends PartitionFilter {
 
         /** The key's value in a partition as a comparable: a String or a BigDecimal. */
         Comparable<?> valueIn(PartitionSpec partition) {
-            String value = partition.values().get(name);
+            String value = partition.get(name);
             if (value == null) {
                 throw new IllegalArgumentException(
                         "Partition " + partition + " has no value for partition key " + name);
