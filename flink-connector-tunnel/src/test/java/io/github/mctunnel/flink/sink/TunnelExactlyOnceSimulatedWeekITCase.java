@@ -21,7 +21,6 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
@@ -79,10 +78,18 @@ class TunnelExactlyOnceSimulatedWeekITCase {
         emulator.close();
     }
 
-    @Test
-    void aWeekOfHourlyPartitionsWithFailoversKeepsEveryRowOnceAndSessionsFlat() throws Exception {
-        emulator.executeSql("CREATE TABLE eo_week (id BIGINT) PARTITIONED BY (hh STRING)");
-        table = TableIdentifier.of(emulator.defaultProject(), "eo_week");
+    /**
+     * @param failover {@code region}: a failure restarts the job's pipelined region (here all its
+     *     tasks; the coordinator sees subtaskReset), {@code full}: a global failover (the
+     *     coordinator sees resetToCheckpoint)
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"region", "full"})
+    void aWeekOfHourlyPartitionsWithFailoversKeepsEveryRowOnceAndSessionsFlat(String failover)
+            throws Exception {
+        String name = "eo_week_" + failover;
+        emulator.executeSql("CREATE TABLE " + name + " (id BIGINT) PARTITIONED BY (hh STRING)");
+        table = TableIdentifier.of(emulator.defaultProject(), name);
         FAILED.set(0);
         PEAK_OPEN_SESSIONS.set(0);
 
@@ -90,6 +97,9 @@ class TunnelExactlyOnceSimulatedWeekITCase {
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, FAILURES + 2);
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(50));
+        conf.set(
+                org.apache.flink.configuration.JobManagerOptions.EXECUTION_FAILOVER_STRATEGY,
+                failover);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(2);
         env.enableCheckpointing(100);
@@ -106,7 +116,7 @@ class TunnelExactlyOnceSimulatedWeekITCase {
                 .sinkTo(
                         TunnelExactlyOnceSink.<Long>builder()
                                 .setConnection(TunnelSinkEmulatorITCase.connection(emulator))
-                                .setTable("eo_week")
+                                .setTable(name)
                                 .setSerializer(new HourlyRows())
                                 .setDynamicPartition()
                                 .setMaxPartitionsPerCheckpoint(4)
