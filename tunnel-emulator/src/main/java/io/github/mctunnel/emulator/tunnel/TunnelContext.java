@@ -31,6 +31,10 @@ final class TunnelContext {
     final Map<String, TunnelSession> sessions = new ConcurrentHashMap<>();
     private final Map<String, TableTraffic> traffic = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
+    private volatile Instant nextPurge = Instant.MIN;
+
+    /** How often (on the emulator's clock) requests sweep expired sessions out of the map. */
+    static final java.time.Duration PURGE_INTERVAL = java.time.Duration.ofMinutes(1);
 
     TunnelContext(Catalog catalog, EmulatorLimits limits, Clock clock, String advertisedHostPort) {
         this.catalog = catalog;
@@ -123,6 +127,10 @@ final class TunnelContext {
             throw TunnelErrors.invalidArgument("The " + kind + " id is missing");
         }
         TunnelSession s = sessions.get(id);
+        if (s == null && outlived(id, now())) {
+            // purged after its lifetime: answers as it did while it was still held
+            throw TunnelErrors.sessionExpired(code, kind, id, limits.sessionLifetime());
+        }
         if (!type.isInstance(s) || s.table() != table) {
             // A session of a dropped table (even one re-created under the same name) is gone.
             throw TunnelErrors.noSuchSession(code, kind, id);
@@ -131,6 +139,47 @@ final class TunnelContext {
             throw TunnelErrors.sessionExpired(code, kind, id, limits.sessionLifetime());
         }
         return type.cast(s);
+    }
+
+    /**
+     * Whether a session with this id, if there was one, has outlived its lifetime: ids start with
+     * their creation time (second precision), so a purged session is still known to have expired.
+     */
+    private boolean outlived(String id, Instant now) {
+        if (id.length() < 14) {
+            return false;
+        }
+        try {
+            Instant created = ID_TIME.parse(id.substring(0, 14), Instant::from);
+            return !now.isBefore(expiry(created).plusSeconds(1));
+        } catch (java.time.format.DateTimeParseException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Removes every session whose lifetime has passed (its creation plus {@code sessionLifetime},
+     * also when it was expired early), so the map holds only sessions that can still answer
+     * something but "expired", and memory stays bounded however long the emulator runs. Later
+     * requests on a purged session still answer its kind's {@code NoSuch...} code saying it
+     * expired.
+     *
+     * @return how many sessions were removed
+     */
+    int purgeExpired() {
+        Instant now = now();
+        nextPurge = now.plus(PURGE_INTERVAL);
+        int before = sessions.size();
+        sessions.values()
+                .removeIf(s -> s.expired(now) && !now.isBefore(expiry(s.created()).plusSeconds(1)));
+        return before - sessions.size();
+    }
+
+    /** Purges expired sessions at most once per {@link #PURGE_INTERVAL} of emulator time. */
+    void purgeExpiredIfDue() {
+        if (!now().isBefore(nextPurge)) {
+            purgeExpired();
+        }
     }
 
     /**

@@ -64,6 +64,7 @@ public final class TunnelService implements TunnelHandler {
             String table,
             String suffix)
             throws Exception {
+        ctx.purgeExpiredIfDue();
         TableState state = ctx.catalog.table(project, schemaOrNull, table);
         String method = req.method();
         switch (suffix) {
@@ -244,6 +245,22 @@ public final class TunnelService implements TunnelHandler {
             throw new IllegalArgumentException("No tunnel session with id " + sessionId);
         }
         s.expire(ctx.now());
+    }
+
+    /**
+     * Removes every session whose lifetime has passed from memory now (requests also do it, at most
+     * once a minute of emulator time). A request on a removed session still answers its kind's
+     * {@code NoSuch...} code saying it expired.
+     *
+     * @return how many sessions were removed
+     */
+    public int purgeExpiredSessions() {
+        return ctx.purgeExpired();
+    }
+
+    /** How many sessions (of every kind, expired ones not yet purged included) are in memory. */
+    public int sessionsInMemory() {
+        return ctx.sessions.size();
     }
 
     /** The limits this service enforces. */
