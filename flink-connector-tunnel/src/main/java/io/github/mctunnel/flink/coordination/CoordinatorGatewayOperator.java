@@ -55,7 +55,7 @@ final class CoordinatorGatewayOperator<IN> extends AbstractStreamOperator<IN>
                     .get();
         } catch (ExecutionException e) {
             throw new IOException(
-                    "The Tunnel session coordinator refused the request: "
+                    "The Tunnel session coordinator did not hand out a session: "
                             + e.getCause().getMessage(),
                     e.getCause());
         }
