@@ -132,7 +132,8 @@ public final class TunnelSource<OUT>
                 invalidationPolicy == SessionInvalidationPolicy.RECREATE,
                 new SessionCreationPacer(sessionBudget, sessionWindow),
                 System::currentTimeMillis,
-                checkpoint);
+                checkpoint,
+                rowLimit);
     }
 
     @Override

@@ -272,8 +272,9 @@ final class MaxComputeDynamicTableSource
     }
 
     /**
-     * Each reader stops after {@code limit} rows (the planner keeps its own limit over the readers'
-     * union): download ranges are cut to the rows still needed.
+     * The enumerator hands out splits holding {@code limit} rows in all, then creates no more
+     * download sessions; each reader also stops after {@code limit} rows (the planner keeps its own
+     * limit over the readers' union).
      */
     @Override
     public void applyLimit(long limit) {

@@ -68,6 +68,12 @@ public final class TunnelSplitEnumerator
     private final SessionCreationPacer pacer;
     private final LongSupplier clock;
 
+    /** A pushed-down limit on the rows of the whole scan; Long.MAX_VALUE when none. */
+    private final long rowLimit;
+
+    /** Rows of the splits handed to readers and not handed back (counted toward the limit). */
+    private long rowsAssigned;
+
     private final Set<String> discovered = new LinkedHashSet<>();
     private final Deque<String> awaitingSession = new ArrayDeque<>();
     private final Deque<TunnelSplit> pending = new ArrayDeque<>();
@@ -95,6 +101,39 @@ public final class TunnelSplitEnumerator
             SessionCreationPacer pacer,
             LongSupplier clock,
             TunnelEnumeratorState state) {
+        this(
+                context,
+                clientFactory,
+                tableName,
+                selection,
+                splitRows,
+                bounded,
+                discoveryIntervalMillis,
+                recreateInvalidSessions,
+                pacer,
+                clock,
+                state,
+                Long.MAX_VALUE);
+    }
+
+    /**
+     * @param rowLimit at most this many rows are handed out in splits (a pushed-down LIMIT): once
+     *     they are, no more sessions are created and readers are told there are no more splits
+     */
+    public TunnelSplitEnumerator(
+            SplitEnumeratorContext<TunnelSplit> context,
+            TableReadClientFactory clientFactory,
+            String tableName,
+            PartitionSelection selection,
+            long splitRows,
+            boolean bounded,
+            long discoveryIntervalMillis,
+            boolean recreateInvalidSessions,
+            SessionCreationPacer pacer,
+            LongSupplier clock,
+            TunnelEnumeratorState state,
+            long rowLimit) {
+        this.rowLimit = rowLimit;
         this.context = context;
         this.clientFactory = clientFactory;
         this.tableName = tableName;
@@ -202,6 +241,7 @@ public final class TunnelSplitEnumerator
     public void addSplitsBack(List<TunnelSplit> splits, int subtaskId) {
         for (int i = splits.size() - 1; i >= 0; i--) {
             pending.addFirst(splits.get(i));
+            unassign(splits.get(i));
         }
         assignAndCreate();
     }
@@ -223,6 +263,7 @@ public final class TunnelSplitEnumerator
                 || !handledInvalidations.add(split.splitId())) {
             return;
         }
+        unassign(split); // its rest is handed out again
         ReplacedSession r = replaced.get(split.sessionId());
         if (r != null) {
             addRepointed(split, r);
@@ -232,15 +273,59 @@ public final class TunnelSplitEnumerator
         assignAndCreate();
     }
 
+    /** Rows of a split handed back no longer count toward the limit. */
+    private void unassign(TunnelSplit split) {
+        if (rowLimit != Long.MAX_VALUE) {
+            rowsAssigned = Math.max(0, rowsAssigned - (split.end() - split.nextRow()));
+        }
+    }
+
+    private boolean limitReached() {
+        return rowLimit != Long.MAX_VALUE && rowsAssigned >= rowLimit;
+    }
+
+    /**
+     * The next pending split, cut to the rows the limit still needs, counted as assigned; null when
+     * none is pending or the limit is reached.
+     */
+    private TunnelSplit nextSplit() {
+        if (limitReached() || pending.isEmpty()) {
+            return null;
+        }
+        TunnelSplit s = pending.pollFirst();
+        if (rowLimit == Long.MAX_VALUE) {
+            return s;
+        }
+        long rows = Math.min(s.end() - s.nextRow(), rowLimit - rowsAssigned);
+        rowsAssigned += rows;
+        return rows == s.end() - s.nextRow()
+                ? s
+                : new TunnelSplit(
+                        s.partition(),
+                        s.sessionId(),
+                        s.sessionRowCount(),
+                        s.start(),
+                        s.nextRow() + rows,
+                        s.nextRow());
+    }
+
     /** Assigns pending splits to waiting readers, then starts a session creation if needed. */
     private void assignAndCreate() {
         Iterator<Integer> it = waitingReaders.iterator();
-        while (it.hasNext() && !pending.isEmpty()) {
+        while (it.hasNext() && !pending.isEmpty() && !limitReached()) {
             int reader = it.next();
             it.remove();
             if (context.registeredReaders().containsKey(reader)) {
-                context.assignSplit(pending.pollFirst(), reader);
+                context.assignSplit(nextSplit(), reader);
             }
+        }
+        if (limitReached()) {
+            // The splits handed out hold every row the scan needs: no more sessions.
+            for (int reader : waitingReaders) {
+                context.signalNoMoreSplits(reader);
+            }
+            waitingReaders.clear();
+            return;
         }
         if (waitingReaders.isEmpty() || creationInFlight) {
             return;
