@@ -2,14 +2,12 @@ package io.github.mctunnel.flink.upsert;
 
 import io.github.mctunnel.client.schema.PartitionSpec;
 import io.github.mctunnel.flink.coordination.CoordinatorGatewayOperatorFactory.CoordinatorProviderFactory;
+import io.github.mctunnel.flink.coordination.SingleThreadCoordinator;
 
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.runtime.jobgraph.OperatorID;
-import org.apache.flink.runtime.operators.coordination.CoordinationRequest;
-import org.apache.flink.runtime.operators.coordination.CoordinationRequestHandler;
 import org.apache.flink.runtime.operators.coordination.CoordinationResponse;
 import org.apache.flink.runtime.operators.coordination.OperatorCoordinator;
-import org.apache.flink.runtime.operators.coordination.OperatorEvent;
 import org.apache.flink.streaming.api.operators.collect.CollectCoordinationResponse;
 
 import org.slf4j.Logger;
@@ -19,8 +17,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.LongSupplier;
 
 /**
@@ -37,18 +33,16 @@ import java.util.function.LongSupplier;
  * on its own thread, never on the JobManager's main thread.
  */
 @Internal
-final class UpsertSessionCoordinator implements OperatorCoordinator, CoordinationRequestHandler {
+final class UpsertSessionCoordinator extends SingleThreadCoordinator<UpsertSessionRequest> {
 
     private static final Logger LOG = LoggerFactory.getLogger(UpsertSessionCoordinator.class);
 
     /** A session is not handed out beyond this age (the service's lifetime is 24 hours). */
     static final long MAX_SESSION_AGE_MILLIS = 23L * 3600 * 1000;
 
-    private final String operatorName;
     private final UpsertTableFactory tableFactory;
     private final int bucketCount;
     private final LongSupplier clock;
-    private final ExecutorService executor;
     private final Map<String, Current> current = new HashMap<>();
     private UpsertTable table;
     private long sessionsCreated;
@@ -60,24 +54,18 @@ final class UpsertSessionCoordinator implements OperatorCoordinator, Coordinatio
             UpsertTableFactory tableFactory,
             int bucketCount,
             LongSupplier clock) {
-        this.operatorName = operatorName;
+        super(
+                operatorName,
+                "tunnel-upsert-coordinator-" + tableFactory.table(),
+                UpsertSessionRequest.class);
         this.tableFactory = tableFactory;
         this.bucketCount = bucketCount;
         this.clock = clock;
-        this.executor =
-                Executors.newSingleThreadExecutor(
-                        r -> {
-                            Thread t =
-                                    new Thread(
-                                            r, "tunnel-upsert-coordinator-" + tableFactory.table());
-                            t.setDaemon(true);
-                            return t;
-                        });
     }
 
     @Override
     public void start() {
-        executor.execute(
+        execute(
                 () -> {
                     try {
                         table = tableFactory.open();
@@ -91,49 +79,27 @@ final class UpsertSessionCoordinator implements OperatorCoordinator, Coordinatio
     }
 
     @Override
-    public void close() throws Exception {
-        try {
-            executor.submit(
-                            () -> {
-                                if (table != null) {
-                                    table.close();
-                                    table = null;
-                                }
-                            })
-                    .get(10, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (java.util.concurrent.TimeoutException e) {
-            LOG.warn("{}: closing while a request to the service is under way", operatorName);
-        } finally {
-            executor.shutdownNow();
+    protected void release() {
+        if (table != null) {
+            table.close();
+            table = null;
         }
     }
 
     @Override
-    public CompletableFuture<CoordinationResponse> handleCoordinationRequest(
-            CoordinationRequest request) {
-        if (!(request instanceof UpsertSessionRequest r)) {
-            return CompletableFuture.failedFuture(
-                    new IllegalArgumentException(
-                            operatorName + " got an unknown request " + request));
-        }
-        return CompletableFuture.supplyAsync(
-                () -> {
-                    try {
-                        return new CollectCoordinationResponse(
-                                session(r.partition(), r.replaced()), 0, List.of());
-                    } catch (Exception e) {
-                        throw new IllegalStateException(
-                                "Upsert session for table "
-                                        + tableFactory.table()
-                                        + (r.partition().isEmpty()
-                                                ? ""
-                                                : " partition " + r.partition())
-                                        + " could not be created: "
-                                        + e.getMessage(),
-                                e);
-                    }
-                },
-                executor);
+    protected CoordinationResponse answer(UpsertSessionRequest r) throws Exception {
+        return new CollectCoordinationResponse(session(r.partition(), r.replaced()), 0, List.of());
+    }
+
+    @Override
+    protected RuntimeException failure(UpsertSessionRequest r, Exception e) {
+        return new IllegalStateException(
+                "Upsert session for table "
+                        + tableFactory.table()
+                        + (r.partition().isEmpty() ? "" : " partition " + r.partition())
+                        + " could not be created: "
+                        + e.getMessage(),
+                e);
     }
 
     /** The partition's current session, replacing {@code replaced} or an old one. */
@@ -162,12 +128,7 @@ final class UpsertSessionCoordinator implements OperatorCoordinator, Coordinatio
 
     /** Sessions created so far (for tests). */
     long sessionsCreated() throws Exception {
-        return executor.submit(() -> sessionsCreated).get();
-    }
-
-    @Override
-    public void handleEventFromOperator(int subtask, int attemptNumber, OperatorEvent event) {
-        LOG.warn("{} ignores unexpected event {} from subtask {}", operatorName, event, subtask);
+        return call(() -> sessionsCreated);
     }
 
     @Override
@@ -181,7 +142,7 @@ final class UpsertSessionCoordinator implements OperatorCoordinator, Coordinatio
 
     @Override
     public void resetToCheckpoint(long checkpointId, byte[] checkpointData) {
-        executor.execute(current::clear);
+        execute(current::clear);
     }
 
     /**

@@ -3,7 +3,6 @@ package io.github.mctunnel.flink.sink;
 import io.github.mctunnel.client.schema.PartitionSpec;
 import io.github.mctunnel.client.schema.TableIdentifier;
 import io.github.mctunnel.emulator.TunnelEmulator;
-import io.github.mctunnel.emulator.limits.EmulatorLimits;
 import io.github.mctunnel.flink.config.TableWriteLimits;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -57,17 +56,7 @@ class TunnelExactlyOnceSavepointAfterLifetimeITCase {
 
     @BeforeAll
     static void startEmulator() throws Exception {
-        emulator =
-                TunnelEmulator.builder()
-                        .credentials("ak", "sk")
-                        .limits(
-                                EmulatorLimits.builder()
-                                        .uploadSessionRate(100_000, Duration.ofMinutes(5))
-                                        .blockRate(100_000, Duration.ofMinutes(5))
-                                        .commitRate(10_000, Duration.ofSeconds(15))
-                                        .build())
-                        .build()
-                        .start();
+        emulator = FrequentCheckpointsEmulator.start();
     }
 
     @AfterAll

@@ -5,7 +5,6 @@ import io.github.mctunnel.client.schema.TableIdentifier;
 import io.github.mctunnel.emulator.TunnelEmulator;
 import io.github.mctunnel.emulator.fault.FaultPlan;
 import io.github.mctunnel.emulator.fault.RequestMatcher;
-import io.github.mctunnel.emulator.limits.EmulatorLimits;
 import io.github.mctunnel.emulator.tunnel.TunnelStats;
 import io.github.mctunnel.flink.config.TableWriteLimits;
 
@@ -69,17 +68,8 @@ class TunnelExactlyOnceSinkITCase {
     @BeforeAll
     static void startEmulator() throws Exception {
         emulator =
-                TunnelEmulator.builder()
-                        .credentials("ak", "sk")
-                        .faultPlan(FaultPlan.seeded(7))
-                        .limits(
-                                EmulatorLimits.builder()
-                                        .uploadSessionRate(100_000, Duration.ofMinutes(5))
-                                        .blockRate(100_000, Duration.ofMinutes(5))
-                                        .commitRate(10_000, Duration.ofSeconds(15))
-                                        .build())
-                        .build()
-                        .start();
+                FrequentCheckpointsEmulator.start(
+                        TunnelEmulator.builder().faultPlan(FaultPlan.seeded(7)));
     }
 
     @AfterAll

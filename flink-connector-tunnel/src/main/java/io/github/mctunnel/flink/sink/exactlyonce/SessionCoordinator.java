@@ -9,14 +9,12 @@ import io.github.mctunnel.flink.client.SharedTunnelClients;
 import io.github.mctunnel.flink.client.TunnelClientLease;
 import io.github.mctunnel.flink.config.TableWriteLimits;
 import io.github.mctunnel.flink.config.TunnelConnectionOptions;
+import io.github.mctunnel.flink.coordination.SingleThreadCoordinator;
 
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.runtime.jobgraph.OperatorID;
-import org.apache.flink.runtime.operators.coordination.CoordinationRequest;
-import org.apache.flink.runtime.operators.coordination.CoordinationRequestHandler;
 import org.apache.flink.runtime.operators.coordination.CoordinationResponse;
 import org.apache.flink.runtime.operators.coordination.OperatorCoordinator;
-import org.apache.flink.runtime.operators.coordination.OperatorEvent;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,8 +22,6 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.LongSupplier;
 
 /**
@@ -38,16 +34,14 @@ import java.util.function.LongSupplier;
  * state changes and HTTP calls run on one thread of its own, never on the JobManager's main thread.
  */
 @Internal
-final class SessionCoordinator implements OperatorCoordinator, CoordinationRequestHandler {
+final class SessionCoordinator extends SingleThreadCoordinator<SessionRequest> {
 
     private static final Logger LOG = LoggerFactory.getLogger(SessionCoordinator.class);
 
     private final LongSupplier clock;
-    private final String operatorName;
     private final TunnelConnectionOptions connection;
     private final String table;
     private final boolean overwrite;
-    private final ExecutorService executor;
     private final SessionLifecycle lifecycle;
     private final java.util.function.Consumer<Throwable> failJob;
 
@@ -96,10 +90,10 @@ final class SessionCoordinator implements OperatorCoordinator, CoordinationReque
             String partitionsSetting,
             LongSupplier clock,
             java.util.function.Consumer<Throwable> failJob) {
+        super(operatorName, "tunnel-session-coordinator-" + table, SessionRequest.class);
         this.failJob = failJob;
         this.clock = clock;
         this.overwrite = overwrite;
-        this.operatorName = operatorName;
         this.connection = connection;
         this.table = table;
         this.lifecycle =
@@ -110,13 +104,6 @@ final class SessionCoordinator implements OperatorCoordinator, CoordinationReque
                         maxPartitionsPerEpoch,
                         partitionsSetting,
                         overwrite);
-        this.executor =
-                Executors.newSingleThreadExecutor(
-                        r -> {
-                            Thread t = new Thread(r, "tunnel-session-coordinator-" + table);
-                            t.setDaemon(true);
-                            return t;
-                        });
     }
 
     /** The service as the lifecycle sees it, through the coordinator's client. */
@@ -187,7 +174,7 @@ final class SessionCoordinator implements OperatorCoordinator, CoordinationReque
 
     @Override
     public void start() throws Exception {
-        run(
+        call(
                 () -> {
                     lease = SharedTunnelClients.jvm().acquire(connection);
                     client = lease.client();
@@ -196,71 +183,44 @@ final class SessionCoordinator implements OperatorCoordinator, CoordinationReque
                 });
     }
 
-    /** Releases the client; waits at most 10 s for the coordinator's thread (HTTP may be slow). */
     @Override
-    public void close() throws Exception {
-        try {
-            executor.submit(
-                            () -> {
-                                if (lease != null) {
-                                    client = null;
-                                    lease.close();
-                                }
-                            })
-                    .get(10, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (java.util.concurrent.TimeoutException e) {
-            LOG.warn("{}: closing while a request to the service is under way", operatorName);
-        } finally {
-            executor.shutdownNow();
+    protected void release() {
+        if (lease != null) {
+            client = null;
+            lease.close();
         }
     }
 
     @Override
-    public CompletableFuture<CoordinationResponse> handleCoordinationRequest(
-            CoordinationRequest request) {
-        if (!(request instanceof SessionRequest r)) {
-            return CompletableFuture.failedFuture(
-                    new IllegalArgumentException(
-                            operatorName + " got an unknown request " + request));
-        }
-        return CompletableFuture.supplyAsync(
-                () -> {
-                    try {
-                        return SessionResponse.of(
-                                        lifecycle.grant(
-                                                r.partition(),
-                                                r.epoch(),
-                                                r.subtask(),
-                                                r.parallelism(),
-                                                r.attempt(),
-                                                clock.getAsLong()))
-                                .toCoordinationResponse();
-                    } catch (IOException e) {
-                        if (e instanceof SessionLifecycle.FatalSessionException) {
-                            failJob.accept(e);
-                        }
-                        throw new IllegalStateException(
-                                "Upload session for table "
-                                        + table
-                                        + (r.partition().isEmpty()
-                                                ? ""
-                                                : " partition " + r.partition())
-                                        + " could not be created: "
-                                        + e.getMessage(),
-                                e);
-                    }
-                },
-                executor);
+    protected CoordinationResponse answer(SessionRequest r) throws IOException {
+        return SessionResponse.of(
+                        lifecycle.grant(
+                                r.partition(),
+                                r.epoch(),
+                                r.subtask(),
+                                r.parallelism(),
+                                r.attempt(),
+                                clock.getAsLong()))
+                .toCoordinationResponse();
     }
 
     @Override
-    public void handleEventFromOperator(int subtask, int attemptNumber, OperatorEvent event) {
-        LOG.warn("{} ignores unexpected event {} from subtask {}", operatorName, event, subtask);
+    protected RuntimeException failure(SessionRequest r, Exception e) {
+        if (e instanceof SessionLifecycle.FatalSessionException) {
+            failJob.accept(e);
+        }
+        return new IllegalStateException(
+                "Upload session for table "
+                        + table
+                        + (r.partition().isEmpty() ? "" : " partition " + r.partition())
+                        + " could not be created: "
+                        + e.getMessage(),
+                e);
     }
 
     @Override
     public void checkpointCoordinator(long checkpointId, CompletableFuture<byte[]> result) {
-        executor.execute(
+        execute(
                 () -> {
                     try {
                         result.complete(lifecycle.snapshot());
@@ -272,7 +232,7 @@ final class SessionCoordinator implements OperatorCoordinator, CoordinationReque
 
     @Override
     public void notifyCheckpointComplete(long checkpointId) {
-        executor.execute(() -> lifecycle.checkpointComplete(checkpointId, clock.getAsLong()));
+        execute(() -> lifecycle.checkpointComplete(checkpointId, clock.getAsLong()));
     }
 
     /**
@@ -282,7 +242,7 @@ final class SessionCoordinator implements OperatorCoordinator, CoordinationReque
      */
     @Override
     public void resetToCheckpoint(long checkpointId, byte[] checkpointData) {
-        executor.execute(
+        execute(
                 () -> {
                     try {
                         if (lifecycle.isEmpty()) {
@@ -304,39 +264,27 @@ final class SessionCoordinator implements OperatorCoordinator, CoordinationReque
     @Override
     public void subtaskReset(int subtask, long checkpointId) {
         LOG.info("{}: subtask {} reset to checkpoint {}", operatorName, subtask, checkpointId);
-        executor.execute(() -> lifecycle.subtaskReset(subtask, checkpointId));
+        execute(() -> lifecycle.subtaskReset(subtask, checkpointId));
     }
 
     @Override
     public void executionAttemptFailed(int subtask, int attemptNumber, Throwable reason) {
-        executor.execute(() -> lifecycle.attemptFailed(subtask, attemptNumber));
+        execute(() -> lifecycle.attemptFailed(subtask, attemptNumber));
     }
 
     @Override
     public void executionAttemptReady(int subtask, int attemptNumber, SubtaskGateway gateway) {
-        executor.execute(() -> lifecycle.attemptReady(subtask, attemptNumber));
+        execute(() -> lifecycle.attemptReady(subtask, attemptNumber));
     }
 
     /** Sessions the coordinator counts as open (for tests). */
     List<String> openSessionIds() throws Exception {
-        return run(lifecycle::openSessionIds);
+        return call(lifecycle::openSessionIds);
     }
 
     /** Tracked sessions by state (for tests). */
     java.util.Map<String, Integer> sessionCounts() throws Exception {
-        return run(lifecycle::counts);
-    }
-
-    private <T> T run(java.util.concurrent.Callable<T> action) throws Exception {
-        try {
-            return executor.submit(action).get();
-        } catch (java.util.concurrent.ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof Exception ex) {
-                throw ex;
-            }
-            throw e;
-        }
+        return call(lifecycle::counts);
     }
 
     /** Creates the coordinator on the JobManager. */
