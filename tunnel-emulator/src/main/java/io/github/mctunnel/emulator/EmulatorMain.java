@@ -269,6 +269,9 @@ public final class EmulatorMain {
                     limitFlagsHelp(),
                     "",
                     "Simulated time:",
+                    "  --clock-speed N   run the emulator's clock N times as fast as real time"
+                            + " (default 1;",
+                    "                    30 turns a minute of service limits into 2 real seconds)",
                     "  --clock-offset D  start with the emulator's clock D ahead of real time"
                             + " (e.g. 25h);",
                     "                    while running, POST /emulator/clock?advance=PT1H (ISO-8601)"
@@ -364,6 +367,7 @@ public final class EmulatorMain {
                 case "--session-lifetime" ->
                         limits.sessionLifetime(duration(value(args, ++i, a), a));
                 case "--clock-offset" -> b.clockOffset(duration(value(args, ++i, a), a));
+                case "--clock-speed" -> b.clockSpeed(clockSpeed(value(args, ++i, a)));
                 case "--fail" -> faults.fail(value(args, ++i, a));
                 case "--reset" -> faults.reset(value(args, ++i, a));
                 case "--drop-response" -> faults.dropResponse(value(args, ++i, a));
@@ -463,6 +467,14 @@ public final class EmulatorMain {
 
     private static Duration positiveDuration(String s) {
         return FaultFlags.duration(s);
+    }
+
+    private static double clockSpeed(String s) {
+        try {
+            return Double.parseDouble(s);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--clock-speed takes a number, got '" + s + "'");
+        }
     }
 
     private static int parsePort(String s) {

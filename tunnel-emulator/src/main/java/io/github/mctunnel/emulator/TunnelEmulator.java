@@ -66,7 +66,7 @@ public final class TunnelEmulator implements AutoCloseable {
         this.clock =
                 config.clock instanceof EmulatorClock given
                         ? given
-                        : new EmulatorClock(config.clock);
+                        : new EmulatorClock(config.clock, Duration.ZERO, config.clockSpeed);
         clock.advance(config.clockOffset);
     }
 
@@ -287,6 +287,7 @@ public final class TunnelEmulator implements AutoCloseable {
         private FaultPlan faultPlan = FaultPlan.none();
         private Clock clock = Clock.systemUTC();
         private Duration clockOffset = Duration.ZERO;
+        private double clockSpeed = 1;
         private boolean isolateAttackers;
         private int requestLogCapacity = 100_000;
 
@@ -366,6 +367,22 @@ public final class TunnelEmulator implements AutoCloseable {
                 throw new IllegalArgumentException("clock offset must not be negative: " + offset);
             }
             this.clockOffset = offset;
+            return this;
+        }
+
+        /**
+         * Runs the emulator's clock {@code speed} times as fast as real time (default 1): at 30 the
+         * service's one upsert commit per partition per minute allows one every two real seconds,
+         * and sessions expire after 48 real minutes. Pure measurements (bandwidth, retry waits)
+         * stay on real time.
+         *
+         * @throws IllegalArgumentException when {@code speed} is below 1
+         */
+        public Builder clockSpeed(double speed) {
+            if (!(speed >= 1) || Double.isInfinite(speed)) {
+                throw new IllegalArgumentException("clock speed must be 1 or more: " + speed);
+            }
+            this.clockSpeed = speed;
             return this;
         }
 

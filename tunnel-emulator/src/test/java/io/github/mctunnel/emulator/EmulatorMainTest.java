@@ -146,6 +146,16 @@ class EmulatorMainTest {
     }
 
     @Test
+    void clockSpeedRunsTheClockFaster() throws Exception {
+        try (TunnelEmulator emu = configure("--clock-speed", "30")) {
+            assertThat(emu.clock().speed()).isEqualTo(30);
+        }
+        assertThatThrownBy(() -> configure("--clock-speed", "fast"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("--clock-speed takes a number, got 'fast'");
+    }
+
+    @Test
     void badValuesNameTheFlag() {
         assertThatThrownBy(() -> configure("--max-slots-per-partition", "0"))
                 .isInstanceOf(IllegalArgumentException.class)

@@ -5,7 +5,6 @@ import io.github.mctunnel.client.schema.PartitionSpec;
 import io.github.mctunnel.client.schema.TableIdentifier;
 import io.github.mctunnel.emulator.TunnelEmulator;
 import io.github.mctunnel.emulator.fault.LoggedRequest;
-import io.github.mctunnel.emulator.limits.EmulatorLimits;
 import io.github.mctunnel.flink.config.TunnelConnectionOptions;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -31,10 +30,12 @@ import java.util.TreeSet;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Eight upsert writers against the emulator's one commit per partition per interval: the writers
- * share one session per partition, so each paced commit makes the changes of every writer visible
- * (freshness: one commit interval plus one checkpoint interval, not eight intervals), the service
- * never answers FlowExceeded, and the table equals the changelog applied once.
+ * Eight upsert writers against the service's real limit of one commit per partition per minute, on
+ * the emulator's clock running 40 times as fast (a simulated minute is 1.5 real seconds; the sink
+ * commits at most every 2 real seconds): the writers share one session per partition, so each paced
+ * commit makes the changes of every writer visible (freshness: one commit interval plus one
+ * checkpoint interval, not eight intervals), the service never answers FlowExceeded, and the table
+ * equals the changelog applied once.
  */
 class UpsertSharedSessionsITCase {
 
@@ -48,7 +49,12 @@ class UpsertSharedSessionsITCase {
                             .setNumberSlotsPerTaskManager(PARALLELISM)
                             .build());
 
+    /** A simulated minute lasts 1.5 real seconds. */
+    private static final double CLOCK_SPEED = 40;
+
+    /** The sink's commit interval in real time, above the service's minute on the sped-up clock. */
     private static final Duration COMMIT_INTERVAL = Duration.ofSeconds(2);
+
     private static final int BUCKETS = 16;
     private static final int KEYS = 211;
 
@@ -59,12 +65,12 @@ class UpsertSharedSessionsITCase {
         emulator =
                 TunnelEmulator.builder()
                         .credentials("ak", "sk")
-                        .limits(
-                                EmulatorLimits.builder()
-                                        .upsertCommitInterval(COMMIT_INTERVAL)
-                                        .build())
+                        .clockSpeed(CLOCK_SPEED)
                         .build()
                         .start();
+        // the service's own limit, on the sped-up clock
+        assertThat(emulator.tunnelService().limits().upsertCommitInterval())
+                .isEqualTo(Duration.ofMinutes(1));
     }
 
     @AfterAll

@@ -36,6 +36,44 @@ class EmulatorClockTest {
         assertThat(clock.getZone()).isEqualTo(ZoneOffset.UTC);
     }
 
+    /** A base clock the test moves. */
+    private static final class MovableClock extends Clock {
+        private Instant now = T0;
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
+    @Test
+    void aSpedUpClockRunsThatManyTimesFasterThanItsBaseAndStillAdvances() {
+        MovableClock base = new MovableClock();
+        EmulatorClock clock = new EmulatorClock(base, Duration.ofHours(1), 30);
+        assertThat(clock.instant()).isEqualTo(T0.plus(Duration.ofHours(1)));
+
+        base.now = T0.plusSeconds(2);
+        // two real seconds are a minute of the service's rules
+        assertThat(clock.instant()).isEqualTo(T0.plus(Duration.ofHours(1)).plusSeconds(60));
+        assertThat(clock.millis()).isEqualTo(clock.instant().toEpochMilli());
+        clock.advance(Duration.ofHours(24));
+        assertThat(clock.instant()).isEqualTo(T0.plus(Duration.ofHours(25)).plusSeconds(60));
+        assertThat(clock.speed()).isEqualTo(30);
+        assertThatThrownBy(() -> new EmulatorClock(base, Duration.ZERO, 0.5))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("the emulator clock runs at speed 1 or faster, got 0.5");
+    }
+
     @Test
     void followsARealBaseClock() {
         EmulatorClock clock = new EmulatorClock(Clock.systemUTC(), Duration.ofDays(3));
