@@ -121,9 +121,15 @@ class TunnelUpsertSinkITCase {
                                         && r.params().containsKey("upsertid"));
     }
 
-    @Test
-    void finalTableEqualsTheChangelogAppliedOnceDespiteFailures() throws Exception {
-        String table = "upsert_failures";
+    /**
+     * @param failover {@code region}: the failure restarts the job's pipelined region (the
+     *     coordinator sees subtaskReset and keeps its sessions), {@code full}: a global failover
+     *     (resetToCheckpoint: new sessions, the restored ones handed to the committer)
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"region", "full"})
+    void finalTableEqualsTheChangelogAppliedOnceDespiteFailures(String failover) throws Exception {
+        String table = "upsert_failures_" + failover;
         createTable(table);
         long count = 3000;
         ChangelogEvents events = new ChangelogEvents(KEYS);
@@ -146,6 +152,9 @@ class TunnelUpsertSinkITCase {
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 5);
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(50));
+        conf.set(
+                org.apache.flink.configuration.JobManagerOptions.EXECUTION_FAILOVER_STRATEGY,
+                failover);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(3);
         env.enableCheckpointing(100);
