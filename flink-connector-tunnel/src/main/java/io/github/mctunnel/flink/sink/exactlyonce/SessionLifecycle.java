@@ -43,7 +43,10 @@ import java.util.Map;
  * empty one before it commits. Requests of an execution attempt older than the subtask's current
  * one are refused ({@link #attemptFailed}, {@link #attemptReady}). A session that used up its
  * {@value #GENERATIONS} generations is closed empty when no writer holds it (a late write of the
- * failed attempt then fails), else the job fails: another writer still writes it.
+ * failed attempt then fails). While other writers still write it (BATCH, where each writer fails
+ * over alone) it stays assigned beside a new session of the same epoch for the restarted writer
+ * (append: both are committed), or the job fails (overwrite: a second session would replace the
+ * first one's rows).
  *
  * <p><b>Restores.</b> Spares listed in a restored checkpoint may have been taken by a writer after
  * that checkpoint's coordinator snapshot (which precedes the barrier) and hold blocks the restored
@@ -227,7 +230,9 @@ final class SessionLifecycle {
                 s.generation++;
                 s.fenced = false;
             } else {
-                retire(s, unusable); // throws, keeping it assigned, while writers still hold it
+                // closed; or, while other writers hold it, kept assigned beside the new session
+                // (append) or failing the job (overwrite)
+                retire(s, unusable);
                 assigned.remove(key);
                 s = null;
             }
