@@ -16,9 +16,13 @@ import java.io.IOException;
 final class GatewayUpsertSessionSource implements UpsertSessionSource {
 
     private final String registryKey;
+    private final int subtask;
+    private final int attempt;
 
-    GatewayUpsertSessionSource(String registryKey) {
+    GatewayUpsertSessionSource(String registryKey, int subtask, int attempt) {
         this.registryKey = registryKey;
+        this.subtask = subtask;
+        this.attempt = attempt;
     }
 
     @Override
@@ -28,7 +32,10 @@ final class GatewayUpsertSessionSource implements UpsertSessionSource {
                 CoordinatorGateways.lookup(registryKey, "upsert")
                         .ask(
                                 new UpsertSessionRequest(
-                                        partition.toString(), replaced == null ? "" : replaced));
+                                        partition.toString(),
+                                        replaced == null ? "" : replaced,
+                                        subtask,
+                                        attempt));
         if (!(response instanceof CollectCoordinationResponse r) || r.getVersion().isEmpty()) {
             throw new IOException("Not an upsert session coordinator response: " + response);
         }

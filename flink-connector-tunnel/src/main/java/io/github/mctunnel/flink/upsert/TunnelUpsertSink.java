@@ -85,6 +85,8 @@ public final class TunnelUpsertSink<IN>
     /** The columns partial updates set, null to upsert whole rows. */
     private final String[] updatedColumns;
 
+    private final boolean failOnExpiredSessions;
+
     TunnelUpsertSink(
             String sinkId,
             UpsertTableFactory tableFactory,
@@ -94,7 +96,9 @@ public final class TunnelUpsertSink<IN>
             Duration commitInterval,
             Compression compression,
             long maxBufferedBytes,
-            List<String> updatedColumns) {
+            List<String> updatedColumns,
+            boolean failOnExpiredSessions) {
+        this.failOnExpiredSessions = failOnExpiredSessions;
         this.sinkId = sinkId;
         this.tableFactory = tableFactory;
         this.partition = partition == null ? null : partition.toString();
@@ -137,7 +141,9 @@ public final class TunnelUpsertSink<IN>
                                     sinkId,
                                     context.getJobInfo().getJobId().toString(),
                                     context.getTaskInfo().getIndexOfThisSubtask(),
-                                    context.getTaskInfo().getAttemptNumber())),
+                                    context.getTaskInfo().getAttemptNumber()),
+                            context.getTaskInfo().getIndexOfThisSubtask(),
+                            context.getTaskInfo().getAttemptNumber()),
                     context.metricGroup().getNumRecordsSendCounter());
         } catch (IOException | RuntimeException e) {
             table.close();
@@ -195,7 +201,8 @@ public final class TunnelUpsertSink<IN>
                 .transform(
                         "Tunnel upsert commit: " + tableFactory.table(),
                         CommittableMessageTypeInfo.of(UpsertSessionRefSerializer::new),
-                        new UpsertCommitOperator(tableFactory, commitInterval, checkpointing))
+                        new UpsertCommitOperator(
+                                tableFactory, commitInterval, checkpointing, failOnExpiredSessions))
                 .setParallelism(1)
                 .setMaxParallelism(1);
     }

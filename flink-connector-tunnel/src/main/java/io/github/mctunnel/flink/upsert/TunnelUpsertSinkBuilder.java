@@ -31,6 +31,7 @@ public final class TunnelUpsertSinkBuilder<IN> {
     private List<Column> primaryKey;
     private int bucketCount;
     private Duration commitInterval = DEFAULT_COMMIT_INTERVAL;
+    private boolean failOnExpiredSessions;
     private Compression compression = Compression.DEFAULT;
     private long maxBufferedBytes = DEFAULT_MAX_BUFFERED_BYTES;
     private List<String> updatedColumns;
@@ -96,6 +97,20 @@ public final class TunnelUpsertSinkBuilder<IN> {
      */
     public TunnelUpsertSinkBuilder<IN> setCommitInterval(Duration commitInterval) {
         this.commitInterval = commitInterval;
+        return this;
+    }
+
+    /**
+     * What happens when an upsert session whose commit is due is unknown to the service (it expired
+     * after 24 hours: usually a savepoint or checkpoint restored more than a day after it was
+     * taken). Default {@code false}: the job goes on, a WARN names the table, partition, session,
+     * checkpoint and the number of changes, and the commit operator's {@code expiredSessions} and
+     * {@code changesOfExpiredSessions} metrics count it; with {@code true} the job fails instead.
+     * Either way the changes of such a session are lost unless it was committed before; the
+     * restored job's writers replay only the changes after the restored checkpoint.
+     */
+    public TunnelUpsertSinkBuilder<IN> setFailOnExpiredSessions(boolean fail) {
+        this.failOnExpiredSessions = fail;
         return this;
     }
 
@@ -195,6 +210,7 @@ public final class TunnelUpsertSinkBuilder<IN> {
                 commitInterval,
                 compression,
                 maxBufferedBytes,
-                updatedColumns == null ? null : updatedColumns.stream().map(String::trim).toList());
+                updatedColumns == null ? null : updatedColumns.stream().map(String::trim).toList(),
+                failOnExpiredSessions);
     }
 }

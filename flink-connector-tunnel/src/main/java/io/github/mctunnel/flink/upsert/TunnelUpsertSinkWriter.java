@@ -258,7 +258,9 @@ public final class TunnelUpsertSinkWriter<IN>
                 if (!UpsertSessions.isUnknown(e)) {
                     throw e;
                 }
-                UpsertSessions.warnUnknown(LOG, table.name(), ref, e);
+                // the committer reports it once (every writer may hold it): logged and counted,
+                // or a failure when so configured
+                inherited.add(ref.asRestored());
                 continue;
             }
             String status = s.status();
@@ -372,6 +374,7 @@ public final class TunnelUpsertSinkWriter<IN>
                 if (target.session == null) {
                     target.session = newSession(target.partition, null);
                     target.hasData = false;
+                    target.changes = 0;
                 } else {
                     verify(target.session);
                 }
@@ -435,9 +438,11 @@ public final class TunnelUpsertSinkWriter<IN>
             return;
         }
         int size = pack.bufferedBytes();
+        long records = pack.recordCount();
         if (w.session == null) {
             w.session = newSession(w.partition, null);
             w.hasData = false;
+            w.changes = 0;
         }
         try {
             w.session.flush(bucket, pack);
@@ -471,9 +476,11 @@ public final class TunnelUpsertSinkWriter<IN>
             // the single committer cannot commit before this one
             w.session = newSession(w.partition, w.session.id());
             w.hasData = false;
+            w.changes = 0;
             w.session.flush(bucket, pack);
         }
         bufferedBytes = Math.max(0, bufferedBytes - size);
+        w.changes += records;
         w.hasData = true;
         w.flushedSinceCheckpoint = true;
     }
@@ -499,6 +506,7 @@ public final class TunnelUpsertSinkWriter<IN>
                 if ("committed".equals(w.session.status())) {
                     w.session = null;
                     w.hasData = false;
+                    w.changes = 0;
                 }
             }
             if (w.session == null || !w.hasData) {
@@ -528,7 +536,8 @@ public final class TunnelUpsertSinkWriter<IN>
     }
 
     private UpsertSessionRef ref(PartitionWriter w, boolean last) {
-        return new UpsertSessionRef(w.partitionName, w.session.id(), subtask, parallelism, last);
+        return new UpsertSessionRef(
+                w.partitionName, w.session.id(), subtask, parallelism, last, false, w.changes);
     }
 
     /** The current session id of each partition with one, for tests. */
@@ -560,6 +569,9 @@ public final class TunnelUpsertSinkWriter<IN>
 
         /** Whether the session holds flushed changes not known to be committed. */
         boolean hasData;
+
+        /** Changes this writer flushed into the session. */
+        long changes;
 
         boolean flushedSinceCheckpoint;
 

@@ -1,6 +1,7 @@
 package io.github.mctunnel.flink.upsert;
 
 import io.github.mctunnel.client.http.Sleeper;
+import io.github.mctunnel.flink.sink.session.UnknownSessions;
 
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.common.state.ListState;
@@ -57,6 +58,7 @@ final class UpsertCommitOperator
     private final UpsertTableFactory tableFactory;
     private final Duration commitInterval;
     private final boolean checkpointing;
+    private final boolean failOnExpiredSessions;
 
     /** Sessions by the checkpoint they were offered at, until it completes. */
     private transient TreeMap<Long, List<UpsertSessionRef>> epochs;
@@ -72,9 +74,15 @@ final class UpsertCommitOperator
     /**
      * @param checkpointing whether the job checkpoints; without checkpoints everything is committed
      *     at the end of the input
+     * @param failOnExpiredSessions a session the service no longer knows fails the job instead of
+     *     being logged and counted ({@code expiredSessions}, {@code changesOfExpiredSessions})
      */
     UpsertCommitOperator(
-            UpsertTableFactory tableFactory, Duration commitInterval, boolean checkpointing) {
+            UpsertTableFactory tableFactory,
+            Duration commitInterval,
+            boolean checkpointing,
+            boolean failOnExpiredSessions) {
+        this.failOnExpiredSessions = failOnExpiredSessions;
         this.tableFactory = tableFactory;
         this.commitInterval = commitInterval;
         this.checkpointing = checkpointing;
@@ -85,12 +93,19 @@ final class UpsertCommitOperator
         super.initializeState(context);
         epochs = new TreeMap<>();
         serializer = new UpsertSessionRefSerializer();
+        UpsertTable table = tableFactory.open();
         committer =
                 new UpsertSessionCommitter(
-                        tableFactory.open(),
+                        table,
                         new UpsertCommitPacer(
                                 commitInterval, System::currentTimeMillis, Sleeper.SYSTEM),
-                        System::currentTimeMillis);
+                        System::currentTimeMillis,
+                        new UnknownSessions(
+                                "upsert",
+                                table.name(),
+                                failOnExpiredSessions,
+                                getMetricGroup().counter("expiredSessions"),
+                                getMetricGroup().counter("changesOfExpiredSessions")));
         getMetricGroup().gauge("pendingKeptSessions", () -> committer.pendingKept().size());
         getMetricGroup().gauge("sessionsCommitted", () -> committer.sessionsCommitted());
         state =
@@ -104,7 +119,7 @@ final class UpsertCommitOperator
             // the last and the handed-over sessions must be kept here
             for (UpsertSessionRef ref : deserialize(bytes)) {
                 if (ref.kept()) {
-                    committer.restoreKept(ref);
+                    committer.restoreKept(ref, context.getRestoredCheckpointId().orElse(-1));
                 }
             }
         }
@@ -143,10 +158,12 @@ final class UpsertCommitOperator
             // the job stops with this savepoint (Flink waits for this call before the tasks end):
             // commit every session, waiting for the commit interval where needed
             Map<Long, List<UpsertSessionRef>> head = epochs.headMap(checkpointId, true);
-            List<UpsertSessionRef> refs = new ArrayList<>();
-            head.values().forEach(list -> list.forEach(r -> refs.add(r.asLast())));
+            Map<Long, List<UpsertSessionRef>> last = new TreeMap<>();
+            head.forEach(
+                    (id, list) ->
+                            last.put(id, list.stream().map(UpsertSessionRef::asLast).toList()));
             head.clear();
-            committer.commitDue(refs);
+            committer.commitDue(last);
             committer.commitAllLast();
             return;
         }
@@ -169,10 +186,9 @@ final class UpsertCommitOperator
 
     private void commitUpTo(long checkpointId) {
         Map<Long, List<UpsertSessionRef>> head = epochs.headMap(checkpointId, true);
-        List<UpsertSessionRef> refs = new ArrayList<>();
-        head.values().forEach(refs::addAll);
+        Map<Long, List<UpsertSessionRef>> due = new TreeMap<>(head);
         head.clear();
-        committer.commitDue(refs);
+        committer.commitDue(due);
     }
 
     @Override

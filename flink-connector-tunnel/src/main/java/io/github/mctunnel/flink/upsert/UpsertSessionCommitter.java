@@ -2,8 +2,10 @@ package io.github.mctunnel.flink.upsert;
 
 import io.github.mctunnel.client.error.TunnelException;
 import io.github.mctunnel.client.schema.PartitionSpec;
+import io.github.mctunnel.flink.sink.session.UnknownSessions;
 
 import org.apache.flink.annotation.Internal;
+import org.apache.flink.metrics.SimpleCounter;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,8 +33,9 @@ import java.util.function.LongSupplier;
  *
  * <p>A commit that fails with a retryable error is tried again later; a session that was aborted,
  * or a commit the service refuses, fails the job. A session the service no longer knows (it
- * expired: a restore more than 24 h after the checkpoint) is logged and skipped (see {@link
- * UpsertSessions#warnUnknown}). Not thread-safe.
+ * expired: a restore more than 24 h after the checkpoint) is logged with its checkpoint and the
+ * changes the writers reported, counted and skipped, or fails the job when so configured (see
+ * {@link UnknownSessions}). Not thread-safe.
  */
 @Internal
 final class UpsertSessionCommitter implements AutoCloseable {
@@ -46,7 +49,15 @@ final class UpsertSessionCommitter implements AutoCloseable {
     private final UpsertTable table;
     private final UpsertCommitPacer pacer;
     private final LongSupplier clock;
+    private final UnknownSessions unknownSessions;
     private final Map<String, Long> waitingSince = new HashMap<>();
+
+    /** Per session not yet committed: the first checkpoint it was offered at. */
+    private final Map<String, Long> checkpointOf = new HashMap<>();
+
+    /** Per session not yet committed: per writer subtask, the changes it reported. */
+    private final Map<String, Map<Integer, Long>> changesOf = new HashMap<>();
+
     private final Map<String, UpsertSessionRef> pendingKept = new LinkedHashMap<>();
     private final Map<String, Boolean> committed =
             new LinkedHashMap<>() {
@@ -58,9 +69,44 @@ final class UpsertSessionCommitter implements AutoCloseable {
     private volatile long sessionsCommitted;
 
     UpsertSessionCommitter(UpsertTable table, UpsertCommitPacer pacer, LongSupplier clock) {
+        this(
+                table,
+                pacer,
+                clock,
+                new UnknownSessions(
+                        "upsert", table.name(), false, new SimpleCounter(), new SimpleCounter()));
+    }
+
+    /**
+     * @param unknownSessions what happens with a session the service no longer knows
+     */
+    UpsertSessionCommitter(
+            UpsertTable table,
+            UpsertCommitPacer pacer,
+            LongSupplier clock,
+            UnknownSessions unknownSessions) {
         this.table = table;
         this.pacer = pacer;
         this.clock = clock;
+        this.unknownSessions = unknownSessions;
+    }
+
+    /**
+     * Commits what is due of the sessions offered at the completed checkpoints {@code byCheckpoint}
+     * (see {@link #commitDue(Collection)}), noting the checkpoint each was first offered at.
+     */
+    void commitDue(Map<Long, List<UpsertSessionRef>> byCheckpoint) {
+        List<UpsertSessionRef> refs = new ArrayList<>();
+        byCheckpoint.forEach(
+                (checkpoint, offered) -> {
+                    for (UpsertSessionRef ref : offered) {
+                        if (!committed.containsKey(ref.sessionId())) {
+                            checkpointOf.putIfAbsent(ref.sessionId(), checkpoint);
+                        }
+                        refs.add(ref);
+                    }
+                });
+        commitDue(refs);
     }
 
     /**
@@ -83,6 +129,7 @@ final class UpsertSessionCommitter implements AutoCloseable {
                 continue;
             }
             waitingSince.putIfAbsent(ref.sessionId(), now);
+            noteChanges(ref);
             if (ref.kept()) {
                 pendingKept.put(ref.sessionId(), ref);
             }
@@ -161,10 +208,21 @@ final class UpsertSessionCommitter implements AutoCloseable {
         return new ArrayList<>(pendingKept.values());
     }
 
-    /** Keeps a last or handed-over session restored from the operator state. */
-    void restoreKept(UpsertSessionRef ref) {
+    /**
+     * Keeps a last or handed-over session restored from the operator state of checkpoint {@code
+     * checkpointId}.
+     */
+    void restoreKept(UpsertSessionRef ref, long checkpointId) {
         waitingSince.putIfAbsent(ref.sessionId(), clock.getAsLong());
+        checkpointOf.putIfAbsent(ref.sessionId(), checkpointId);
+        noteChanges(ref);
         pendingKept.put(ref.sessionId(), ref);
+    }
+
+    private void noteChanges(UpsertSessionRef ref) {
+        changesOf
+                .computeIfAbsent(ref.sessionId(), id -> new HashMap<>())
+                .merge(ref.subtask(), ref.changes(), Math::max);
     }
 
     long sessionsCommitted() {
@@ -174,6 +232,8 @@ final class UpsertSessionCommitter implements AutoCloseable {
     private void markCommitted(UpsertSessionRef ref) {
         committed.put(ref.sessionId(), Boolean.TRUE);
         waitingSince.remove(ref.sessionId());
+        checkpointOf.remove(ref.sessionId());
+        changesOf.remove(ref.sessionId());
         pendingKept.remove(ref.sessionId());
         sessionsCommitted++;
     }
@@ -205,7 +265,7 @@ final class UpsertSessionCommitter implements AutoCloseable {
             if (!UpsertSessions.isUnknown(e)) {
                 throw e;
             }
-            UpsertSessions.warnUnknown(LOG, table.name(), ref, e);
+            reportUnknown(ref, e);
             return;
         }
         String status = session.status();
@@ -226,6 +286,24 @@ final class UpsertSessionCommitter implements AutoCloseable {
                             + " is '"
                             + status
                             + "' and cannot be committed; its changes are lost");
+        }
+    }
+
+    /** A session the service no longer knows: reported once for all writers that wrote it. */
+    private void reportUnknown(UpsertSessionRef ref, TunnelException e) {
+        Long checkpoint = checkpointOf.get(ref.sessionId());
+        Map<Integer, Long> perWriter = changesOf.getOrDefault(ref.sessionId(), Map.of());
+        long changes = perWriter.values().stream().mapToLong(Long::longValue).sum();
+        try {
+            unknownSessions.report(
+                    ref.partition(),
+                    ref.sessionId(),
+                    checkpoint == null ? "unknown" : checkpoint.toString(),
+                    changes,
+                    changes + " changes from " + perWriter.size() + " writers",
+                    e);
+        } catch (java.io.IOException failure) {
+            throw new IllegalStateException(failure.getMessage(), failure);
         }
     }
 

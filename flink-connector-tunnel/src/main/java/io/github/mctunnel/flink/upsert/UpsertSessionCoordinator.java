@@ -1,10 +1,14 @@
 package io.github.mctunnel.flink.upsert;
 
+import io.github.mctunnel.client.error.TunnelException;
 import io.github.mctunnel.client.schema.PartitionSpec;
 import io.github.mctunnel.flink.coordination.CoordinatorGatewayOperatorFactory.CoordinatorProviderFactory;
 import io.github.mctunnel.flink.coordination.SingleThreadCoordinator;
+import io.github.mctunnel.flink.sink.session.SessionStatus;
 
 import org.apache.flink.annotation.Internal;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.jobgraph.OperatorID;
 import org.apache.flink.runtime.operators.coordination.CoordinationResponse;
 import org.apache.flink.runtime.operators.coordination.OperatorCoordinator;
@@ -13,41 +17,32 @@ import org.apache.flink.streaming.api.operators.collect.CollectCoordinationRespo
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.HashMap;
+import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
 
 /**
- * Hands every writer of an upsert sink the one upsert session each partition currently takes
- * changes in, so that one commit makes the changes of all writers visible: a partition needs one
- * commit per commit interval, whatever the parallelism (as the vendor's connector shares sessions
- * from its JobManager). A session is replaced when a writer reports it committed or expired (the
- * first such report creates the next one; later reports of the same session get that one), and
- * before it is older than the session lifetime minus an hour.
- *
- * <p>It keeps no state in checkpoints: after a global failover or a JobManager failover the writers
- * hand the sessions of their restored state to the committer, and the coordinator starts new ones;
- * after a regional failover the restarted writers go on in the current sessions. All HTTP calls run
- * on its own thread, never on the JobManager's main thread.
+ * Runs the {@link UpsertSessionLifecycle} of an upsert sink on the JobManager: hands every writer
+ * the one upsert session each partition currently takes changes in, so that one commit makes the
+ * changes of all writers visible (a partition needs one commit per commit interval, whatever the
+ * parallelism, as the vendor's connector shares sessions from its JobManager), replaces it when a
+ * writer reports it committed or expired and before the end of its lifetime, follows failovers, and
+ * refuses requests of failed execution attempts. All HTTP calls run on its own thread, never on the
+ * JobManager's main thread. It keeps nothing in checkpoints (see the lifecycle).
  */
 @Internal
 final class UpsertSessionCoordinator extends SingleThreadCoordinator<UpsertSessionRequest> {
 
     private static final Logger LOG = LoggerFactory.getLogger(UpsertSessionCoordinator.class);
 
-    /** A session is not handed out beyond this age (the service's lifetime is 24 hours). */
-    static final long MAX_SESSION_AGE_MILLIS = 23L * 3600 * 1000;
-
     private final UpsertTableFactory tableFactory;
     private final int bucketCount;
     private final LongSupplier clock;
-    private final Map<String, Current> current = new HashMap<>();
+    private final UpsertSessionLifecycle lifecycle;
+    private volatile int openSessions;
     private UpsertTable table;
-    private long sessionsCreated;
-
-    private record Current(String id, long createdAt) {}
 
     UpsertSessionCoordinator(
             String operatorName,
@@ -61,6 +56,44 @@ final class UpsertSessionCoordinator extends SingleThreadCoordinator<UpsertSessi
         this.tableFactory = tableFactory;
         this.bucketCount = bucketCount;
         this.clock = clock;
+        this.lifecycle = new UpsertSessionLifecycle(tableFactory.table(), new TableService());
+    }
+
+    /** The service as the lifecycle sees it, through the coordinator's table. */
+    private final class TableService implements UpsertSessionLifecycle.UpsertService {
+        @Override
+        public String create(String partition) throws IOException {
+            return table().createSession(PartitionSpec.parse(partition), bucketCount).id();
+        }
+
+        @Override
+        public SessionStatus status(String partition, String sessionId) throws IOException {
+            try {
+                return SessionStatus.ofUpsert(
+                        table().attachSession(PartitionSpec.parse(partition), sessionId).status());
+            } catch (TunnelException e) {
+                if (UpsertSessions.isUnknown(e)) {
+                    return SessionStatus.GONE;
+                }
+                throw e;
+            }
+        }
+    }
+
+    private UpsertTable table() {
+        if (table == null) {
+            table = tableFactory.open(); // start() could not open it
+        }
+        return table;
+    }
+
+    /** Registers the coordinator's metrics: {@code openSessions}, as far as it knows them. */
+    void registerMetrics(MetricGroup group) {
+        group.gauge("openSessions", (Gauge<Integer>) () -> openSessions);
+    }
+
+    private void published() {
+        openSessions = lifecycle.openSessions(clock.getAsLong());
     }
 
     @Override
@@ -88,7 +121,11 @@ final class UpsertSessionCoordinator extends SingleThreadCoordinator<UpsertSessi
 
     @Override
     protected CoordinationResponse answer(UpsertSessionRequest r) throws Exception {
-        return new CollectCoordinationResponse(session(r.partition(), r.replaced()), 0, List.of());
+        String id =
+                lifecycle.session(
+                        r.partition(), r.replaced(), r.subtask(), r.attempt(), clock.getAsLong());
+        published();
+        return new CollectCoordinationResponse(id, 0, List.of());
     }
 
     @Override
@@ -97,38 +134,19 @@ final class UpsertSessionCoordinator extends SingleThreadCoordinator<UpsertSessi
                 "Upsert session for table "
                         + tableFactory.table()
                         + (r.partition().isEmpty() ? "" : " partition " + r.partition())
-                        + " could not be created: "
+                        + " could not be handed out: "
                         + e.getMessage(),
                 e);
     }
 
-    /** The partition's current session, replacing {@code replaced} or an old one. */
-    String session(String partition, String replaced) throws Exception {
-        long now = clock.getAsLong();
-        if (table == null) {
-            table = tableFactory.open(); // start() could not open it
-        }
-        // partitions not asked for within a session's age are forgotten (hourly partitions)
-        current.values().removeIf(c -> now - c.createdAt() >= MAX_SESSION_AGE_MILLIS);
-        Current c = current.get(partition);
-        if (c == null || c.id().equals(replaced) || now - c.createdAt() >= MAX_SESSION_AGE_MILLIS) {
-            String id = table.createSession(PartitionSpec.parse(partition), bucketCount).id();
-            sessionsCreated++;
-            LOG.info(
-                    "Upsert session {} of table {}{} shared by all writers{}",
-                    id,
-                    tableFactory.table(),
-                    partition.isEmpty() ? "" : " partition " + partition,
-                    c == null ? "" : " (replaces " + c.id() + ")");
-            c = new Current(id, now);
-            current.put(partition, c);
-        }
-        return c.id();
-    }
-
     /** Sessions created so far (for tests). */
     long sessionsCreated() throws Exception {
-        return call(() -> sessionsCreated);
+        return call(lifecycle::sessionsCreated);
+    }
+
+    /** Tracked sessions by state (for tests). */
+    Map<String, Integer> sessionCounts() throws Exception {
+        return call(lifecycle::counts);
     }
 
     @Override
@@ -138,27 +156,37 @@ final class UpsertSessionCoordinator extends SingleThreadCoordinator<UpsertSessi
     }
 
     @Override
-    public void notifyCheckpointComplete(long checkpointId) {}
+    public void notifyCheckpointComplete(long checkpointId) {
+        execute(
+                () -> {
+                    lifecycle.checkpointComplete(checkpointId, clock.getAsLong());
+                    published();
+                });
+    }
 
     @Override
     public void resetToCheckpoint(long checkpointId, byte[] checkpointData) {
-        execute(current::clear);
+        execute(
+                () -> {
+                    lifecycle.resetTo(checkpointId);
+                    published();
+                });
     }
 
-    /**
-     * A region restarts. Its writers go on in the partition's current session: after the changes
-     * the failed attempt flushed there, so their order within the session puts the replay last
-     * (BATCH: the other writers' regions still write it; a new session could be committed before it
-     * and let the failed attempt's older changes win).
-     */
     @Override
-    public void subtaskReset(int subtask, long checkpointId) {}
+    public void subtaskReset(int subtask, long checkpointId) {
+        execute(() -> lifecycle.subtaskReset(subtask, checkpointId));
+    }
 
     @Override
-    public void executionAttemptFailed(int subtask, int attemptNumber, Throwable reason) {}
+    public void executionAttemptFailed(int subtask, int attemptNumber, Throwable reason) {
+        execute(() -> lifecycle.attemptFailed(subtask, attemptNumber));
+    }
 
     @Override
-    public void executionAttemptReady(int subtask, int attemptNumber, SubtaskGateway gateway) {}
+    public void executionAttemptReady(int subtask, int attemptNumber, SubtaskGateway gateway) {
+        execute(() -> lifecycle.attemptReady(subtask, attemptNumber));
+    }
 
     /** Makes the provider of the coordinator of an upsert sink. */
     static final class Factory implements CoordinatorProviderFactory {
@@ -203,8 +231,11 @@ final class UpsertSessionCoordinator extends SingleThreadCoordinator<UpsertSessi
 
         @Override
         public OperatorCoordinator create(Context context) {
-            return new UpsertSessionCoordinator(
-                    operatorName, tableFactory, bucketCount, System::currentTimeMillis);
+            UpsertSessionCoordinator coordinator =
+                    new UpsertSessionCoordinator(
+                            operatorName, tableFactory, bucketCount, System::currentTimeMillis);
+            coordinator.registerMetrics(context.metricGroup());
+            return coordinator;
         }
     }
 }

@@ -17,6 +17,8 @@ import java.util.Objects;
  * @param restored whether it is a session of a writer before a rescaling, handed over once by the
  *     writer that got it back: the committer keeps it until committed and commits it before any
  *     other session of its partition (its changes are older than theirs)
+ * @param changes how many changes the writer has written to the session so far (for the report of a
+ *     session the service no longer knows)
  */
 @Internal
 public record UpsertSessionRef(
@@ -25,11 +27,22 @@ public record UpsertSessionRef(
         int subtask,
         int parallelism,
         boolean last,
-        boolean restored) {
+        boolean restored,
+        long changes) {
 
     public UpsertSessionRef {
         Objects.requireNonNull(partition, "partition");
         Objects.requireNonNull(sessionId, "sessionId");
+    }
+
+    public UpsertSessionRef(
+            String partition,
+            String sessionId,
+            int subtask,
+            int parallelism,
+            boolean last,
+            boolean restored) {
+        this(partition, sessionId, subtask, parallelism, last, restored, 0);
     }
 
     /** A session the writer offers again at its next checkpoint until it is committed. */
@@ -49,11 +62,13 @@ public record UpsertSessionRef(
 
     /** This ref offered for the last time (its writer stops), kept until committed. */
     public UpsertSessionRef asLast() {
-        return new UpsertSessionRef(partition, sessionId, subtask, parallelism, true, restored);
+        return new UpsertSessionRef(
+                partition, sessionId, subtask, parallelism, true, restored, changes);
     }
 
     /** This ref handed over after a rescaling. */
     public UpsertSessionRef asRestored() {
-        return new UpsertSessionRef(partition, sessionId, subtask, parallelism, false, true);
+        return new UpsertSessionRef(
+                partition, sessionId, subtask, parallelism, false, true, changes);
     }
 }

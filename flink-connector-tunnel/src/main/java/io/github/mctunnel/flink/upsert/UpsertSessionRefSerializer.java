@@ -11,13 +11,14 @@ import java.io.IOException;
 
 /**
  * Versioned serializer of {@link UpsertSessionRef} (writer state and committable). Version 1 had no
- * {@code last} flag, version 2 no {@code restored} flag (read as false).
+ * {@code last} flag, version 2 no {@code restored} flag (read as false), version 3 no count of
+ * changes (read as 0).
  */
 @Internal
 public final class UpsertSessionRefSerializer
         implements SimpleVersionedSerializer<UpsertSessionRef> {
 
-    private static final int VERSION = 3;
+    private static final int VERSION = 4;
 
     @Override
     public int getVersion() {
@@ -34,6 +35,7 @@ public final class UpsertSessionRefSerializer
         out.writeInt(ref.parallelism());
         out.writeBoolean(ref.last());
         out.writeBoolean(ref.restored());
+        out.writeLong(ref.changes());
         out.flush();
         return bytes.toByteArray();
     }
@@ -54,6 +56,8 @@ public final class UpsertSessionRefSerializer
         int parallelism = in.readInt();
         boolean last = version >= 2 && in.readBoolean();
         boolean restored = version >= 3 && in.readBoolean();
-        return new UpsertSessionRef(partition, sessionId, subtask, parallelism, last, restored);
+        long changes = version >= 4 ? in.readLong() : 0;
+        return new UpsertSessionRef(
+                partition, sessionId, subtask, parallelism, last, restored, changes);
     }
 }

@@ -9,8 +9,11 @@ import org.apache.flink.runtime.operators.coordination.CoordinationRequest;
  * is replaced, unless another writer already did.
  *
  * @param replaced the session the writer found unusable, or "" when it has none
+ * @param subtask the asking writer
+ * @param attempt its execution attempt (requests of failed or replaced attempts are refused)
  */
 @Internal
-record UpsertSessionRequest(String partition, String replaced) implements CoordinationRequest {
-    private static final long serialVersionUID = 1L;
+record UpsertSessionRequest(String partition, String replaced, int subtask, int attempt)
+        implements CoordinationRequest {
+    private static final long serialVersionUID = 2L;
 }

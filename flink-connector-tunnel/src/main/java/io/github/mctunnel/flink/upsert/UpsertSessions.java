@@ -4,8 +4,6 @@ import io.github.mctunnel.client.error.TunnelException;
 
 import org.apache.flink.annotation.Internal;
 
-import org.slf4j.Logger;
-
 /** Upsert session steps shared by the writer and the committer. */
 @Internal
 final class UpsertSessions {
@@ -20,21 +18,5 @@ final class UpsertSessions {
         return e.hasErrorCode("NoSuchUpload")
                 || e.hasErrorCode("UpsertSessionNotFound")
                 || (e.httpStatus() == 404 && e.errorCode() == null);
-    }
-
-    /**
-     * A session the service no longer knows (usually a checkpoint or savepoint restored more than
-     * 24 h after it was taken): the job goes on; changes written to it that no commit made visible
-     * before it expired are lost, which the WARN says.
-     */
-    static void warnUnknown(Logger log, String table, UpsertSessionRef ref, TunnelException e) {
-        log.warn(
-                "Upsert session {} of table {}{} is unknown to the service: it expired"
-                        + " (upsert sessions live 24 hours) or was removed. Changes written to it"
-                        + " that were not committed before are lost; the job goes on ({})",
-                ref.sessionId(),
-                table,
-                ref.partition().isEmpty() ? "" : " partition " + ref.partition(),
-                e.getMessage());
     }
 }

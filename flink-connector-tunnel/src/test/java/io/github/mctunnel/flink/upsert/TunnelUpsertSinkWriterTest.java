@@ -101,9 +101,9 @@ class TunnelUpsertSinkWriterTest {
         session.flushes.forEach(f -> flushed.merge(f[0], f[1], Integer::sum));
         assertThat(flushed).isEqualTo(expected);
         assertThat(writer.prepareCommit())
-                .containsExactly(new UpsertSessionRef("", session.id, 0, 1, false));
+                .containsExactly(new UpsertSessionRef("", session.id, 0, 1, false, false, 30));
         assertThat(writer.snapshotState(1))
-                .containsExactly(new UpsertSessionRef("", session.id, 0, 1, false));
+                .containsExactly(new UpsertSessionRef("", session.id, 0, 1, false, false, 30));
     }
 
     @Test
@@ -172,7 +172,7 @@ class TunnelUpsertSinkWriterTest {
         writer.write(Change.upsert(1, "a", null), null);
         writer.flush(true);
         assertThat(writer.prepareCommit())
-                .containsExactly(new UpsertSessionRef("", "s1", 0, 1, true));
+                .containsExactly(new UpsertSessionRef("", "s1", 0, 1, true, false, 1));
         assertThat(table.commitOrder).isEmpty();
         writer.close();
         assertThat(table.sessions.get("s1").status).isEqualTo("normal");
@@ -193,8 +193,8 @@ class TunnelUpsertSinkWriterTest {
         Collection<UpsertSessionRef> refs = writer.prepareCommit();
         assertThat(refs)
                 .containsExactly(
-                        new UpsertSessionRef("ds=20240101", "s1", 0, 1, false),
-                        new UpsertSessionRef("ds=20240102", "s2", 0, 1, false));
+                        new UpsertSessionRef("ds=20240101", "s1", 0, 1, false, false, 3),
+                        new UpsertSessionRef("ds=20240102", "s2", 0, 1, false, false, 1));
         assertThat(table.sessions.get("s1").recordCount()).isEqualTo(3);
         assertThat(table.sessions.get("s2").recordCount()).isEqualTo(1);
 
@@ -273,7 +273,8 @@ class TunnelUpsertSinkWriterTest {
 
     /**
      * A savepoint restored after the upsert session lifetime: the service no longer knows the
-     * restored session; the writer starts (a WARN names it) and writes into a new session.
+     * restored session; the writer starts, hands it to the committer (which reports it once for all
+     * writers) and writes into a new session.
      */
     @Test
     void aRestoredSessionTheServiceNoLongerKnowsDoesNotStopTheWriter() throws Exception {
@@ -291,8 +292,12 @@ class TunnelUpsertSinkWriterTest {
         FakeSession session = table.sessions.values().iterator().next();
         assertThat(table.sessions).hasSize(1);
         assertThat(session.flushes).hasSize(1);
-        assertThat(w.snapshotState(1))
-                .containsExactly(new UpsertSessionRef("", session.id, 0, 1, false));
+        UpsertSessionRef handedOver =
+                new UpsertSessionRef("", "expired-session", 0, 1, false, true);
+        UpsertSessionRef written = new UpsertSessionRef("", session.id, 0, 1, false, false, 1);
+        assertThat(w.snapshotState(1)).containsExactly(handedOver, written);
+        assertThat(w.prepareCommit()).containsExactly(handedOver, written);
+        assertThat(w.snapshotState(2)).containsExactly(written);
     }
 
     @Test

@@ -5,13 +5,18 @@ import io.github.mctunnel.client.error.TunnelException;
 import io.github.mctunnel.client.schema.Column;
 import io.github.mctunnel.client.schema.PartitionSpec;
 import io.github.mctunnel.client.schema.TableSchema;
+import io.github.mctunnel.flink.sink.session.UnknownSessions;
 import io.github.mctunnel.flink.upsert.FakeUpsertTable.FakeSession;
+
+import org.apache.flink.metrics.SimpleCounter;
 
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -167,7 +172,7 @@ class UpsertSessionCommitterTest {
                         ErrorContext.of("commit"),
                         0,
                         null);
-        committer.restoreKept(ref(a, 0, true));
+        committer.restoreKept(ref(a, 0, true), 7);
         committer.commitAllLast();
         assertThat(a.status).isEqualTo("committed");
         assertThat(a.commitAttempts).isEqualTo(2);
@@ -215,5 +220,77 @@ class UpsertSessionCommitterTest {
                 .hasMessage(
                         "The upsert session s1 of p.users partition ds=1 is 'aborted'"
                                 + " and cannot be committed; its changes are lost");
+    }
+
+    /**
+     * A restore more than a day after its checkpoint: the shared session the writers' state names
+     * is unknown to the service. It is reported once for all writers that wrote it, naming its
+     * first checkpoint and their changes, and counted; the other sessions are committed.
+     */
+    @Test
+    void aSessionTheServiceNoLongerKnowsIsReportedOnceWithItsCheckpointAndChangesAndCounted() {
+        SimpleCounter expired = new SimpleCounter();
+        SimpleCounter changes = new SimpleCounter();
+        UpsertSessionCommitter c =
+                new UpsertSessionCommitter(
+                        table,
+                        pacer,
+                        now::get,
+                        new UnknownSessions("upsert", "p.users", false, expired, changes));
+        Map<Long, List<UpsertSessionRef>> offered = new TreeMap<>();
+        offered.put(
+                3L,
+                List.of(
+                        new UpsertSessionRef("ds=1", "gone", 0, 2, false, false, 5),
+                        new UpsertSessionRef("ds=1", "gone", 1, 2, false, false, 7)));
+        offered.put(
+                4L,
+                List.of(
+                        new UpsertSessionRef("ds=1", "gone", 0, 2, false, false, 9),
+                        new UpsertSessionRef("ds=1", "gone", 1, 2, false, false, 7)));
+        now.addAndGet(INTERVAL.toMillis());
+
+        c.commitDue(offered);
+
+        assertThat(expired.getCount()).isEqualTo(1);
+        assertThat(changes.getCount()).isEqualTo(16);
+        // it is forgotten: offered again, it is not reported twice
+        c.commitDue(Map.of(5L, List.of(new UpsertSessionRef("ds=1", "gone", 0, 2))));
+        assertThat(expired.getCount()).isEqualTo(1);
+    }
+
+    @Test
+    void withFailOnExpiredSessionsAnUnknownSessionFailsNamingTableSessionCheckpointAndChanges() {
+        UpsertSessionCommitter c =
+                new UpsertSessionCommitter(
+                        table,
+                        pacer,
+                        now::get,
+                        new UnknownSessions(
+                                "upsert",
+                                "p.users",
+                                true,
+                                new SimpleCounter(),
+                                new SimpleCounter()));
+        now.addAndGet(INTERVAL.toMillis());
+
+        assertThatThrownBy(
+                        () ->
+                                c.commitDue(
+                                        Map.of(
+                                                8L,
+                                                List.of(
+                                                        new UpsertSessionRef(
+                                                                "ds=1", "gone", 0, 1, false, false,
+                                                                3)))))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith(
+                        "Upsert session gone of table p.users partition ds=1 (checkpoint 8, 3"
+                                + " changes from 1 writers) is unknown to the service: it expired"
+                                + " (upsert sessions live 24 hours) or was removed before this"
+                                + " commit ran. If its commit ran before (a checkpoint or savepoint"
+                                + " restored after it was committed) nothing is lost; otherwise"
+                                + " these changes are lost (failing as configured: ")
+                .hasMessageContaining("NoSuchUpload");
     }
 }

@@ -1,5 +1,6 @@
 package io.github.mctunnel.flink.upsert;
 
+import io.github.mctunnel.client.schema.PartitionSpec;
 import io.github.mctunnel.emulator.TunnelEmulator;
 import io.github.mctunnel.flink.config.TunnelConnectionOptions;
 
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The upsert session coordinator against the emulator: one session per partition for every writer,
@@ -45,29 +47,41 @@ class UpsertSessionCoordinatorTest {
         coordinator.close();
     }
 
+    private static UpsertTableFactory tableFactory() {
+        return new UpsertTableFactory(
+                TunnelConnectionOptions.builder()
+                        .endpoint(emulator.odpsEndpoint())
+                        .tunnelEndpoint(emulator.tunnelEndpoint())
+                        .project(emulator.defaultProject())
+                        .accessKey("ak", "sk")
+                        .build(),
+                "users");
+    }
+
     private void start() {
-        coordinator =
-                new UpsertSessionCoordinator(
-                        "test",
-                        new UpsertTableFactory(
-                                TunnelConnectionOptions.builder()
-                                        .endpoint(emulator.odpsEndpoint())
-                                        .tunnelEndpoint(emulator.tunnelEndpoint())
-                                        .project(emulator.defaultProject())
-                                        .accessKey("ak", "sk")
-                                        .build(),
-                                "users"),
-                        4,
-                        clock::get);
+        coordinator = new UpsertSessionCoordinator("test", tableFactory(), 4, clock::get);
         coordinator.start();
     }
 
+    private static void commit(String sessionId) throws Exception {
+        try (UpsertTable table = tableFactory().open()) {
+            table.attachSession(PartitionSpec.parse(""), sessionId).commit();
+        }
+    }
+
     private String ask(String replaced) throws Exception {
+        return ask(replaced, 0, 0);
+    }
+
+    private String ask(String replaced, int subtask, int attempt) throws Exception {
         return ((CollectCoordinationResponse)
                         coordinator
                                 .handleCoordinationRequest(
                                         new UpsertSessionRequest(
-                                                "", replaced == null ? "" : replaced))
+                                                "",
+                                                replaced == null ? "" : replaced,
+                                                subtask,
+                                                attempt))
                                 .get())
                 .getVersion();
     }
@@ -109,5 +123,46 @@ class UpsertSessionCoordinatorTest {
         clock.addAndGet(Duration.ofHours(23).toMillis());
 
         assertThat(ask(null)).isNotEqualTo(s1);
+    }
+
+    /**
+     * A writer of a failed attempt that still runs (cut off from the JobManager) gets no session;
+     * the new attempt does.
+     */
+    @Test
+    void aFailedAttemptsRequestsAreRefused() throws Exception {
+        start();
+        String s1 = ask(null, 2, 0);
+        coordinator.executionAttemptFailed(2, 0, new RuntimeException("lost"));
+
+        assertThatThrownBy(() -> ask(null, 2, 0))
+                .hasRootCauseMessage(
+                        "Refused an upsert session request of subtask 2 execution attempt 0 of"
+                                + " table users: attempt 1 replaced it");
+        assertThat(ask(null, 2, 1)).isEqualTo(s1);
+    }
+
+    /**
+     * Replaced sessions count as open until the service reports them committed; then they are
+     * forgotten, so a long job tracks one current and no retired session per partition.
+     */
+    @Test
+    void aReplacedSessionIsForgottenOnceTheServiceReportsItCommitted() throws Exception {
+        start();
+        String s1 = ask(null);
+        String s2 = ask(s1);
+        assertThat(coordinator.sessionCounts())
+                .containsEntry("current", 1)
+                .containsEntry("retired", 1);
+
+        coordinator.notifyCheckpointComplete(1);
+        assertThat(coordinator.sessionCounts()).containsEntry("retired", 1); // still open
+
+        commit(s1);
+        coordinator.notifyCheckpointComplete(2);
+        assertThat(coordinator.sessionCounts())
+                .containsEntry("current", 1)
+                .containsEntry("retired", 0);
+        assertThat(ask(null)).isEqualTo(s2);
     }
 }

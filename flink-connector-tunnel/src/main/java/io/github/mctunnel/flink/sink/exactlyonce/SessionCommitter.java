@@ -10,6 +10,7 @@ import io.github.mctunnel.flink.client.SharedTunnelClients;
 import io.github.mctunnel.flink.client.TunnelClientLease;
 import io.github.mctunnel.flink.config.TableWriteLimits;
 import io.github.mctunnel.flink.config.TunnelConnectionOptions;
+import io.github.mctunnel.flink.sink.session.UnknownSessions;
 
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.metrics.Counter;
@@ -45,9 +46,7 @@ final class SessionCommitter implements AutoCloseable {
     private final Counter rowsCommitted;
     private final boolean overwrite;
     private final String table;
-    private final boolean failOnExpiredSessions;
-    private final Counter expiredSessions;
-    private final Counter rowsOfExpiredSessions;
+    private final UnknownSessions unknownSessions;
 
     SessionCommitter(
             TunnelConnectionOptions connection,
@@ -90,9 +89,13 @@ final class SessionCommitter implements AutoCloseable {
             Counter rowsOfExpiredSessions) {
         this.overwrite = overwrite;
         this.table = table;
-        this.failOnExpiredSessions = failOnExpiredSessions;
-        this.expiredSessions = expiredSessions;
-        this.rowsOfExpiredSessions = rowsOfExpiredSessions;
+        this.unknownSessions =
+                new UnknownSessions(
+                        "upload",
+                        table,
+                        failOnExpiredSessions,
+                        expiredSessions,
+                        rowsOfExpiredSessions);
         this.sessionsCommitted = sessionsCommitted;
         this.rowsCommitted = rowsCommitted;
         this.lease = SharedTunnelClients.jvm().acquire(connection);
@@ -198,28 +201,13 @@ final class SessionCommitter implements AutoCloseable {
         BlockCommittable first = group.get(0);
         TreeSet<Long> checkpoints = new TreeSet<>();
         group.forEach(c -> checkpoints.add(c.epoch()));
-        String message =
-                "Upload session "
-                        + first.sessionId()
-                        + " of table "
-                        + table
-                        + (first.partition().isEmpty() ? "" : " partition " + first.partition())
-                        + " (checkpoint "
-                        + (checkpoints.size() == 1 ? checkpoints.first() : checkpoints.toString())
-                        + ", "
-                        + rows
-                        + " rows in "
-                        + blocks.size()
-                        + " blocks) is unknown to the service: it expired (upload sessions live 24"
-                        + " hours) or was removed before this commit ran. If its commit ran before"
-                        + " (a checkpoint or savepoint restored after it was committed) nothing is"
-                        + " lost; otherwise these rows are lost";
-        if (failOnExpiredSessions) {
-            throw new IOException(message + " (failing as configured: " + e.getMessage() + ")", e);
-        }
-        expiredSessions.inc();
-        rowsOfExpiredSessions.inc(rows);
-        LOG.warn("{} ({})", message, e.getMessage());
+        unknownSessions.report(
+                first.partition(),
+                first.sessionId(),
+                checkpoints.size() == 1 ? checkpoints.first().toString() : checkpoints.toString(),
+                rows,
+                rows + " rows in " + blocks.size() + " blocks",
+                e);
     }
 
     /**

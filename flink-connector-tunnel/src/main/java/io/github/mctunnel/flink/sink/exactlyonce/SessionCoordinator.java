@@ -10,6 +10,7 @@ import io.github.mctunnel.flink.client.TunnelClientLease;
 import io.github.mctunnel.flink.config.TableWriteLimits;
 import io.github.mctunnel.flink.config.TunnelConnectionOptions;
 import io.github.mctunnel.flink.coordination.SingleThreadCoordinator;
+import io.github.mctunnel.flink.sink.session.SessionStatus;
 
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.runtime.jobgraph.OperatorID;
@@ -46,6 +47,7 @@ final class SessionCoordinator extends SingleThreadCoordinator<SessionRequest> {
     private final java.util.function.Consumer<Throwable> failJob;
 
     private final java.util.Set<String> createdPartitions = new java.util.HashSet<>();
+    private volatile int openSessions;
     private TunnelClientLease lease;
     private TunnelClient client;
     private TableIdentifier tableId;
@@ -134,13 +136,12 @@ final class SessionCoordinator extends SingleThreadCoordinator<SessionRequest> {
         }
 
         @Override
-        public SessionLifecycle.SessionStatus status(String partition, String sessionId)
-                throws IOException {
+        public SessionStatus status(String partition, String sessionId) throws IOException {
             try {
-                return statusOf(attach(partition, sessionId).status());
+                return SessionStatus.ofUpload(attach(partition, sessionId).status());
             } catch (TunnelException e) {
                 if (UploadSessions.isUnknownSession(e)) {
-                    return SessionLifecycle.SessionStatus.GONE;
+                    return SessionStatus.GONE;
                 }
                 throw e;
             }
@@ -161,15 +162,13 @@ final class SessionCoordinator extends SingleThreadCoordinator<SessionRequest> {
         }
     }
 
-    /** The lifecycle's view of an upload session status the service reports. */
-    static SessionLifecycle.SessionStatus statusOf(String status) {
-        String s = status == null ? "" : status.toLowerCase(java.util.Locale.ROOT);
-        return switch (s) {
-            case "normal" -> SessionLifecycle.SessionStatus.OPEN;
-            case "closed" -> SessionLifecycle.SessionStatus.COMMITTED;
-            case "closing", "committing" -> SessionLifecycle.SessionStatus.COMMITTING;
-            default -> SessionLifecycle.SessionStatus.GONE; // expired, canceled, critical, unknown
-        };
+    /** Registers the coordinator's metrics: {@code openSessions}, as far as it knows them. */
+    void registerMetrics(org.apache.flink.metrics.MetricGroup group) {
+        group.gauge("openSessions", (org.apache.flink.metrics.Gauge<Integer>) () -> openSessions);
+    }
+
+    private void published() {
+        openSessions = lifecycle.openSessions(clock.getAsLong());
     }
 
     @Override
@@ -193,15 +192,16 @@ final class SessionCoordinator extends SingleThreadCoordinator<SessionRequest> {
 
     @Override
     protected CoordinationResponse answer(SessionRequest r) throws IOException {
-        return SessionResponse.of(
-                        lifecycle.grant(
-                                r.partition(),
-                                r.epoch(),
-                                r.subtask(),
-                                r.parallelism(),
-                                r.attempt(),
-                                clock.getAsLong()))
-                .toCoordinationResponse();
+        SessionLifecycle.Grant grant =
+                lifecycle.grant(
+                        r.partition(),
+                        r.epoch(),
+                        r.subtask(),
+                        r.parallelism(),
+                        r.attempt(),
+                        clock.getAsLong());
+        published();
+        return SessionResponse.of(grant).toCoordinationResponse();
     }
 
     @Override
@@ -232,7 +232,11 @@ final class SessionCoordinator extends SingleThreadCoordinator<SessionRequest> {
 
     @Override
     public void notifyCheckpointComplete(long checkpointId) {
-        execute(() -> lifecycle.checkpointComplete(checkpointId, clock.getAsLong()));
+        execute(
+                () -> {
+                    lifecycle.checkpointComplete(checkpointId, clock.getAsLong());
+                    published();
+                });
     }
 
     /**
@@ -250,6 +254,7 @@ final class SessionCoordinator extends SingleThreadCoordinator<SessionRequest> {
                             lifecycle.restore(checkpointData, checkpointId, clock.getAsLong());
                         }
                         lifecycle.resetTo(checkpointId);
+                        published();
                     } catch (Throwable t) {
                         LOG.error(
                                 "{} could not restore checkpoint {}",
@@ -326,16 +331,19 @@ final class SessionCoordinator extends SingleThreadCoordinator<SessionRequest> {
 
         @Override
         public OperatorCoordinator create(Context context) {
-            return new SessionCoordinator(
-                    operatorName,
-                    connection,
-                    table,
-                    limits,
-                    maxPartitionsPerEpoch,
-                    overwrite,
-                    partitionsSetting,
-                    System::currentTimeMillis,
-                    context::failJob);
+            SessionCoordinator coordinator =
+                    new SessionCoordinator(
+                            operatorName,
+                            connection,
+                            table,
+                            limits,
+                            maxPartitionsPerEpoch,
+                            overwrite,
+                            partitionsSetting,
+                            System::currentTimeMillis,
+                            context::failJob);
+            coordinator.registerMetrics(context.metricGroup());
+            return coordinator;
         }
     }
 }

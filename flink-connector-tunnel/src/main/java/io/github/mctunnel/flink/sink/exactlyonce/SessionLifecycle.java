@@ -1,6 +1,10 @@
 package io.github.mctunnel.flink.sink.exactlyonce;
 
 import io.github.mctunnel.flink.config.TableWriteLimits;
+import io.github.mctunnel.flink.sink.session.ExecutionAttempts;
+import io.github.mctunnel.flink.sink.session.RetiredSessions;
+import io.github.mctunnel.flink.sink.session.SessionLifetime;
+import io.github.mctunnel.flink.sink.session.SessionStatus;
 
 import org.apache.flink.annotation.Internal;
 
@@ -69,10 +73,10 @@ final class SessionLifecycle {
     static final int GENERATIONS = 4;
 
     /** The service's upload session lifetime. */
-    static final long LIFETIME_MILLIS = 24L * 3600 * 1000;
+    static final long LIFETIME_MILLIS = SessionLifetime.LIFETIME_MILLIS;
 
     /** A session is not handed out again when it would expire within this margin. */
-    static final long REUSE_MARGIN_MILLIS = 3600 * 1000;
+    static final long REUSE_MARGIN_MILLIS = SessionLifetime.REUSE_MARGIN_MILLIS;
 
     private static final long FIVE_MINUTES = 300_000;
     private static final long BUDGET_RETRY_MILLIS = 500;
@@ -93,19 +97,6 @@ final class SessionLifecycle {
         void closeEmpty(String partition, String sessionId) throws IOException;
     }
 
-    enum SessionStatus {
-        /** Open for writes ({@code normal}). */
-        OPEN,
-        /** Being committed ({@code committing}, {@code closing}): not reusable, not done yet. */
-        COMMITTING,
-        /** Committed ({@code closed}). */
-        COMMITTED,
-        /**
-         * The service no longer knows the session (expired, never existed), or it was cancelled.
-         */
-        GONE
-    }
-
     /** The coordinator's answer to a writer: a session and block range, or a wait. */
     record Grant(String sessionId, long firstBlockId, long blockCount, long retryAfterMillis) {
         static Grant waitFor(long millis) {
@@ -113,7 +104,7 @@ final class SessionLifecycle {
         }
     }
 
-    private static final class Tracked {
+    private static final class Tracked implements RetiredSessions.Retired {
         final String id;
         final String partition;
         final long createdAt;
@@ -139,6 +130,26 @@ final class SessionLifecycle {
         boolean used() {
             return restored || !users.isEmpty();
         }
+
+        @Override
+        public String id() {
+            return id;
+        }
+
+        @Override
+        public String partition() {
+            return partition;
+        }
+
+        @Override
+        public long createdAt() {
+            return createdAt;
+        }
+
+        @Override
+        public long retiredAt() {
+            return retiredAt;
+        }
     }
 
     private final String table;
@@ -149,11 +160,10 @@ final class SessionLifecycle {
     private final boolean overwrite;
     private final SlidingWindowBudget creations;
 
-    /** Per subtask, the oldest execution attempt whose requests are still served. */
-    private final Map<Integer, Integer> currentAttempt = new java.util.HashMap<>();
+    private final ExecutionAttempts attempts;
 
     private final Map<String, Tracked> assigned = new LinkedHashMap<>();
-    private final Map<String, Tracked> committing = new LinkedHashMap<>();
+    private final RetiredSessions<Tracked> committing;
     private final Map<String, ArrayDeque<Tracked>> spares = new LinkedHashMap<>();
     private final Map<String, Tracked> abandoned = new LinkedHashMap<>();
 
@@ -178,6 +188,8 @@ final class SessionLifecycle {
         this.partitionsSetting = partitionsSetting;
         this.overwrite = overwrite;
         this.creations = new SlidingWindowBudget(limits.sessionsPer5Minutes(), FIVE_MINUTES);
+        this.attempts = new ExecutionAttempts(table);
+        this.committing = new RetiredSessions<>(table, "upload");
     }
 
     private static String key(String partition, long epoch) {
@@ -186,14 +198,14 @@ final class SessionLifecycle {
 
     /** Execution attempt {@code attempt} of the subtask failed: its requests are refused. */
     void attemptFailed(int subtask, int attempt) {
-        currentAttempt.merge(subtask, attempt + 1, Math::max);
+        attempts.failed(subtask, attempt);
     }
 
     /**
      * Execution attempt {@code attempt} of the subtask runs: older attempts' requests are refused.
      */
     void attemptReady(int subtask, int attempt) {
-        currentAttempt.merge(subtask, attempt, Math::max);
+        attempts.ready(subtask, attempt);
     }
 
     /**
@@ -209,19 +221,7 @@ final class SessionLifecycle {
     Grant grant(String partition, long epoch, int subtask, int parallelism, int attempt, long now)
             throws IOException {
         BlockIdRange.of(subtask, parallelism, 0); // validates subtask and parallelism
-        int current = currentAttempt.getOrDefault(subtask, 0);
-        if (attempt < current) {
-            throw new IllegalStateException(
-                    "Refused a session request of subtask "
-                            + subtask
-                            + " execution attempt "
-                            + attempt
-                            + " of table "
-                            + table
-                            + ": attempt "
-                            + current
-                            + " replaced it");
-        }
+        attempts.check(subtask, attempt, "a session request");
         String key = key(partition, epoch);
         Tracked s = assigned.get(key);
         if (s != null && s.fenced) {
@@ -297,7 +297,7 @@ final class SessionLifecycle {
         if (s.generation + 1 >= GENERATIONS) {
             return "it was fenced in all its " + GENERATIONS + " block generations";
         }
-        if (now - s.createdAt >= LIFETIME_MILLIS - REUSE_MARGIN_MILLIS) {
+        if (SessionLifetime.tooOldToHandOut(s.createdAt, now)) {
             return "it is too close to the end of its lifetime to be reused";
         }
         return null;
@@ -464,7 +464,7 @@ final class SessionLifecycle {
     }
 
     private void expireAbandoned(long now) {
-        abandoned.values().removeIf(s -> now - s.createdAt >= LIFETIME_MILLIS);
+        abandoned.values().removeIf(s -> SessionLifetime.expired(s.createdAt, now));
     }
 
     /**
@@ -487,7 +487,7 @@ final class SessionLifecycle {
             ArrayDeque<Tracked> queue = it.next();
             queue.removeIf(
                     s -> {
-                        if (now - s.createdAt >= LIFETIME_MILLIS - REUSE_MARGIN_MILLIS) {
+                        if (SessionLifetime.tooOldToHandOut(s.createdAt, now)) {
                             old.add(s);
                             return true;
                         }
@@ -511,7 +511,7 @@ final class SessionLifecycle {
             if (s.used()) {
                 s.retiredAt = checkpointId;
                 s.restored = false;
-                committing.put(s.id, s);
+                committing.add(s);
             } else {
                 s.fenced = true;
                 spares.computeIfAbsent(s.partition, p -> new ArrayDeque<>()).addLast(s);
@@ -527,43 +527,18 @@ final class SessionLifecycle {
      *     checkpoints after its retirement
      */
     private void pruneCommitting(long checkpointId, long now, boolean everyOne) {
-        List<Tracked> reopened = new ArrayList<>();
-        Iterator<Tracked> it = committing.values().iterator();
-        while (it.hasNext()) {
-            Tracked s = it.next();
-            if (now - s.createdAt >= LIFETIME_MILLIS) {
-                it.remove();
-                continue;
-            }
-            if (s.quarantined && s.retiredAt >= lastCompleted) {
-                continue; // the restored committer may not have committed it yet
-            }
-            long since = checkpointId - s.retiredAt;
-            if (!everyOne && (since <= 0 || Long.bitCount(since) != 1)) {
-                continue; // its committer may not have run yet, or checked recently
-            }
-            SessionStatus status;
-            try {
-                status = service.status(s.partition, s.id);
-            } catch (IOException e) {
-                LOG.warn(
-                        "Could not read the status of committing upload session {} of table {};"
-                                + " asking again later",
-                        s.id,
-                        table,
-                        e);
-                continue;
-            }
-            if (status == SessionStatus.COMMITTED || status == SessionStatus.GONE) {
-                it.remove();
-            } else if (status == SessionStatus.OPEN && s.quarantined) {
-                it.remove();
-                s.quarantined = false;
-                s.fenced = true;
-                reopened.add(s);
-            }
-        }
+        List<Tracked> reopened =
+                committing.check(
+                        checkpointId,
+                        now,
+                        everyOne,
+                        // the restored committer may not have committed it yet
+                        s -> s.quarantined && s.retiredAt >= lastCompleted,
+                        s -> s.quarantined,
+                        service::status);
         for (Tracked s : reopened) {
+            s.quarantined = false;
+            s.fenced = true;
             spares.computeIfAbsent(s.partition, p -> new ArrayDeque<>()).addLast(s);
         }
     }
@@ -607,7 +582,7 @@ final class SessionLifecycle {
         List<String> ids = new ArrayList<>();
         assigned.values().forEach(s -> ids.add(s.id));
         spares.values().forEach(q -> q.forEach(s -> ids.add(s.id)));
-        ids.addAll(committing.keySet());
+        committing.all().forEach(s -> ids.add(s.id));
         ids.addAll(abandoned.keySet());
         return ids;
     }
@@ -642,7 +617,7 @@ final class SessionLifecycle {
                 write(out, s);
             }
             out.writeInt(committing.size());
-            for (Tracked s : committing.values()) {
+            for (Tracked s : committing.all()) {
                 write(out, s);
                 out.writeLong(s.retiredAt);
                 out.writeBoolean(s.quarantined);
@@ -702,7 +677,7 @@ final class SessionLifecycle {
             }
         }
         assigned.putAll(read.assigned);
-        committing.putAll(read.committing);
+        read.committing.all().forEach(committing::add);
         read.spares.forEach((p, q) -> spares.computeIfAbsent(p, x -> new ArrayDeque<>()).addAll(q));
         abandoned.putAll(read.abandoned);
     }
@@ -722,7 +697,7 @@ final class SessionLifecycle {
             Tracked s = read(in);
             s.retiredAt = in.readLong();
             s.quarantined = in.readBoolean();
-            committing.put(s.id, s);
+            committing.add(s);
         }
         for (int i = in.readInt(); i > 0; i--) {
             Tracked s = read(in);
@@ -739,7 +714,7 @@ final class SessionLifecycle {
         s.generation++; // may reach GENERATIONS: then it is never handed out again
         s.quarantined = true;
         s.retiredAt = checkpointId;
-        committing.put(s.id, s);
+        committing.add(s);
     }
 
     private void restoreVersion1(DataInputStream in, long checkpointId, long now)
@@ -758,14 +733,14 @@ final class SessionLifecycle {
                 // its age is unknown: never reused, only counted until it is seen committed
                 Tracked s = new Tracked(in.readUTF(), partition, now);
                 s.retiredAt = checkpointId;
-                committing.put(s.id, s);
+                committing.add(s);
             }
         }
         for (int i = in.readInt(); i > 0; i--) {
             String id = in.readUTF();
             Tracked s = new Tracked(id, in.readUTF(), now);
             s.retiredAt = checkpointId;
-            committing.put(id, s);
+            committing.add(s);
         }
     }
 

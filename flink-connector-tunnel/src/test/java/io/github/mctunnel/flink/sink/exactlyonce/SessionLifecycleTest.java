@@ -2,7 +2,7 @@ package io.github.mctunnel.flink.sink.exactlyonce;
 
 import io.github.mctunnel.flink.config.TableWriteLimits;
 import io.github.mctunnel.flink.sink.exactlyonce.SessionLifecycle.Grant;
-import io.github.mctunnel.flink.sink.exactlyonce.SessionLifecycle.SessionStatus;
+import io.github.mctunnel.flink.sink.session.SessionStatus;
 
 import org.junit.jupiter.api.Test;
 
