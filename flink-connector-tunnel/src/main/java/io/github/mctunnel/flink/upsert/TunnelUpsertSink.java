@@ -4,6 +4,7 @@ import io.github.mctunnel.client.compress.Compression;
 import io.github.mctunnel.client.schema.PartitionSpec;
 import io.github.mctunnel.flink.coordination.CoordinatorGatewayOperatorFactory;
 import io.github.mctunnel.flink.coordination.CoordinatorGateways;
+import io.github.mctunnel.flink.sink.session.ServiceClock;
 
 import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.api.connector.sink2.Committer;
@@ -87,6 +88,8 @@ public final class TunnelUpsertSink<IN>
 
     private final boolean failOnExpiredSessions;
 
+    private final ServiceClock serviceClock;
+
     TunnelUpsertSink(
             String sinkId,
             UpsertTableFactory tableFactory,
@@ -97,8 +100,10 @@ public final class TunnelUpsertSink<IN>
             Compression compression,
             long maxBufferedBytes,
             List<String> updatedColumns,
-            boolean failOnExpiredSessions) {
+            boolean failOnExpiredSessions,
+            ServiceClock serviceClock) {
         this.failOnExpiredSessions = failOnExpiredSessions;
+        this.serviceClock = serviceClock;
         this.sinkId = sinkId;
         this.tableFactory = tableFactory;
         this.partition = partition == null ? null : partition.toString();
@@ -181,7 +186,7 @@ public final class TunnelUpsertSink<IN>
                         new CoordinatorGatewayOperatorFactory<IN>(
                                 sinkId,
                                 new UpsertSessionCoordinator.Factory(
-                                        tableFactory, key.bucketCount())));
+                                        tableFactory, key.bucketCount(), serviceClock)));
     }
 
     /**

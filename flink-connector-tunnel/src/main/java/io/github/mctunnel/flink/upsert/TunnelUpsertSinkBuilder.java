@@ -4,6 +4,7 @@ import io.github.mctunnel.client.compress.Compression;
 import io.github.mctunnel.client.schema.Column;
 import io.github.mctunnel.client.schema.PartitionSpec;
 import io.github.mctunnel.flink.config.TunnelConnectionOptions;
+import io.github.mctunnel.flink.sink.session.ServiceClock;
 
 import org.apache.flink.annotation.PublicEvolving;
 
@@ -32,6 +33,7 @@ public final class TunnelUpsertSinkBuilder<IN> {
     private int bucketCount;
     private Duration commitInterval = DEFAULT_COMMIT_INTERVAL;
     private boolean failOnExpiredSessions;
+    private ServiceClock serviceClock = ServiceClock.SYSTEM;
     private Compression compression = Compression.DEFAULT;
     private long maxBufferedBytes = DEFAULT_MAX_BUFFERED_BYTES;
     private List<String> updatedColumns;
@@ -111,6 +113,12 @@ public final class TunnelUpsertSinkBuilder<IN> {
      */
     public TunnelUpsertSinkBuilder<IN> setFailOnExpiredSessions(boolean fail) {
         this.failOnExpiredSessions = fail;
+        return this;
+    }
+
+    /** The service's clock, for tests on the emulator's simulated clock (default: wall clock). */
+    TunnelUpsertSinkBuilder<IN> setServiceClock(ServiceClock clock) {
+        this.serviceClock = clock;
         return this;
     }
 
@@ -211,6 +219,7 @@ public final class TunnelUpsertSinkBuilder<IN> {
                 compression,
                 maxBufferedBytes,
                 updatedColumns == null ? null : updatedColumns.stream().map(String::trim).toList(),
-                failOnExpiredSessions);
+                failOnExpiredSessions,
+                serviceClock);
     }
 }

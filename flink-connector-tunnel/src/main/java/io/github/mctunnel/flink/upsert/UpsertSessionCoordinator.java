@@ -4,6 +4,7 @@ import io.github.mctunnel.client.error.TunnelException;
 import io.github.mctunnel.client.schema.PartitionSpec;
 import io.github.mctunnel.flink.coordination.CoordinatorGatewayOperatorFactory.CoordinatorProviderFactory;
 import io.github.mctunnel.flink.coordination.SingleThreadCoordinator;
+import io.github.mctunnel.flink.sink.session.ServiceClock;
 import io.github.mctunnel.flink.sink.session.SessionStatus;
 
 import org.apache.flink.annotation.Internal;
@@ -193,15 +194,17 @@ final class UpsertSessionCoordinator extends SingleThreadCoordinator<UpsertSessi
         private static final long serialVersionUID = 1L;
         private final UpsertTableFactory tableFactory;
         private final int bucketCount;
+        private final ServiceClock clock;
 
-        Factory(UpsertTableFactory tableFactory, int bucketCount) {
+        Factory(UpsertTableFactory tableFactory, int bucketCount, ServiceClock clock) {
             this.tableFactory = tableFactory;
             this.bucketCount = bucketCount;
+            this.clock = clock;
         }
 
         @Override
         public OperatorCoordinator.Provider create(String operatorName, OperatorID operatorId) {
-            return new Provider(operatorId, operatorName, tableFactory, bucketCount);
+            return new Provider(operatorId, operatorName, tableFactory, bucketCount, clock);
         }
     }
 
@@ -212,16 +215,19 @@ final class UpsertSessionCoordinator extends SingleThreadCoordinator<UpsertSessi
         private final String operatorName;
         private final UpsertTableFactory tableFactory;
         private final int bucketCount;
+        private final ServiceClock clock;
 
         Provider(
                 OperatorID operatorId,
                 String operatorName,
                 UpsertTableFactory tableFactory,
-                int bucketCount) {
+                int bucketCount,
+                ServiceClock clock) {
             this.operatorId = operatorId;
             this.operatorName = operatorName;
             this.tableFactory = tableFactory;
             this.bucketCount = bucketCount;
+            this.clock = clock;
         }
 
         @Override
@@ -233,7 +239,7 @@ final class UpsertSessionCoordinator extends SingleThreadCoordinator<UpsertSessi
         public OperatorCoordinator create(Context context) {
             UpsertSessionCoordinator coordinator =
                     new UpsertSessionCoordinator(
-                            operatorName, tableFactory, bucketCount, System::currentTimeMillis);
+                            operatorName, tableFactory, bucketCount, clock::millis);
             coordinator.registerMetrics(context.metricGroup());
             return coordinator;
         }

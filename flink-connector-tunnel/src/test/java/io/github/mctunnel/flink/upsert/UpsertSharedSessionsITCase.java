@@ -55,6 +55,8 @@ class UpsertSharedSessionsITCase {
     /** The sink's commit interval in real time, above the service's minute on the sped-up clock. */
     private static final Duration COMMIT_INTERVAL = Duration.ofSeconds(2);
 
+    private static final Duration CHECKPOINT_INTERVAL = Duration.ofMillis(200);
+
     private static final int BUCKETS = 16;
     private static final int KEYS = 211;
 
@@ -92,7 +94,7 @@ class UpsertSharedSessionsITCase {
         ChangelogEvents events = new ChangelogEvents(KEYS);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(PARALLELISM);
-        env.enableCheckpointing(200);
+        env.enableCheckpointing(CHECKPOINT_INTERVAL.toMillis());
         DataGeneratorSource<Long> source =
                 new DataGeneratorSource<>(
                         i -> i + 1, count, RateLimiterStrategy.perCheckpoint(100), Types.LONG);
@@ -157,5 +159,48 @@ class UpsertSharedSessionsITCase {
         // per-writer sessions would need at least eight sessions per commit round
         assertThat(writersBySession.size()).isLessThanOrEqualTo(commits.size() + 1);
         assertThat(commits.size()).isGreaterThanOrEqualTo(2);
+
+        // freshness, per flushed pack of changes: it becomes visible at the first commit of the
+        // partition after it reached the service (no other session's commit comes between), i.e.
+        // within one commit interval plus one checkpoint interval; per-writer sessions would make
+        // it wait for up to seven other writers' commits
+        Map<String, LoggedRequest> commitOf = new LinkedHashMap<>();
+        commits.stream()
+                .filter(r -> r.status() == 200)
+                .forEach(r -> commitOf.putIfAbsent(r.params().get("upsertid"), r));
+        List<Long> simulatedDelays = new java.util.ArrayList<>();
+        for (LoggedRequest flush :
+                emulator.requestLog()
+                        .entries(
+                                r ->
+                                        r.method().equals("PUT")
+                                                && r.path()
+                                                        .contains("/tables/" + table + "/upserts")
+                                                && r.status() == 200)) {
+            LoggedRequest commit = commitOf.get(flush.params().get("upsertid"));
+            assertThat(commit).as("commit of a flushed session").isNotNull();
+            long between =
+                    commitOf.values().stream()
+                            .filter(
+                                    c ->
+                                            c.sequence() > flush.sequence()
+                                                    && c.sequence() < commit.sequence())
+                            .count();
+            assertThat(between)
+                    .as("commits of other sessions between a flush and its own commit")
+                    .isZero();
+            simulatedDelays.add(commit.atMillis() - flush.atMillis());
+        }
+        java.util.Collections.sort(simulatedDelays);
+        System.out.printf(
+                "upsert freshness at parallelism %d: %d flushes, flush to visible on the service's"
+                        + " clock: median %.1f s, max %.1f s (bound: commit interval %.0f s +"
+                        + " checkpoint interval %.0f s)%n",
+                PARALLELISM,
+                simulatedDelays.size(),
+                simulatedDelays.get(simulatedDelays.size() / 2) / 1000.0,
+                simulatedDelays.get(simulatedDelays.size() - 1) / 1000.0,
+                COMMIT_INTERVAL.toMillis() * CLOCK_SPEED / 1000.0,
+                CHECKPOINT_INTERVAL.toMillis() * CLOCK_SPEED / 1000.0);
     }
 }
