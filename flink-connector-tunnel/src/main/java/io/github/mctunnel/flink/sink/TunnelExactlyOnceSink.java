@@ -85,6 +85,10 @@ public final class TunnelExactlyOnceSink<IN>
     private final TunnelRecordSerializer<IN> serializer;
     private final String staticPartition;
     private final int maxPartitionsPerCheckpoint;
+
+    /** The partitions per checkpoint the rate budgets are checked for. */
+    private final int budgetedPartitionsPerCheckpoint;
+
     private final TableWriteLimits limits;
     private final long blockTargetBytes;
     private final Compression compression;
@@ -113,6 +117,7 @@ public final class TunnelExactlyOnceSink<IN>
             TunnelRecordSerializer<IN> serializer,
             String staticPartition,
             int maxPartitionsPerCheckpoint,
+            int budgetedPartitionsPerCheckpoint,
             TableWriteLimits limits,
             long blockTargetBytes,
             Compression compression,
@@ -131,6 +136,7 @@ public final class TunnelExactlyOnceSink<IN>
         this.serializer = serializer;
         this.staticPartition = staticPartition;
         this.maxPartitionsPerCheckpoint = maxPartitionsPerCheckpoint;
+        this.budgetedPartitionsPerCheckpoint = budgetedPartitionsPerCheckpoint;
         this.limits = limits;
         this.blockTargetBytes = blockTargetBytes;
         this.compression = compression;
@@ -195,7 +201,7 @@ public final class TunnelExactlyOnceSink<IN>
                 table,
                 parallelism,
                 writersPerPartition > 0 ? writersPerPartition : parallelism,
-                maxPartitionsPerCheckpoint,
+                budgetedPartitionsPerCheckpoint,
                 // an overwrite runs in BATCH: one epoch, whatever the checkpoint settings say
                 checkpoints.isCheckpointingEnabled() && !overwrite
                         ? checkpoints.getCheckpointInterval()

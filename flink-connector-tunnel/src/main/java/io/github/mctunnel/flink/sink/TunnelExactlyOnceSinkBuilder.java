@@ -36,7 +36,10 @@ public final class TunnelExactlyOnceSinkBuilder<IN> {
     private TunnelRecordSerializer<IN> serializer;
     private PartitionSpec partition;
     private boolean dynamicPartition;
-    private int maxPartitionsPerCheckpoint = 1;
+
+    /** Null: the default ({@link #DEFAULT_DYNAMIC_PARTITIONS_PER_CHECKPOINT} or 1). */
+    private Integer maxPartitionsPerCheckpoint;
+
     private TableWriteLimits limits = TableWriteLimits.defaults();
     private long blockTargetBytes = DEFAULT_BLOCK_TARGET_BYTES;
     private Compression compression = Compression.DEFAULT;
@@ -77,8 +80,22 @@ public final class TunnelExactlyOnceSinkBuilder<IN> {
     }
 
     /**
-     * The most partitions the job writes between two checkpoints (default 1); the table budgets are
-     * checked against it, and a job writing more fails with a message naming this setting.
+     * The default partitions per checkpoint with dynamic partitions: the checkpoint that spans a
+     * daily or hourly boundary writes the old and the new partition.
+     */
+    public static final int DEFAULT_DYNAMIC_PARTITIONS_PER_CHECKPOINT = 2;
+
+    /**
+     * The most partitions the job writes between two checkpoints; the table budgets are checked
+     * against it, and a job writing more fails with a message naming this setting.
+     *
+     * <p>Default with dynamic partitions: {@value #DEFAULT_DYNAMIC_PARTITIONS_PER_CHECKPOINT}, so
+     * that a job writing daily or hourly partitions never fails at a boundary (the checkpoint that
+     * spans midnight writes two partitions); the rate budgets are then checked for one partition
+     * per checkpoint, the steady state of such a job, and the boundary checkpoint stays within the
+     * service's limits by the coordinator's pacing of session creations and the committer's pacing
+     * of commits. Set it explicitly when the job writes several partitions in every checkpoint: the
+     * budgets are then checked for that many.
      */
     public TunnelExactlyOnceSinkBuilder<IN> setMaxPartitionsPerCheckpoint(int partitions) {
         this.maxPartitionsPerCheckpoint = partitions;
@@ -213,12 +230,14 @@ public final class TunnelExactlyOnceSinkBuilder<IN> {
                             + partition
                             + "') and setDynamicPartition() exclude each other");
         }
-        if (maxPartitionsPerCheckpoint < 1) {
+        if (maxPartitionsPerCheckpoint != null && maxPartitionsPerCheckpoint < 1) {
             throw new IllegalArgumentException(
                     "TunnelExactlyOnceSink: max partitions per checkpoint must be at least 1, got "
                             + maxPartitionsPerCheckpoint);
         }
-        if (!dynamicPartition && maxPartitionsPerCheckpoint != 1) {
+        if (!dynamicPartition
+                && maxPartitionsPerCheckpoint != null
+                && maxPartitionsPerCheckpoint != 1) {
             throw new IllegalArgumentException(
                     "TunnelExactlyOnceSink: a static partition is one partition per checkpoint;"
                             + " setMaxPartitionsPerCheckpoint applies to setDynamicPartition()");
@@ -245,8 +264,13 @@ public final class TunnelExactlyOnceSinkBuilder<IN> {
                     "TunnelExactlyOnceSink: the default partition must name a value for every"
                             + " partition key");
         }
-        WriteBudget.checkPartitions(
-                table.trim(), maxPartitionsPerCheckpoint, limits, partitionsSetting);
+        int partitions =
+                maxPartitionsPerCheckpoint != null
+                        ? maxPartitionsPerCheckpoint
+                        : dynamicPartition ? DEFAULT_DYNAMIC_PARTITIONS_PER_CHECKPOINT : 1;
+        // the default's boundary checkpoint is an exception: budgets are checked for one
+        int budgeted = maxPartitionsPerCheckpoint != null ? maxPartitionsPerCheckpoint : 1;
+        WriteBudget.checkPartitions(table.trim(), partitions, limits, partitionsSetting);
         String staticPartition =
                 dynamicPartition ? null : (partition == null ? "" : partition.toString());
         return new TunnelExactlyOnceSink<>(
@@ -255,7 +279,8 @@ public final class TunnelExactlyOnceSinkBuilder<IN> {
                 table.trim(),
                 serializer,
                 staticPartition,
-                maxPartitionsPerCheckpoint,
+                partitions,
+                budgeted,
                 limits,
                 blockTargetBytes,
                 compression,

@@ -201,7 +201,11 @@ public final class MaxComputeConnectorOptions {
                                     + " writer needing one more partition than its share waits"
                                     + " until one of its partitions is released (back-pressure)."
                                     + " Exactly-once: the most partitions written between two"
-                                    + " checkpoints (default 1).");
+                                    + " checkpoints (default 2, so that the checkpoint spanning a"
+                                    + " daily or hourly boundary writes the old and the new"
+                                    + " partition; the table's rate budgets are then checked for"
+                                    + " one partition per checkpoint, set it explicitly to have"
+                                    + " them checked for more).");
 
     public static final ConfigOption<Duration> SINK_PARTITION_IDLE_TIMEOUT =
             ConfigOptions.key("sink.partition-idle-timeout")

@@ -41,6 +41,43 @@ class TunnelExactlyOnceSinkBuilderTest {
         assertThat(sink.limits()).isEqualTo(TableWriteLimits.defaults());
     }
 
+    /**
+     * Daily and hourly partitions: the checkpoint that spans midnight writes two partitions, so the
+     * default allows two; the rate budgets are checked for the steady state of one.
+     */
+    @Test
+    void byDefaultTwoDynamicPartitionsPerCheckpointWithBudgetsCheckedForOne() {
+        TunnelExactlyOnceSinkBuilder<Long> defaults =
+                TunnelExactlyOnceSink.<Long>builder()
+                        .setConnection(CONNECTION)
+                        .setTable("events")
+                        .setSerializer(new AllTypesRows.Serializer(3))
+                        .setDynamicPartition();
+        assertThat(defaults.build().maxPartitionsPerCheckpoint()).isEqualTo(2);
+        assertThat(
+                        TunnelExactlyOnceSink.<Long>builder()
+                                .setConnection(CONNECTION)
+                                .setTable("events")
+                                .setSerializer(new AllTypesRows.Serializer(2))
+                                .build()
+                                .maxPartitionsPerCheckpoint())
+                .isEqualTo(1);
+
+        // 4 writers x 1 partition x 100 checkpoints per 5 minutes = 400 <= 500 blocks: fits
+        StreamExecutionEnvironment env = env(3000);
+        env.setParallelism(4);
+        env.fromSequence(1, 10).sinkTo(defaults.build());
+        env.getStreamGraph();
+        // set explicitly, two partitions in every checkpoint would need 800
+        StreamExecutionEnvironment explicit = env(3000);
+        explicit.setParallelism(4);
+        explicit.fromSequence(1, 10).sinkTo(defaults.setMaxPartitionsPerCheckpoint(2).build());
+        assertThatThrownBy(explicit::getStreamGraph)
+                .hasMessageStartingWith(
+                        "EXACTLY_ONCE on table events: parallelism 4 x 2 partitions per checkpoint"
+                                + " x 100 checkpoints per 5 minutes = 800 blocks per 5 minutes");
+    }
+
     @Test
     void missingSettingsNameTheSetter() {
         assertThatThrownBy(() -> valid().setConnection(null).build())
