@@ -7,6 +7,7 @@ import io.github.mctunnel.client.schema.TableSchema;
 import io.github.mctunnel.flink.client.SharedTunnelClients;
 import io.github.mctunnel.flink.client.TunnelClientLease;
 import io.github.mctunnel.flink.config.TunnelConnectionOptions;
+import io.github.mctunnel.flink.sink.session.SessionLifetime;
 
 import org.apache.flink.annotation.Internal;
 
@@ -24,7 +25,8 @@ public final class ClientStreamTunnelConnectionFactory implements StreamTunnelCo
      * Default age at which a writer replaces its stream session: an hour before the service's 24 h
      * session lifetime ends.
      */
-    public static final Duration DEFAULT_SESSION_RENEWAL = Duration.ofHours(23);
+    public static final Duration DEFAULT_SESSION_RENEWAL =
+            Duration.ofMillis(SessionLifetime.MAX_HAND_OUT_AGE_MILLIS);
 
     private final TunnelConnectionOptions options;
     private final String table;
