@@ -141,6 +141,7 @@ public final class TunnelUpsertSink<IN>
                     context.getTaskInfo().getIndexOfThisSubtask(),
                     context.getTaskInfo().getNumberOfParallelSubtasks(),
                     recoveredState,
+                    context.getRestoredCheckpointId().orElse(-1),
                     new GatewayUpsertSessionSource(
                             CoordinatorGateways.key(
                                     sinkId,

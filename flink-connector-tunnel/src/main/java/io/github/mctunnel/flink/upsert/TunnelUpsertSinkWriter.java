@@ -121,6 +121,7 @@ public final class TunnelUpsertSinkWriter<IN>
      * @param partition the partition of every change, or null to take it from each record
      * @param updatedColumns the columns partial updates set, or null to upsert whole rows
      * @param restored the writer state this subtask got back (possibly of other subtasks)
+     * @param restoredCheckpointId the checkpoint {@code restored} comes from, -1 when none
      * @param sessions where the sessions all writers share come from (the sink's coordinator)
      * @param recordsSent counts records handed to the service, or null
      * @throws IllegalStateException when the table does not match {@code key}, or does not take the
@@ -137,6 +138,7 @@ public final class TunnelUpsertSinkWriter<IN>
             int subtask,
             int parallelism,
             Collection<UpsertSessionRef> restored,
+            long restoredCheckpointId,
             UpsertSessionSource sessions,
             Counter recordsSent)
             throws IOException {
@@ -151,7 +153,7 @@ public final class TunnelUpsertSinkWriter<IN>
         this.parallelism = parallelism;
         this.recordsSent = recordsSent == null ? new SimpleCounter() : recordsSent;
 
-        resume(restored);
+        resume(restored, restoredCheckpointId);
         List<Column> columns;
         List<Column> partitionKeys;
         // no session is opened here: the gateway to the coordinator opens after the writer
@@ -244,7 +246,8 @@ public final class TunnelUpsertSinkWriter<IN>
      * sessions, so every writer may hand over the same one; the committer commits it once. New
      * changes go into new shared sessions.
      */
-    private void resume(Collection<UpsertSessionRef> restored) throws IOException {
+    private void resume(Collection<UpsertSessionRef> restored, long restoredCheckpointId)
+            throws IOException {
         java.util.Set<String> seen = new java.util.HashSet<>();
         for (UpsertSessionRef ref : restored) {
             if (!seen.add(ref.sessionId())) {
@@ -260,11 +263,15 @@ public final class TunnelUpsertSinkWriter<IN>
                 }
                 // the committer reports it once (every writer may hold it): logged and counted,
                 // or a failure when so configured
-                inherited.add(ref.asRestored());
+                inherited.add(ref.handedOverFrom(restoredCheckpointId));
                 continue;
             }
             String status = s.status();
             if ("committed".equals(status)) {
+                continue;
+            }
+            if (UpsertSessions.isExpired(status)) {
+                inherited.add(ref.handedOverFrom(restoredCheckpointId)); // reported there too
                 continue;
             }
             if (!"normal".equals(status) && !"committing".equals(status)) {
@@ -285,7 +292,7 @@ public final class TunnelUpsertSinkWriter<IN>
                     table.name(),
                     subtask,
                     parallelism);
-            inherited.add(ref.asRestored());
+            inherited.add(ref.handedOverFrom(restoredCheckpointId));
         }
     }
 

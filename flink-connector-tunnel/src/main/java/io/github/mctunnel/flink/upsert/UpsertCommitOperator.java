@@ -106,7 +106,7 @@ final class UpsertCommitOperator
                                 failOnExpiredSessions,
                                 getMetricGroup().counter("expiredSessions"),
                                 getMetricGroup().counter("changesOfExpiredSessions")));
-        getMetricGroup().gauge("pendingKeptSessions", () -> committer.pendingKept().size());
+        getMetricGroup().gauge("pendingKeptSessions", () -> committer.pendingKeptCount());
         getMetricGroup().gauge("sessionsCommitted", () -> committer.sessionsCommitted());
         state =
                 context.getOperatorStateStore()

@@ -27,7 +27,11 @@ final class UpsertCommitPacer {
     /** A commit of one session. */
     @FunctionalInterface
     interface CommitAction {
-        void run() throws TunnelException;
+        /**
+         * @return whether a commit request was sent (only then does the partition's interval start
+         *     again; a session found committed or unknown costs no commit)
+         */
+        boolean run() throws TunnelException;
     }
 
     private final long intervalMillis;
@@ -91,11 +95,13 @@ final class UpsertCommitPacer {
     }
 
     private void run(Budget budget, CommitAction commit) throws TunnelException {
+        boolean sent = true; // a failed attempt may have committed: it counts too
         try {
-            commit.run();
+            sent = commit.run();
         } finally {
-            // a failed attempt may have committed: it counts too
-            budget.last = clock.getAsLong();
+            if (sent) {
+                budget.last = clock.getAsLong();
+            }
         }
     }
 

@@ -68,6 +68,9 @@ final class UpsertSessionCommitter implements AutoCloseable {
             };
     private volatile long sessionsCommitted;
 
+    /** The size of {@link #pendingKept}, for a gauge read on another thread. */
+    private volatile int pendingKeptCount;
+
     UpsertSessionCommitter(UpsertTable table, UpsertCommitPacer pacer, LongSupplier clock) {
         this(
                 table,
@@ -101,7 +104,12 @@ final class UpsertSessionCommitter implements AutoCloseable {
                 (checkpoint, offered) -> {
                     for (UpsertSessionRef ref : offered) {
                         if (!committed.containsKey(ref.sessionId())) {
-                            checkpointOf.putIfAbsent(ref.sessionId(), checkpoint);
+                            // a handed-over session belongs to the checkpoint its writer restored
+                            checkpointOf.putIfAbsent(
+                                    ref.sessionId(),
+                                    ref.restored() && ref.checkpoint() >= 0
+                                            ? ref.checkpoint()
+                                            : checkpoint);
                         }
                         refs.add(ref);
                     }
@@ -132,46 +140,71 @@ final class UpsertSessionCommitter implements AutoCloseable {
             noteChanges(ref);
             if (ref.kept()) {
                 pendingKept.put(ref.sessionId(), ref);
+                pendingKeptCount = pendingKept.size();
             }
             byPartition
                     .computeIfAbsent(ref.partition(), p -> new LinkedHashMap<>())
                     .putIfAbsent(ref.sessionId(), ref);
         }
         for (Map.Entry<String, Map<String, UpsertSessionRef>> e : byPartition.entrySet()) {
-            boolean handedOver =
-                    e.getValue().values().stream().anyMatch(UpsertSessionRef::restored);
-            UpsertSessionRef oldest = null;
-            for (UpsertSessionRef ref : e.getValue().values()) {
-                if (handedOver && !ref.restored()) {
-                    continue;
+            // a session found committed or unknown costs no commit: the next one may go
+            for (UpsertSessionRef ref = next(e.getValue().values()); ref != null; ) {
+                UpsertSessionRef candidate = ref;
+                Outcome[] outcome = new Outcome[1];
+                try {
+                    if (!pacer.commitIfDue(
+                            e.getKey(),
+                            () -> {
+                                outcome[0] = commitSession(candidate);
+                                return outcome[0] == Outcome.COMMITTED;
+                            })) {
+                        break; // not due
+                    }
+                } catch (TunnelException ex) {
+                    if (!ex.isRetryable()) {
+                        throw failure(candidate, ex);
+                    }
+                    // kept until committed, before any newer session of its partition: its writer
+                    // may never offer it again (it moves to a new session once this one is
+                    // 'committing')
+                    UpsertSessionRef kept = candidate.asRestored();
+                    pendingKept.put(kept.sessionId(), kept);
+                    pendingKeptCount = pendingKept.size();
+                    LOG.warn(
+                            "Commit of upsert session {} of {} failed; it is retried after a later"
+                                    + " checkpoint",
+                            candidate.sessionId(),
+                            table.name(),
+                            ex);
+                    break;
                 }
-                if (oldest == null
-                        || waitingSince.get(ref.sessionId())
-                                < waitingSince.get(oldest.sessionId())) {
-                    oldest = ref;
+                done(candidate, outcome[0]);
+                if (outcome[0] == Outcome.COMMITTED) {
+                    break;
                 }
-            }
-            UpsertSessionRef ref = oldest;
-            try {
-                if (pacer.commitIfDue(e.getKey(), () -> commitSession(ref))) {
-                    markCommitted(ref);
-                }
-            } catch (TunnelException ex) {
-                if (!ex.isRetryable()) {
-                    throw failure(ref, ex);
-                }
-                // kept until committed, before any newer session of its partition: its writer may
-                // never offer it again (it moves to a new session once this one is 'committing')
-                UpsertSessionRef kept = ref.asRestored();
-                pendingKept.put(kept.sessionId(), kept);
-                LOG.warn(
-                        "Commit of upsert session {} of {} failed; it is retried after a later"
-                                + " checkpoint",
-                        ref.sessionId(),
-                        table.name(),
-                        ex);
+                e.getValue().remove(candidate.sessionId());
+                ref = next(e.getValue().values());
             }
         }
+    }
+
+    /**
+     * The session of a partition to commit next: the longest-waiting one, among the handed-over
+     * ones while there are any (they hold the partition's oldest changes).
+     */
+    private UpsertSessionRef next(Collection<UpsertSessionRef> sessions) {
+        boolean handedOver = sessions.stream().anyMatch(UpsertSessionRef::restored);
+        UpsertSessionRef oldest = null;
+        for (UpsertSessionRef ref : sessions) {
+            if (handedOver && !ref.restored()) {
+                continue;
+            }
+            if (oldest == null
+                    || waitingSince.get(ref.sessionId()) < waitingSince.get(oldest.sessionId())) {
+                oldest = ref;
+            }
+        }
+        return oldest;
     }
 
     /**
@@ -185,8 +218,19 @@ final class UpsertSessionCommitter implements AutoCloseable {
         for (UpsertSessionRef ref : kept) {
             for (int attempt = 1; ; attempt++) {
                 try {
-                    pacer.commitWhenDue(ref.partition(), () -> commitSession(ref));
-                    markCommitted(ref);
+                    Outcome known = settledWithoutCommit(ref);
+                    if (known != null) {
+                        done(ref, known); // no commit: no wait for the interval
+                        break;
+                    }
+                    Outcome[] outcome = new Outcome[1];
+                    pacer.commitWhenDue(
+                            ref.partition(),
+                            () -> {
+                                outcome[0] = commitSession(ref);
+                                return outcome[0] == Outcome.COMMITTED;
+                            });
+                    done(ref, outcome[0]);
                     break;
                 } catch (TunnelException e) {
                     if (!e.isRetryable() || attempt >= LAST_COMMIT_ATTEMPTS) {
@@ -217,25 +261,53 @@ final class UpsertSessionCommitter implements AutoCloseable {
         checkpointOf.putIfAbsent(ref.sessionId(), checkpointId);
         noteChanges(ref);
         pendingKept.put(ref.sessionId(), ref);
+        pendingKeptCount = pendingKept.size();
     }
 
+    /**
+     * Notes the changes a writer reported for the session: per writer and per hand-over (a writer
+     * restarted by a regional failover hands over the count of its restored state and counts its
+     * new changes from 0), the largest count offered; -1 when unknown (state of an older version).
+     */
     private void noteChanges(UpsertSessionRef ref) {
         changesOf
                 .computeIfAbsent(ref.sessionId(), id -> new HashMap<>())
-                .merge(ref.subtask(), ref.changes(), Math::max);
+                .merge(
+                        ref.subtask() * 2 + (ref.restored() ? 1 : 0),
+                        ref.changes(),
+                        (a, b) -> a < 0 || b < 0 ? -1 : Math.max(a, b));
+    }
+
+    /** How many kept sessions wait (safe to read on any thread). */
+    int pendingKeptCount() {
+        return pendingKeptCount;
     }
 
     long sessionsCommitted() {
         return sessionsCommitted;
     }
 
-    private void markCommitted(UpsertSessionRef ref) {
+    /** What became of a session the committer took up. */
+    enum Outcome {
+        /** This committer committed it. */
+        COMMITTED,
+        /** It was committed before (by a committer before a restore). */
+        ALREADY_COMMITTED,
+        /** The service no longer knows it; reported. */
+        UNKNOWN
+    }
+
+    /** Forgets a session the committer is done with. */
+    private void done(UpsertSessionRef ref, Outcome outcome) {
         committed.put(ref.sessionId(), Boolean.TRUE);
         waitingSince.remove(ref.sessionId());
         checkpointOf.remove(ref.sessionId());
         changesOf.remove(ref.sessionId());
         pendingKept.remove(ref.sessionId());
-        sessionsCommitted++;
+        pendingKeptCount = pendingKept.size();
+        if (outcome == Outcome.COMMITTED) {
+            sessionsCommitted++;
+        }
     }
 
     private IllegalStateException failure(UpsertSessionRef ref, TunnelException e) {
@@ -251,11 +323,53 @@ final class UpsertSessionCommitter implements AutoCloseable {
     }
 
     /**
-     * Commits the session unless it is committed already.
-     *
-     * @throws IllegalStateException when it was aborted or expired
+     * The outcome for a session that needs no commit (committed before, or unknown to the service:
+     * reported), or null when it must be committed.
      */
-    private void commitSession(UpsertSessionRef ref) throws TunnelException {
+    private Outcome settledWithoutCommit(UpsertSessionRef ref) throws TunnelException {
+        UpsertSessionHandle session;
+        try {
+            session = table.attachSession(PartitionSpec.parse(ref.partition()), ref.sessionId());
+        } catch (TunnelException e) {
+            if (!UpsertSessions.isUnknown(e)) {
+                throw e;
+            }
+            reportUnknown(ref, e);
+            return Outcome.UNKNOWN;
+        }
+        return settled(ref, session);
+    }
+
+    /** The outcome of a session in a final state (committed, expired), null when still open. */
+    private Outcome settled(UpsertSessionRef ref, UpsertSessionHandle session) {
+        String status = session.status();
+        if ("committed".equals(status)) {
+            return Outcome.ALREADY_COMMITTED;
+        }
+        if (UpsertSessions.isExpired(status)) {
+            reportUnknown(ref, new IllegalStateException("its status is '" + status + "'"));
+            return Outcome.UNKNOWN;
+        }
+        if ("normal".equals(status) || "committing".equals(status)) {
+            return null;
+        }
+        throw new IllegalStateException(
+                "The upsert session "
+                        + ref.sessionId()
+                        + " of "
+                        + table.name()
+                        + (ref.partition().isEmpty() ? "" : " partition " + ref.partition())
+                        + " is '"
+                        + status
+                        + "' and cannot be committed; its changes are lost");
+    }
+
+    /**
+     * Commits the session unless it is committed already or unknown to the service.
+     *
+     * @throws IllegalStateException when it was aborted
+     */
+    private Outcome commitSession(UpsertSessionRef ref) throws TunnelException {
         String partition = ref.partition();
         String id = ref.sessionId();
         UpsertSessionHandle session;
@@ -266,41 +380,50 @@ final class UpsertSessionCommitter implements AutoCloseable {
                 throw e;
             }
             reportUnknown(ref, e);
-            return;
+            return Outcome.UNKNOWN;
         }
-        String status = session.status();
-        if ("normal".equals(status) || "committing".equals(status)) {
-            session.commit();
-            LOG.info(
-                    "Committed upsert session {} of {}{}",
-                    id,
-                    table.name(),
-                    partition.isEmpty() ? "" : " partition " + partition);
-        } else if (!"committed".equals(status)) {
-            throw new IllegalStateException(
-                    "The upsert session "
-                            + id
-                            + " of "
-                            + table.name()
-                            + (partition.isEmpty() ? "" : " partition " + partition)
-                            + " is '"
-                            + status
-                            + "' and cannot be committed; its changes are lost");
+        Outcome settled = settled(ref, session);
+        if (settled != null) {
+            return settled;
         }
+        session.commit();
+        LOG.info(
+                "Committed upsert session {} of {}{}",
+                id,
+                table.name(),
+                partition.isEmpty() ? "" : " partition " + partition);
+        return Outcome.COMMITTED;
     }
 
     /** A session the service no longer knows: reported once for all writers that wrote it. */
-    private void reportUnknown(UpsertSessionRef ref, TunnelException e) {
+    private void reportUnknown(UpsertSessionRef ref, Exception e) {
         Long checkpoint = checkpointOf.get(ref.sessionId());
-        Map<Integer, Long> perWriter = changesOf.getOrDefault(ref.sessionId(), Map.of());
-        long changes = perWriter.values().stream().mapToLong(Long::longValue).sum();
+        Map<Integer, Long> counts = changesOf.getOrDefault(ref.sessionId(), Map.of());
+        long changes = 0;
+        boolean unknownCount = false;
+        java.util.Set<Integer> writers = new java.util.HashSet<>();
+        for (Map.Entry<Integer, Long> c : counts.entrySet()) {
+            writers.add(c.getKey() / 2);
+            if (c.getValue() < 0) {
+                unknownCount = true;
+            } else {
+                changes += c.getValue();
+            }
+        }
+        String written =
+                (unknownCount
+                                ? (changes == 0 ? "an unknown number of" : "at least " + changes)
+                                : String.valueOf(changes))
+                        + " changes from "
+                        + writers.size()
+                        + " writers";
         try {
             unknownSessions.report(
                     ref.partition(),
                     ref.sessionId(),
                     checkpoint == null ? "unknown" : checkpoint.toString(),
                     changes,
-                    changes + " changes from " + perWriter.size() + " writers",
+                    written,
                     e);
         } catch (java.io.IOException failure) {
             throw new IllegalStateException(failure.getMessage(), failure);

@@ -29,6 +29,8 @@ import java.util.Map;
  *                 └─ every writer of the partition writes it; committers commit it (paced)
  *   RETIRED ─ service says committed or gone (checked 1, 2, 4, ... checkpoints later), or its
  *             lifetime is over ─▶ forgotten
+ *   CURRENT ─ service says committed or gone (a committer committed it and the partition's writers
+ *             moved on; checked 1, 2, 4, ... checkpoints after it became current) ─▶ forgotten
  * </pre>
  *
  * <p>One session per partition is current at a time, so one commit per commit interval makes the
@@ -59,6 +61,9 @@ final class UpsertSessionLifecycle {
         final String partition;
         final long createdAt;
         long retiredAt;
+
+        /** The last completed checkpoint when it became current. */
+        long currentSince;
 
         Tracked(String id, String partition, long createdAt) {
             this.id = id;
@@ -131,6 +136,7 @@ final class UpsertSessionLifecycle {
             String id = service.create(partition);
             sessionsCreated++;
             c = new Tracked(id, partition, now);
+            c.currentSince = lastCompleted;
             current.put(partition, c);
             LOG.info(
                     "Upsert session {} of table {}{} shared by all writers",
@@ -171,11 +177,39 @@ final class UpsertSessionLifecycle {
                 why);
     }
 
-    /** Checkpoint {@code checkpointId} completed: retired sessions done at the service go. */
+    /**
+     * Checkpoint {@code checkpointId} completed: retired sessions done at the service go, and so do
+     * current ones a committer committed that no writer reported (the partition's writers moved on:
+     * hourly partitions), looked at 1, 2, 4, ... checkpoints after they became current.
+     */
     void checkpointComplete(long checkpointId, long now) {
         lastCompleted = Math.max(lastCompleted, checkpointId);
         retireOld(now);
         retired.check(checkpointId, now, false, s -> false, s -> false, service::status);
+        Iterator<Tracked> it = current.values().iterator();
+        while (it.hasNext()) {
+            Tracked c = it.next();
+            long since = checkpointId - c.currentSince;
+            if (since <= 0 || Long.bitCount(since) != 1) {
+                continue;
+            }
+            SessionStatus status;
+            try {
+                status = service.status(c.partition, c.id);
+            } catch (IOException e) {
+                LOG.warn(
+                        "Could not read the status of upsert session {} of table {}; asking again"
+                                + " later",
+                        c.id,
+                        table,
+                        e);
+                continue;
+            }
+            if (status == SessionStatus.COMMITTED || status == SessionStatus.GONE) {
+                it.remove(); // the next writer asking for the partition gets a new one
+                LOG.debug("Upsert session {} of table {} is {}; forgotten", c.id, table, status);
+            }
+        }
     }
 
     /**

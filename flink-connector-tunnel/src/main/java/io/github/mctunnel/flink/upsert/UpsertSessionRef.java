@@ -28,7 +28,8 @@ public record UpsertSessionRef(
         int parallelism,
         boolean last,
         boolean restored,
-        long changes) {
+        long changes,
+        long checkpoint) {
 
     public UpsertSessionRef {
         Objects.requireNonNull(partition, "partition");
@@ -42,7 +43,18 @@ public record UpsertSessionRef(
             int parallelism,
             boolean last,
             boolean restored) {
-        this(partition, sessionId, subtask, parallelism, last, restored, 0);
+        this(partition, sessionId, subtask, parallelism, last, restored, 0, -1);
+    }
+
+    public UpsertSessionRef(
+            String partition,
+            String sessionId,
+            int subtask,
+            int parallelism,
+            boolean last,
+            boolean restored,
+            long changes) {
+        this(partition, sessionId, subtask, parallelism, last, restored, changes, -1);
     }
 
     /** A session the writer offers again at its next checkpoint until it is committed. */
@@ -63,12 +75,18 @@ public record UpsertSessionRef(
     /** This ref offered for the last time (its writer stops), kept until committed. */
     public UpsertSessionRef asLast() {
         return new UpsertSessionRef(
-                partition, sessionId, subtask, parallelism, true, restored, changes);
+                partition, sessionId, subtask, parallelism, true, restored, changes, checkpoint);
     }
 
-    /** This ref handed over after a rescaling. */
+    /** This ref kept by the committer until committed, like a handed-over one. */
     public UpsertSessionRef asRestored() {
         return new UpsertSessionRef(
-                partition, sessionId, subtask, parallelism, false, true, changes);
+                partition, sessionId, subtask, parallelism, false, true, changes, checkpoint);
+    }
+
+    /** This ref handed over by a writer restored from checkpoint {@code restoredFrom}. */
+    public UpsertSessionRef handedOverFrom(long restoredFrom) {
+        return new UpsertSessionRef(
+                partition, sessionId, subtask, parallelism, false, true, changes, restoredFrom);
     }
 }

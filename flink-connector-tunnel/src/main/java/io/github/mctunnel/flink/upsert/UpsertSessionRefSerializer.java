@@ -12,7 +12,7 @@ import java.io.IOException;
 /**
  * Versioned serializer of {@link UpsertSessionRef} (writer state and committable). Version 1 had no
  * {@code last} flag, version 2 no {@code restored} flag (read as false), version 3 no count of
- * changes (read as 0).
+ * changes (read as -1, unknown) and no restored checkpoint (read as -1).
  */
 @Internal
 public final class UpsertSessionRefSerializer
@@ -36,6 +36,7 @@ public final class UpsertSessionRefSerializer
         out.writeBoolean(ref.last());
         out.writeBoolean(ref.restored());
         out.writeLong(ref.changes());
+        out.writeLong(ref.checkpoint());
         out.flush();
         return bytes.toByteArray();
     }
@@ -56,8 +57,9 @@ public final class UpsertSessionRefSerializer
         int parallelism = in.readInt();
         boolean last = version >= 2 && in.readBoolean();
         boolean restored = version >= 3 && in.readBoolean();
-        long changes = version >= 4 ? in.readLong() : 0;
+        long changes = version >= 4 ? in.readLong() : -1;
+        long checkpoint = version >= 4 ? in.readLong() : -1;
         return new UpsertSessionRef(
-                partition, sessionId, subtask, parallelism, last, restored, changes);
+                partition, sessionId, subtask, parallelism, last, restored, changes, checkpoint);
     }
 }

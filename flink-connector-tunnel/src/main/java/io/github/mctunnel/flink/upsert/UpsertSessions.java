@@ -19,4 +19,12 @@ final class UpsertSessions {
                 || e.hasErrorCode("UpsertSessionNotFound")
                 || (e.httpStatus() == 404 && e.errorCode() == null);
     }
+
+    /**
+     * Whether an upsert session status says the service let the session expire ({@code expired},
+     * {@code critical}): treated like a session the service no longer knows.
+     */
+    static boolean isExpired(String status) {
+        return "expired".equalsIgnoreCase(status) || "critical".equalsIgnoreCase(status);
+    }
 }

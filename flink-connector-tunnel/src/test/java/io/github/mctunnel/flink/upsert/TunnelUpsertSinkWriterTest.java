@@ -59,6 +59,7 @@ class TunnelUpsertSinkWriterTest {
                 subtask,
                 parallelism,
                 restored,
+                restored.isEmpty() ? -1 : 41,
                 table.sharedSessions(),
                 null);
     }
@@ -261,12 +262,12 @@ class TunnelUpsertSinkWriterTest {
         assertThat(table.commitOrder).isEmpty();
         assertThat(rescaled.snapshotState(1))
                 .containsExactly(
-                        new UpsertSessionRef("", a.id, 0, 2, false, true),
-                        new UpsertSessionRef("", b.id, 1, 2, false, true));
+                        new UpsertSessionRef("", a.id, 0, 2).handedOverFrom(41),
+                        new UpsertSessionRef("", b.id, 1, 2).handedOverFrom(41));
         assertThat(rescaled.prepareCommit())
                 .containsExactly(
-                        new UpsertSessionRef("", a.id, 0, 2, false, true),
-                        new UpsertSessionRef("", b.id, 1, 2, false, true));
+                        new UpsertSessionRef("", a.id, 0, 2).handedOverFrom(41),
+                        new UpsertSessionRef("", b.id, 1, 2).handedOverFrom(41));
         assertThat(rescaled.prepareCommit()).isEmpty();
         assertThat(rescaled.snapshotState(2)).isEmpty();
     }
@@ -293,7 +294,7 @@ class TunnelUpsertSinkWriterTest {
         assertThat(table.sessions).hasSize(1);
         assertThat(session.flushes).hasSize(1);
         UpsertSessionRef handedOver =
-                new UpsertSessionRef("", "expired-session", 0, 1, false, true);
+                new UpsertSessionRef("", "expired-session", 0, 1).handedOverFrom(41);
         UpsertSessionRef written = new UpsertSessionRef("", session.id, 0, 1, false, false, 1);
         assertThat(w.snapshotState(1)).containsExactly(handedOver, written);
         assertThat(w.prepareCommit()).containsExactly(handedOver, written);
@@ -361,6 +362,7 @@ class TunnelUpsertSinkWriterTest {
                                                 0,
                                                 1,
                                                 List.of(),
+                                                -1,
                                                 table.sharedSessions(),
                                                 null)
                                         .write(Change.upsert(1, "a", null), null))

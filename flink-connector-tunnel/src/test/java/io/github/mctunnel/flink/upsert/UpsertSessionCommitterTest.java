@@ -293,4 +293,85 @@ class UpsertSessionCommitterTest {
                                 + " these changes are lost (failing as configured: ")
                 .hasMessageContaining("NoSuchUpload");
     }
+
+    /**
+     * A handed-over session the service no longer knows costs no commit: the partition's next
+     * session is committed in the same round, the report names the checkpoint the writers restored
+     * and the changes of the restored writer and of its restarted successor, and nothing counts as
+     * committed but the real commit.
+     */
+    @Test
+    void anUnknownHandedOverSessionCostsNoCommitAndIsReportedWithTheRestoredCheckpoint() {
+        SimpleCounter expired = new SimpleCounter();
+        SimpleCounter changes = new SimpleCounter();
+        UpsertSessionCommitter c =
+                new UpsertSessionCommitter(
+                        table,
+                        pacer,
+                        now::get,
+                        new UnknownSessions("upsert", "p.users", false, expired, changes));
+        FakeSession b = session("ds=1");
+        now.addAndGet(INTERVAL.toMillis());
+        UpsertSessionRef gone = new UpsertSessionRef("ds=1", "gone", 0, 1, false, false, 4);
+
+        c.commitDue(
+                Map.of(
+                        101L,
+                        List.of(
+                                gone.handedOverFrom(100),
+                                new UpsertSessionRef("ds=1", "gone", 0, 1, false, false, 3),
+                                new UpsertSessionRef(b.partition.toString(), b.id, 0, 1))));
+
+        assertThat(table.commitOrder).containsExactly(b.id);
+        assertThat(c.sessionsCommitted()).isEqualTo(1);
+        assertThat(expired.getCount()).isEqualTo(1);
+        assertThat(changes.getCount()).isEqualTo(7);
+        assertThat(sleeps).isEmpty();
+    }
+
+    @Test
+    void theReportNamesTheRestoredCheckpointAndAnUnknownCountOfAnEarlierVersionsState() {
+        UpsertSessionCommitter c =
+                new UpsertSessionCommitter(
+                        table,
+                        pacer,
+                        now::get,
+                        new UnknownSessions(
+                                "upsert",
+                                "p.users",
+                                true,
+                                new SimpleCounter(),
+                                new SimpleCounter()));
+        now.addAndGet(INTERVAL.toMillis());
+        UpsertSessionRef old = new UpsertSessionRef("ds=1", "gone", 2, 4, false, false, -1, -1);
+
+        assertThatThrownBy(() -> c.commitDue(Map.of(101L, List.of(old.handedOverFrom(100)))))
+                .hasMessageStartingWith(
+                        "Upsert session gone of table p.users partition ds=1 (checkpoint 100, an"
+                                + " unknown number of changes from 1 writers) is unknown to the"
+                                + " service");
+    }
+
+    /** The service may report an expired session by its status instead of a 404. */
+    @Test
+    void aSessionWhoseStatusIsExpiredIsReportedAsUnknownNotAFailure() throws Exception {
+        SimpleCounter expired = new SimpleCounter();
+        UpsertSessionCommitter c =
+                new UpsertSessionCommitter(
+                        table,
+                        pacer,
+                        now::get,
+                        new UnknownSessions(
+                                "upsert", "p.users", false, expired, new SimpleCounter()));
+        FakeSession a = session("ds=1");
+        a.status = "expired";
+        c.restoreKept(ref(a, 0, true), 7);
+
+        c.commitAllLast();
+
+        assertThat(expired.getCount()).isEqualTo(1);
+        assertThat(c.sessionsCommitted()).isZero();
+        assertThat(table.commitOrder).isEmpty();
+        assertThat(sleeps).isEmpty();
+    }
 }

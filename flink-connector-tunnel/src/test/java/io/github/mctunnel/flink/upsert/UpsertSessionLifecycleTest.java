@@ -81,13 +81,13 @@ class UpsertSessionLifecycleTest {
         String a = ask("ds=1", "");
         String b = ask("ds=1", a); // a retired at checkpoint 10
         String c = ask("ds=2", "");
-        ask("ds=2", c); // c retired at checkpoint 10
+        String d = ask("ds=2", c); // c retired at checkpoint 10
         service.put(a, SessionStatus.COMMITTING);
 
-        lifecycle.checkpointComplete(11, now); // 1 after: looked at
-        assertThat(statusRequests).containsExactly(a, c);
+        lifecycle.checkpointComplete(11, now); // 1 after: looked at, the current ones too
+        assertThat(statusRequests).containsExactly(a, c, b, d);
         lifecycle.checkpointComplete(13, now); // 3 after: not looked at
-        assertThat(statusRequests).hasSize(2);
+        assertThat(statusRequests).hasSize(4);
 
         service.put(a, SessionStatus.COMMITTED);
         service.put(c, SessionStatus.GONE);
@@ -140,11 +140,10 @@ class UpsertSessionLifecycleTest {
                 maxOpen = Math.max(maxOpen, lifecycle.openSessions(now));
             }
         }
-        // the committed sessions of old partitions stay current until their age (23 h) retires
-        // them, then go at their next look: at most a day of hourly partitions is tracked
-        assertThat(maxOpen).isLessThanOrEqualTo(25);
-        assertThat(lifecycle.counts().get("current")).isLessThanOrEqualTo(24);
-        assertThat(lifecycle.counts().get("retired")).isLessThanOrEqualTo(1);
+        // a committed session nobody reported is forgotten at its next look (32 checkpoints after
+        // it became current): the partition of the hour before and the current one at most
+        assertThat(maxOpen).isLessThanOrEqualTo(2);
+        assertThat(lifecycle.counts()).containsEntry("current", 0).containsEntry("retired", 0);
     }
 
     @Test
@@ -176,5 +175,22 @@ class UpsertSessionLifecycleTest {
                 .hasMessageContaining("attempt 2 replaced it");
         // other subtasks are not affected
         assertThat(lifecycle.session("ds=1", "", 5, 0, now)).isEqualTo(a);
+    }
+
+    /**
+     * Hourly partitions: a committer commits the partition's session after its writers moved on,
+     * and nobody reports it; the lifecycle finds it committed at a look and forgets it, and the
+     * next writer asking for the partition gets a new session.
+     */
+    @Test
+    void aCurrentSessionACommitterCommittedIsForgottenAtItsNextLook() throws IOException {
+        lifecycle.checkpointComplete(5, now);
+        String a = ask("ds=1", "");
+        lifecycle.checkpointComplete(6, now); // looked at: open
+        assertThat(lifecycle.counts()).containsEntry("current", 1);
+        service.put(a, SessionStatus.COMMITTED);
+        lifecycle.checkpointComplete(7, now); // 2 after: looked at
+        assertThat(lifecycle.counts()).containsEntry("current", 0).containsEntry("retired", 0);
+        assertThat(ask("ds=1", "")).isNotEqualTo(a);
     }
 }

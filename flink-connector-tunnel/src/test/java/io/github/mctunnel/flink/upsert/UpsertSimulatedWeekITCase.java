@@ -175,7 +175,7 @@ class UpsertSimulatedWeekITCase {
         // a week of hourly partitions: about one open session per partition of the last hours
         assertThat(COORDINATOR_GAUGES).isNotEmpty();
         assertThat(PEAK_SERVICE_SESSIONS.get()).isLessThanOrEqualTo(6);
-        assertThat(PEAK_COORDINATOR_SESSIONS.get()).isBetween(1L, 26L);
+        assertThat(PEAK_COORDINATOR_SESSIONS.get()).isBetween(1L, 6L);
         assertThat(emulator.attackRequests()).isEmpty();
     }
 
