@@ -4,7 +4,9 @@ import io.github.mctunnel.client.compress.Compression;
 import io.github.mctunnel.client.schema.PartitionSpec;
 import io.github.mctunnel.flink.coordination.CoordinatorGatewayOperatorFactory;
 import io.github.mctunnel.flink.coordination.CoordinatorGateways;
+import io.github.mctunnel.flink.sink.BadRecordPolicy;
 import io.github.mctunnel.flink.sink.session.ServiceClock;
+import io.github.mctunnel.flink.sink.writer.BadRecords;
 
 import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.api.connector.sink2.Committer;
@@ -90,6 +92,8 @@ public final class TunnelUpsertSink<IN>
 
     private final ServiceClock serviceClock;
 
+    private final BadRecordPolicy badRecordPolicy;
+
     TunnelUpsertSink(
             String sinkId,
             UpsertTableFactory tableFactory,
@@ -101,7 +105,9 @@ public final class TunnelUpsertSink<IN>
             long maxBufferedBytes,
             List<String> updatedColumns,
             boolean failOnExpiredSessions,
-            ServiceClock serviceClock) {
+            ServiceClock serviceClock,
+            BadRecordPolicy badRecordPolicy) {
+        this.badRecordPolicy = badRecordPolicy;
         this.failOnExpiredSessions = failOnExpiredSessions;
         this.serviceClock = serviceClock;
         this.sinkId = sinkId;
@@ -150,7 +156,12 @@ public final class TunnelUpsertSink<IN>
                                     context.getTaskInfo().getAttemptNumber()),
                             context.getTaskInfo().getIndexOfThisSubtask(),
                             context.getTaskInfo().getAttemptNumber()),
-                    context.metricGroup().getNumRecordsSendCounter());
+                    context.metricGroup().getNumRecordsSendCounter(),
+                    new BadRecords(
+                            tableFactory.table(),
+                            table.schema(),
+                            badRecordPolicy,
+                            context.metricGroup().counter("numRecordsSkipped")));
         } catch (IOException | RuntimeException e) {
             table.close();
             throw e;

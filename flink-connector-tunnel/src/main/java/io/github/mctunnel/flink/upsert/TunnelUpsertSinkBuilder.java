@@ -4,6 +4,7 @@ import io.github.mctunnel.client.compress.Compression;
 import io.github.mctunnel.client.schema.Column;
 import io.github.mctunnel.client.schema.PartitionSpec;
 import io.github.mctunnel.flink.config.TunnelConnectionOptions;
+import io.github.mctunnel.flink.sink.BadRecordPolicy;
 import io.github.mctunnel.flink.sink.session.ServiceClock;
 
 import org.apache.flink.annotation.PublicEvolving;
@@ -33,6 +34,7 @@ public final class TunnelUpsertSinkBuilder<IN> {
     private int bucketCount;
     private Duration commitInterval = DEFAULT_COMMIT_INTERVAL;
     private boolean failOnExpiredSessions;
+    private BadRecordPolicy badRecordPolicy = BadRecordPolicy.FAIL;
     private ServiceClock serviceClock = ServiceClock.SYSTEM;
     private Compression compression = Compression.DEFAULT;
     private long maxBufferedBytes = DEFAULT_MAX_BUFFERED_BYTES;
@@ -113,6 +115,20 @@ public final class TunnelUpsertSinkBuilder<IN> {
      */
     public TunnelUpsertSinkBuilder<IN> setFailOnExpiredSessions(boolean fail) {
         this.failOnExpiredSessions = fail;
+        return this;
+    }
+
+    /**
+     * What a change the table cannot take does (a NULL in a NOT NULL column, a value over the
+     * service's 8 MiB field limit): {@link BadRecordPolicy#FAIL} (default) fails the job naming the
+     * column, {@link BadRecordPolicy#SKIP} drops the change and counts it in the writer's {@code
+     * numRecordsSkipped}. A NULL primary-key value always fails: it cannot be routed to a bucket.
+     */
+    public TunnelUpsertSinkBuilder<IN> setBadRecordPolicy(BadRecordPolicy policy) {
+        if (policy == null) {
+            throw new IllegalArgumentException("TunnelUpsertSink: the bad-record policy is null");
+        }
+        this.badRecordPolicy = policy;
         return this;
     }
 
@@ -220,6 +236,7 @@ public final class TunnelUpsertSinkBuilder<IN> {
                 maxBufferedBytes,
                 updatedColumns == null ? null : updatedColumns.stream().map(String::trim).toList(),
                 failOnExpiredSessions,
-                serviceClock);
+                serviceClock,
+                badRecordPolicy);
     }
 }

@@ -8,6 +8,9 @@ import io.github.mctunnel.client.schema.TableSchema;
 import io.github.mctunnel.client.session.RecordPack;
 import io.github.mctunnel.client.session.UpsertRecordLayout;
 import io.github.mctunnel.client.upsert.BucketHasher;
+import io.github.mctunnel.flink.convert.ValueConversionException;
+import io.github.mctunnel.flink.sink.BadRecordPolicy;
+import io.github.mctunnel.flink.sink.writer.BadRecords;
 
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.connector.sink2.CommittingSinkWriter;
@@ -110,6 +113,7 @@ public final class TunnelUpsertSinkWriter<IN>
     private final List<UpsertSessionRef> inherited = new ArrayList<>();
 
     private final Counter recordsSent;
+    private final BadRecords badRecords;
     private Object[] data;
     private PartitionWriter current;
     private long bufferedBytes;
@@ -124,6 +128,8 @@ public final class TunnelUpsertSinkWriter<IN>
      * @param restoredCheckpointId the checkpoint {@code restored} comes from, -1 when none
      * @param sessions where the sessions all writers share come from (the sink's coordinator)
      * @param recordsSent counts records handed to the service, or null
+     * @param badRecords the NOT NULL checks and what a change the table cannot take does, or null
+     *     to fail
      * @throws IllegalStateException when the table does not match {@code key}, or does not take the
      *     partial updates
      */
@@ -140,7 +146,8 @@ public final class TunnelUpsertSinkWriter<IN>
             Collection<UpsertSessionRef> restored,
             long restoredCheckpointId,
             UpsertSessionSource sessions,
-            Counter recordsSent)
+            Counter recordsSent,
+            BadRecords badRecords)
             throws IOException {
         this.sessions = sessions;
         this.table = table;
@@ -152,6 +159,14 @@ public final class TunnelUpsertSinkWriter<IN>
         this.subtask = subtask;
         this.parallelism = parallelism;
         this.recordsSent = recordsSent == null ? new SimpleCounter() : recordsSent;
+        this.badRecords =
+                badRecords != null
+                        ? badRecords
+                        : new BadRecords(
+                                table.name(),
+                                table.schema(),
+                                BadRecordPolicy.FAIL,
+                                new SimpleCounter());
 
         resume(restored, restoredCheckpointId);
         List<Column> columns;
@@ -361,67 +376,83 @@ public final class TunnelUpsertSinkWriter<IN>
             default:
                 throw new IllegalArgumentException("Unknown change kind " + kind);
         }
-        data = serializer.serialize(element, data);
-        PartitionWriter target = current;
-        Object[] values = data;
-        if (resolver != null) {
-            PartitionSpec partition = resolver.resolve(data);
-            if (target == null || target.partition != partition) {
-                target = partitions.get(partition);
-                if (target == null) {
-                    target = new PartitionWriter(partition, null, false);
-                    partitions.put(partition, target);
-                }
-                current = target;
-            }
-        }
-        if (writtenColumns != null) {
-            if (!verified) {
-                // the column ids come from a session: open this partition's now
-                if (target.session == null) {
-                    target.session = newSession(target.partition, null);
-                    target.hasData = false;
-                    target.changes = 0;
-                } else {
-                    verify(target.session);
+        PartitionWriter target;
+        RecordPack pack;
+        int bucket;
+        try {
+            data = serializer.serialize(element, data);
+            target = current;
+            Object[] values = data;
+            if (resolver != null) {
+                PartitionSpec partition = resolver.resolve(data);
+                if (target == null || target.partition != partition) {
+                    target = partitions.get(partition);
+                    if (target == null) {
+                        target = new PartitionWriter(partition, null, false);
+                        partitions.put(partition, target);
+                    }
+                    current = target;
                 }
             }
-            for (int i = 0; i < writtenColumns.length; i++) {
-                dataValues[writtenColumns[i]] = data[i];
+            if (writtenColumns != null) {
+                if (!verified) {
+                    // the column ids come from a session: open this partition's now
+                    if (target.session == null) {
+                        target.session = newSession(target.partition, null);
+                        target.hasData = false;
+                        target.changes = 0;
+                    } else {
+                        verify(target.session);
+                    }
+                }
+                for (int i = 0; i < writtenColumns.length; i++) {
+                    dataValues[writtenColumns[i]] = data[i];
+                }
+                values = dataValues;
+            } else if (resolver != null) {
+                System.arraycopy(data, 0, dataValues, 0, columnCount);
+                values = dataValues;
             }
-            values = dataValues;
-        } else if (resolver != null) {
-            System.arraycopy(data, 0, dataValues, 0, columnCount);
-            values = dataValues;
+            for (int i = 0; i < keyIndexes.length; i++) {
+                keyValues[i] = data[keyIndexes[i]];
+            }
+            bucket = hasher.bucket(keyValues);
+            if (BucketPartitioner.ownerOf(bucket, parallelism) != subtask) {
+                throw new IllegalStateException(
+                        "A record of bucket "
+                                + bucket
+                                + " reached upsert writer subtask "
+                                + subtask
+                                + " of "
+                                + parallelism
+                                + ", which owns only the buckets b with b % "
+                                + parallelism
+                                + " == "
+                                + subtask
+                                + "; the stream must reach TunnelUpsertSink through its bucket"
+                                + " routing");
+            }
+            if (writtenColumns != null) {
+                badRecords.checkNotNull(values, writtenColumns);
+            } else {
+                badRecords.checkNotNull(values);
+            }
+            layout.fill(record, values, operation, valueColumnIds);
+            pack = target.packs[bucket];
+            if (pack == null) {
+                pack = new RecordPack(layout.columns(), compression, MAX_FIELD_SIZE);
+                target.packs[bucket] = pack;
+            }
+            int before = pack.bufferedBytes();
+            pack.append(record);
+            bufferedBytes += pack.bufferedBytes() - before;
+        } catch (IllegalArgumentException | ValueConversionException e) {
+            // a change the table cannot take (the codec discards a record it refuses)
+            if (!badRecords.skip(e)) {
+                throw e;
+            }
+            return;
         }
-        for (int i = 0; i < keyIndexes.length; i++) {
-            keyValues[i] = data[keyIndexes[i]];
-        }
-        int bucket = hasher.bucket(keyValues);
-        if (BucketPartitioner.ownerOf(bucket, parallelism) != subtask) {
-            throw new IllegalStateException(
-                    "A record of bucket "
-                            + bucket
-                            + " reached upsert writer subtask "
-                            + subtask
-                            + " of "
-                            + parallelism
-                            + ", which owns only the buckets b with b % "
-                            + parallelism
-                            + " == "
-                            + subtask
-                            + "; the stream must reach TunnelUpsertSink through its bucket"
-                            + " routing");
-        }
-        layout.fill(record, values, operation, valueColumnIds);
-        RecordPack pack = target.packs[bucket];
-        if (pack == null) {
-            pack = new RecordPack(layout.columns(), compression, MAX_FIELD_SIZE);
-            target.packs[bucket] = pack;
-        }
-        int before = pack.bufferedBytes();
-        pack.append(record);
-        bufferedBytes += pack.bufferedBytes() - before;
         recordsSent.inc();
         if (pack.bufferedBytes() >= BUCKET_FLUSH_BYTES) {
             flushBucket(target, bucket);

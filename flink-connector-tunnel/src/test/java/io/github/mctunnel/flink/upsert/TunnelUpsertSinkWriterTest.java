@@ -5,8 +5,11 @@ import io.github.mctunnel.client.schema.Column;
 import io.github.mctunnel.client.schema.PartitionSpec;
 import io.github.mctunnel.client.schema.TableSchema;
 import io.github.mctunnel.client.upsert.BucketHasher;
+import io.github.mctunnel.flink.sink.BadRecordPolicy;
+import io.github.mctunnel.flink.sink.writer.BadRecords;
 import io.github.mctunnel.flink.upsert.FakeUpsertTable.FakeSession;
 
+import org.apache.flink.metrics.SimpleCounter;
 import org.apache.flink.types.RowKind;
 
 import org.junit.jupiter.api.Test;
@@ -61,6 +64,7 @@ class TunnelUpsertSinkWriterTest {
                 restored,
                 restored.isEmpty() ? -1 : 41,
                 table.sharedSessions(),
+                null,
                 null);
     }
 
@@ -364,6 +368,7 @@ class TunnelUpsertSinkWriterTest {
                                                 List.of(),
                                                 -1,
                                                 table.sharedSessions(),
+                                                null,
                                                 null)
                                         .write(Change.upsert(1, "a", null), null))
                 .isInstanceOf(IllegalStateException.class)
@@ -372,5 +377,76 @@ class TunnelUpsertSinkWriterTest {
                                 + " TunnelUpsertSink updates only columns [name]; set the table"
                                 + " property 'acid.partial.fields.update.enable'='true' or write"
                                 + " whole rows");
+    }
+
+    private static FakeUpsertTable tableWithNotNullName() {
+        return new FakeUpsertTable(
+                TableSchema.of(
+                        List.of(
+                                Column.of("id", "bigint"),
+                                new Column(
+                                        "name",
+                                        io.github.mctunnel.client.schema.TypeInfo.parse("string"),
+                                        false,
+                                        null,
+                                        null))),
+                List.of("id"),
+                BUCKETS);
+    }
+
+    private static TunnelUpsertSinkWriter<Change> writer(
+            FakeUpsertTable table, BadRecordPolicy policy, SimpleCounter skipped) throws Exception {
+        return new TunnelUpsertSinkWriter<>(
+                table,
+                PartitionSpec.empty(),
+                new Change.Serializer(),
+                KEY,
+                Compression.RAW,
+                TunnelUpsertSinkWriter.BUCKET_FLUSH_BYTES,
+                null,
+                0,
+                1,
+                List.of(),
+                -1,
+                table.sharedSessions(),
+                null,
+                new BadRecords("p.users", table.schema(), policy, skipped));
+    }
+
+    /** The same checks and messages as the other writers: NOT NULL and the 8 MiB field limit. */
+    @Test
+    void aNullInANotNullColumnOrAnOversizedValueFailsNamingTheColumn() throws Exception {
+        TunnelUpsertSinkWriter<Change> w =
+                writer(tableWithNotNullName(), BadRecordPolicy.FAIL, new SimpleCounter());
+        assertThatThrownBy(() -> w.write(Change.upsert(1, null, null), null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("Column 'name' is NOT NULL, but the value is NULL");
+        String huge = "x".repeat(TunnelUpsertSinkWriter.MAX_FIELD_SIZE + 1);
+        assertThatThrownBy(() -> w.write(Change.upsert(2, huge, null), null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(
+                        "Column 'name' (string): the value is 8388609 bytes, more than the field"
+                                + " size limit of 8388608 bytes (the project setting"
+                                + " odps.sql.cfile2.field.maxsize)");
+        // a delete carries the row as well (the codec encodes every column)
+        assertThatThrownBy(() -> w.write(new Change(RowKind.DELETE, 3, null, null), null))
+                .hasMessage("Column 'name' is NOT NULL, but the value is NULL");
+    }
+
+    @Test
+    void skippedBadChangesAreCountedAndTheOthersWritten() throws Exception {
+        FakeUpsertTable table = tableWithNotNullName();
+        SimpleCounter skipped = new SimpleCounter();
+        TunnelUpsertSinkWriter<Change> w = writer(table, BadRecordPolicy.SKIP, skipped);
+        w.write(Change.upsert(1, "a", null), null);
+        w.write(Change.upsert(2, null, null), null);
+        w.write(
+                Change.upsert(3, "x".repeat(TunnelUpsertSinkWriter.MAX_FIELD_SIZE + 1), null),
+                null);
+        w.write(Change.upsert(4, "d", null), null);
+        w.flush(false);
+
+        assertThat(skipped.getCount()).isEqualTo(2);
+        assertThat(table.sessions.values().iterator().next().recordCount()).isEqualTo(2);
     }
 }

@@ -49,6 +49,21 @@ public final class BadRecords {
     }
 
     /**
+     * Checks only {@code columns} of {@code row} (the columns a record sets, e.g. a partial
+     * update).
+     *
+     * @throws IllegalArgumentException naming the first of them that is NOT NULL and left NULL
+     */
+    public void checkNotNull(Object[] row, int[] columns) {
+        for (int i : columns) {
+            if (row[i] == null && notNullColumns[i] != null) {
+                throw new IllegalArgumentException(
+                        "Column '" + notNullColumns[i] + "' is NOT NULL, but the value is NULL");
+            }
+        }
+    }
+
+    /**
      * Applies the policy to a record refused with {@code refusal}: true when it is skipped (counted
      * and logged), false when the writer must fail.
      */
