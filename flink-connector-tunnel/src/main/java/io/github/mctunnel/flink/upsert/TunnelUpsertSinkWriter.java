@@ -83,6 +83,13 @@ public final class TunnelUpsertSinkWriter<IN>
     private final int[] keyIndexes;
     private final Object[] keyValues;
     private final UpsertRecordLayout layout;
+
+    /**
+     * The layout's columns with every non-key data column nullable: the writer checks NOT NULL for
+     * upserts itself, and a delete needs only its key.
+     */
+    private final List<Column> packColumns;
+
     private final Object[] record;
     private final int columnCount;
 
@@ -222,10 +229,35 @@ public final class TunnelUpsertSinkWriter<IN>
         }
         this.keyValues = new Object[keyIndexes.length];
         this.layout = new UpsertRecordLayout(dataSchema, keyNames);
+        this.packColumns = packColumns(layout.columns(), columnCount, keyIndexesOf(dataSchema));
         this.record = layout.newRow();
         this.data = new Object[serializedColumns.size()];
         this.dataValues =
                 resolver == null && writtenColumns == null ? null : new Object[columnCount];
+    }
+
+    private int[] keyIndexesOf(TableSchema dataSchema) {
+        int[] indexes = new int[key.keyColumns().size()];
+        for (int i = 0; i < indexes.length; i++) {
+            indexes[i] = dataSchema.indexOf(key.keyColumns().get(i).name());
+        }
+        return indexes;
+    }
+
+    private static List<Column> packColumns(
+            List<Column> layoutColumns, int dataColumns, int[] keyIndexes) {
+        List<Column> columns = new ArrayList<>(layoutColumns);
+        for (int i = 0; i < dataColumns; i++) {
+            Column c = columns.get(i);
+            boolean key = false;
+            for (int k : keyIndexes) {
+                key |= k == i;
+            }
+            if (!key && !c.nullable()) {
+                columns.set(i, new Column(c.name(), c.type(), true, c.comment(), c.columnId()));
+            }
+        }
+        return List.copyOf(columns);
     }
 
     /** The table column of each value a partial update writes: the key, then the updated ones. */
@@ -432,15 +464,18 @@ public final class TunnelUpsertSinkWriter<IN>
                                 + "; the stream must reach TunnelUpsertSink through its bucket"
                                 + " routing");
             }
-            if (writtenColumns != null) {
-                badRecords.checkNotNull(values, writtenColumns);
-            } else {
-                badRecords.checkNotNull(values);
+            if (operation == UpsertRecordLayout.OPERATION_UPSERT) {
+                // a delete needs only its key (the packs take NULL in other columns)
+                if (writtenColumns != null) {
+                    badRecords.checkNotNull(values, writtenColumns);
+                } else {
+                    badRecords.checkNotNull(values);
+                }
             }
             layout.fill(record, values, operation, valueColumnIds);
             pack = target.packs[bucket];
             if (pack == null) {
-                pack = new RecordPack(layout.columns(), compression, MAX_FIELD_SIZE);
+                pack = new RecordPack(packColumns, compression, MAX_FIELD_SIZE);
                 target.packs[bucket] = pack;
             }
             int before = pack.bufferedBytes();
