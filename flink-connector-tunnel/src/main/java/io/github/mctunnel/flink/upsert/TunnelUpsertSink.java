@@ -94,6 +94,8 @@ public final class TunnelUpsertSink<IN>
 
     private final BadRecordPolicy badRecordPolicy;
 
+    private final boolean compaction;
+
     TunnelUpsertSink(
             String sinkId,
             UpsertTableFactory tableFactory,
@@ -106,7 +108,9 @@ public final class TunnelUpsertSink<IN>
             List<String> updatedColumns,
             boolean failOnExpiredSessions,
             ServiceClock serviceClock,
-            BadRecordPolicy badRecordPolicy) {
+            BadRecordPolicy badRecordPolicy,
+            boolean compaction) {
+        this.compaction = compaction;
         this.badRecordPolicy = badRecordPolicy;
         this.failOnExpiredSessions = failOnExpiredSessions;
         this.serviceClock = serviceClock;
@@ -161,7 +165,9 @@ public final class TunnelUpsertSink<IN>
                             tableFactory.table(),
                             table.schema(),
                             badRecordPolicy,
-                            context.metricGroup().counter("numRecordsSkipped")));
+                            context.metricGroup().counter("numRecordsSkipped")),
+                    compaction,
+                    context.metricGroup().counter("changesCompacted"));
         } catch (IOException | RuntimeException e) {
             table.close();
             throw e;

@@ -35,6 +35,7 @@ public final class TunnelUpsertSinkBuilder<IN> {
     private Duration commitInterval = DEFAULT_COMMIT_INTERVAL;
     private boolean failOnExpiredSessions;
     private BadRecordPolicy badRecordPolicy = BadRecordPolicy.FAIL;
+    private boolean compaction = true;
     private ServiceClock serviceClock = ServiceClock.SYSTEM;
     private Compression compression = Compression.DEFAULT;
     private long maxBufferedBytes = DEFAULT_MAX_BUFFERED_BYTES;
@@ -129,6 +130,20 @@ public final class TunnelUpsertSinkBuilder<IN> {
             throw new IllegalArgumentException("TunnelUpsertSink: the bad-record policy is null");
         }
         this.badRecordPolicy = policy;
+        return this;
+    }
+
+    /**
+     * Whether each writer keeps only the last change per key between two flushes of a bucket
+     * (default {@code true}): a key that changes a thousand times between flushes is sent once,
+     * with the same final table state (with partial-column updates a delete followed by upserts is
+     * sent as the delete and the last upsert). The writer's {@code changesCompacted} metric counts
+     * the changes it did not send. Turn it off for streams whose keys rarely repeat within a flush:
+     * compaction keeps the pending changes on the heap (bounded by {@link #setMaxBufferedBytes})
+     * instead of encoding them at once.
+     */
+    public TunnelUpsertSinkBuilder<IN> setCompaction(boolean compaction) {
+        this.compaction = compaction;
         return this;
     }
 
@@ -237,6 +252,7 @@ public final class TunnelUpsertSinkBuilder<IN> {
                 updatedColumns == null ? null : updatedColumns.stream().map(String::trim).toList(),
                 failOnExpiredSessions,
                 serviceClock,
-                badRecordPolicy);
+                badRecordPolicy,
+                compaction);
     }
 }

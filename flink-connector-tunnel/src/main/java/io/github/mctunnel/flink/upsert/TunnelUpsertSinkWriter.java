@@ -121,6 +121,16 @@ public final class TunnelUpsertSinkWriter<IN>
 
     private final Counter recordsSent;
     private final BadRecords badRecords;
+
+    /** Whether changes are compacted per key between two flushes of a bucket. */
+    private final boolean compaction;
+
+    /** Counts changes a later change of the same key replaced before they were sent. */
+    private final Counter changesCompacted;
+
+    /** The primary-key columns' indexes in the table's data columns. */
+    private final int[] tableKeyIndexes;
+
     private Object[] data;
     private PartitionWriter current;
     private long bufferedBytes;
@@ -137,6 +147,8 @@ public final class TunnelUpsertSinkWriter<IN>
      * @param recordsSent counts records handed to the service, or null
      * @param badRecords the NOT NULL checks and what a change the table cannot take does, or null
      *     to fail
+     * @param compaction keep only the last change per key between two flushes of a bucket
+     * @param changesCompacted counts the changes compaction dropped, or null
      * @throws IllegalStateException when the table does not match {@code key}, or does not take the
      *     partial updates
      */
@@ -154,8 +166,12 @@ public final class TunnelUpsertSinkWriter<IN>
             long restoredCheckpointId,
             UpsertSessionSource sessions,
             Counter recordsSent,
-            BadRecords badRecords)
+            BadRecords badRecords,
+            boolean compaction,
+            Counter changesCompacted)
             throws IOException {
+        this.compaction = compaction;
+        this.changesCompacted = changesCompacted == null ? new SimpleCounter() : changesCompacted;
         this.sessions = sessions;
         this.table = table;
         this.updatedColumns = updatedColumns == null ? null : List.copyOf(updatedColumns);
@@ -229,7 +245,8 @@ public final class TunnelUpsertSinkWriter<IN>
         }
         this.keyValues = new Object[keyIndexes.length];
         this.layout = new UpsertRecordLayout(dataSchema, keyNames);
-        this.packColumns = packColumns(layout.columns(), columnCount, keyIndexesOf(dataSchema));
+        this.tableKeyIndexes = keyIndexesOf(dataSchema);
+        this.packColumns = packColumns(layout.columns(), columnCount, tableKeyIndexes);
         this.record = layout.newRow();
         this.data = new Object[serializedColumns.size()];
         this.dataValues =
@@ -411,6 +428,7 @@ public final class TunnelUpsertSinkWriter<IN>
         PartitionWriter target;
         RecordPack pack;
         int bucket;
+        long pendingBytes;
         try {
             data = serializer.serialize(element, data);
             target = current;
@@ -472,15 +490,32 @@ public final class TunnelUpsertSinkWriter<IN>
                     badRecords.checkNotNull(values);
                 }
             }
-            layout.fill(record, values, operation, valueColumnIds);
-            pack = target.packs[bucket];
-            if (pack == null) {
-                pack = new RecordPack(packColumns, compression, MAX_FIELD_SIZE);
-                target.packs[bucket] = pack;
+            if (compaction) {
+                PendingChanges changes = target.pending[bucket];
+                if (changes == null) {
+                    changes =
+                            new PendingChanges(
+                                    layout, columnCount, tableKeyIndexes, writtenColumns != null);
+                    target.pending[bucket] = changes;
+                }
+                long before = changes.estimatedBytes();
+                int keysBefore = changes.keys();
+                changes.add(values, operation, valueColumnIds);
+                bufferedBytes += changes.estimatedBytes() - before;
+                if (changes.keys() == keysBefore) {
+                    changesCompacted.inc();
+                }
+                pendingBytes = changes.estimatedBytes();
+                pack = null;
+            } else {
+                layout.fill(record, values, operation, valueColumnIds);
+                pack = packFor(target, bucket);
+                int before = pack.bufferedBytes();
+                pack.append(record);
+                bufferedBytes += pack.bufferedBytes() - before;
+                pendingBytes = pack.bufferedBytes();
+                recordsSent.inc();
             }
-            int before = pack.bufferedBytes();
-            pack.append(record);
-            bufferedBytes += pack.bufferedBytes() - before;
         } catch (IllegalArgumentException | ValueConversionException e) {
             // a change the table cannot take (the codec discards a record it refuses)
             if (!badRecords.skip(e)) {
@@ -488,12 +523,34 @@ public final class TunnelUpsertSinkWriter<IN>
             }
             return;
         }
-        recordsSent.inc();
-        if (pack.bufferedBytes() >= BUCKET_FLUSH_BYTES) {
+        if (pendingBytes >= BUCKET_FLUSH_BYTES) {
             flushBucket(target, bucket);
         } else if (bufferedBytes >= maxBufferedBytes) {
             flushAll();
         }
+    }
+
+    private RecordPack packFor(PartitionWriter w, int bucket) throws IOException {
+        RecordPack pack = w.packs[bucket];
+        if (pack == null) {
+            pack = new RecordPack(packColumns, compression, MAX_FIELD_SIZE);
+            w.packs[bucket] = pack;
+        }
+        return pack;
+    }
+
+    /** Encodes a compacted change into the pack, applying the bad-record policy. */
+    private void encode(RecordPack pack, Object[] change) throws IOException {
+        try {
+            pack.append(change);
+        } catch (IllegalArgumentException e) {
+            // e.g. a value over the field size limit (the codec discards the record)
+            if (!badRecords.skip(e)) {
+                throw e;
+            }
+            return;
+        }
+        recordsSent.inc();
     }
 
     private void flushAll() throws IOException {
@@ -506,11 +563,18 @@ public final class TunnelUpsertSinkWriter<IN>
     }
 
     private void flushBucket(PartitionWriter w, int bucket) throws IOException {
+        PendingChanges changes = w.pending[bucket];
+        if (changes != null && !changes.isEmpty()) {
+            long estimate = changes.estimatedBytes();
+            RecordPack target = packFor(w, bucket);
+            changes.drainTo(change -> encode(target, change));
+            bufferedBytes = Math.max(0, bufferedBytes - estimate);
+        }
         RecordPack pack = w.packs[bucket];
         if (pack == null || pack.recordCount() == 0) {
             return;
         }
-        int size = pack.bufferedBytes();
+        int size = compaction ? 0 : pack.bufferedBytes();
         long records = pack.recordCount();
         if (w.session == null) {
             w.session = newSession(w.partition, null);
@@ -638,6 +702,10 @@ public final class TunnelUpsertSinkWriter<IN>
         final PartitionSpec partition;
         final String partitionName;
         final RecordPack[] packs = new RecordPack[key.bucketCount()];
+
+        /** Per bucket, the compacted changes since its last flush (with compaction). */
+        final PendingChanges[] pending = new PendingChanges[key.bucketCount()];
+
         UpsertSessionHandle session;
 
         /** Whether the session holds flushed changes not known to be committed. */
@@ -658,6 +726,11 @@ public final class TunnelUpsertSinkWriter<IN>
         boolean isEmpty() {
             for (RecordPack p : packs) {
                 if (p != null && p.recordCount() > 0) {
+                    return false;
+                }
+            }
+            for (PendingChanges c : pending) {
+                if (c != null && !c.isEmpty()) {
                     return false;
                 }
             }

@@ -65,6 +65,8 @@ class TunnelUpsertSinkWriterTest {
                 restored.isEmpty() ? -1 : 41,
                 table.sharedSessions(),
                 null,
+                null,
+                false,
                 null);
     }
 
@@ -369,6 +371,8 @@ class TunnelUpsertSinkWriterTest {
                                                 -1,
                                                 table.sharedSessions(),
                                                 null,
+                                                null,
+                                                false,
                                                 null)
                                         .write(Change.upsert(1, "a", null), null))
                 .isInstanceOf(IllegalStateException.class)
@@ -410,7 +414,9 @@ class TunnelUpsertSinkWriterTest {
                 -1,
                 table.sharedSessions(),
                 null,
-                new BadRecords("p.users", table.schema(), policy, skipped));
+                new BadRecords("p.users", table.schema(), policy, skipped),
+                false,
+                null);
     }
 
     /** The same checks and messages as the other writers: NOT NULL and the 8 MiB field limit. */
@@ -448,5 +454,50 @@ class TunnelUpsertSinkWriterTest {
 
         assertThat(skipped.getCount()).isEqualTo(2);
         assertThat(table.sessions.values().iterator().next().recordCount()).isEqualTo(2);
+    }
+
+    /**
+     * A changelog of 1,000 keys with 100 changes per key within one flush window: one record per
+     * key is sent (1/100 of the changes received), the last change of each.
+     */
+    @Test
+    void compactionSendsOneRecordPerKeyPerFlushWindow() throws Exception {
+        FakeUpsertTable table = table();
+        SimpleCounter sent = new SimpleCounter();
+        SimpleCounter compacted = new SimpleCounter();
+        TunnelUpsertSinkWriter<Change> w =
+                new TunnelUpsertSinkWriter<>(
+                        table,
+                        PartitionSpec.empty(),
+                        new Change.Serializer(),
+                        KEY,
+                        Compression.RAW,
+                        32L << 20,
+                        null,
+                        0,
+                        1,
+                        List.of(),
+                        -1,
+                        table.sharedSessions(),
+                        sent,
+                        null,
+                        true,
+                        compacted);
+        long received = 0;
+        for (int change = 0; change < 100; change++) {
+            for (long id = 0; id < 1000; id++) {
+                w.write(Change.upsert(id, "v" + change, null), null);
+                received++;
+            }
+        }
+        w.flush(false);
+
+        FakeSession session = table.sessions.values().iterator().next();
+        assertThat(session.recordCount()).isEqualTo(1000);
+        assertThat(sent.getCount()).isEqualTo(1000);
+        assertThat(compacted.getCount()).isEqualTo(received - 1000);
+        System.out.printf(
+                "upsert compaction: %d changes received, %d records sent (1/%d)%n",
+                received, sent.getCount(), received / sent.getCount());
     }
 }
