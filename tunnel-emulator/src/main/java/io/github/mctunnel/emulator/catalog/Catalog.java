@@ -1,6 +1,5 @@
 package io.github.mctunnel.emulator.catalog;
 
-import io.github.mctunnel.client.schema.PartitionSpec;
 import io.github.mctunnel.client.schema.TableIdentifier;
 import io.github.mctunnel.emulator.server.ServiceException;
 
@@ -241,20 +240,15 @@ public final class Catalog implements AutoCloseable {
                 }
             }
         } else if (event instanceof CatalogEvent.PartitionCreated e) {
-            tableFor(e.tableKey())
-                    .applyPartitionCreated(PartitionSpec.parse(e.partition()), e.atMillis());
+            tableFor(e.tableKey()).applyPartitionCreated(e.spec(), e.atMillis());
         } else if (event instanceof CatalogEvent.PartitionDropped e) {
-            tableFor(e.tableKey())
-                    .applyPartitionDropped(PartitionSpec.parse(e.partition()), e.atMillis());
+            tableFor(e.tableKey()).applyPartitionDropped(e.spec(), e.atMillis());
         } else if (event instanceof CatalogEvent.RowsCommitted e) {
             tableFor(e.tableKey()).applyRowsCommitted(e);
         } else if (event instanceof CatalogEvent.UpsertsApplied e) {
             tableFor(e.tableKey()).applyUpserts(e);
         } else if (event instanceof CatalogEvent.Truncated e) {
-            tableFor(e.tableKey())
-                    .applyTruncated(
-                            e.partition() == null ? null : PartitionSpec.parse(e.partition()),
-                            e.atMillis());
+            tableFor(e.tableKey()).applyTruncated(e.spec(), e.atMillis());
         } else {
             throw new IllegalStateException("unknown catalog event " + event);
         }

@@ -1,6 +1,7 @@
 package io.github.mctunnel.emulator.catalog;
 
 import io.github.mctunnel.client.schema.Column;
+import io.github.mctunnel.client.schema.PartitionSpec;
 import io.github.mctunnel.client.schema.TableIdentifier;
 import io.github.mctunnel.client.schema.TableSchema;
 import io.github.mctunnel.client.schema.TypeInfo;
@@ -65,30 +66,88 @@ sealed interface CatalogEvent extends Serializable {
 
     record TableDropped(long atMillis, String tableKey) implements CatalogEvent {}
 
-    record PartitionCreated(long atMillis, String tableKey, String partition)
-            implements CatalogEvent {}
+    /**
+     * @param partition the partition in tunnel form (what logs before {@code stored} held)
+     * @param stored the partition's keys and values as they are, or null in earlier logs
+     */
+    record PartitionCreated(
+            long atMillis, String tableKey, String partition, StoredPartition stored)
+            implements CatalogEvent {
+        PartitionSpec spec() {
+            return StoredPartition.spec(stored, partition);
+        }
+    }
 
-    record PartitionDropped(long atMillis, String tableKey, String partition)
-            implements CatalogEvent {}
+    record PartitionDropped(
+            long atMillis, String tableKey, String partition, StoredPartition stored)
+            implements CatalogEvent {
+        PartitionSpec spec() {
+            return StoredPartition.spec(stored, partition);
+        }
+    }
 
-    /** Rows of one commit: partition spec (tunnel form) to the encoded rows. */
+    /**
+     * Rows of one commit: partition spec (tunnel form) to the encoded rows.
+     *
+     * @param stored each partition's keys and values by its tunnel form, or null in earlier logs
+     */
     record RowsCommitted(
             long atMillis,
             String tableKey,
             Map<String, List<RowChunk>> chunksByPartition,
-            boolean overwrite)
-            implements CatalogEvent {}
+            boolean overwrite,
+            Map<String, StoredPartition> stored)
+            implements CatalogEvent {
+        PartitionSpec spec(String partition) {
+            return StoredPartition.spec(stored == null ? null : stored.get(partition), partition);
+        }
+    }
 
     record UpsertsApplied(
             long atMillis,
             String tableKey,
             String partition,
             List<Object[]> upserts,
-            List<Object[]> deletes)
-            implements CatalogEvent {}
+            List<Object[]> deletes,
+            StoredPartition stored)
+            implements CatalogEvent {
+        PartitionSpec spec() {
+            return StoredPartition.spec(stored, partition);
+        }
+    }
 
     /** Truncates one partition, or every partition when {@code partition} is null. */
-    record Truncated(long atMillis, String tableKey, String partition) implements CatalogEvent {}
+    record Truncated(long atMillis, String tableKey, String partition, StoredPartition stored)
+            implements CatalogEvent {
+        /** The partition, or null for all of them. */
+        PartitionSpec spec() {
+            return partition == null ? null : StoredPartition.spec(stored, partition);
+        }
+    }
+
+    /**
+     * A partition as stored in the log: its keys and values as they are, so that replaying never
+     * re-parses text (a value the tunnel form cannot carry cannot brick a data directory).
+     */
+    record StoredPartition(List<String> keys, List<String> values) implements Serializable {
+
+        static StoredPartition of(PartitionSpec spec) {
+            return new StoredPartition(
+                    new ArrayList<>(spec.keys()), new ArrayList<>(spec.values().values()));
+        }
+
+        /** The spec of {@code stored}, or of the tunnel form {@code text} in earlier logs. */
+        static PartitionSpec spec(StoredPartition stored, String text) {
+            if (stored == null) {
+                return PartitionSpec.parse(text);
+            }
+            Map<String, String> kv = new java.util.LinkedHashMap<>();
+            for (int i = 0; i < stored.keys.size(); i++) {
+                kv.put(stored.keys.get(i), stored.values.get(i));
+            }
+            return PartitionSpec.of(kv);
+        }
+    }
 
     /** A column as stored in the log: its type as the service spells it. */
     record StoredColumn(String name, String type, boolean nullable, String comment)

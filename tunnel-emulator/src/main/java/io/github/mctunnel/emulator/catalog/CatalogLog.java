@@ -23,7 +23,9 @@ import java.util.zip.CRC32C;
 /**
  * The append-only, fsync'd log of catalog changes under a data directory. Each record is {@code
  * [int length][int CRC-32C][serialized event]}; replay stops at the first incomplete or corrupt
- * record (a write torn by a crash) and cuts the file there.
+ * record (a write torn by a crash) and cuts the file there. An append that fails part-way (disk
+ * full, I/O error) is cut off again at once, so that no partial record hides the records appended
+ * after it; when even that fails, the log refuses every later append.
  */
 final class CatalogLog implements AutoCloseable {
 
@@ -47,6 +49,12 @@ final class CatalogLog implements AutoCloseable {
     private final FileChannel lockChannel;
     private final FileLock lock;
     private final FileChannel channel;
+
+    /** Why appends are refused (a failed append could not be cut off), or null. */
+    private String broken;
+
+    /** Test seam: the next append writes only this many bytes, then fails; -1 when off. */
+    private int failNextAppendAfter = -1;
 
     private CatalogLog(Path file, FileChannel lockChannel, FileLock lock, FileChannel channel) {
         this.file = file;
@@ -148,21 +156,62 @@ final class CatalogLog implements AutoCloseable {
         }
     }
 
-    /** Appends one record and forces it to disk before returning. */
+    /**
+     * Appends one record and forces it to disk before returning.
+     *
+     * @throws UncheckedIOException when it cannot be written (nothing of it stays in the log)
+     */
     void append(CatalogEvent event) {
+        if (broken != null) {
+            throw new UncheckedIOException(
+                    new IOException(
+                            "The catalog log "
+                                    + file
+                                    + " refuses appends since an earlier append failed and could"
+                                    + " not be cut off ("
+                                    + broken
+                                    + "); restart the emulator"));
+        }
         byte[] payload = serialize(event);
         CRC32C crc = new CRC32C();
         crc.update(payload, 0, payload.length);
         ByteBuffer buf = ByteBuffer.allocate(HEADER + payload.length);
         buf.putInt(payload.length).putInt((int) crc.getValue()).put(payload).flip();
+        long start;
         try {
+            start = channel.position();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write the catalog log " + file, e);
+        }
+        try {
+            if (failNextAppendAfter >= 0) {
+                buf.limit(Math.min(buf.limit(), failNextAppendAfter));
+                failNextAppendAfter = -1;
+                while (buf.hasRemaining()) {
+                    channel.write(buf);
+                }
+                throw new IOException("injected append failure");
+            }
             while (buf.hasRemaining()) {
                 channel.write(buf);
             }
             channel.force(false);
         } catch (IOException e) {
+            try {
+                channel.truncate(start);
+                channel.position(start);
+                channel.force(true);
+            } catch (IOException cut) {
+                broken = cut.getMessage();
+                e.addSuppressed(cut);
+            }
             throw new UncheckedIOException("Cannot write the catalog log " + file, e);
         }
+    }
+
+    /** Test seam: makes the next append write {@code bytes} bytes of its record and fail. */
+    void failNextAppendAfter(int bytes) {
+        this.failNextAppendAfter = bytes;
     }
 
     static byte[] serialize(CatalogEvent event) {

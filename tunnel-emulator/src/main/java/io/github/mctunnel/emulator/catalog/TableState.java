@@ -124,7 +124,10 @@ public final class TableState {
             if (!partitions.containsKey(spec)) {
                 catalog.mutate(
                         new CatalogEvent.PartitionCreated(
-                                catalog.clock().millis(), key, spec.toString()));
+                                catalog.clock().millis(),
+                                key,
+                                spec.toString(),
+                                CatalogEvent.StoredPartition.of(spec)));
             }
         }
     }
@@ -148,7 +151,10 @@ public final class TableState {
             }
             catalog.mutate(
                     new CatalogEvent.PartitionDropped(
-                            catalog.clock().millis(), key, spec.toString()));
+                            catalog.clock().millis(),
+                            key,
+                            spec.toString(),
+                            CatalogEvent.StoredPartition.of(spec)));
             return true;
         }
     }
@@ -218,15 +224,17 @@ public final class TableState {
     public void commitEncoded(
             Map<PartitionSpec, List<RowChunk>> chunksByPartition, boolean overwrite) {
         Map<String, List<RowChunk>> stored = new LinkedHashMap<>();
+        Map<String, CatalogEvent.StoredPartition> specs = new LinkedHashMap<>();
         for (Map.Entry<PartitionSpec, List<RowChunk>> e : chunksByPartition.entrySet()) {
             PartitionSpec spec = validate(e.getKey());
             stored.computeIfAbsent(spec.toString(), k -> new ArrayList<>()).addAll(e.getValue());
+            specs.put(spec.toString(), CatalogEvent.StoredPartition.of(spec));
         }
         synchronized (catalog.mutex()) {
             requireLive();
             catalog.mutate(
                     new CatalogEvent.RowsCommitted(
-                            catalog.clock().millis(), key, stored, overwrite));
+                            catalog.clock().millis(), key, stored, overwrite, specs));
         }
     }
 
@@ -275,7 +283,12 @@ public final class TableState {
             }
             catalog.mutate(
                     new CatalogEvent.UpsertsApplied(
-                            catalog.clock().millis(), key, spec.toString(), upserts, deletes));
+                            catalog.clock().millis(),
+                            key,
+                            spec.toString(),
+                            upserts,
+                            deletes,
+                            CatalogEvent.StoredPartition.of(spec)));
         }
     }
 
@@ -334,7 +347,10 @@ public final class TableState {
             }
             catalog.mutate(
                     new CatalogEvent.Truncated(
-                            catalog.clock().millis(), key, spec == null ? null : spec.toString()));
+                            catalog.clock().millis(),
+                            key,
+                            spec == null ? null : spec.toString(),
+                            spec == null ? null : CatalogEvent.StoredPartition.of(spec)));
         }
     }
 
@@ -357,7 +373,7 @@ public final class TableState {
 
     void applyRowsCommitted(CatalogEvent.RowsCommitted e) {
         for (Map.Entry<String, List<RowChunk>> entry : e.chunksByPartition().entrySet()) {
-            PartitionSpec spec = PartitionSpec.parse(entry.getKey());
+            PartitionSpec spec = e.spec(entry.getKey());
             PartitionData old = partitions.get(spec);
             ChunkedRows base = old == null || e.overwrite() ? ChunkedRows.EMPTY : old.rows;
             partitions.put(
@@ -367,7 +383,7 @@ public final class TableState {
     }
 
     void applyUpserts(CatalogEvent.UpsertsApplied e) {
-        PartitionSpec spec = PartitionSpec.parse(e.partition());
+        PartitionSpec spec = e.spec();
         PartitionData old = partitions.get(spec);
         Map<RowKey, Object[]> byKey = new LinkedHashMap<>();
         if (old != null) {
