@@ -2,7 +2,7 @@
 # Quickstart: builds what the demo needs, then runs a Flink SQL pipeline that writes a stream of
 # orders into MaxCompute tables (exactly-once into a partitioned table, upserts into a Delta table)
 # with live progress, reads both back and prints a summary. Against the embedded Tunnel emulator by
-# default; against a real project with --endpoint/--project/--access-id/--access-key (or the
+# default; against a real project with --endpoint/--project/--access-id/--access-key-secret (or the
 # MAXCOMPUTE_* environment variables). ./quickstart.sh --help lists the options.
 set -euo pipefail
 cd "$(dirname "$0")"

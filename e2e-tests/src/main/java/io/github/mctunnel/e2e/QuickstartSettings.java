@@ -50,7 +50,7 @@ public record QuickstartSettings(
                     "                            e.g. https://service.cn-hangzhou.maxcompute.aliyun.com/api",
                     "  --project NAME            project (env MAXCOMPUTE_PROJECT)",
                     "  --access-id ID            AccessKey id (env MAXCOMPUTE_ACCESS_ID)",
-                    "  --access-key SECRET       AccessKey secret (env MAXCOMPUTE_ACCESS_KEY)",
+                    "  --access-key-secret SECRET       AccessKey secret (env MAXCOMPUTE_ACCESS_KEY)",
                     "  --tunnel-endpoint URL     Tunnel endpoint (env MAXCOMPUTE_TUNNEL_ENDPOINT;"
                             + " default: discovered)",
                     "  --rows N                  orders to generate (default 60000)",
@@ -69,7 +69,7 @@ public record QuickstartSettings(
                     "--tunnel-endpoint", "MAXCOMPUTE_TUNNEL_ENDPOINT",
                     "--project", "MAXCOMPUTE_PROJECT",
                     "--access-id", "MAXCOMPUTE_ACCESS_ID",
-                    "--access-key", "MAXCOMPUTE_ACCESS_KEY");
+                    "--access-key-secret", "MAXCOMPUTE_ACCESS_KEY");
 
     private static final List<String> OPTIONS =
             List.of(
@@ -77,7 +77,7 @@ public record QuickstartSettings(
                     "--tunnel-endpoint",
                     "--project",
                     "--access-id",
-                    "--access-key",
+                    "--access-key-secret",
                     "--rows",
                     "--rows-per-second",
                     "--customers",
@@ -121,6 +121,9 @@ public record QuickstartSettings(
                 name = arg.substring(0, eq);
                 value = arg.substring(eq + 1);
             }
+            if (name.equals("--access-key")) {
+                name = "--access-key-secret"; // the earlier name
+            }
             if (!OPTIONS.contains(name)) {
                 throw new IllegalArgumentException("unknown option " + name);
             }
@@ -151,7 +154,7 @@ public record QuickstartSettings(
         String endpoint = values.get("--endpoint");
         if (endpoint == null) {
             List<String> stray = new ArrayList<>();
-            for (String option : List.of("--project", "--access-id", "--access-key")) {
+            for (String option : List.of("--project", "--access-id", "--access-key-secret")) {
                 if (values.containsKey(option)) {
                     stray.add(option + " (or " + ENVIRONMENT.get(option) + ")");
                 }
@@ -160,14 +163,14 @@ public record QuickstartSettings(
                 throw new IllegalArgumentException(
                         String.join(", ", stray)
                                 + " given without --endpoint (or MAXCOMPUTE_ENDPOINT); give all of"
-                                + " --endpoint, --project, --access-id and --access-key to run"
+                                + " --endpoint, --project, --access-id and --access-key-secret to run"
                                 + " against a MaxCompute project, or none for the embedded"
                                 + " emulator");
             }
             return emulator(rows, rowsPerSecond, customers, checkpoint, upsertCommit);
         }
         List<String> missing = new ArrayList<>();
-        for (String option : List.of("--project", "--access-id", "--access-key")) {
+        for (String option : List.of("--project", "--access-id", "--access-key-secret")) {
             if (!values.containsKey(option)) {
                 missing.add(option + " (or " + ENVIRONMENT.get(option) + ")");
             }
@@ -181,7 +184,7 @@ public record QuickstartSettings(
                 values.get("--tunnel-endpoint"),
                 values.get("--project"),
                 values.get("--access-id"),
-                values.get("--access-key"),
+                values.get("--access-key-secret"),
                 rows,
                 rowsPerSecond,
                 customers,

@@ -71,7 +71,7 @@ class QuickstartSettingsTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage(
                         "running against https://mc/api needs --access-id (or"
-                                + " MAXCOMPUTE_ACCESS_ID), --access-key (or MAXCOMPUTE_ACCESS_KEY)");
+                                + " MAXCOMPUTE_ACCESS_ID), --access-key-secret (or MAXCOMPUTE_ACCESS_KEY)");
     }
 
     @Test
@@ -82,7 +82,7 @@ class QuickstartSettingsTest {
                                         new String[0], Map.of("MAXCOMPUTE_ACCESS_KEY", "k")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith(
-                        "--access-key (or MAXCOMPUTE_ACCESS_KEY) given without --endpoint (or"
+                        "--access-key-secret (or MAXCOMPUTE_ACCESS_KEY) given without --endpoint (or"
                                 + " MAXCOMPUTE_ENDPOINT)");
     }
 

@@ -18,9 +18,9 @@ import java.util.function.BiConsumer;
 
 /**
  * Runs the emulator as a process: {@code java -jar tunnel-emulator.jar --port 8080 --project p1
- * --access-id ID --access-key KEY [--data-dir DIR] [--host 127.0.0.1] [--sql FILE]} plus session
- * lifetime, service-limit ({@link EmulatorLimits}), simulated-time and fault-injection flags
- * ({@link FaultFlags}). Prints one line containing {@code endpoint=http://HOST:PORT/api} when
+ * --access-id ID --access-key-secret KEY [--data-dir DIR] [--host 127.0.0.1] [--sql FILE]} plus
+ * session lifetime, service-limit ({@link EmulatorLimits}), simulated-time and fault-injection
+ * flags ({@link FaultFlags}). Prints one line containing {@code endpoint=http://HOST:PORT/api} when
  * ready.
  */
 public final class EmulatorMain {
@@ -253,9 +253,10 @@ public final class EmulatorMain {
                             + " (default "
                             + TunnelEmulator.DEFAULT_PROJECT
                             + ")",
-                    "  --access-id ID    access key id to accept (with --access-key); repeatable pairs;",
+                    "  --access-id ID    access key id to accept (with --access-key-secret); repeatable pairs;",
                     "                    without any, unsigned requests are accepted",
-                    "  --access-key KEY  access key secret of the preceding --access-id",
+                    "  --access-key-secret KEY  access key secret of the preceding --access-id"
+                            + " (also --access-key)",
                     "  --data-dir DIR    persist committed data and tables here (survives restarts and"
                             + " kill -9);",
                     "                    in memory when absent",
@@ -350,13 +351,14 @@ public final class EmulatorMain {
                 case "--access-id" -> {
                     if (pendingId != null) {
                         throw new IllegalArgumentException(
-                                "--access-id " + pendingId + " has no --access-key");
+                                "--access-id " + pendingId + " has no --access-key-secret");
                     }
                     pendingId = value(args, ++i, a);
                 }
-                case "--access-key" -> {
+                case "--access-key-secret", "--access-key" -> {
                     if (pendingId == null) {
-                        throw new IllegalArgumentException("--access-key must follow --access-id");
+                        throw new IllegalArgumentException(
+                                "--access-key-secret must follow --access-id");
                     }
                     b.credentials(pendingId, value(args, ++i, a));
                     pendingId = null;
@@ -388,7 +390,8 @@ public final class EmulatorMain {
             }
         }
         if (pendingId != null) {
-            throw new IllegalArgumentException("--access-id " + pendingId + " has no --access-key");
+            throw new IllegalArgumentException(
+                    "--access-id " + pendingId + " has no --access-key-secret");
         }
         b.faultPlan(faults.toPlan());
         b.limits(limits.build());

@@ -155,6 +155,21 @@ class EmulatorMainTest {
                 .hasMessage("--clock-speed takes a number, got 'fast'");
     }
 
+    /** The flag has the table option's masked name; the earlier name is an alias. */
+    @Test
+    void credentialsTakeTheMaskedFlagNameAndTheEarlierOne() throws Exception {
+        try (TunnelEmulator emu = configure("--access-id", "a", "--access-key-secret", "b")) {
+            assertThat(emu).isNotNull();
+        }
+        try (TunnelEmulator emu = configure("--access-id", "a", "--access-key", "b")) {
+            assertThat(emu).isNotNull();
+        }
+        assertThatThrownBy(() -> configure("--access-id", "a"))
+                .hasMessage("--access-id a has no --access-key-secret");
+        assertThatThrownBy(() -> configure("--access-key-secret", "b"))
+                .hasMessage("--access-key-secret must follow --access-id");
+    }
+
     @Test
     void badValuesNameTheFlag() {
         assertThatThrownBy(() -> configure("--max-slots-per-partition", "0"))

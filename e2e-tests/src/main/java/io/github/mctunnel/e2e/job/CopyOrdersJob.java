@@ -18,7 +18,7 @@ import java.util.List;
  * writes the rows exactly once to another orders table (same schema), so what was read can be
  * compared with what was written.
  *
- * <p>Arguments: {@code --endpoint --project --access-id --access-key --table --target-table
+ * <p>Arguments: {@code --endpoint --project --access-id --access-key-secret --table --target-table
  * --checkpoint-interval-ms}.
  */
 public final class CopyOrdersJob {

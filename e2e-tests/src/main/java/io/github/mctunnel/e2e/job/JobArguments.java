@@ -32,12 +32,16 @@ final class JobArguments {
         return Long.parseLong(get(name));
     }
 
-    /** From {@code --endpoint --project --access-id --access-key}. */
+    /** From {@code --endpoint --project --access-id --access-key-secret}. */
     TunnelConnectionOptions connection() {
         return TunnelConnectionOptions.builder()
                 .endpoint(get("endpoint"))
                 .project(get("project"))
-                .accessKey(get("access-id"), get("access-key"))
+                .accessKey(
+                        get("access-id"),
+                        values.containsKey("access-key") && !values.containsKey("access-key-secret")
+                                ? get("access-key") // the earlier name
+                                : get("access-key-secret"))
                 .build();
     }
 }

@@ -12,7 +12,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * Example job: generates orders {@code 0 .. rows-1} ({@link Order#of}) at a fixed rate and writes
  * them exactly once to a partitioned table with {@link TunnelExactlyOnceSink}.
  *
- * <p>Arguments: {@code --endpoint --project --access-id --access-key --table --rows
+ * <p>Arguments: {@code --endpoint --project --access-id --access-key-secret --table --rows
  * --rows-per-second --checkpoint-interval-ms}. Parallelism, restart strategy and state backend are
  * the cluster's (or the submission's).
  */

@@ -87,7 +87,7 @@ final class EmulatorProcess implements AutoCloseable {
                                 PROJECT,
                                 "--access-id",
                                 ACCESS_ID,
-                                "--access-key",
+                                "--access-key-secret",
                                 ACCESS_KEY,
                                 "--data-dir",
                                 workDir.resolve("emulator-data").toString()),

@@ -87,7 +87,7 @@ final class RealCluster
                 EmulatorProcess.PROJECT,
                 "--access-id",
                 EmulatorProcess.ACCESS_ID,
-                "--access-key",
+                "--access-key-secret",
                 EmulatorProcess.ACCESS_KEY);
     }
 

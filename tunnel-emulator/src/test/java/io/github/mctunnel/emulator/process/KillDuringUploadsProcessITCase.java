@@ -65,7 +65,7 @@ class KillDuringUploadsProcessITCase {
                 "p",
                 "--access-id",
                 ACCESS_ID,
-                "--access-key",
+                "--access-key-secret",
                 ACCESS_KEY,
                 "--data-dir",
                 dataDir.toString(),

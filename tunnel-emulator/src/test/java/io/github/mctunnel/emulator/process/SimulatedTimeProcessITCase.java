@@ -50,7 +50,7 @@ class SimulatedTimeProcessITCase {
                                 "p",
                                 "--access-id",
                                 "ak",
-                                "--access-key",
+                                "--access-key-secret",
                                 "sk",
                                 "--sql",
                                 ddl.toString(),
