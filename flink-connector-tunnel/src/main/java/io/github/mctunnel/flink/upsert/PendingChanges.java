@@ -1,6 +1,7 @@
 package io.github.mctunnel.flink.upsert;
 
 import io.github.mctunnel.client.session.UpsertRecordLayout;
+import io.github.mctunnel.client.upsert.BucketHasher;
 
 import org.apache.flink.annotation.Internal;
 
@@ -36,34 +37,50 @@ final class PendingChanges {
     private final UpsertRecordLayout layout;
     private final int dataColumns;
     private final int[] keyIndexes;
+    private final boolean[] isKey;
+    private final BucketHasher hasher;
     private final boolean partial;
     private final Map<Key, Pending> byKey = new LinkedHashMap<>();
     private long estimatedBytes;
+    private long encodedBytes;
+    private int records;
 
     /**
      * @param partial the upserts set only some columns (partial-column updates)
      */
-    PendingChanges(UpsertRecordLayout layout, int dataColumns, int[] keyIndexes, boolean partial) {
+    PendingChanges(
+            UpsertRecordLayout layout,
+            int dataColumns,
+            int[] keyIndexes,
+            BucketHasher hasher,
+            boolean partial) {
         this.layout = layout;
         this.dataColumns = dataColumns;
         this.keyIndexes = keyIndexes;
+        this.hasher = hasher;
         this.partial = partial;
+        this.isKey = new boolean[dataColumns];
+        for (int k : keyIndexes) {
+            isKey[k] = true;
+        }
     }
 
     /** A change of the key {@code values} holds, {@code values} in table order. */
     void add(Object[] values, byte operation, java.util.List<Long> valueColumnIds) {
         Object[] keyValues = new Object[keyIndexes.length];
         for (int i = 0; i < keyIndexes.length; i++) {
-            keyValues[i] = values[keyIndexes[i]];
+            keyValues[i] = hasher.canonicalKey(i, values[keyIndexes[i]]);
         }
         Key key = new Key(keyValues);
         Pending p = byKey.get(key);
+        int before = p == null ? 0 : p.count();
         if (p == null) {
             p = new Pending(layout.newRow());
             byKey.put(key, p);
-            estimatedBytes += RECORD_OVERHEAD + estimate(keyValues);
+            estimatedBytes += RECORD_OVERHEAD + heap(keyValues, keyValues.length);
         } else {
-            estimatedBytes -= estimate(p.last, dataColumns);
+            estimatedBytes -= heap(p.last, dataColumns);
+            encodedBytes -= encoded(p.last, dataColumns);
             if (partial
                     && p.deleteFirst == null
                     && operation == UpsertRecordLayout.OPERATION_UPSERT
@@ -71,11 +88,22 @@ final class PendingChanges {
                 // delete then upsert: the delete stays in front of the upsert
                 p.deleteFirst = p.last;
                 p.last = layout.newRow();
-                estimatedBytes += RECORD_OVERHEAD;
+                estimatedBytes += RECORD_OVERHEAD + heap(p.deleteFirst, dataColumns);
+                encodedBytes += encoded(p.deleteFirst, dataColumns);
             }
         }
         layout.fill(p.last, values, operation, valueColumnIds);
-        estimatedBytes += estimate(p.last, dataColumns);
+        if (operation == UpsertRecordLayout.OPERATION_DELETE) {
+            // a delete needs only its key
+            for (int i = 0; i < dataColumns; i++) {
+                if (!isKey[i]) {
+                    p.last[i] = null;
+                }
+            }
+        }
+        estimatedBytes += heap(p.last, dataColumns);
+        encodedBytes += encoded(p.last, dataColumns);
+        records += p.count() - before;
     }
 
     /** Where drained records go. */
@@ -99,6 +127,8 @@ final class PendingChanges {
         } finally {
             byKey.clear();
             estimatedBytes = 0;
+            encodedBytes = 0;
+            records = 0;
         }
     }
 
@@ -116,6 +146,16 @@ final class PendingChanges {
         return estimatedBytes;
     }
 
+    /** A rough estimate of the pending records' encoded size (before compression). */
+    long encodedBytes() {
+        return encodedBytes;
+    }
+
+    /** The records a drain would hand out now. */
+    int records() {
+        return records;
+    }
+
     private final class Pending {
         Object[] last;
         Object[] deleteFirst;
@@ -128,30 +168,95 @@ final class PendingChanges {
             return last[dataColumns + 2] instanceof Byte b
                     && b == UpsertRecordLayout.OPERATION_DELETE;
         }
+
+        /** Records a drain hands out for this key. */
+        int count() {
+            return deleteFirst != null && !isDelete() ? 2 : 1;
+        }
     }
 
-    private static long estimate(Object[] values) {
-        return estimate(values, values.length);
-    }
-
-    private static long estimate(Object[] values, int count) {
+    private static long heap(Object[] values, int count) {
         long bytes = 0;
         for (int i = 0; i < count; i++) {
-            Object v = values[i];
-            if (v == null) {
-                continue;
-            }
-            if (v instanceof String s) {
-                bytes += 40 + s.length();
-            } else if (v instanceof byte[] b) {
-                bytes += 16 + b.length;
-            } else if (v instanceof BigDecimal) {
-                bytes += 64;
-            } else {
-                bytes += 24;
-            }
+            bytes += heap(values[i]);
         }
         return bytes;
+    }
+
+    /** A rough heap size of a value, nested values included. */
+    private static long heap(Object v) {
+        if (v == null) {
+            return 0;
+        }
+        if (v instanceof String s) {
+            return 40 + 2L * s.length();
+        }
+        if (v instanceof byte[] b) {
+            return 16 + b.length;
+        }
+        if (v instanceof BigDecimal) {
+            return 64;
+        }
+        if (v instanceof java.util.List<?> list) {
+            long bytes = 40 + 8L * list.size();
+            for (Object e : list) {
+                bytes += heap(e);
+            }
+            return bytes;
+        }
+        if (v instanceof Map<?, ?> map) {
+            long bytes = 48 + 40L * map.size();
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                bytes += heap(e.getKey()) + heap(e.getValue());
+            }
+            return bytes;
+        }
+        return 24;
+    }
+
+    private static long encoded(Object[] values, int count) {
+        long bytes = 0;
+        for (int i = 0; i < count; i++) {
+            bytes += encoded(values[i]);
+        }
+        return bytes;
+    }
+
+    /** A rough encoded size of a value (a tag and its bytes), nested values included. */
+    private static long encoded(Object v) {
+        if (v == null) {
+            return 0;
+        }
+        if (v instanceof String s) {
+            // UTF-8: one to three bytes a char
+            long bytes = 4;
+            for (int i = 0; i < s.length(); i++) {
+                char c = s.charAt(i);
+                bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
+            }
+            return bytes;
+        }
+        if (v instanceof byte[] b) {
+            return 4 + b.length;
+        }
+        if (v instanceof BigDecimal) {
+            return 20;
+        }
+        if (v instanceof java.util.List<?> list) {
+            long bytes = 4;
+            for (Object e : list) {
+                bytes += encoded(e);
+            }
+            return bytes;
+        }
+        if (v instanceof Map<?, ?> map) {
+            long bytes = 4;
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                bytes += encoded(e.getKey()) + encoded(e.getValue());
+            }
+            return bytes;
+        }
+        return 9;
     }
 
     /** Key values compared by content (byte[] keys too). */

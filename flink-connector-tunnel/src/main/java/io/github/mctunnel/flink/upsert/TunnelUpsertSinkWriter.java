@@ -1,5 +1,6 @@
 package io.github.mctunnel.flink.upsert;
 
+import io.github.mctunnel.client.codec.RecordStreamWriter;
 import io.github.mctunnel.client.compress.Compression;
 import io.github.mctunnel.client.error.TunnelException;
 import io.github.mctunnel.client.schema.Column;
@@ -36,8 +37,10 @@ import java.util.Map;
  * into one upsert session per partition: INSERT and UPDATE_AFTER as upserts, DELETE as deletes,
  * UPDATE_BEFORE dropped. The partition is fixed, or (dynamic partitions) taken from the values of
  * the partition columns the serializer gives after the data columns. Each (partition, bucket) has
- * its own reusable pack, flushed when it holds 1 MiB, when all packs together hold the configured
- * maximum, and at every checkpoint.
+ * its own reusable pack, flushed when it holds 1 MiB (with compaction: when the bucket's pending
+ * changes hold about 1 MiB encoded), when all of the writer's changes together hold the configured
+ * maximum, and at every checkpoint. With compaction ({@link PendingChanges}) only the last change
+ * per key since the bucket's last flush is sent.
  *
  * <p>A session spans checkpoints: at each checkpoint it is offered to the committer, which commits
  * it once the partition's commit interval has passed. A flush refused because the committer has
@@ -130,6 +133,12 @@ public final class TunnelUpsertSinkWriter<IN>
 
     /** The primary-key columns' indexes in the table's data columns. */
     private final int[] tableKeyIndexes;
+
+    /** Per data column, whether it is a primary-key column. */
+    private final boolean[] isKeyColumn;
+
+    /** Checks changes as the codec would, before compaction keeps them (SKIP policy only). */
+    private RecordStreamWriter validator;
 
     private Object[] data;
     private PartitionWriter current;
@@ -246,6 +255,10 @@ public final class TunnelUpsertSinkWriter<IN>
         this.keyValues = new Object[keyIndexes.length];
         this.layout = new UpsertRecordLayout(dataSchema, keyNames);
         this.tableKeyIndexes = keyIndexesOf(dataSchema);
+        this.isKeyColumn = new boolean[columnCount];
+        for (int k : tableKeyIndexes) {
+            isKeyColumn[k] = true;
+        }
         this.packColumns = packColumns(layout.columns(), columnCount, tableKeyIndexes);
         this.record = layout.newRow();
         this.data = new Object[serializedColumns.size()];
@@ -425,14 +438,11 @@ public final class TunnelUpsertSinkWriter<IN>
             default:
                 throw new IllegalArgumentException("Unknown change kind " + kind);
         }
+        // 1. the element's values and partition: a value the table cannot take is a bad record
         PartitionWriter target;
-        RecordPack pack;
-        int bucket;
-        long pendingBytes;
         try {
             data = serializer.serialize(element, data);
             target = current;
-            Object[] values = data;
             if (resolver != null) {
                 PartitionSpec partition = resolver.resolve(data);
                 if (target == null || target.partition != partition) {
@@ -444,17 +454,28 @@ public final class TunnelUpsertSinkWriter<IN>
                     current = target;
                 }
             }
+        } catch (IllegalArgumentException | ValueConversionException e) {
+            if (!badRecords.skip(e)) {
+                throw e;
+            }
+            return;
+        }
+        // 2. partial updates take their column ids from a session (a failure here is the job's)
+        if (writtenColumns != null && !verified) {
+            if (target.session == null) {
+                target.session = newSession(target.partition, null);
+                target.hasData = false;
+                target.changes = 0;
+            } else {
+                verify(target.session);
+            }
+        }
+        // 3. the change in table order, its bucket, and the checks of its values
+        int bucket;
+        long pendingBytes;
+        try {
+            Object[] values = data;
             if (writtenColumns != null) {
-                if (!verified) {
-                    // the column ids come from a session: open this partition's now
-                    if (target.session == null) {
-                        target.session = newSession(target.partition, null);
-                        target.hasData = false;
-                        target.changes = 0;
-                    } else {
-                        verify(target.session);
-                    }
-                }
                 for (int i = 0; i < writtenColumns.length; i++) {
                     dataValues[writtenColumns[i]] = data[i];
                 }
@@ -491,25 +512,30 @@ public final class TunnelUpsertSinkWriter<IN>
                 }
             }
             if (compaction) {
+                if (badRecords.skips()) {
+                    // refuse a bad change now, before it replaces the key's pending one
+                    validate(values, operation);
+                }
                 PendingChanges changes = target.pending[bucket];
                 if (changes == null) {
                     changes =
                             new PendingChanges(
-                                    layout, columnCount, tableKeyIndexes, writtenColumns != null);
+                                    layout,
+                                    columnCount,
+                                    tableKeyIndexes,
+                                    hasher,
+                                    writtenColumns != null);
                     target.pending[bucket] = changes;
                 }
                 long before = changes.estimatedBytes();
-                int keysBefore = changes.keys();
+                int recordsBefore = changes.records();
                 changes.add(values, operation, valueColumnIds);
                 bufferedBytes += changes.estimatedBytes() - before;
-                if (changes.keys() == keysBefore) {
-                    changesCompacted.inc();
-                }
-                pendingBytes = changes.estimatedBytes();
-                pack = null;
+                changesCompacted.inc(1 - (changes.records() - recordsBefore));
+                pendingBytes = changes.encodedBytes();
             } else {
-                layout.fill(record, values, operation, valueColumnIds);
-                pack = packFor(target, bucket);
+                fill(record, values, operation);
+                RecordPack pack = packFor(target, bucket);
                 int before = pack.bufferedBytes();
                 pack.append(record);
                 bufferedBytes += pack.bufferedBytes() - before;
@@ -528,6 +554,33 @@ public final class TunnelUpsertSinkWriter<IN>
         } else if (bufferedBytes >= maxBufferedBytes) {
             flushAll();
         }
+    }
+
+    /** Fills {@code row} with the change; a delete keeps only its key. */
+    private void fill(Object[] row, Object[] values, byte operation) {
+        layout.fill(row, values, operation, valueColumnIds);
+        if (operation == UpsertRecordLayout.OPERATION_DELETE) {
+            for (int i = 0; i < columnCount; i++) {
+                if (!isKeyColumn[i]) {
+                    row[i] = null;
+                }
+            }
+        }
+    }
+
+    /**
+     * Encodes the change into nothing, to refuse it as the pack would at the flush.
+     *
+     * @throws IllegalArgumentException naming the column and value the table cannot take
+     */
+    private void validate(Object[] values, byte operation) throws IOException {
+        if (validator == null) {
+            validator =
+                    new RecordStreamWriter(
+                            packColumns, java.io.OutputStream.nullOutputStream(), MAX_FIELD_SIZE);
+        }
+        fill(record, values, operation);
+        validator.write(record);
     }
 
     private RecordPack packFor(PartitionWriter w, int bucket) throws IOException {

@@ -37,7 +37,9 @@ public interface UpsertRecordSerializer<IN> extends Serializable {
     /**
      * Writes the values of {@code element} for the opened columns into {@code reuse} (sized like
      * those columns) and returns it, or returns another array of that size. For a DELETE only the
-     * primary-key values must be set.
+     * primary-key values must be set. The array may be reused for the next element, but the value
+     * objects in it must not be changed afterwards: with compaction ({@link
+     * TunnelUpsertSinkBuilder#setCompaction}) the writer keeps them until the bucket's flush.
      */
     Object[] serialize(IN element, Object[] reuse);
 }

@@ -3,6 +3,7 @@ package io.github.mctunnel.flink.upsert;
 import io.github.mctunnel.client.schema.Column;
 import io.github.mctunnel.client.schema.TableSchema;
 import io.github.mctunnel.client.session.UpsertRecordLayout;
+import io.github.mctunnel.client.upsert.BucketHasher;
 
 import org.junit.jupiter.api.Test;
 
@@ -28,6 +29,8 @@ class PendingChangesTest {
                             Column.of("a", "string"),
                             Column.of("b", "string")));
     private static final UpsertRecordLayout LAYOUT = new UpsertRecordLayout(SCHEMA, List.of("id"));
+    private static final BucketHasher HASHER =
+            new UpsertKeyDeclaration(List.of(Column.of("id", "bigint")), 4).newHasher();
     private static final byte U = UpsertRecordLayout.OPERATION_UPSERT;
     private static final byte D = UpsertRecordLayout.OPERATION_DELETE;
 
@@ -53,7 +56,7 @@ class PendingChangesTest {
 
     @Test
     void wholeRowUpsertsKeepTheLastChangePerKeyInFirstChangeOrder() throws Exception {
-        PendingChanges changes = new PendingChanges(LAYOUT, 3, new int[] {0}, false);
+        PendingChanges changes = new PendingChanges(LAYOUT, 3, new int[] {0}, HASHER, false);
         changes.add(new Object[] {1L, "a1", "b1"}, U, List.of());
         changes.add(new Object[] {2L, "x", "y"}, U, List.of());
         changes.add(new Object[] {1L, "a2", "b2"}, U, List.of());
@@ -69,7 +72,7 @@ class PendingChangesTest {
 
     @Test
     void partialUpsertsAfterADeleteAreSentAsTheDeleteAndTheLastUpsert() throws Exception {
-        PendingChanges changes = new PendingChanges(LAYOUT, 3, new int[] {0}, true);
+        PendingChanges changes = new PendingChanges(LAYOUT, 3, new int[] {0}, HASHER, true);
         changes.add(new Object[] {1L, "a1", null}, U, List.of(2L));
         changes.add(new Object[] {1L, null, null}, D, List.of());
         changes.add(new Object[] {1L, "a2", null}, U, List.of(2L));
@@ -85,7 +88,8 @@ class PendingChangesTest {
         int tried = 0;
         for (boolean partial : new boolean[] {false, true}) {
             for (int run = 0; run < 500; run++) {
-                PendingChanges changes = new PendingChanges(LAYOUT, 3, new int[] {0}, partial);
+                PendingChanges changes =
+                        new PendingChanges(LAYOUT, 3, new int[] {0}, HASHER, partial);
                 Map<Long, List<Object>> direct = new HashMap<>();
                 Map<Long, List<Object>> compacted = new HashMap<>();
                 // rows present before the window
@@ -115,5 +119,45 @@ class PendingChangesTest {
             }
         }
         System.out.printf("compaction: %d random changelogs end in the same state%n", tried);
+    }
+
+    /** Two spellings of one DECIMAL key are one key for the service: one pending change. */
+    @Test
+    void keysAreComparedInTheServicesCanonicalForm() throws Exception {
+        TableSchema schema =
+                TableSchema.of(List.of(Column.of("k", "decimal(10,2)"), Column.of("a", "string")));
+        UpsertRecordLayout layout = new UpsertRecordLayout(schema, List.of("k"));
+        BucketHasher hasher =
+                new UpsertKeyDeclaration(List.of(Column.of("k", "decimal(10,2)")), 4).newHasher();
+        PendingChanges changes = new PendingChanges(layout, 2, new int[] {0}, hasher, false);
+        changes.add(new Object[] {new java.math.BigDecimal("1.0"), "a"}, U, List.of());
+        changes.add(new Object[] {new java.math.BigDecimal("1.00"), "b"}, U, List.of());
+        changes.add(new Object[] {new java.math.BigDecimal("1.0"), "c"}, U, List.of());
+        List<Object[]> out = drain(changes);
+        assertThat(out).hasSize(1);
+        assertThat(out.get(0)[1]).isEqualTo("c");
+    }
+
+    @Test
+    void aDeleteKeepsOnlyItsKeyAndNestedValuesCountTowardTheSizes() throws Exception {
+        PendingChanges changes = new PendingChanges(LAYOUT, 3, new int[] {0}, HASHER, false);
+        changes.add(new Object[] {1L, "x".repeat(1000), "y"}, D, List.of());
+        assertThat(drain(changes).get(0)).startsWith(1L, null, null);
+
+        TableSchema nested =
+                TableSchema.of(List.of(Column.of("id", "bigint"), Column.of("a", "array<string>")));
+        PendingChanges big =
+                new PendingChanges(
+                        new UpsertRecordLayout(nested, List.of("id")),
+                        2,
+                        new int[] {0},
+                        HASHER,
+                        false);
+        big.add(
+                new Object[] {1L, java.util.Collections.nCopies(1000, "z".repeat(100))},
+                U,
+                List.of());
+        assertThat(big.encodedBytes()).isGreaterThan(100_000);
+        assertThat(big.estimatedBytes()).isGreaterThan(100_000);
     }
 }

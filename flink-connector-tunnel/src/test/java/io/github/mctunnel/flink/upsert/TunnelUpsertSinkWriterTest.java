@@ -400,6 +400,12 @@ class TunnelUpsertSinkWriterTest {
 
     private static TunnelUpsertSinkWriter<Change> writer(
             FakeUpsertTable table, BadRecordPolicy policy, SimpleCounter skipped) throws Exception {
+        return writer(table, policy, skipped, false);
+    }
+
+    private static TunnelUpsertSinkWriter<Change> writer(
+            FakeUpsertTable table, BadRecordPolicy policy, SimpleCounter skipped, boolean compact)
+            throws Exception {
         return new TunnelUpsertSinkWriter<>(
                 table,
                 PartitionSpec.empty(),
@@ -415,7 +421,7 @@ class TunnelUpsertSinkWriterTest {
                 table.sharedSessions(),
                 null,
                 new BadRecords("p.users", table.schema(), policy, skipped),
-                false,
+                compact,
                 null);
     }
 
@@ -499,5 +505,24 @@ class TunnelUpsertSinkWriterTest {
         System.out.printf(
                 "upsert compaction: %d changes received, %d records sent (1/%d)%n",
                 received, sent.getCount(), received / sent.getCount());
+    }
+
+    /**
+     * With compaction a skipped bad change must not take the place of the key's earlier good one:
+     * the delete before an oversized upsert is still sent.
+     */
+    @Test
+    void aSkippedBadChangeDoesNotReplaceTheKeysPendingChange() throws Exception {
+        FakeUpsertTable table = table();
+        SimpleCounter skipped = new SimpleCounter();
+        TunnelUpsertSinkWriter<Change> w = writer(table, BadRecordPolicy.SKIP, skipped, true);
+        w.write(new Change(RowKind.DELETE, 1, null, null), null);
+        w.write(
+                Change.upsert(1, "x".repeat(TunnelUpsertSinkWriter.MAX_FIELD_SIZE + 1), null),
+                null);
+        w.flush(false);
+
+        assertThat(skipped.getCount()).isEqualTo(1);
+        assertThat(table.sessions.values().iterator().next().recordCount()).isEqualTo(1);
     }
 }

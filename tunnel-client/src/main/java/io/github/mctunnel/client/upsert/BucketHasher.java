@@ -262,6 +262,42 @@ public final class BucketHasher {
         throw wrongClass(keyIndex, value);
     }
 
+    /**
+     * The canonical form of a key value: two values the service takes for the same key (and this
+     * hasher hashes alike) have equal canonical forms. Integral types as {@code Long}, STRING-like
+     * {@code byte[]} as the {@code String} they encode, DATETIME as epoch milliseconds, TIMESTAMP
+     * as an {@code Instant}, DECIMAL rounded half-up to the column's scale; other values as they
+     * are ({@code byte[]} of BINARY compared by content by the caller).
+     *
+     * @throws IllegalArgumentException when the value is null, of the wrong class or out of range
+     */
+    public Object canonicalKey(int keyIndex, Object value) {
+        hashKey(keyIndex, value); // validates as hashing does
+        switch (types[keyIndex]) {
+            case TINYINT:
+            case SMALLINT:
+            case INT:
+            case BIGINT:
+                return ((Number) value).longValue();
+            case STRING:
+            case VARCHAR:
+            case CHAR:
+                return value instanceof byte[] bytes
+                        ? new String(bytes, java.nio.charset.StandardCharsets.UTF_8)
+                        : value.toString();
+            case DATETIME:
+                return epochMillis(keyIndex, value);
+            case TIMESTAMP:
+            case TIMESTAMP_NTZ:
+                return value instanceof LocalDateTime t ? t.toInstant(ZoneOffset.UTC) : value;
+            case DECIMAL:
+                return ((BigDecimal) value)
+                        .setScale(scales[keyIndex], java.math.RoundingMode.HALF_UP);
+            default:
+                return value;
+        }
+    }
+
     private long integral(int keyIndex, Object value, long min, long max) {
         long v;
         if (value instanceof Long l) {

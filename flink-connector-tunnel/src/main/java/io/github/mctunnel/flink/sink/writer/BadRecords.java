@@ -63,6 +63,11 @@ public final class BadRecords {
         }
     }
 
+    /** Whether refused records are skipped rather than failing the job. */
+    public boolean skips() {
+        return policy == BadRecordPolicy.SKIP;
+    }
+
     /**
      * Applies the policy to a record refused with {@code refusal}: true when it is skipped (counted
      * and logged), false when the writer must fail.
