@@ -6,6 +6,7 @@ import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.table.data.GenericRowData;
 import org.apache.flink.table.types.logical.RowType;
 
+import java.time.ZoneId;
 import java.util.List;
 
 /**
@@ -34,6 +35,22 @@ public final class RecordToRowDataConverter {
      *     field's type; the message names the column
      */
     public static RecordToRowDataConverter create(List<Column> columns, RowType rowType) {
+        return create(columns, rowType, null);
+    }
+
+    /**
+     * Builds the converter reading {@code columns} into rows of {@code rowType}, by position;
+     * {@code DATETIME} and {@code TIMESTAMP} columns read into {@code TIMESTAMP} (no zone) fields
+     * get the instant's wall-clock reading in {@code zone} (the SQL session time zone; as Flink's
+     * {@code CAST(ltz AS TIMESTAMP)}).
+     *
+     * @param zone the time zone of {@code TIMESTAMP} fields, or null to refuse them for {@code
+     *     DATETIME} and {@code TIMESTAMP} columns
+     * @throws IllegalArgumentException when the counts differ or a column cannot be read as its
+     *     field's type; the message names the column
+     */
+    public static RecordToRowDataConverter create(
+            List<Column> columns, RowType rowType, ZoneId zone) {
         if (columns.size() != rowType.getFieldCount()) {
             throw new IllegalArgumentException(
                     "The row type "
@@ -51,7 +68,7 @@ public final class RecordToRowDataConverter {
         for (int i = 0; i < n; i++) {
             Column c = columns.get(i);
             names[i] = c.name();
-            converters[i] = ToFlinkValue.create(c.name(), c.type(), rowType.getTypeAt(i));
+            converters[i] = ToFlinkValue.create(c.name(), c.type(), rowType.getTypeAt(i), zone);
             notNull[i] = !rowType.getTypeAt(i).isNullable();
         }
         return new RecordToRowDataConverter(names, converters, notNull);

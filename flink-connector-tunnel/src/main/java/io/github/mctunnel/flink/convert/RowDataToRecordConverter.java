@@ -6,6 +6,7 @@ import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.types.logical.RowType;
 
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -46,6 +47,22 @@ public final class RowDataToRecordConverter {
      *     when a field's type cannot be written to its column's type; the message names the column
      */
     public static RowDataToRecordConverter create(RowType rowType, List<Column> columns) {
+        return create(rowType, columns, null);
+    }
+
+    /**
+     * Builds the converter for rows of {@code rowType} written to {@code columns}, taking {@code
+     * TIMESTAMP} (no zone) fields written to {@code DATETIME} or {@code TIMESTAMP} columns as
+     * wall-clock times in {@code zone} (the SQL session time zone; as Flink's {@code CAST(ts AS
+     * TIMESTAMP_LTZ)}).
+     *
+     * @param zone the time zone of {@code TIMESTAMP} fields, or null to refuse them for {@code
+     *     DATETIME} and {@code TIMESTAMP} columns
+     * @throws IllegalArgumentException when a column has no field of its name in the row type, or
+     *     when a field's type cannot be written to its column's type; the message names the column
+     */
+    public static RowDataToRecordConverter create(
+            RowType rowType, List<Column> columns, ZoneId zone) {
         Map<String, Integer> fieldIndex = new HashMap<>();
         List<String> fieldNames = rowType.getFieldNames();
         for (int i = 0; i < fieldNames.size(); i++) {
@@ -69,7 +86,8 @@ public final class RowDataToRecordConverter {
             names[c] = column.name();
             getters[c] = RowData.createFieldGetter(rowType.getTypeAt(field), field);
             converters[c] =
-                    ToTunnelValue.create(column.name(), rowType.getTypeAt(field), column.type());
+                    ToTunnelValue.create(
+                            column.name(), rowType.getTypeAt(field), column.type(), zone);
             notNull[c] = !column.nullable();
         }
         return new RowDataToRecordConverter(names, getters, converters, notNull);

@@ -11,6 +11,7 @@ import org.apache.flink.table.data.TimestampData;
 import org.apache.flink.table.types.logical.ArrayType;
 import org.apache.flink.table.types.logical.DecimalType;
 import org.apache.flink.table.types.logical.LogicalType;
+import org.apache.flink.table.types.logical.LogicalTypeRoot;
 import org.apache.flink.table.types.logical.MapType;
 import org.apache.flink.table.types.logical.RowType;
 import org.apache.flink.table.types.logical.utils.LogicalTypeUtils;
@@ -22,6 +23,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.Period;
+import java.time.ZoneId;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,15 +41,17 @@ interface ToFlinkValue {
     /**
      * The converter for values of a column of type {@code from} read as {@code to}.
      *
+     * @param zone the time zone in which {@code DATETIME} and {@code TIMESTAMP} instants are read
+     *     as a {@code TIMESTAMP} (no zone) field, or null when such fields are refused
      * @throws IllegalArgumentException when the types do not fit (see {@link
      *     TunnelTypeMapping#checkReadable})
      */
-    static ToFlinkValue create(String path, TypeInfo from, LogicalType to) {
-        TunnelTypeMapping.checkReadable(path, from, to);
-        return guarded(path, from, unguarded(path, from, to));
+    static ToFlinkValue create(String path, TypeInfo from, LogicalType to, ZoneId zone) {
+        TunnelTypeMapping.checkReadable(path, from, to, zone);
+        return guarded(path, from, unguarded(path, from, to, zone));
     }
 
-    private static ToFlinkValue unguarded(String path, TypeInfo from, LogicalType to) {
+    private static ToFlinkValue unguarded(String path, TypeInfo from, LogicalType to, ZoneId zone) {
         switch (from.type()) {
             case BIGINT:
                 return v -> (Long) v;
@@ -98,6 +102,13 @@ interface ToFlinkValue {
                 return v -> (int) ((LocalDate) v).toEpochDay();
             case DATETIME:
             case TIMESTAMP:
+                if (to.getTypeRoot() == LogicalTypeRoot.TIMESTAMP_WITHOUT_TIME_ZONE) {
+                    // the instant's wall-clock reading in the session time zone, as Flink's
+                    // CAST(TIMESTAMP_LTZ AS TIMESTAMP)
+                    return v ->
+                            TimestampData.fromLocalDateTime(
+                                    LocalDateTime.ofInstant((Instant) v, zone));
+                }
                 return v -> TimestampData.fromInstant((Instant) v);
             case TIMESTAMP_NTZ:
                 return v -> TimestampData.fromLocalDateTime((LocalDateTime) v);
@@ -108,7 +119,8 @@ interface ToFlinkValue {
             case ARRAY:
                 {
                     LogicalType elementType = ((ArrayType) to).getElementType();
-                    ToFlinkValue element = create(path + "[]", from.elementType(), elementType);
+                    ToFlinkValue element =
+                            create(path + "[]", from.elementType(), elementType, zone);
                     // Typed like Flink's own converters (Long[] for BIGINT...), so that
                     // ArrayData.toLongArray() and friends work on the result.
                     Class<?> elementClass = LogicalTypeUtils.toInternalConversionClass(elementType);
@@ -125,9 +137,9 @@ interface ToFlinkValue {
             case MAP:
                 {
                     MapType m = (MapType) to;
-                    ToFlinkValue key = create(path + "{key}", from.keyType(), m.getKeyType());
+                    ToFlinkValue key = create(path + "{key}", from.keyType(), m.getKeyType(), zone);
                     ToFlinkValue value =
-                            create(path + "{value}", from.valueType(), m.getValueType());
+                            create(path + "{value}", from.valueType(), m.getValueType(), zone);
                     return v -> {
                         Map<?, ?> map = (Map<?, ?>) v;
                         Map<Object, Object> out =
@@ -149,7 +161,7 @@ interface ToFlinkValue {
                     ToFlinkValue[] fields = new ToFlinkValue[n];
                     for (int i = 0; i < n; i++) {
                         TypeInfo.Field f = from.fields().get(i);
-                        fields[i] = create(path + "." + f.name(), f.type(), row.getTypeAt(i));
+                        fields[i] = create(path + "." + f.name(), f.type(), row.getTypeAt(i), zone);
                     }
                     return v -> {
                         List<?> values = (List<?>) v;

@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.Period;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,16 +41,19 @@ interface ToTunnelValue {
      * The converter for values of {@code from} written to a column of type {@code to}.
      *
      * @param path column name (with the path into nested types), used in errors
+     * @param zone the time zone in which a {@code TIMESTAMP} (no zone) value written to a {@code
+     *     DATETIME} or {@code TIMESTAMP} column is read as an instant, or null when such values are
+     *     refused
      * @throws IllegalArgumentException when the types do not fit (see {@link
      *     TunnelTypeMapping#checkWritable})
      */
-    static ToTunnelValue create(String path, LogicalType from, TypeInfo to) {
-        return create(path, from, to, false);
+    static ToTunnelValue create(String path, LogicalType from, TypeInfo to, ZoneId zone) {
+        return create(path, from, to, zone, false);
     }
 
     private static ToTunnelValue create(
-            String path, LogicalType from, TypeInfo to, boolean nested) {
-        TunnelTypeMapping.checkWritable(path, from, to);
+            String path, LogicalType from, TypeInfo to, ZoneId zone, boolean nested) {
+        TunnelTypeMapping.checkWritable(path, from, to, zone);
         LogicalTypeRoot root = from.getTypeRoot();
         switch (to.type()) {
             case BIGINT:
@@ -82,8 +86,22 @@ interface ToTunnelValue {
             case DATE:
                 return v -> LocalDate.ofEpochDay((Integer) v);
             case DATETIME:
+                if (root == LogicalTypeRoot.TIMESTAMP_WITHOUT_TIME_ZONE) {
+                    return v ->
+                            Instant.ofEpochMilli(
+                                    ((TimestampData) v)
+                                            .toLocalDateTime()
+                                            .atZone(zone)
+                                            .toInstant()
+                                            .toEpochMilli());
+                }
                 return v -> Instant.ofEpochMilli(((TimestampData) v).getMillisecond());
             case TIMESTAMP:
+                if (root == LogicalTypeRoot.TIMESTAMP_WITHOUT_TIME_ZONE) {
+                    // the wall-clock reading in the session time zone, as Flink's
+                    // CAST(TIMESTAMP AS TIMESTAMP_LTZ)
+                    return v -> ((TimestampData) v).toLocalDateTime().atZone(zone).toInstant();
+                }
                 return v -> ((TimestampData) v).toInstant();
             case TIMESTAMP_NTZ:
                 return v -> ((TimestampData) v).toLocalDateTime();
@@ -92,11 +110,11 @@ interface ToTunnelValue {
             case INTERVAL_YEAR_MONTH:
                 return v -> Period.ofMonths((Integer) v).normalized();
             case ARRAY:
-                return array(path, ((ArrayType) from).getElementType(), to.elementType());
+                return array(path, ((ArrayType) from).getElementType(), to.elementType(), zone);
             case MAP:
-                return map(path, (MapType) from, to);
+                return map(path, (MapType) from, to, zone);
             case STRUCT:
-                return struct(path, (RowType) from, to);
+                return struct(path, (RowType) from, to, zone);
             default:
                 throw new IllegalArgumentException(
                         "Column '" + path + "': MaxCompute type " + to + " is not writable");
@@ -155,9 +173,10 @@ interface ToTunnelValue {
         };
     }
 
-    private static ToTunnelValue array(String path, LogicalType elementType, TypeInfo to) {
+    private static ToTunnelValue array(
+            String path, LogicalType elementType, TypeInfo to, ZoneId zone) {
         ArrayData.ElementGetter getter = ArrayData.createElementGetter(elementType);
-        ToTunnelValue element = create(path + "[]", elementType, to, true);
+        ToTunnelValue element = create(path + "[]", elementType, to, zone, true);
         return v -> {
             ArrayData a = (ArrayData) v;
             int n = a.size();
@@ -170,11 +189,12 @@ interface ToTunnelValue {
         };
     }
 
-    private static ToTunnelValue map(String path, MapType from, TypeInfo to) {
+    private static ToTunnelValue map(String path, MapType from, TypeInfo to, ZoneId zone) {
         ArrayData.ElementGetter keyGetter = ArrayData.createElementGetter(from.getKeyType());
         ArrayData.ElementGetter valueGetter = ArrayData.createElementGetter(from.getValueType());
-        ToTunnelValue key = create(path + "{key}", from.getKeyType(), to.keyType(), true);
-        ToTunnelValue value = create(path + "{value}", from.getValueType(), to.valueType(), true);
+        ToTunnelValue key = create(path + "{key}", from.getKeyType(), to.keyType(), zone, true);
+        ToTunnelValue value =
+                create(path + "{value}", from.getValueType(), to.valueType(), zone, true);
         return v -> {
             MapData m = (MapData) v;
             ArrayData keys = m.keyArray();
@@ -190,14 +210,14 @@ interface ToTunnelValue {
         };
     }
 
-    private static ToTunnelValue struct(String path, RowType from, TypeInfo to) {
+    private static ToTunnelValue struct(String path, RowType from, TypeInfo to, ZoneId zone) {
         int n = from.getFieldCount();
         RowData.FieldGetter[] getters = new RowData.FieldGetter[n];
         ToTunnelValue[] fields = new ToTunnelValue[n];
         for (int i = 0; i < n; i++) {
             TypeInfo.Field f = to.fields().get(i);
             getters[i] = RowData.createFieldGetter(from.getTypeAt(i), i);
-            fields[i] = create(path + "." + f.name(), from.getTypeAt(i), f.type(), true);
+            fields[i] = create(path + "." + f.name(), from.getTypeAt(i), f.type(), zone, true);
         }
         return v -> {
             RowData r = (RowData) v;

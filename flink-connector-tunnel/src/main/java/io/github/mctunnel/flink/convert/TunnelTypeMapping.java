@@ -27,6 +27,7 @@ import org.apache.flink.table.types.logical.VarBinaryType;
 import org.apache.flink.table.types.logical.VarCharType;
 import org.apache.flink.table.types.logical.YearMonthIntervalType;
 
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -50,6 +51,11 @@ import java.util.Set;
  * (values are rescaled and checked for overflow), any precision of TIMESTAMP_LTZ for DATETIME and
  * TIMESTAMP, any precision of TIMESTAMP for TIMESTAMP_NTZ. ROW fields map to STRUCT fields by
  * position.
+ *
+ * <p>Given a time zone (the SQL session time zone), {@code TIMESTAMP} of any precision is also
+ * written to and read from DATETIME and TIMESTAMP columns, as a wall-clock time in that zone, the
+ * way Flink converts between {@code TIMESTAMP} and {@code TIMESTAMP_LTZ}; without one (the
+ * DataStream serializers' default) it is refused.
  */
 @PublicEvolving
 public final class TunnelTypeMapping {
@@ -236,7 +242,20 @@ public final class TunnelTypeMapping {
      * @throws IllegalArgumentException naming the column and both types when they do not fit
      */
     public static void checkWritable(String column, LogicalType from, TypeInfo to) {
-        if (!isWritable(column, from, to)) {
+        checkWritable(column, from, to, null);
+    }
+
+    /**
+     * Checks that values of a Flink type can be written to a MaxCompute column type, with a time
+     * zone: a {@code TIMESTAMP} (no zone) is then also accepted for {@code DATETIME} and {@code
+     * TIMESTAMP} columns, its wall-clock reading taken as a time in {@code zone}.
+     *
+     * @param zone the zone (the SQL session time zone), or null to refuse {@code TIMESTAMP} for
+     *     {@code DATETIME} and {@code TIMESTAMP} columns
+     * @throws IllegalArgumentException naming the column and both types when they do not fit
+     */
+    public static void checkWritable(String column, LogicalType from, TypeInfo to, ZoneId zone) {
+        if (!isWritable(column, from, to, zone)) {
             throw new IllegalArgumentException(
                     "Column '"
                             + column
@@ -257,7 +276,20 @@ public final class TunnelTypeMapping {
      * @throws IllegalArgumentException naming the column and both types when they do not fit
      */
     public static void checkReadable(String column, TypeInfo from, LogicalType to) {
-        if (!isReadable(column, from, to)) {
+        checkReadable(column, from, to, null);
+    }
+
+    /**
+     * Checks that values of a MaxCompute column type can be read into a Flink type, with a time
+     * zone: {@code DATETIME} and {@code TIMESTAMP} columns can then also be read as {@code
+     * TIMESTAMP} (no zone), the instant's wall-clock reading in {@code zone}.
+     *
+     * @param zone the zone (the SQL session time zone), or null to refuse {@code TIMESTAMP} for
+     *     {@code DATETIME} and {@code TIMESTAMP} columns
+     * @throws IllegalArgumentException naming the column and both types when they do not fit
+     */
+    public static void checkReadable(String column, TypeInfo from, LogicalType to, ZoneId zone) {
+        if (!isReadable(column, from, to, zone)) {
             throw new IllegalArgumentException(
                     "Column '"
                             + column
@@ -270,7 +302,7 @@ public final class TunnelTypeMapping {
         }
     }
 
-    private static boolean isWritable(String column, LogicalType from, TypeInfo to) {
+    private static boolean isWritable(String column, LogicalType from, TypeInfo to, ZoneId zone) {
         LogicalTypeRoot root = from.getTypeRoot();
         switch (to.type()) {
             case BIGINT:
@@ -301,7 +333,8 @@ public final class TunnelTypeMapping {
                 return root == LogicalTypeRoot.DATE;
             case DATETIME:
             case TIMESTAMP:
-                return root == LogicalTypeRoot.TIMESTAMP_WITH_LOCAL_TIME_ZONE;
+                return root == LogicalTypeRoot.TIMESTAMP_WITH_LOCAL_TIME_ZONE
+                        || (zone != null && root == LogicalTypeRoot.TIMESTAMP_WITHOUT_TIME_ZONE);
             case TIMESTAMP_NTZ:
                 return root == LogicalTypeRoot.TIMESTAMP_WITHOUT_TIME_ZONE;
             case INTERVAL_DAY_TIME:
@@ -312,14 +345,16 @@ public final class TunnelTypeMapping {
                 if (root != LogicalTypeRoot.ARRAY) {
                     return false;
                 }
-                checkWritable(column + "[]", ((ArrayType) from).getElementType(), to.elementType());
+                checkWritable(
+                        column + "[]", ((ArrayType) from).getElementType(), to.elementType(), zone);
                 return true;
             case MAP:
                 if (root != LogicalTypeRoot.MAP) {
                     return false;
                 }
-                checkWritable(column + "{key}", ((MapType) from).getKeyType(), to.keyType());
-                checkWritable(column + "{value}", ((MapType) from).getValueType(), to.valueType());
+                checkWritable(column + "{key}", ((MapType) from).getKeyType(), to.keyType(), zone);
+                checkWritable(
+                        column + "{value}", ((MapType) from).getValueType(), to.valueType(), zone);
                 return true;
             case STRUCT:
                 {
@@ -345,7 +380,8 @@ public final class TunnelTypeMapping {
                         checkWritable(
                                 column + "." + fields.get(i).name(),
                                 row.getTypeAt(i),
-                                fields.get(i).type());
+                                fields.get(i).type(),
+                                zone);
                     }
                     return true;
                 }
@@ -354,7 +390,7 @@ public final class TunnelTypeMapping {
         }
     }
 
-    private static boolean isReadable(String column, TypeInfo from, LogicalType to) {
+    private static boolean isReadable(String column, TypeInfo from, LogicalType to, ZoneId zone) {
         LogicalTypeRoot root = to.getTypeRoot();
         switch (from.type()) {
             case STRING:
@@ -368,7 +404,8 @@ public final class TunnelTypeMapping {
                 return root == LogicalTypeRoot.DECIMAL;
             case DATETIME:
             case TIMESTAMP:
-                return root == LogicalTypeRoot.TIMESTAMP_WITH_LOCAL_TIME_ZONE;
+                return root == LogicalTypeRoot.TIMESTAMP_WITH_LOCAL_TIME_ZONE
+                        || (zone != null && root == LogicalTypeRoot.TIMESTAMP_WITHOUT_TIME_ZONE);
             case TIMESTAMP_NTZ:
                 return root == LogicalTypeRoot.TIMESTAMP_WITHOUT_TIME_ZONE;
             case INTERVAL_DAY_TIME:
@@ -379,14 +416,16 @@ public final class TunnelTypeMapping {
                 if (root != LogicalTypeRoot.ARRAY) {
                     return false;
                 }
-                checkReadable(column + "[]", from.elementType(), ((ArrayType) to).getElementType());
+                checkReadable(
+                        column + "[]", from.elementType(), ((ArrayType) to).getElementType(), zone);
                 return true;
             case MAP:
                 if (root != LogicalTypeRoot.MAP) {
                     return false;
                 }
-                checkReadable(column + "{key}", from.keyType(), ((MapType) to).getKeyType());
-                checkReadable(column + "{value}", from.valueType(), ((MapType) to).getValueType());
+                checkReadable(column + "{key}", from.keyType(), ((MapType) to).getKeyType(), zone);
+                checkReadable(
+                        column + "{value}", from.valueType(), ((MapType) to).getValueType(), zone);
                 return true;
             case STRUCT:
                 {
@@ -397,7 +436,7 @@ public final class TunnelTypeMapping {
                     RowType row = (RowType) to;
                     for (int i = 0; i < row.getFieldCount(); i++) {
                         TypeInfo.Field f = from.fields().get(i);
-                        checkReadable(column + "." + f.name(), f.type(), row.getTypeAt(i));
+                        checkReadable(column + "." + f.name(), f.type(), row.getTypeAt(i), zone);
                     }
                     return true;
                 }

@@ -8,6 +8,7 @@ import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.types.logical.RowType;
 
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -23,10 +24,28 @@ public final class RowDataTunnelRecordSerializer implements TunnelRecordSerializ
     private static final long serialVersionUID = 1L;
 
     private final RowType rowType;
+    private final ZoneId timeZone;
     private transient RowDataToRecordConverter converter;
 
+    /**
+     * Writes rows of {@code rowType}; {@code DATETIME} and {@code TIMESTAMP} columns take {@code
+     * TIMESTAMP_LTZ} fields only.
+     */
     public RowDataTunnelRecordSerializer(RowType rowType) {
+        this(rowType, null);
+    }
+
+    /**
+     * Writes rows of {@code rowType}; {@code DATETIME} and {@code TIMESTAMP} columns also take
+     * {@code TIMESTAMP} (no zone) fields, whose wall-clock reading is taken as a time in {@code
+     * timeZone} (what Flink SQL's {@code CAST(ts AS TIMESTAMP_LTZ)} does in the session time zone).
+     *
+     * @param timeZone the zone of {@code TIMESTAMP} fields, or null to refuse them for those
+     *     columns
+     */
+    public RowDataTunnelRecordSerializer(RowType rowType, ZoneId timeZone) {
         this.rowType = rowType;
+        this.timeZone = timeZone;
     }
 
     public RowType rowType() {
@@ -39,7 +58,7 @@ public final class RowDataTunnelRecordSerializer implements TunnelRecordSerializ
         if (withPartitionValues) {
             columns.addAll(schema.partitionKeys());
         }
-        converter = RowDataToRecordConverter.create(rowType, columns);
+        converter = RowDataToRecordConverter.create(rowType, columns, timeZone);
     }
 
     @Override

@@ -12,6 +12,7 @@ import org.apache.flink.table.data.StringData;
 import org.apache.flink.table.types.logical.LogicalType;
 import org.apache.flink.table.types.logical.RowType;
 
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -35,15 +36,35 @@ public final class RowDataTunnelRecordDeserializer implements TunnelRecordDeseri
 
     private final RowType rowType;
     private final TypeInformation<RowData> typeInfo;
+    private final ZoneId timeZone;
 
     private transient FieldSources fields;
     private transient RecordToRowDataConverter converter;
     private transient PartitionSpec lastPartition;
     private transient Object[] lastPartitionValues;
 
+    /**
+     * Reads rows of {@code rowType}; {@code DATETIME} and {@code TIMESTAMP} columns are read into
+     * {@code TIMESTAMP_LTZ} fields only.
+     */
     public RowDataTunnelRecordDeserializer(RowType rowType, TypeInformation<RowData> typeInfo) {
+        this(rowType, typeInfo, null);
+    }
+
+    /**
+     * Reads rows of {@code rowType}; {@code DATETIME} and {@code TIMESTAMP} columns can also be
+     * read into {@code TIMESTAMP} (no zone) fields, which get the instant's wall-clock reading in
+     * {@code timeZone} (what Flink SQL's {@code CAST(ltz AS TIMESTAMP)} does in the session time
+     * zone).
+     *
+     * @param timeZone the zone of {@code TIMESTAMP} fields, or null to refuse them for those
+     *     columns
+     */
+    public RowDataTunnelRecordDeserializer(
+            RowType rowType, TypeInformation<RowData> typeInfo, ZoneId timeZone) {
         this.rowType = Objects.requireNonNull(rowType, "rowType");
         this.typeInfo = Objects.requireNonNull(typeInfo, "typeInfo");
+        this.timeZone = timeZone;
     }
 
     public RowDataTunnelRecordDeserializer(RowType rowType) {
@@ -66,7 +87,8 @@ public final class RowDataTunnelRecordDeserializer implements TunnelRecordDeseri
                         ? null
                         : RecordToRowDataConverter.create(
                                 fields.readColumns().subList(0, dataFields.size()),
-                                new RowType(rowType.isNullable(), dataFields));
+                                new RowType(rowType.isNullable(), dataFields),
+                                timeZone);
         lastPartition = null;
         return fields.readColumnNames();
     }

@@ -191,7 +191,8 @@ public final class MaxComputeDynamicTableFactory
                 context.getCatalogTable().getPartitionKeys(),
                 primaryKey,
                 staticPartition,
-                settings);
+                settings,
+                SessionTimeZone.of(context.getConfiguration()));
     }
 
     /** Options of the append sinks that a PRIMARY KEY table (upsert sink) does not take. */
@@ -398,7 +399,8 @@ public final class MaxComputeDynamicTableFactory
                         table,
                         settings,
                         context.getPhysicalRowDataType(),
-                        context.getCatalogTable().getPartitionKeys())
+                        context.getCatalogTable().getPartitionKeys(),
+                        SessionTimeZone.of(context.getConfiguration()))
                 .withLookup(LookupSettings.from(options));
     }
 

@@ -30,6 +30,7 @@ import org.apache.flink.table.types.logical.RowType;
 import org.apache.flink.types.RowKind;
 
 import java.io.IOException;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -62,6 +63,7 @@ final class MaxComputeDynamicTableSink
     private final List<String> declaredPartitionKeys;
     private final List<String> primaryKey;
     private final SinkSettings settings;
+    private final ZoneId timeZone;
 
     /** The static partition from the option, then overridden by a PARTITION clause. */
     private Map<String, String> staticPartition;
@@ -76,7 +78,8 @@ final class MaxComputeDynamicTableSink
             List<String> declaredPartitionKeys,
             List<String> primaryKey,
             Map<String, String> staticPartition,
-            SinkSettings settings) {
+            SinkSettings settings,
+            ZoneId timeZone) {
         this.connection = connection;
         this.table = table;
         this.rowType = rowType;
@@ -84,6 +87,7 @@ final class MaxComputeDynamicTableSink
         this.primaryKey = List.copyOf(primaryKey);
         this.staticPartition = new LinkedHashMap<>(staticPartition);
         this.settings = settings;
+        this.timeZone = timeZone;
     }
 
     @Override
@@ -221,7 +225,7 @@ final class MaxComputeDynamicTableSink
                         .setTable(table)
                         .setPrimaryKey(target.keyColumns())
                         .setBucketCount(target.bucketCount())
-                        .setSerializer(new RetractingUpsertSerializer(rowType))
+                        .setSerializer(new RetractingUpsertSerializer(rowType, timeZone))
                         .setCommitInterval(settings.upsertCommitInterval())
                         .setCompression(settings.compression());
         if (updated != null) {
@@ -331,7 +335,7 @@ final class MaxComputeDynamicTableSink
             columns.addAll(info.schema().partitionKeys());
         }
         try {
-            RowDataToRecordConverter.create(rowType, columns);
+            RowDataToRecordConverter.create(rowType, columns, timeZone);
         } catch (IllegalArgumentException e) {
             throw new ValidationException(
                     "The Flink table does not fit MaxCompute table "
@@ -369,7 +373,7 @@ final class MaxComputeDynamicTableSink
                 TunnelSink.<RowData>builder()
                         .setConnection(connection)
                         .setTable(table)
-                        .setSerializer(new RowDataTunnelRecordSerializer(rowType))
+                        .setSerializer(new RowDataTunnelRecordSerializer(rowType, timeZone))
                         .setDeliveryGuarantee(settings.deliveryGuarantee())
                         .setFlushMaxRows(settings.flushMaxRows())
                         .setFlushMaxBytes(
@@ -401,7 +405,7 @@ final class MaxComputeDynamicTableSink
                 TunnelExactlyOnceSink.<RowData>builder()
                         .setConnection(connection)
                         .setTable(table)
-                        .setSerializer(new RowDataTunnelRecordSerializer(rowType))
+                        .setSerializer(new RowDataTunnelRecordSerializer(rowType, timeZone))
                         .setCompression(settings.compression())
                         .setOverwrite(overwrite);
         if (partition != null) {
@@ -441,6 +445,11 @@ final class MaxComputeDynamicTableSink
         return settings;
     }
 
+    /** The session time zone of TIMESTAMP columns for DATETIME/TIMESTAMP, for tests. */
+    ZoneId timeZone() {
+        return timeZone;
+    }
+
     TunnelConnectionOptions connection() {
         return connection;
     }
@@ -473,7 +482,8 @@ final class MaxComputeDynamicTableSink
                         declaredPartitionKeys,
                         primaryKey,
                         staticPartition,
-                        settings);
+                        settings,
+                        timeZone);
         copy.overwrite = overwrite;
         return copy;
     }

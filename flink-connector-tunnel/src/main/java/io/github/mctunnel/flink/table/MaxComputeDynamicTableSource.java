@@ -31,6 +31,7 @@ import org.apache.flink.table.types.logical.LogicalType;
 import org.apache.flink.table.types.logical.RowType;
 
 import java.io.IOException;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -69,6 +70,7 @@ final class MaxComputeDynamicTableSource
     private final DataType physicalDataType;
     private final RowType physicalType;
     private final List<String> partitionKeys;
+    private final ZoneId timeZone;
     private DataType producedType;
 
     /** Partitions left by partition push-down (Tunnel form), or null when not pushed down. */
@@ -88,7 +90,8 @@ final class MaxComputeDynamicTableSource
             String table,
             ScanSettings settings,
             DataType physicalType,
-            List<String> partitionKeys) {
+            List<String> partitionKeys,
+            ZoneId timeZone) {
         this.connection = connection;
         this.schema = schema;
         this.table = table;
@@ -96,6 +99,7 @@ final class MaxComputeDynamicTableSource
         this.physicalDataType = physicalType;
         this.physicalType = (RowType) physicalType.getLogicalType();
         this.partitionKeys = List.copyOf(partitionKeys);
+        this.timeZone = timeZone;
         this.producedType = physicalType;
     }
 
@@ -126,6 +130,7 @@ final class MaxComputeDynamicTableSource
                 (RowType) producedType.getLogicalType(),
                 context.createTypeInformation(producedType),
                 keyIndices,
+                timeZone,
                 lookup);
     }
 
@@ -293,9 +298,10 @@ final class MaxComputeDynamicTableSource
                         .setTable(table)
                         .setDeserializer(
                                 dataColumn == null
-                                        ? new RowDataTunnelRecordDeserializer(rowType, typeInfo)
+                                        ? new RowDataTunnelRecordDeserializer(
+                                                rowType, typeInfo, timeZone)
                                         : new PartitionKeysOnlyDeserializer(
-                                                rowType, dataColumn, typeInfo))
+                                                rowType, dataColumn, typeInfo, timeZone))
                         .setSplitRows(settings.splitRows())
                         .setSessionInvalidationPolicy(settings.onModifiedPartition())
                         .setCompression(settings.compression())
@@ -387,11 +393,22 @@ final class MaxComputeDynamicTableSource
         return settings;
     }
 
+    /** The session time zone of TIMESTAMP columns for DATETIME/TIMESTAMP, for tests. */
+    ZoneId timeZone() {
+        return timeZone;
+    }
+
     @Override
     public DynamicTableSource copy() {
         MaxComputeDynamicTableSource copy =
                 new MaxComputeDynamicTableSource(
-                        connection, schema, table, settings, physicalDataType, partitionKeys);
+                        connection,
+                        schema,
+                        table,
+                        settings,
+                        physicalDataType,
+                        partitionKeys,
+                        timeZone);
         copy.producedType = producedType;
         copy.remainingPartitions = remainingPartitions;
         copy.partitionPredicate = partitionPredicate;

@@ -11,6 +11,7 @@ import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.types.logical.RowType;
 
 import java.io.IOException;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -28,10 +29,15 @@ final class PartitionKeysOnlyDeserializer implements TunnelRecordDeserializer<Ro
     private final TypeInformation<RowData> producedType;
 
     PartitionKeysOnlyDeserializer(
-            RowType produced, RowType.RowField dataColumn, TypeInformation<RowData> producedType) {
+            RowType produced,
+            RowType.RowField dataColumn,
+            TypeInformation<RowData> producedType,
+            ZoneId timeZone) {
         List<RowType.RowField> fields = new ArrayList<>(produced.getFields());
         fields.add(dataColumn);
-        this.withDataColumn = new RowDataTunnelRecordDeserializer(new RowType(fields));
+        this.withDataColumn =
+                new RowDataTunnelRecordDeserializer(
+                        new RowType(fields), TypeInformation.of(RowData.class), timeZone);
         this.arity = produced.getFieldCount();
         this.producedType = producedType;
     }

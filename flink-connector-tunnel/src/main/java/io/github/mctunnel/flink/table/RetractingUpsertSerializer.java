@@ -1,6 +1,7 @@
 package io.github.mctunnel.flink.table;
 
 import io.github.mctunnel.client.schema.TableSchema;
+import io.github.mctunnel.flink.convert.RowDataToRecordConverter;
 import io.github.mctunnel.flink.upsert.RowDataUpsertRecordSerializer;
 import io.github.mctunnel.flink.upsert.UpsertRecordSerializer;
 
@@ -8,26 +9,32 @@ import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.types.logical.RowType;
 import org.apache.flink.types.RowKind;
 
+import java.time.ZoneId;
+
 /**
  * The upsert serializer of SQL PRIMARY KEY tables: like {@link RowDataUpsertRecordSerializer}, but
- * an UPDATE_BEFORE deletes its key instead of being dropped. The planner sends UPDATE_BEFORE to an
- * upsert sink only when the matching UPDATE_AFTER may never come (e.g. a {@code HAVING} or {@code
- * WHERE} over an aggregate that the new value no longer passes); when it does come, it follows on
- * the same key and writer and upserts the row again.
+ * an UPDATE_BEFORE deletes its key instead of being dropped, and {@code TIMESTAMP} (no zone) fields
+ * of {@code DATETIME}/{@code TIMESTAMP} columns are taken in the session time zone. The planner
+ * sends UPDATE_BEFORE to an upsert sink only when the matching UPDATE_AFTER may never come (e.g. a
+ * {@code HAVING} or {@code WHERE} over an aggregate that the new value no longer passes); when it
+ * does come, it follows on the same key and writer and upserts the row again.
  */
 final class RetractingUpsertSerializer implements UpsertRecordSerializer<RowData> {
 
     private static final long serialVersionUID = 1L;
 
-    private final RowDataUpsertRecordSerializer rows;
+    private final RowType rowType;
+    private final ZoneId timeZone;
+    private transient RowDataToRecordConverter converter;
 
-    RetractingUpsertSerializer(RowType rowType) {
-        this.rows = new RowDataUpsertRecordSerializer(rowType);
+    RetractingUpsertSerializer(RowType rowType, ZoneId timeZone) {
+        this.rowType = rowType;
+        this.timeZone = timeZone;
     }
 
     @Override
     public void open(TableSchema columns) {
-        rows.open(columns);
+        converter = RowDataToRecordConverter.create(rowType, columns.columns(), timeZone);
     }
 
     @Override
@@ -38,6 +45,9 @@ final class RetractingUpsertSerializer implements UpsertRecordSerializer<RowData
 
     @Override
     public Object[] serialize(RowData element, Object[] reuse) {
-        return rows.serialize(element, reuse);
+        if (converter == null) {
+            throw new IllegalStateException("open(columns) was not called");
+        }
+        return converter.convert(element, reuse);
     }
 }

@@ -24,6 +24,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.Period;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -300,6 +301,69 @@ class RowDataConvertersTest {
                                         TimestampData.fromInstant(
                                                 Instant.parse("2024-01-01T00:00:00.123999999Z"))));
         assertThat(values).containsExactly(Instant.parse("2024-01-01T00:00:00.123Z"));
+    }
+
+    @Test
+    void timestampWithoutZoneIsAWallClockTimeInTheGivenZone() {
+        List<Column> columns =
+                List.of(
+                        Column.of("d", "datetime"),
+                        Column.of("t", "timestamp"),
+                        Column.of("a", "array<datetime>"));
+        RowType type = rowType("ROW<d TIMESTAMP(3), t TIMESTAMP(9), a ARRAY<TIMESTAMP(3)>>");
+        LocalDateTime datetime = LocalDateTime.parse("2026-11-22T08:00:00.123999");
+        LocalDateTime timestamp = LocalDateTime.parse("2026-11-22T23:59:59.123456789");
+        GenericRowData row =
+                GenericRowData.of(
+                        TimestampData.fromLocalDateTime(datetime),
+                        TimestampData.fromLocalDateTime(timestamp),
+                        new GenericArrayData(
+                                new Object[] {TimestampData.fromLocalDateTime(datetime)}));
+        for (String zoneId : List.of("UTC", "Asia/Shanghai")) {
+            ZoneId zone = ZoneId.of(zoneId);
+            Object[] values = RowDataToRecordConverter.create(type, columns, zone).convert(row);
+            Instant datetimeInstant =
+                    datetime.withNano(123_000_000).atZone(zone).toInstant(); // milliseconds
+            assertThat(values)
+                    .as(zoneId)
+                    .containsExactly(
+                            datetimeInstant,
+                            timestamp.atZone(zone).toInstant(),
+                            List.of(datetimeInstant));
+            GenericRowData back =
+                    RecordToRowDataConverter.create(columns, type, zone).convert(values);
+            assertThat(back.getTimestamp(0, 3).toLocalDateTime())
+                    .isEqualTo(datetime.withNano(123_000_000));
+            assertThat(back.getTimestamp(1, 9).toLocalDateTime()).isEqualTo(timestamp);
+            assertThat(back.getArray(2).getTimestamp(0, 3).toLocalDateTime())
+                    .isEqualTo(datetime.withNano(123_000_000));
+        }
+        // Asia/Shanghai is 8 hours ahead of UTC, all year
+        assertThat(
+                        RowDataToRecordConverter.create(type, columns, ZoneId.of("Asia/Shanghai"))
+                                .convert(row)[1])
+                .isEqualTo(Instant.parse("2026-11-22T15:59:59.123456789Z"));
+    }
+
+    @Test
+    void timestampWithoutZoneIsRefusedForInstantsWhenNoZoneIsGiven() {
+        List<Column> columns = List.of(Column.of("d", "datetime"));
+        assertThatThrownBy(
+                        () ->
+                                RowDataToRecordConverter.create(
+                                        rowType("ROW<d TIMESTAMP(3)>"), columns))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(
+                        "Column 'd': Flink type TIMESTAMP(3) cannot be written to MaxCompute type"
+                                + " datetime; expected TIMESTAMP_LTZ(3)");
+        assertThatThrownBy(
+                        () ->
+                                RecordToRowDataConverter.create(
+                                        columns, rowType("ROW<d TIMESTAMP(3)>")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(
+                        "Column 'd': MaxCompute type datetime cannot be read as Flink type"
+                                + " TIMESTAMP(3); expected TIMESTAMP_LTZ(3)");
     }
 
     @Test

@@ -18,6 +18,7 @@ import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.types.logical.RowType;
 
 import java.time.Clock;
+import java.time.ZoneId;
 
 /**
  * The lookup runtime of a {@code maxcompute} table per {@code 'lookup.cache'}: FULL loads the
@@ -32,6 +33,8 @@ public final class MaxComputeLookupProviders {
      * @param rowType the produced row (projected)
      * @param typeInfo the produced row's type information
      * @param keyIndices positions of the lookup keys in {@code rowType}
+     * @param timeZone the session time zone, for {@code TIMESTAMP} columns of {@code DATETIME} and
+     *     {@code TIMESTAMP} columns
      */
     public static LookupRuntimeProvider create(
             TunnelConnectionOptions connection,
@@ -41,6 +44,7 @@ public final class MaxComputeLookupProviders {
             RowType rowType,
             TypeInformation<RowData> typeInfo,
             int[] keyIndices,
+            ZoneId timeZone,
             LookupSettings settings) {
         TableReadClientFactory clientFactory =
                 new TunnelTableReadClientFactory(
@@ -50,7 +54,9 @@ public final class MaxComputeLookupProviders {
                         compression,
                         DownloadSession.DEFAULT_ROWS_PER_REQUEST);
         String tableName = new TableIdentifier(connection.project(), schema, table).toString();
-        RowDataTunnelRecordDeserializer deserializer = new RowDataTunnelRecordDeserializer(rowType);
+        RowDataTunnelRecordDeserializer deserializer =
+                new RowDataTunnelRecordDeserializer(
+                        rowType, TypeInformation.of(RowData.class), timeZone);
         switch (settings.cacheType()) {
             case FULL:
                 return FullCachingLookupProvider.of(
