@@ -32,9 +32,19 @@ public final class PartitionPattern implements PartitionFilter {
     }
 
     /**
+     * The pattern of the {@code partition} option.
+     *
      * @throws ValidationException for an empty alternative or a key without a value
      */
     public static PartitionPattern parse(String text) {
+        return parse(text, MaxComputeConnectorOptions.PARTITION.key());
+    }
+
+    /**
+     * @param option the option the pattern comes from, named in errors
+     * @throws ValidationException for an empty alternative or a key without a value
+     */
+    public static PartitionPattern parse(String text, String option) {
         List<Map<String, String>> alternatives = new ArrayList<>();
         for (String alternative : text.split(";")) {
             if (alternative.isBlank()) {
@@ -47,7 +57,9 @@ public final class PartitionPattern implements PartitionFilter {
                 String value = eq < 0 ? "" : unquote(pair.substring(eq + 1).trim());
                 if (key.isEmpty() || value.isEmpty()) {
                     throw new ValidationException(
-                            "Option 'partition': '"
+                            "Option '"
+                                    + option
+                                    + "': '"
                                     + pair.trim()
                                     + "' in '"
                                     + text
@@ -59,7 +71,8 @@ public final class PartitionPattern implements PartitionFilter {
             alternatives.add(keys);
         }
         if (alternatives.isEmpty()) {
-            throw new ValidationException("Option 'partition' names no partition: '" + text + "'");
+            throw new ValidationException(
+                    "Option '" + option + "' names no partition: '" + text + "'");
         }
         return new PartitionPattern(List.copyOf(alternatives));
     }

@@ -14,7 +14,9 @@ import org.apache.flink.table.connector.source.lookup.cache.trigger.TimedCacheRe
 
 import java.io.Serializable;
 import java.time.Duration;
+import java.util.regex.Pattern;
 
+import static io.github.mctunnel.flink.table.lookup.MaxComputeLookupOptions.LOOKUP_MAX_RETRIES;
 import static io.github.mctunnel.flink.table.lookup.MaxComputeLookupOptions.LOOKUP_MAX_ROWS;
 import static io.github.mctunnel.flink.table.lookup.MaxComputeLookupOptions.LOOKUP_PARTITION;
 import static io.github.mctunnel.flink.table.lookup.MaxComputeLookupOptions.LOOKUP_RELOAD_INTERVAL;
@@ -28,6 +30,7 @@ import static io.github.mctunnel.flink.table.lookup.MaxComputeLookupOptions.MAX_
  * @param partitions the partitions lookups read, or null for all (or the latest)
  * @param maxRows most rows held in memory
  * @param reloadInterval snapshot age after which a lookup reloads (cache NONE and PARTIAL)
+ * @param maxRetries how many times a failed load is tried again ({@code lookup.max-retries})
  * @param options the table's options, for Flink's cache settings
  */
 public record LookupSettings(
@@ -36,8 +39,12 @@ public record LookupSettings(
         PartitionPattern partitions,
         long maxRows,
         Duration reloadInterval,
+        int maxRetries,
         Configuration options)
         implements Serializable {
+
+    /** A function call, such as the vendor's {@code max_two_pt()}. */
+    private static final Pattern FUNCTION = Pattern.compile("\\s*[A-Za-z_]+\\s*\\(.*\\)\\s*");
 
     /** Defaults: all partitions, at most 1,000,000 rows, reload hourly, no cache. */
     public static LookupSettings defaults() {
@@ -55,12 +62,16 @@ public record LookupSettings(
                                 || partition.replace(" ", "").equalsIgnoreCase(MAX_PT + "()"));
         PartitionPattern pattern = null;
         if (partition != null && !latest) {
-            try {
-                pattern = PartitionPattern.parse(partition);
-            } catch (IllegalArgumentException e) {
+            if (FUNCTION.matcher(partition).matches()) {
                 throw new ValidationException(
-                        "Option '" + LOOKUP_PARTITION.key() + "': " + e.getMessage(), e);
+                        "Option '"
+                                + LOOKUP_PARTITION.key()
+                                + "': of MaxCompute's partition functions only 'max_pt()' (the"
+                                + " latest partition) is supported, got '"
+                                + partition
+                                + "'; or give partition specs with '*' wildcards");
             }
+            pattern = PartitionPattern.parse(partition, LOOKUP_PARTITION.key());
         }
         long maxRows = options.get(LOOKUP_MAX_ROWS);
         if (maxRows < 1) {
@@ -75,11 +86,19 @@ public record LookupSettings(
                             + "' must be positive, got "
                             + reload);
         }
+        int maxRetries = options.get(LOOKUP_MAX_RETRIES);
+        if (maxRetries < 0) {
+            throw new ValidationException(
+                    "Option '"
+                            + LOOKUP_MAX_RETRIES.key()
+                            + "' must be 0 (no retries) or more, got "
+                            + maxRetries);
+        }
         Configuration copy = new Configuration();
         for (var option : MaxComputeLookupOptions.all()) {
             copyOption(options, copy, option);
         }
-        return new LookupSettings(latest, partition, pattern, maxRows, reload, copy);
+        return new LookupSettings(latest, partition, pattern, maxRows, reload, maxRetries, copy);
     }
 
     private static <T> void copyOption(

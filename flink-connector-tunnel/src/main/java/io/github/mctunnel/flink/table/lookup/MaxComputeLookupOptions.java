@@ -50,8 +50,28 @@ public final class MaxComputeLookupOptions {
                     .defaultValue(Duration.ofHours(1))
                     .withDescription(
                             "With 'lookup.cache' NONE or PARTIAL: how old the in-memory snapshot"
-                                    + " may get before a lookup reloads it; with FULL, the default"
-                                    + " of 'lookup.full-cache.periodic-reload.interval'.");
+                                    + " may get before the next lookup starts a reload, which runs"
+                                    + " on a separate thread while lookups are answered from the"
+                                    + " current snapshot; with FULL, the default of"
+                                    + " 'lookup.full-cache.periodic-reload.interval'.");
+
+    /**
+     * Flink's {@code lookup.max-retries} key ({@link LookupOptions#MAX_RETRIES}), described as this
+     * connector uses it.
+     */
+    public static final ConfigOption<Integer> LOOKUP_MAX_RETRIES =
+            ConfigOptions.key(LookupOptions.MAX_RETRIES.key())
+                    .intType()
+                    .defaultValue(LookupOptions.MAX_RETRIES.defaultValue())
+                    .withDescription(
+                            "How many times a load of the lookup table (at start and at every"
+                                    + " reload, with any 'lookup.cache') that failed is tried"
+                                    + " again, after the service's back-off (1 s doubling to 32 s);"
+                                    + " requests are retried by the client first, for up to"
+                                    + " 'retry.max-duration'. A failed download is resumed at its"
+                                    + " next row, a load whose table was modified meanwhile is"
+                                    + " started again (with FULL only before its first row reached"
+                                    + " Flink's cache). 0 tries once.");
 
     /** These options and Flink's standard lookup options, for a factory's optional options. */
     public static Set<ConfigOption<?>> all() {
@@ -60,7 +80,7 @@ public final class MaxComputeLookupOptions {
         options.add(LOOKUP_MAX_ROWS);
         options.add(LOOKUP_RELOAD_INTERVAL);
         options.add(LookupOptions.CACHE_TYPE);
-        options.add(LookupOptions.MAX_RETRIES);
+        options.add(LOOKUP_MAX_RETRIES);
         options.add(LookupOptions.PARTIAL_CACHE_EXPIRE_AFTER_ACCESS);
         options.add(LookupOptions.PARTIAL_CACHE_EXPIRE_AFTER_WRITE);
         options.add(LookupOptions.PARTIAL_CACHE_CACHE_MISSING_KEY);

@@ -23,7 +23,9 @@ import java.time.ZoneId;
 /**
  * The lookup runtime of a {@code maxcompute} table per {@code 'lookup.cache'}: FULL loads the
  * snapshot into Flink's full cache (reloaded by its trigger); PARTIAL puts Flink's partial cache in
- * front of the connector's snapshot lookup; NONE uses the snapshot lookup alone.
+ * front of the connector's snapshot lookup; NONE uses the snapshot lookup alone. Either way the
+ * table is reloaded off the task thread, and a failed load is tried again per {@code
+ * lookup.max-retries}.
  */
 public final class MaxComputeLookupProviders {
 
@@ -66,7 +68,8 @@ public final class MaxComputeLookupProviders {
                                         tableName,
                                         deserializer,
                                         settings,
-                                        typeInfo)),
+                                        typeInfo,
+                                        LoadRetryWait.SLEEP)),
                         settings.fullCacheReloadTrigger());
             case PARTIAL:
                 return PartialCachingLookupProvider.of(
@@ -104,6 +107,7 @@ public final class MaxComputeLookupProviders {
                 settings,
                 rowType,
                 keyIndices,
-                Clock.systemUTC());
+                Clock.systemUTC(),
+                LoadRetryWait.SLEEP);
     }
 }

@@ -15,11 +15,19 @@ import org.apache.flink.core.io.InputSplitAssigner;
 import org.apache.flink.table.data.RowData;
 
 import java.io.IOException;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The whole lookup snapshot as one input split, for Flink's full lookup cache ({@code
- * 'lookup.cache' = 'FULL'}), which loads it at start and at every reload. One split, so the row
- * bound applies to the whole snapshot.
+ * 'lookup.cache' = 'FULL'}), which loads it at start and at every reload, on its own thread. One
+ * split, so the row bound applies to the whole snapshot.
+ *
+ * <p>Failures are tried again per {@code lookup.max-retries} ({@link LoadAttempts}): opening the
+ * snapshot (listing partitions, creating download sessions) and reading up to its first row start
+ * again from the beginning; a download failing later is resumed at the next unread row of its
+ * session. Rows already handed to Flink's cache cannot be taken back, so a download session that
+ * became invalid after that (the table was modified while it was loaded) fails the load, and with
+ * it Flink's cache reload (the job fails over and loads the table again).
  */
 public final class TableSnapshotInputFormat extends RichInputFormat<RowData, InputSplit>
         implements ResultTypeQueryable<RowData> {
@@ -31,6 +39,7 @@ public final class TableSnapshotInputFormat extends RichInputFormat<RowData, Inp
     private final RowDataTunnelRecordDeserializer deserializer;
     private final LookupSettings settings;
     private final TypeInformation<RowData> producedType;
+    private final LoadRetryWait retryWait;
 
     private transient TableSnapshotReader reader;
     private transient RowData next;
@@ -40,12 +49,14 @@ public final class TableSnapshotInputFormat extends RichInputFormat<RowData, Inp
             String tableName,
             RowDataTunnelRecordDeserializer deserializer,
             LookupSettings settings,
-            TypeInformation<RowData> producedType) {
+            TypeInformation<RowData> producedType,
+            LoadRetryWait retryWait) {
         this.clientFactory = clientFactory;
         this.tableName = tableName;
         this.deserializer = deserializer;
         this.settings = settings;
         this.producedType = producedType;
+        this.retryWait = retryWait;
     }
 
     @Override
@@ -68,8 +79,24 @@ public final class TableSnapshotInputFormat extends RichInputFormat<RowData, Inp
 
     @Override
     public void open(InputSplit split) throws IOException {
-        reader = new TableSnapshotReader(clientFactory, tableName, deserializer, settings);
-        next = reader.next();
+        LoadAttempts attempts =
+                new LoadAttempts(
+                        tableName,
+                        settings.maxRetries(),
+                        retryWait,
+                        () -> ThreadLocalRandom.current().nextDouble());
+        while (true) {
+            try {
+                reader =
+                        new TableSnapshotReader(
+                                clientFactory, tableName, deserializer, settings, attempts);
+                next = reader.next();
+                return;
+            } catch (IOException e) {
+                close();
+                attempts.retryAfter(e);
+            }
+        }
     }
 
     @Override

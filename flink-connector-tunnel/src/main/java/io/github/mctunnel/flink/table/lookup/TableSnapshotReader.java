@@ -7,6 +7,7 @@ import io.github.mctunnel.flink.source.enumerator.PartitionOrder;
 import io.github.mctunnel.flink.source.table.DownloadSessionInfo;
 import io.github.mctunnel.flink.source.table.ReadMetrics;
 import io.github.mctunnel.flink.source.table.RowRangeReader;
+import io.github.mctunnel.flink.source.table.SessionInvalidatedException;
 import io.github.mctunnel.flink.source.table.TableReadClient;
 import io.github.mctunnel.flink.source.table.TableReadClientFactory;
 
@@ -23,33 +24,43 @@ import java.util.TreeMap;
  * lookup.partition}, or its latest partition. One download session per partition; the sessions' row
  * counts are checked against {@code lookup.max-rows} before any row is downloaded. Rows come out
  * one by one with the lookup's columns (new objects, safe to keep).
+ *
+ * <p>A download that fails (after the client's own request retries) is resumed at the next unread
+ * row of the same session, after the back-off of the load's {@link LoadAttempts}, so no row is read
+ * twice; a session that became invalid (the partition was modified) cannot be resumed and fails the
+ * reader ({@link SessionInvalidatedException}).
  */
 final class TableSnapshotReader implements Closeable {
 
     private final TableReadClient client;
     private final String tableName;
     private final RowDataTunnelRecordDeserializer deserializer;
+    private final LoadAttempts attempts;
     private final List<DownloadSessionInfo> sessions = new ArrayList<>();
     private List<String> columns;
     private int nextSession;
+    private DownloadSessionInfo session;
+    private long position;
     private RowRangeReader range;
-    private PartitionSpec partition;
 
     /**
      * Opens download sessions for the selected partitions.
      *
-     * @throws IOException when the service fails, or when the rows exceed {@code maxRows} (the
-     *     message names the table, both numbers and the option)
+     * @param attempts the load's attempts, which downloads that fail are resumed against
+     * @throws IOException when the service fails, or {@link LookupLoadException} when the rows
+     *     exceed {@code maxRows} (the message names the table, both numbers and the option)
      */
     TableSnapshotReader(
             TableReadClientFactory clientFactory,
             String tableName,
             RowDataTunnelRecordDeserializer deserializer,
-            LookupSettings settings)
+            LookupSettings settings,
+            LoadAttempts attempts)
             throws IOException {
         this.client = clientFactory.connect(ReadMetrics.NONE);
         this.tableName = tableName;
         this.deserializer = deserializer;
+        this.attempts = attempts;
         try {
             long rows = 0;
             TableSchema schema = client.tableSchema();
@@ -65,7 +76,7 @@ final class TableSnapshotReader implements Closeable {
                 rows += s.recordCount();
             }
             if (rows > settings.maxRows()) {
-                throw new IOException(
+                throw new LookupLoadException(
                         "Lookup table "
                                 + tableName
                                 + " has "
@@ -85,7 +96,8 @@ final class TableSnapshotReader implements Closeable {
                                 + " allows in memory; raise the option (and the task memory) or"
                                 + " select fewer partitions with '"
                                 + MaxComputeLookupOptions.LOOKUP_PARTITION.key()
-                                + "'");
+                                + "'",
+                        null);
             }
         } catch (IOException | RuntimeException e) {
             close();
@@ -141,12 +153,22 @@ final class TableSnapshotReader implements Closeable {
     RowData next() throws IOException {
         while (true) {
             if (range != null) {
-                Object[] row = range.read();
-                if (row != null) {
-                    return deserializer.deserialize(row, partition);
+                Object[] row;
+                try {
+                    row = range.read();
+                } catch (SessionInvalidatedException e) {
+                    throw e;
+                } catch (IOException e) {
+                    closeRange();
+                    attempts.retryAfter(e);
+                    openRange();
+                    continue;
                 }
-                range.close();
-                range = null;
+                if (row != null) {
+                    position++;
+                    return deserializer.deserialize(row, session.partition());
+                }
+                closeRange();
             }
             if (nextSession >= sessions.size()) {
                 return null;
@@ -155,11 +177,41 @@ final class TableSnapshotReader implements Closeable {
             if (s.recordCount() == 0) {
                 continue;
             }
-            partition = s.partition();
-            if (columns == null) {
-                columns = deserializer.open(client.sessionSchema(s.id(), partition));
+            session = s;
+            position = 0;
+            openRange();
+        }
+    }
+
+    /** Opens the current session's rows from {@link #position} on, retrying a failed opening. */
+    private void openRange() throws IOException {
+        while (true) {
+            try {
+                if (columns == null) {
+                    columns =
+                            deserializer.open(
+                                    client.sessionSchema(session.id(), session.partition()));
+                }
+                range =
+                        client.openRange(
+                                session.id(),
+                                session.partition(),
+                                position,
+                                session.recordCount(),
+                                columns);
+                return;
+            } catch (SessionInvalidatedException e) {
+                throw e;
+            } catch (IOException e) {
+                attempts.retryAfter(e);
             }
-            range = client.openRange(s.id(), partition, 0, s.recordCount(), columns);
+        }
+    }
+
+    private void closeRange() {
+        if (range != null) {
+            range.close();
+            range = null;
         }
     }
 
@@ -169,10 +221,7 @@ final class TableSnapshotReader implements Closeable {
 
     @Override
     public void close() throws IOException {
-        if (range != null) {
-            range.close();
-            range = null;
-        }
+        closeRange();
         client.close();
     }
 }

@@ -9,31 +9,73 @@ import io.github.mctunnel.flink.source.table.RowRangeReader;
 import io.github.mctunnel.flink.source.table.TableReadClient;
 import io.github.mctunnel.flink.source.table.TableReadClientFactory;
 
+import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A table {@code (id BIGINT, name STRING) PARTITIONED BY (ds STRING)} in memory, served as a {@link
- * TableReadClientFactory}; counts sessions and remembers the ranges read.
+ * TableReadClientFactory}; counts sessions and remembers the ranges read and the threads that
+ * connected. Failures can be scheduled: the next partition listings fail, or a download fails
+ * (once) before a given row of a partition. Connections can be held at a gate to keep a load
+ * running. Thread-safe, as lookups and reloads run on different threads.
  */
 final class InMemoryTable implements TableReadClientFactory {
 
     private static final long serialVersionUID = 1L;
 
-    final Map<String, List<Object[]>> partitions = new LinkedHashMap<>();
-    final List<String> sessions = new ArrayList<>();
-    final List<String> ranges = new ArrayList<>();
-    int openClients;
+    final Map<String, List<Object[]>> partitions = new ConcurrentHashMap<>();
+    final List<String> partitionOrder = new CopyOnWriteArrayList<>();
+    final List<String> sessions = new CopyOnWriteArrayList<>();
+    final List<String> ranges = new CopyOnWriteArrayList<>();
+    final List<String> connectingThreads = new CopyOnWriteArrayList<>();
+    final AtomicInteger openClients = new AtomicInteger();
+
+    /** Failures of the next partition listings, in order. */
+    final ConcurrentLinkedDeque<IOException> listingFailures = new ConcurrentLinkedDeque<>();
+
+    /** A download failure to throw once before a row: partition to (row, failure). */
+    final Map<String, Map.Entry<Long, IOException>> readFailures = new ConcurrentHashMap<>();
+
+    /** When set, connections wait here until it is opened (counted down). */
+    volatile CountDownLatch gate;
 
     void put(String partition, Object[]... rows) {
-        partitions.put(PartitionSpec.parse(partition).toString(), List.of(rows));
+        String spec = PartitionSpec.parse(partition).toString();
+        if (!partitions.containsKey(spec)) {
+            partitionOrder.add(spec);
+        }
+        partitions.put(spec, List.of(rows));
+    }
+
+    void failListing(IOException... failures) {
+        listingFailures.addAll(List.of(failures));
+    }
+
+    void failReadBefore(String partition, long row, IOException failure) {
+        readFailures.put(PartitionSpec.parse(partition).toString(), Map.entry(row, failure));
     }
 
     @Override
-    public TableReadClient connect(ReadMetrics metrics) {
-        openClients++;
+    public TableReadClient connect(ReadMetrics metrics) throws IOException {
+        connectingThreads.add(Thread.currentThread().getName());
+        CountDownLatch g = gate;
+        if (g != null) {
+            try {
+                g.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted at the gate");
+            }
+        }
+        openClients.incrementAndGet();
         return new TableReadClient() {
             @Override
             public TableSchema tableSchema() {
@@ -43,9 +85,13 @@ final class InMemoryTable implements TableReadClientFactory {
             }
 
             @Override
-            public List<PartitionSpec> listPartitions() {
+            public List<PartitionSpec> listPartitions() throws IOException {
+                IOException failure = listingFailures.poll();
+                if (failure != null) {
+                    throw failure;
+                }
                 List<PartitionSpec> out = new ArrayList<>();
-                for (String p : partitions.keySet()) {
+                for (String p : partitionOrder) {
                     out.add(PartitionSpec.parse(p));
                 }
                 return out;
@@ -78,9 +124,15 @@ final class InMemoryTable implements TableReadClientFactory {
                     long next = start;
 
                     @Override
-                    public Object[] read() {
+                    public Object[] read() throws IOException {
                         if (next >= end) {
                             return null;
+                        }
+                        Map.Entry<Long, IOException> failure = readFailures.get(sessionId);
+                        if (failure != null
+                                && failure.getKey() == next
+                                && readFailures.remove(sessionId, failure)) {
+                            throw failure.getValue();
                         }
                         Object[] row = rows.get((int) next++);
                         Object[] out = new Object[columns.size()];
@@ -97,7 +149,7 @@ final class InMemoryTable implements TableReadClientFactory {
 
             @Override
             public void close() {
-                openClients--;
+                openClients.decrementAndGet();
             }
         };
     }

@@ -1,8 +1,11 @@
 package io.github.mctunnel.flink.table.lookup;
 
 import io.github.mctunnel.emulator.TunnelEmulator;
+import io.github.mctunnel.emulator.fault.RequestMatcher;
 import io.github.mctunnel.flink.table.EmulatorRows;
 
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.api.Schema;
@@ -17,6 +20,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.ArrayList;
@@ -27,8 +31,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Lookup joins against a {@code maxcompute} dimension table in the embedded emulator, under each
- * {@code lookup.cache} type, reading the latest partition ({@code max_pt}) or all partitions, and
- * the memory bound's error.
+ * {@code lookup.cache} type, reading the latest partition ({@code max_pt}, also spelled like
+ * MaxCompute's {@code max_pt()}) or all partitions, loads tried again per {@code
+ * lookup.max-retries}, and the memory bound's error.
  */
 class MaxComputeLookupITCase {
 
@@ -64,7 +69,17 @@ class MaxComputeLookupITCase {
     }
 
     private static StreamTableEnvironment env(String... lookupOptions) {
-        StreamExecutionEnvironment streamEnv = StreamExecutionEnvironment.getExecutionEnvironment();
+        return env(new Configuration(), lookupOptions);
+    }
+
+    private static StreamTableEnvironment env(Configuration conf, String... lookupOptions) {
+        return envOfTable(conf, "dim", lookupOptions);
+    }
+
+    private static StreamTableEnvironment envOfTable(
+            Configuration conf, String table, String... lookupOptions) {
+        StreamExecutionEnvironment streamEnv =
+                StreamExecutionEnvironment.getExecutionEnvironment(conf);
         streamEnv.setParallelism(1);
         StreamTableEnvironment env = StreamTableEnvironment.create(streamEnv);
         StringBuilder with =
@@ -76,7 +91,9 @@ class MaxComputeLookupITCase {
                         .append(emulator.tunnelEndpoint())
                         .append("', 'project' = '")
                         .append(emulator.defaultProject())
-                        .append("', 'table' = 'dim', 'access-id' = 'ak',")
+                        .append("', 'table' = '")
+                        .append(table)
+                        .append("', 'access-id' = 'ak',")
                         .append(" 'access-key-secret' = 'sk'");
         for (int i = 0; i < lookupOptions.length; i += 2) {
             with.append(", '")
@@ -106,15 +123,21 @@ class MaxComputeLookupITCase {
         return rows;
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"NONE", "PARTIAL", "FULL"})
-    void lookupJoinReadsTheLatestPartition(String cache) throws Exception {
+    @ParameterizedTest(name = "{0}, {1}")
+    @CsvSource({
+        "NONE, max_pt",
+        "PARTIAL, max_pt",
+        "FULL, max_pt",
+        "NONE, max_pt()",
+        "FULL, MAX_PT()"
+    })
+    void lookupJoinReadsTheLatestPartition(String cache, String maxPt) throws Exception {
         StreamTableEnvironment env =
                 env(
                         "lookup.cache",
                         cache,
                         "lookup.partition",
-                        "max_pt",
+                        maxPt,
                         "lookup.partial-cache.max-rows",
                         "100");
         assertThat(collect(env, JOIN))
@@ -145,6 +168,75 @@ class MaxComputeLookupITCase {
                                 "SELECT o.f0, d.name FROM orders AS o JOIN dim FOR SYSTEM_TIME AS"
                                         + " OF o.proc AS d ON o.f0 = d.id AND d.ds = '20261121'"))
                 .containsExactlyInAnyOrder("+I[1, old-a]", "+I[2, old-b]");
+    }
+
+    private static final RequestMatcher CREATE_DOWNLOAD =
+            RequestMatcher.of("POST", "/tables/dim").withParam("downloads");
+
+    @ParameterizedTest
+    @ValueSource(strings = {"NONE", "FULL"})
+    void aFailedLoadIsTriedAgainPerLookupMaxRetries(String cache) throws Exception {
+        // no request retries: each 503 fails the load, which is tried again after 1 s, then 2 s
+        emulator.faultPlan().failNext(2, CREATE_DOWNLOAD, 503, "ServiceUnavailable");
+        try {
+            StreamTableEnvironment env = env("lookup.cache", cache, "retry.max-duration", "0 s");
+            assertThat(collect(env, JOIN))
+                    .containsExactlyInAnyOrder(
+                            "+I[1, old-a, 20261121]",
+                            "+I[1, a, 20261122]",
+                            "+I[2, old-b, 20261121]",
+                            "+I[3, c, 20261122]",
+                            "+I[4, null, null]");
+            assertThat(emulator.faultPlan().pendingCount()).isZero();
+            assertThat(emulator.attackRequests()).isEmpty();
+        } finally {
+            emulator.faultPlan().clear();
+        }
+    }
+
+    @Test
+    void aLoadFailsOnceLookupMaxRetriesAreUsedUp() throws Exception {
+        // a table of its own: the next test's first request must not follow this one's 503s
+        emulator.executeSql(
+                "CREATE TABLE dim_failing (id BIGINT, name STRING) PARTITIONED BY (ds STRING)");
+        EmulatorRows.write(
+                emulator, "dim_failing", "ds=20261122", List.<Object[]>of(new Object[] {1L, "a"}));
+        emulator.faultPlan()
+                .failNext(
+                        2,
+                        RequestMatcher.of("POST", "/tables/dim_failing").withParam("downloads"),
+                        503,
+                        "ServiceUnavailable");
+        try {
+            // a restarted task would load again at once, sooner than the service's back-off
+            Configuration noRestarts = new Configuration();
+            noRestarts.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+            StreamTableEnvironment env =
+                    envOfTable(
+                            noRestarts,
+                            "dim_failing",
+                            "lookup.max-retries",
+                            "1",
+                            "retry.max-duration",
+                            "0 s");
+            assertThatThrownBy(() -> collect(env, JOIN))
+                    .satisfies(
+                            e ->
+                                    assertThat(
+                                                    ExceptionUtils.findThrowableWithMessage(
+                                                            e,
+                                                            "Loading lookup table "
+                                                                    + emulator.defaultProject()
+                                                                    + ".dim_failing failed"
+                                                                    + " after 2"
+                                                                    + " attempts"
+                                                                    + " ('lookup.max-retries' ="
+                                                                    + " 1): "))
+                                            .isPresent());
+            assertThat(emulator.attackRequests()).isEmpty();
+        } finally {
+            emulator.faultPlan().clear();
+        }
     }
 
     @Test

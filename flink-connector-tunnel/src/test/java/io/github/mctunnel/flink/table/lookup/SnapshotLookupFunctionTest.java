@@ -1,6 +1,7 @@
 package io.github.mctunnel.flink.table.lookup;
 
 import io.github.mctunnel.flink.source.RowDataTunnelRecordDeserializer;
+import io.github.mctunnel.flink.source.table.SessionInvalidatedException;
 
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.table.api.DataTypes;
@@ -21,6 +22,10 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -38,6 +43,11 @@ class SnapshotLookupFunctionTest {
     private final InMemoryTable table = new InMemoryTable();
     private final MutableClock clock = new MutableClock();
 
+    /** The back-off waits of loads, recorded instead of slept. */
+    private final List<Long> waits = new CopyOnWriteArrayList<>();
+
+    private final LoadRetryWait recordWait = waits::add;
+
     private static LookupSettings settings(String... keyValues) {
         Configuration c = new Configuration();
         for (int i = 0; i < keyValues.length; i += 2) {
@@ -54,7 +64,8 @@ class SnapshotLookupFunctionTest {
                 settings,
                 ROW,
                 keys,
-                clock);
+                clock,
+                recordWait);
     }
 
     private static List<String> names(Collection<RowData> rows) {
@@ -66,7 +77,7 @@ class SnapshotLookupFunctionTest {
     }
 
     @Test
-    void latestPartitionIsIndexedAndReloadedAfterTheInterval() throws Exception {
+    void latestPartitionIsIndexedAndReloadedAfterTheIntervalOffTheTaskThread() throws Exception {
         table.put("ds=20261121", new Object[] {1L, "old"});
         table.put("ds=20261122", new Object[] {1L, "a"}, new Object[] {1L, "a2"});
         SnapshotLookupFunction f =
@@ -82,13 +93,161 @@ class SnapshotLookupFunctionTest {
         table.put("ds=20261123", new Object[] {2L, "b"});
         clock.advance(Duration.ofMinutes(10).minusMillis(1));
         assertThat(f.lookup(GenericRowData.of(2L))).isEmpty();
-        assertThat(table.sessions).hasSize(1);
+        assertThat(f.reload()).isNull();
 
         clock.advance(Duration.ofMillis(1));
+        // this lookup starts the reload and is answered from the current snapshot
+        assertThat(f.lookup(GenericRowData.of(2L))).isEmpty();
+        f.reload().get(30, TimeUnit.SECONDS);
         assertThat(names(f.lookup(GenericRowData.of(2L)))).containsExactly("2:b@20261123");
         assertThat(f.lookup(GenericRowData.of(1L))).isEmpty();
         assertThat(table.sessions).containsExactly("ds=20261122", "ds=20261123");
-        assertThat(table.openClients).isZero();
+        assertThat(table.connectingThreads)
+                .containsExactly(
+                        Thread.currentThread().getName(), "maxcompute-lookup-reload p.dim");
+        assertThat(table.openClients.get()).isZero();
+        f.close();
+    }
+
+    @Test
+    void lookupsAreAnsweredFromTheCurrentSnapshotWhileAReloadRuns() throws Exception {
+        table.put("ds=1", new Object[] {1L, "a"});
+        SnapshotLookupFunction f = function(settings("lookup.reload-interval", "1 min"), 0);
+        f.open(null);
+        table.put("ds=1", new Object[] {1L, "new"});
+        table.gate = new CountDownLatch(1);
+        clock.advance(Duration.ofMinutes(1));
+        for (int i = 0; i < 5; i++) {
+            assertThat(names(f.lookup(GenericRowData.of(1L)))).containsExactly("1:a@1");
+        }
+        CompletableFuture<Void> reload = f.reload();
+        assertThat(reload).isNotDone();
+        table.gate.countDown();
+        reload.get(30, TimeUnit.SECONDS);
+        assertThat(names(f.lookup(GenericRowData.of(1L)))).containsExactly("1:new@1");
+        // one reload for the five stale lookups; the next is due a minute after it completed
+        assertThat(table.connectingThreads).hasSize(2);
+        assertThat(f.reload()).isSameAs(reload);
+        f.close();
+    }
+
+    @Test
+    void aFailedLoadIsTriedAgainAfterTheServicesBackOff() throws Exception {
+        table.put("ds=1", new Object[] {1L, "a"});
+        table.failListing(new IOException("boom 1"), new IOException("boom 2"));
+        SnapshotLookupFunction f = function(settings(), 0);
+        f.open(null);
+        assertThat(names(f.lookup(GenericRowData.of(1L)))).containsExactly("1:a@1");
+        // 1 s, then 2 s, each plus up to 10% jitter
+        assertThat(waits).hasSize(2);
+        assertThat(waits.get(0)).isBetween(1000L, 1100L);
+        assertThat(waits.get(1)).isBetween(2000L, 2200L);
+        assertThat(table.openClients.get()).isZero();
+        f.close();
+    }
+
+    @Test
+    void aLoadFailsOnceItsRetriesAreUsedUpNamingTheOption() {
+        table.put("ds=1", new Object[] {1L, "a"});
+        table.failListing(
+                new IOException("boom 1"), new IOException("boom 2"), new IOException("boom 3"));
+        SnapshotLookupFunction f = function(settings("lookup.max-retries", "2"), 0);
+        assertThatThrownBy(() -> f.open(null))
+                .isInstanceOf(LookupLoadException.class)
+                .hasMessage(
+                        "Loading lookup table p.dim failed after 3 attempts ('lookup.max-retries'"
+                                + " = 2): boom 3")
+                .satisfies(
+                        e ->
+                                assertThat(e.getSuppressed())
+                                        .extracting(Throwable::getMessage)
+                                        .containsExactly("boom 1", "boom 2"));
+        assertThat(waits).hasSize(2);
+        assertThat(table.openClients.get()).isZero();
+
+        table.failListing(new IOException("boom 4"));
+        SnapshotLookupFunction once = function(settings("lookup.max-retries", "0"), 0);
+        assertThatThrownBy(() -> once.open(null))
+                .hasMessage(
+                        "Loading lookup table p.dim failed after 1 attempt ('lookup.max-retries'"
+                                + " = 0): boom 4");
+        assertThat(waits).hasSize(2);
+    }
+
+    @Test
+    void aFailedDownloadIsResumedAtTheNextRowOfItsSession() throws Exception {
+        table.put("ds=1", new Object[] {1L, "a"}, new Object[] {2L, "b"}, new Object[] {3L, "c"});
+        table.failReadBefore("ds=1", 1, new IOException("connection reset"));
+        SnapshotLookupFunction f = function(settings(), 0);
+        f.open(null);
+        assertThat(f.indexedKeys()).isEqualTo(3);
+        for (long id = 1; id <= 3; id++) {
+            assertThat(f.lookup(GenericRowData.of(id))).hasSize(1);
+        }
+        assertThat(table.sessions).containsExactly("ds=1");
+        assertThat(table.ranges).containsExactly("ds=1[0,3)[id, name]", "ds=1[1,3)[id, name]");
+        assertThat(waits).hasSize(1);
+        f.close();
+    }
+
+    @Test
+    void aTableModifiedWhileLoadedIsLoadedAgainWithNewSessions() throws Exception {
+        table.put("ds=1", new Object[] {1L, "a"}, new Object[] {2L, "b"});
+        table.failReadBefore(
+                "ds=1", 1, new SessionInvalidatedException("TableModified: ds=1 changed", null));
+        SnapshotLookupFunction f = function(settings(), 0);
+        f.open(null);
+        assertThat(names(f.lookup(GenericRowData.of(1L)))).containsExactly("1:a@1");
+        assertThat(names(f.lookup(GenericRowData.of(2L)))).containsExactly("2:b@1");
+        assertThat(table.sessions).containsExactly("ds=1", "ds=1");
+        assertThat(waits).hasSize(1);
+        f.close();
+    }
+
+    @Test
+    void aReloadThatFailsAfterItsRetriesFailsTheNextLookup() throws Exception {
+        table.put("ds=1", new Object[] {1L, "a"});
+        SnapshotLookupFunction f =
+                function(settings("lookup.max-retries", "1", "lookup.reload-interval", "1 min"), 0);
+        f.open(null);
+        table.failListing(new IOException("boom 1"), new IOException("boom 2"));
+        clock.advance(Duration.ofMinutes(1));
+        assertThat(names(f.lookup(GenericRowData.of(1L)))).containsExactly("1:a@1");
+        f.reload().get(30, TimeUnit.SECONDS);
+        assertThatThrownBy(() -> f.lookup(GenericRowData.of(1L)))
+                .isInstanceOf(IOException.class)
+                .hasMessage(
+                        "Loading lookup table p.dim failed after 2 attempts ('lookup.max-retries'"
+                                + " = 1): boom 2")
+                .hasCauseInstanceOf(LookupLoadException.class);
+        f.close();
+    }
+
+    @Test
+    void closeInterruptsAReloadWaitingForItsNextAttempt() throws Exception {
+        table.put("ds=1", new Object[] {1L, "a"});
+        CountDownLatch waiting = new CountDownLatch(1);
+        SnapshotLookupFunction f =
+                new SnapshotLookupFunction(
+                        table,
+                        "p.dim",
+                        new RowDataTunnelRecordDeserializer(ROW),
+                        settings("lookup.reload-interval", "1 min"),
+                        ROW,
+                        new int[] {0},
+                        clock,
+                        millis -> {
+                            waiting.countDown();
+                            new CountDownLatch(1).await(); // until interrupted
+                        });
+        f.open(null);
+        table.failListing(new IOException("boom"));
+        clock.advance(Duration.ofMinutes(1));
+        f.lookup(GenericRowData.of(1L));
+        assertThat(waiting.await(30, TimeUnit.SECONDS)).isTrue();
+        f.close();
+        assertThat(f.reload()).isDone();
+        assertThat(table.openClients.get()).isZero();
     }
 
     @Test
@@ -120,7 +279,7 @@ class SnapshotLookupFunctionTest {
                         "ds=20261122,hh=8",
                         "ds=20261122,hh=9",
                         "ds=20261122,hh=10");
-        assertThat(table.openClients).isZero();
+        assertThat(table.openClients.get()).isZero();
     }
 
     @Test
@@ -161,7 +320,8 @@ class SnapshotLookupFunctionTest {
                         settings(),
                         idOnly,
                         new int[] {0},
-                        clock);
+                        clock,
+                        recordWait);
         f.open(null);
         assertThat(table.ranges).containsExactly("ds=1[0,1)[id]");
     }
@@ -178,7 +338,7 @@ class SnapshotLookupFunctionTest {
                                 + " in memory; raise the option (and the task memory) or select"
                                 + " fewer partitions with 'lookup.partition'");
         assertThat(table.ranges).isEmpty();
-        assertThat(table.openClients).isZero();
+        assertThat(table.openClients.get()).isZero();
 
         SnapshotLookupFunction selected =
                 function(settings("lookup.max-rows", "2", "lookup.partition", "ds=1;ds=2"), 0);
@@ -191,9 +351,7 @@ class SnapshotLookupFunctionTest {
     void inputFormatReadsTheSnapshotAsOneSplit() throws Exception {
         table.put("ds=1", new Object[] {1L, "a"});
         table.put("ds=2", new Object[] {2L, "b"});
-        TableSnapshotInputFormat format =
-                new TableSnapshotInputFormat(
-                        table, "p.dim", new RowDataTunnelRecordDeserializer(ROW), settings(), null);
+        TableSnapshotInputFormat format = inputFormat(settings());
         var splits = format.createInputSplits(4);
         assertThat(splits).hasSize(1);
         format.open(splits[0]);
@@ -203,7 +361,68 @@ class SnapshotLookupFunctionTest {
         }
         format.close();
         assertThat(names(rows)).containsExactly("1:a@1", "2:b@2");
-        assertThat(table.openClients).isZero();
+        assertThat(table.openClients.get()).isZero();
+    }
+
+    private TableSnapshotInputFormat inputFormat(LookupSettings settings) {
+        return new TableSnapshotInputFormat(
+                table,
+                "p.dim",
+                new RowDataTunnelRecordDeserializer(ROW),
+                settings,
+                null,
+                recordWait);
+    }
+
+    private static List<RowData> readAll(TableSnapshotInputFormat format) throws IOException {
+        format.open(format.createInputSplits(1)[0]);
+        List<RowData> rows = new ArrayList<>();
+        try {
+            while (!format.reachedEnd()) {
+                rows.add(format.nextRecord(null));
+            }
+        } finally {
+            format.close();
+        }
+        return rows;
+    }
+
+    @Test
+    void inputFormatStartsAgainUntilItsFirstRowAndResumesAfterwards() throws Exception {
+        table.put("ds=1", new Object[] {1L, "a"}, new Object[] {2L, "b"});
+        table.put("ds=2", new Object[] {3L, "c"});
+        table.failListing(new IOException("boom"));
+        table.failReadBefore(
+                "ds=1", 0, new SessionInvalidatedException("TableModified: ds=1 changed", null));
+        table.failReadBefore("ds=2", 0, new IOException("connection reset"));
+        assertThat(names(readAll(inputFormat(settings()))))
+                .containsExactly("1:a@1", "2:b@1", "3:c@2");
+        assertThat(table.sessions).containsExactly("ds=1", "ds=2", "ds=1", "ds=2");
+        assertThat(table.ranges)
+                .containsExactly(
+                        "ds=1[0,2)[id, name]",
+                        "ds=1[0,2)[id, name]",
+                        "ds=2[0,1)[id, name]",
+                        "ds=2[0,1)[id, name]");
+        assertThat(waits).hasSize(3);
+        assertThat(table.openClients.get()).isZero();
+    }
+
+    @Test
+    void inputFormatFailsWhenTheTableIsModifiedAfterItsFirstRowReachedTheCache() throws Exception {
+        table.put("ds=1", new Object[] {1L, "a"}, new Object[] {2L, "b"}, new Object[] {3L, "c"});
+        // the format reads a row ahead: the failure before row 2 surfaces with row 1
+        table.failReadBefore(
+                "ds=1", 2, new SessionInvalidatedException("TableModified: ds=1 changed", null));
+        TableSnapshotInputFormat format = inputFormat(settings());
+        format.open(format.createInputSplits(1)[0]);
+        assertThat(names(List.of(format.nextRecord(null)))).containsExactly("1:a@1");
+        assertThatThrownBy(() -> format.nextRecord(null))
+                .isInstanceOf(SessionInvalidatedException.class)
+                .hasMessage("TableModified: ds=1 changed");
+        format.close();
+        assertThat(waits).isEmpty();
+        assertThat(table.openClients.get()).isZero();
     }
 
     @Test
@@ -214,7 +433,24 @@ class SnapshotLookupFunctionTest {
         assertThatThrownBy(() -> settings("lookup.reload-interval", "0 s"))
                 .isInstanceOf(ValidationException.class)
                 .hasMessage("Option 'lookup.reload-interval' must be positive, got PT0S");
+        assertThatThrownBy(() -> settings("lookup.max-retries", "-1"))
+                .isInstanceOf(ValidationException.class)
+                .hasMessage("Option 'lookup.max-retries' must be 0 (no retries) or more, got -1");
+        assertThatThrownBy(() -> settings("lookup.partition", "ds=1,hh"))
+                .isInstanceOf(ValidationException.class)
+                .hasMessage(
+                        "Option 'lookup.partition': 'hh' in 'ds=1,hh' is not key=value (partitions"
+                                + " are separated by ';', keys by ',', '*' matches any"
+                                + " characters)");
+        assertThatThrownBy(() -> settings("lookup.partition", "max_two_pt()"))
+                .isInstanceOf(ValidationException.class)
+                .hasMessage(
+                        "Option 'lookup.partition': of MaxCompute's partition functions only"
+                                + " 'max_pt()' (the latest partition) is supported, got"
+                                + " 'max_two_pt()'; or give partition specs with '*' wildcards");
         assertThat(settings("lookup.partition", "MAX_PT").latestPartition()).isTrue();
+        assertThat(settings("lookup.partition", " max_pt( ) ").latestPartition()).isTrue();
+        assertThat(settings().maxRetries()).isEqualTo(3);
         assertThat(settings().partitions()).isNull();
     }
 
