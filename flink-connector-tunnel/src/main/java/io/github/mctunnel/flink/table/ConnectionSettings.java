@@ -16,7 +16,7 @@ import java.time.Duration;
 import java.util.List;
 
 import static io.github.mctunnel.flink.table.MaxComputeConnectorOptions.ACCESS_ID;
-import static io.github.mctunnel.flink.table.MaxComputeConnectorOptions.ACCESS_KEY_SECRET;
+import static io.github.mctunnel.flink.table.MaxComputeConnectorOptions.ACCESS_KEY_SECRET_OR_FALLBACK_KEY;
 import static io.github.mctunnel.flink.table.MaxComputeConnectorOptions.CONNECT_TIMEOUT;
 import static io.github.mctunnel.flink.table.MaxComputeConnectorOptions.CREDENTIALS_PROVIDER_CLASS;
 import static io.github.mctunnel.flink.table.MaxComputeConnectorOptions.ENDPOINT;
@@ -59,7 +59,8 @@ public final class ConnectionSettings {
         TunnelConnectionOptions.Builder builder = TunnelConnectionOptions.builder();
         String providerClass = options.getOptional(CREDENTIALS_PROVIDER_CLASS).orElse(null);
         if (providerClass != null) {
-            for (ConfigOption<String> o : List.of(ACCESS_ID, ACCESS_KEY_SECRET, STS_TOKEN)) {
+            for (ConfigOption<String> o :
+                    List.of(ACCESS_ID, ACCESS_KEY_SECRET_OR_FALLBACK_KEY, STS_TOKEN)) {
                 if (options.getOptional(o).isPresent()) {
                     throw new ValidationException(
                             "Options '"
@@ -106,14 +107,15 @@ public final class ConnectionSettings {
 
     /**
      * The connection option keys (endpoints, credentials, quota, retries and timeouts) without
-     * {@code project}: what a catalog hands on to each of its tables.
+     * {@code project}: what a catalog takes and hands on to each of its tables (the AccessKey
+     * secret also under the catalog's fallback key {@code access-key}).
      */
     public static List<ConfigOption<?>> connectionOptionsWithoutProject() {
         return List.of(
                 ENDPOINT,
                 TUNNEL_ENDPOINT,
                 ACCESS_ID,
-                ACCESS_KEY_SECRET,
+                ACCESS_KEY_SECRET_OR_FALLBACK_KEY,
                 STS_TOKEN,
                 CREDENTIALS_PROVIDER_CLASS,
                 RETRY_MAX_DURATION,
@@ -124,13 +126,14 @@ public final class ConnectionSettings {
 
     private static void accessKey(ReadableConfig options, TunnelConnectionOptions.Builder builder) {
         String accessId = options.getOptional(ACCESS_ID).orElse(null);
-        String secret = options.getOptional(ACCESS_KEY_SECRET).orElse(null);
+        // tables refuse the fallback key before this (VendorOptions); the catalog takes it
+        String secret = options.getOptional(ACCESS_KEY_SECRET_OR_FALLBACK_KEY).orElse(null);
         if (isBlank(accessId) || isBlank(secret)) {
             throw new ValidationException(
                     "A MaxCompute table or catalog needs the AccessKey: set both '"
                             + ACCESS_ID.key()
                             + "' and '"
-                            + ACCESS_KEY_SECRET.key()
+                            + ACCESS_KEY_SECRET_OR_FALLBACK_KEY.key()
                             + "'"
                             + (options.getOptional(STS_TOKEN).isPresent()
                                     ? " (the STS credentials' AccessKey goes with '"

@@ -2,11 +2,13 @@ package io.github.mctunnel.flink.table;
 
 import io.github.mctunnel.client.compress.Compression;
 import io.github.mctunnel.flink.sink.FlushPolicy;
+import io.github.mctunnel.flink.sink.TunnelExactlyOnceSinkBuilder;
 import io.github.mctunnel.flink.sink.TunnelSinkBuilder;
 import io.github.mctunnel.flink.source.SessionInvalidationPolicy;
 import io.github.mctunnel.flink.source.TunnelSourceBuilder;
 import io.github.mctunnel.flink.upsert.TunnelUpsertSinkBuilder;
 
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
@@ -15,13 +17,16 @@ import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.table.factories.FactoryUtil;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * The options of the {@code 'connector' = 'maxcompute'} tables (and of the MaxCompute catalog's
  * connection). The secret goes in {@code access-key-secret}: Flink masks option values whose key
  * contains {@code secret} or {@code token} wherever it prints table options (error messages, logged
- * configuration); the shorter {@code access-key} is accepted as a fallback key but is not masked by
- * Flink, so it should not be used.
+ * configuration). A table refuses the shorter {@code access-key} and the vendor's {@code
+ * accessKey}, whose values Flink does not mask (see {@link VendorOptions}); the catalog still
+ * accepts {@code access-key} as a fallback key.
  */
 @PublicEvolving
 public final class MaxComputeConnectorOptions {
@@ -74,6 +79,21 @@ public final class MaxComputeConnectorOptions {
 
     public static final ConfigOption<String> ACCESS_KEY_SECRET =
             ConfigOptions.key("access-key-secret")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "The AccessKey secret. Flink masks the value of this key when it"
+                                    + " prints table options; a table refuses the keys"
+                                    + " 'access-key' and 'accessKey', whose values Flink does not"
+                                    + " mask.");
+
+    /**
+     * {@link #ACCESS_KEY_SECRET} as the catalog takes it: also under the fallback key {@code
+     * access-key}, which Flink does not mask (kept for catalogs created with it).
+     */
+    @Internal
+    public static final ConfigOption<String> ACCESS_KEY_SECRET_OR_FALLBACK_KEY =
+            ConfigOptions.key(ACCESS_KEY_SECRET.key())
                     .stringType()
                     .noDefaultValue()
                     .withFallbackKeys("access-key")
@@ -172,11 +192,21 @@ public final class MaxComputeConnectorOptions {
     public static final ConfigOption<MemorySize> SINK_BUFFER_FLUSH_MAX_SIZE =
             ConfigOptions.key("sink.buffer-flush.max-size")
                     .memoryType()
-                    .defaultValue(new MemorySize(FlushPolicy.DEFAULT_MAX_BYTES))
+                    .noDefaultValue()
                     .withDescription(
-                            "At-least-once sink: buffers are sent when they hold this many"
-                                    + " encoded bytes; exactly-once sink: a partition's buffer is"
-                                    + " written as a block at this size (default there 64 mb).");
+                            "One key, three meanings. At-least-once and none: the writer's"
+                                    + " buffers (all partitions) are sent when they hold this many"
+                                    + " encoded bytes (default "
+                                    + new MemorySize(FlushPolicy.DEFAULT_MAX_BYTES)
+                                    + "). Exactly-once: a partition's buffer is written as a block"
+                                    + " at this size (default "
+                                    + new MemorySize(
+                                            TunnelExactlyOnceSinkBuilder.DEFAULT_BLOCK_TARGET_BYTES)
+                                    + "). Tables with a PRIMARY KEY (upserts): a writer's buckets"
+                                    + " are flushed when they hold this many bytes (default "
+                                    + new MemorySize(
+                                            TunnelUpsertSinkBuilder.DEFAULT_MAX_BUFFERED_BYTES)
+                                    + ").");
 
     public static final ConfigOption<Duration> SINK_BUFFER_FLUSH_INTERVAL =
             ConfigOptions.key("sink.buffer-flush.interval")
@@ -193,19 +223,25 @@ public final class MaxComputeConnectorOptions {
                     .intType()
                     .noDefaultValue()
                     .withDescription(
-                            "Dynamic partitions. At-least-once and none: the most partitions"
-                                    + " of the table all writers together write (hold stream"
-                                    + " slots on) at once, in [1, 64] (default 64, the stream"
-                                    + " tunnel's limit per table; lower it when other jobs write"
-                                    + " the same table), split equally among the writers; a"
-                                    + " writer needing one more partition than its share waits"
-                                    + " until one of its partitions is released (back-pressure)."
-                                    + " Exactly-once: the most partitions written between two"
-                                    + " checkpoints (default 2, so that the checkpoint spanning a"
-                                    + " daily or hourly boundary writes the old and the new"
-                                    + " partition; the table's rate budgets are then checked for"
-                                    + " one partition per checkpoint, set it explicitly to have"
-                                    + " them checked for more).");
+                            "Dynamic partitions; one key, two meanings. At-least-once and none:"
+                                    + " the most partitions of the table all writers together"
+                                    + " write (hold stream slots on) at once, in [1, "
+                                    + TunnelSinkBuilder.MAX_OPEN_PARTITIONS_LIMIT
+                                    + "] (default "
+                                    + TunnelSinkBuilder.MAX_OPEN_PARTITIONS_LIMIT
+                                    + ", the stream tunnel's limit per table; lower it when other"
+                                    + " jobs write the same table), split equally among the"
+                                    + " writers; a writer needing one more partition than its"
+                                    + " share waits until one of its partitions is released"
+                                    + " (back-pressure). Exactly-once: the most partitions"
+                                    + " written between two checkpoints (default "
+                                    + TunnelExactlyOnceSinkBuilder
+                                            .DEFAULT_DYNAMIC_PARTITIONS_PER_CHECKPOINT
+                                    + ", so that the checkpoint spanning a daily or hourly"
+                                    + " boundary writes the old and the new partition; the"
+                                    + " table's rate budgets are then checked for one partition"
+                                    + " per checkpoint, set it explicitly to have them checked"
+                                    + " for more).");
 
     public static final ConfigOption<Duration> SINK_PARTITION_IDLE_TIMEOUT =
             ConfigOptions.key("sink.partition-idle-timeout")
@@ -278,4 +314,39 @@ public final class MaxComputeConnectorOptions {
                                     + " partition).");
 
     public static final ConfigOption<Integer> SCAN_PARALLELISM = FactoryUtil.SOURCE_PARALLELISM;
+
+    // ------------------------------------------------------------------ per-mode defaults
+
+    /**
+     * The defaults of options whose default depends on the sink (append at least once or none,
+     * exactly once, or upserts into a PRIMARY KEY table): the mode to the default, in the docs'
+     * words, for the option table of docs/sql.md; empty for other options, whose one default is the
+     * {@link ConfigOption}'s.
+     */
+    @Internal
+    public static Map<String, String> defaultsPerMode(ConfigOption<?> option) {
+        Map<String, String> defaults = new LinkedHashMap<>();
+        if (option.key().equals(SINK_DYNAMIC_PARTITION_MAX.key())) {
+            defaults.put(
+                    "at-least-once, none",
+                    String.valueOf(TunnelSinkBuilder.MAX_OPEN_PARTITIONS_LIMIT));
+            defaults.put(
+                    "exactly-once",
+                    String.valueOf(
+                            TunnelExactlyOnceSinkBuilder
+                                    .DEFAULT_DYNAMIC_PARTITIONS_PER_CHECKPOINT));
+        } else if (option.key().equals(SINK_BUFFER_FLUSH_MAX_SIZE.key())) {
+            defaults.put(
+                    "at-least-once, none",
+                    new MemorySize(FlushPolicy.DEFAULT_MAX_BYTES).toString());
+            defaults.put(
+                    "exactly-once",
+                    new MemorySize(TunnelExactlyOnceSinkBuilder.DEFAULT_BLOCK_TARGET_BYTES)
+                            .toString());
+            defaults.put(
+                    "PRIMARY KEY",
+                    new MemorySize(TunnelUpsertSinkBuilder.DEFAULT_MAX_BUFFERED_BYTES).toString());
+        }
+        return defaults;
+    }
 }

@@ -134,6 +134,10 @@ public final class MaxComputeDynamicTableFactory
 
     @Override
     public DynamicTableSink createDynamicTableSink(Context context) {
+        RejectedTable rejected = rejectedOptions(context);
+        if (rejected != null) {
+            return rejected;
+        }
         FactoryUtil.TableFactoryHelper helper = FactoryUtil.createTableFactoryHelper(this, context);
         helper.validate();
         ReadableConfig options = helper.getOptions();
@@ -351,6 +355,10 @@ public final class MaxComputeDynamicTableFactory
 
     @Override
     public DynamicTableSource createDynamicTableSource(Context context) {
+        RejectedTable rejected = rejectedOptions(context);
+        if (rejected != null) {
+            return rejected;
+        }
         FactoryUtil.TableFactoryHelper helper = FactoryUtil.createTableFactoryHelper(this, context);
         helper.validate();
         ReadableConfig options = helper.getOptions();
@@ -402,6 +410,30 @@ public final class MaxComputeDynamicTableFactory
                         context.getCatalogTable().getPartitionKeys(),
                         SessionTimeZone.of(context.getConfiguration()))
                 .withLookup(LookupSettings.from(options));
+    }
+
+    /**
+     * A table with options of the vendor's {@code odps} connector (or keys that differ from this
+     * connector's only in case, or an AccessKey secret under a key Flink does not mask) is not
+     * refused by throwing here: Flink would wrap the exception in a list of the table's options
+     * with their values, the unmasked secret among them (see {@link VendorOptions}). It gets a
+     * {@link RejectedTable} that fails, with hints naming the keys to use, when the planner first
+     * asks it anything; null when the options are fine so far.
+     */
+    private RejectedTable rejectedOptions(Context context) {
+        Map<String, String> options = context.getCatalogTable().getOptions();
+        Set<String> own = new LinkedHashSet<>();
+        own.add(FactoryUtil.CONNECTOR.key());
+        own.add(FactoryUtil.PROPERTY_VERSION.key());
+        requiredOptions().forEach(o -> own.add(o.key()));
+        optionalOptions().forEach(o -> own.add(o.key()));
+        List<String> hints = VendorOptions.hints(options, own);
+        if (hints.isEmpty()) {
+            return null;
+        }
+        return new RejectedTable(
+                VendorOptions.message(
+                        context.getObjectIdentifier().asSummaryString(), hints, options.keySet()));
     }
 
     private static void checkParallelism(ConfigOption<Integer> option, Integer parallelism) {

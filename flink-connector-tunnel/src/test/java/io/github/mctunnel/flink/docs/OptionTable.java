@@ -1,5 +1,7 @@
 package io.github.mctunnel.flink.docs;
 
+import io.github.mctunnel.flink.table.MaxComputeConnectorOptions;
+
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.FallbackKey;
 import org.apache.flink.configuration.description.Formatter;
@@ -12,12 +14,14 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
  * Renders a factory's options (required first, then optional, each in the factory's order) as a
  * Markdown table: key (with fallback keys), required, default, type and description, all taken from
- * the {@link ConfigOption} definitions.
+ * the {@link ConfigOption} definitions, except the defaults of options whose default depends on the
+ * sink mode ({@link MaxComputeConnectorOptions#defaultsPerMode}).
  */
 final class OptionTable {
 
@@ -59,6 +63,12 @@ final class OptionTable {
     }
 
     private static String defaultValue(ConfigOption<?> option) {
+        Map<String, String> perMode = MaxComputeConnectorOptions.defaultsPerMode(option);
+        if (!perMode.isEmpty()) {
+            return perMode.entrySet().stream()
+                    .map(e -> e.getKey() + ": `" + e.getValue() + "`")
+                    .collect(Collectors.joining("; "));
+        }
         if (!option.hasDefaultValue()) {
             return "(none)";
         }

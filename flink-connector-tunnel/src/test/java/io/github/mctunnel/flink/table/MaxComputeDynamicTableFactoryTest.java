@@ -8,8 +8,11 @@ import io.github.mctunnel.client.schema.PartitionSpec;
 import io.github.mctunnel.flink.config.CredentialsProviderFactory;
 import io.github.mctunnel.flink.config.TunnelConnectionOptions;
 import io.github.mctunnel.flink.sink.FlushPolicy;
+import io.github.mctunnel.flink.sink.TunnelExactlyOnceSink;
+import io.github.mctunnel.flink.sink.TunnelExactlyOnceSinkBuilder;
 import io.github.mctunnel.flink.sink.TunnelSink;
 import io.github.mctunnel.flink.source.SessionInvalidationPolicy;
+import io.github.mctunnel.flink.upsert.TunnelUpsertSinkBuilder;
 
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.table.api.ValidationException;
@@ -103,11 +106,35 @@ class MaxComputeDynamicTableFactoryTest {
     }
 
     @Test
-    void accessKeyIsAcceptedAsFallbackKeyOfAccessKeySecret() {
-        MaxComputeDynamicTableSink s =
-                (MaxComputeDynamicTableSink)
-                        sink(options("access-key-secret", null, "access-key", "OTHER"));
-        assertThat(s.connection().accessKeySecret()).isEqualTo("OTHER");
+    void accessKeyWhoseValueFlinkDoesNotMaskIsRefused() {
+        String message =
+                rejectedMessage(sink(options("access-key-secret", null, "access-key", "OTHER")));
+        assertThat(message)
+                .isEqualTo(
+                        "MaxCompute table default_catalog.default_database.t has options that the"
+                                + " 'maxcompute' connector does not take (of the vendor's 'odps'"
+                                + " connector or misspelled; values are not repeated here):\n"
+                                + "  Option 'access-key': use 'access-key-secret' instead (Flink"
+                                + " masks the value of a key containing 'secret').\n"
+                                + "The AccessKey secret under 'access-key' is not masked by Flink,"
+                                + " which hides the values only of keys containing 'secret',"
+                                + " 'password', 'token' and a few more: Flink may already have"
+                                + " printed it, e.g. in SHOW CREATE TABLE or in an error listing"
+                                + " the table's options, and it is stored with the table's DDL."
+                                + " Put it under 'access-key-secret' (or use"
+                                + " 'credentials-provider.class') and rotate the AccessKey.\n"
+                                + "See docs/migrating-from-vvr.md.");
+        assertThat(message).doesNotContain("OTHER");
+    }
+
+    /** The message a {@link RejectedTable} fails the planning with. */
+    static String rejectedMessage(Object sourceOrSink) {
+        assertThat(sourceOrSink).isInstanceOf(RejectedTable.class);
+        RejectedTable rejected = (RejectedTable) sourceOrSink;
+        assertThatThrownBy(rejected::getChangelogMode)
+                .isInstanceOf(ValidationException.class)
+                .hasMessage(rejected.message());
+        return rejected.message();
     }
 
     @Test
@@ -398,6 +425,40 @@ class MaxComputeDynamicTableFactoryTest {
     }
 
     @Test
+    void defaultsPerModeInTheDocsAreTheSinksDefaults() {
+        assertThat(
+                        MaxComputeConnectorOptions.defaultsPerMode(
+                                MaxComputeConnectorOptions.SINK_DYNAMIC_PARTITION_MAX))
+                .containsExactly(
+                        Map.entry("at-least-once, none", "64"), Map.entry("exactly-once", "2"));
+        assertThat(
+                        MaxComputeConnectorOptions.defaultsPerMode(
+                                MaxComputeConnectorOptions.SINK_BUFFER_FLUSH_MAX_SIZE))
+                .containsExactly(
+                        Map.entry("at-least-once, none", "8 mb"),
+                        Map.entry("exactly-once", "64 mb"),
+                        Map.entry("PRIMARY KEY", "32 mb"));
+        assertThat(MaxComputeConnectorOptions.SINK_BUFFER_FLUSH_MAX_SIZE.hasDefaultValue())
+                .isFalse();
+        assertThat(MaxComputeConnectorOptions.SINK_DYNAMIC_PARTITION_MAX.hasDefaultValue())
+                .isFalse();
+        // what the sinks built without the options use
+        TunnelSink<?> atLeastOnce =
+                (TunnelSink<?>)
+                        ((MaxComputeDynamicTableSink) sink(options())).streamSink(null, true);
+        assertThat(atLeastOnce.maxOpenPartitions()).isEqualTo(64);
+        assertThat(atLeastOnce.flushPolicy().maxBytes()).isEqualTo(8L << 20);
+        TunnelExactlyOnceSink<?> exactlyOnce =
+                (TunnelExactlyOnceSink<?>)
+                        ((MaxComputeDynamicTableSink)
+                                        sink(options("sink.delivery-guarantee", "exactly-once")))
+                                .exactlyOnceSink(null, true);
+        assertThat(exactlyOnce.maxPartitionsPerCheckpoint()).isEqualTo(2);
+        assertThat(TunnelExactlyOnceSinkBuilder.DEFAULT_BLOCK_TARGET_BYTES).isEqualTo(64L << 20);
+        assertThat(TunnelUpsertSinkBuilder.DEFAULT_MAX_BUFFERED_BYTES).isEqualTo(32L << 20);
+    }
+
+    @Test
     void exactlyOncePartitionBudgetErrorNamesTheSqlOption() {
         MaxComputeDynamicTableSink s =
                 (MaxComputeDynamicTableSink)
@@ -645,10 +706,17 @@ class MaxComputeDynamicTableFactoryTest {
         assertThat(sourceError(options("scan.on-modified-partition", "IGNORE")))
                 .contains("scan.on-modified-partition");
         assertThat(sourceError(options("compression", "GZIP"))).contains("compression");
-        assertThat(sourceError(options("partition", "ds")))
+        assertThat(sourceError(options("partition", "ds=1,hh")))
                 .contains(
-                        "Option 'partition': 'ds' in 'ds' is not key=value (partitions are"
-                                + " separated by ';', keys by ',', '*' matches any characters)");
+                        "Option 'partition': 'hh' in 'ds=1,hh' is not key=value (partitions are"
+                                + " separated by ';', keys by ',', '*' matches any"
+                                + " characters)");
+        assertThat(rejectedMessage(source(options("partition", "ds"))))
+                .contains(
+                        "Option 'partition': it names partition keys without values (the VVR"
+                                + " odps connector's dynamic partitions); leave it out: without a"
+                                + " static partition, a sink takes each row's partition from its"
+                                + " partition columns.");
         assertThat(sourceError(options("scan.parallelism", "-2")))
                 .contains("'scan.parallelism' must be at least 1, got -2");
     }

@@ -108,7 +108,8 @@ public final class MaxComputeCatalog extends AbstractCatalog {
                 || GlobalConfiguration.isSensitive(key)) {
             return true;
         }
-        for (FallbackKey k : MaxComputeConnectorOptions.ACCESS_KEY_SECRET.fallbackKeys()) {
+        for (FallbackKey k :
+                MaxComputeConnectorOptions.ACCESS_KEY_SECRET_OR_FALLBACK_KEY.fallbackKeys()) {
             if (k.getKey().equals(key)) {
                 return true;
             }
