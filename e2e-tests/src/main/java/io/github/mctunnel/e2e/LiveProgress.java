@@ -77,7 +77,7 @@ final class LiveProgress {
         long rate = Math.round((s.generated - previous.generated) / seconds);
         return String.format(
                 "[%3ds] %,7d orders (%,5d/s) | checkpoints %2d | orders: %,7d uploaded, %,7d"
-                        + " committed (%d commits) | customer_totals: %,7d upserts%s",
+                        + " committed (%d commits) | customer_totals: %,7d changes, %,7d sent%s",
                 Math.round((now - start) / 1e9),
                 s.generated,
                 rate,
@@ -85,6 +85,7 @@ final class LiveProgress {
                 s.ordersUploaded,
                 s.ordersCommitted,
                 s.ordersCommits,
+                s.changesReceived(),
                 s.changesSent,
                 s.deltaCommits < 0 ? "" : ", " + s.deltaCommits + " commits");
     }
@@ -97,10 +98,16 @@ final class LiveProgress {
                 JobMetrics.sum(jobId, "rowsCommitted", "orders["),
                 JobMetrics.sum(jobId, "sessionsCommitted", "orders["),
                 JobMetrics.sum(jobId, "numRecordsSend", "customer_totals["),
+                JobMetrics.sum(jobId, "changesCompacted", "customer_totals["),
                 deltaCommits == null ? -1 : deltaCommits.getAsLong());
     }
 
-    /** The write job's progress at one moment. */
+    /**
+     * The write job's progress at one moment.
+     *
+     * @param changesSent upserts sent to the Delta table (after compaction)
+     * @param changesCompacted changes not sent because a later change of the key replaced them
+     */
     record Snapshot(
             long generated,
             long checkpoints,
@@ -108,5 +115,12 @@ final class LiveProgress {
             long ordersCommitted,
             long ordersCommits,
             long changesSent,
-            long deltaCommits) {}
+            long changesCompacted,
+            long deltaCommits) {
+
+        /** The changes the upsert sink received (sent or compacted). */
+        long changesReceived() {
+            return changesSent + changesCompacted;
+        }
+    }
 }

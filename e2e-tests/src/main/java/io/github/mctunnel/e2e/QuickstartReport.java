@@ -118,7 +118,8 @@ record QuickstartReport(
                         totalsTable));
         sb.append(
                 String.format(
-                        "customers expected %,d, read %,d, differing %,d%s; %,d changes sent%s%n",
+                        "customers expected %,d, read %,d, differing %,d%s; %,d changes, %,d sent"
+                                + " (the rest compacted)%s%n",
                         expectedTotals.size(),
                         readTotals.size(),
                         mismatched.size(),
@@ -131,6 +132,7 @@ record QuickstartReport(
                                         + ", read "
                                         + readTotals.get(mismatched.get(0))
                                         + ")",
+                        progress.changesReceived(),
                         progress.changesSent(),
                         progress.deltaCommits() < 0
                                 ? ""

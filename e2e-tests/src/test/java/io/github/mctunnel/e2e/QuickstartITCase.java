@@ -49,7 +49,9 @@ class QuickstartITCase {
         assertThat(report.progress().generated()).isEqualTo(ROWS);
         assertThat(report.progress().ordersCommitted()).isEqualTo(ROWS);
         assertThat(report.progress().ordersUploaded()).isEqualTo(ROWS);
-        assertThat(report.progress().changesSent()).isEqualTo(ROWS);
+        // one change per order; compaction sends fewer (the last per customer and flush)
+        assertThat(report.progress().changesReceived()).isEqualTo(ROWS);
+        assertThat(report.progress().changesSent()).isBetween(1L, (long) ROWS);
         assertThat(report.progress().checkpoints()).isPositive();
         assertThat(report.progress().deltaCommits()).isPositive();
 
