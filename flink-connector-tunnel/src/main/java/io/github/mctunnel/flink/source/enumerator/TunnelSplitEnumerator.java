@@ -29,6 +29,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -47,6 +48,12 @@ import java.util.function.LongSupplier;
  * found empty is offered again by the next discovery (each look costs a download session, paced
  * within the session budget). Rows committed to a partition after it was read are not read.
  * Partitions are read in {@link PartitionOrder}.
+ *
+ * <p>Policy RECREATE: a reader hands an invalidated split back with its next row; the enumerator
+ * continues it from there on a replacement session. A task failure restores readers to their last
+ * checkpoint but does not roll this enumerator back (Flink calls {@code addSplitsBack} with what
+ * was assigned since, nothing more), so a restored reader may report the same split again from an
+ * earlier row: the rows between the two reports are handed out again, on the same replacement.
  */
 @Internal
 public final class TunnelSplitEnumerator
@@ -79,7 +86,16 @@ public final class TunnelSplitEnumerator
     private final Deque<TunnelSplit> pending = new ArrayDeque<>();
     private final List<TunnelSplit> awaitingReplacement = new ArrayList<>();
     private final Map<String, ReplacedSession> replaced = new HashMap<>();
-    private final Set<String> handledInvalidations = new LinkedHashSet<>();
+
+    /**
+     * Invalidated splits taken back, by split id: the lowest next row reported for each, i.e. the
+     * row from which its rest was handed out again. A report of the same split from a lower row
+     * (its reader restored an earlier checkpoint after a regional failover, which does not roll
+     * back this enumerator) hands out the rows between the two; a report from that row or later
+     * changes nothing.
+     */
+    private final Map<String, Long> handledInvalidations = new LinkedHashMap<>();
+
     private boolean initialDiscoveryDone;
 
     private final Set<Integer> waitingReaders = new LinkedHashSet<>();
@@ -151,7 +167,10 @@ public final class TunnelSplitEnumerator
         for (ReplacedSession r : state.replacedSessions()) {
             replaced.put(r.oldSessionId(), r);
         }
-        handledInvalidations.addAll(state.handledInvalidations());
+        for (String id : state.handledInvalidations()) {
+            // handled before the checkpoint, so acknowledged before any reader's state of it
+            handledInvalidations.put(id, Long.MIN_VALUE);
+        }
         pacer.restore(state.sessionCreationTimes());
         initialDiscoveryDone = state.initialDiscoveryDone();
     }
@@ -258,19 +277,53 @@ public final class TunnelSplitEnumerator
         }
         TunnelSplit split = invalidated.split();
         context.sendEventToSourceReader(subtaskId, new SplitInvalidatedAck(split.splitId()));
-        if (!recreateInvalidSessions
-                || split.isFinished()
-                || !handledInvalidations.add(split.splitId())) {
+        if (!recreateInvalidSessions || split.isFinished()) {
             return;
         }
-        unassign(split); // its rest is handed out again
+        TunnelSplit rest = restToHandOut(split);
+        if (rest == null) {
+            return;
+        }
+        unassign(rest); // handed out again
         ReplacedSession r = replaced.get(split.sessionId());
         if (r != null) {
-            addRepointed(split, r);
+            addRepointed(rest, r);
         } else {
-            awaitingReplacement.add(split);
+            awaitingReplacement.add(rest);
         }
         assignAndCreate();
+    }
+
+    /**
+     * The rows of an invalidated split not handed out again yet, or null when there are none: the
+     * whole rest on the first report; on a repeated report from a lower row (the reader restored a
+     * checkpoint taken before its first report), the rows between the two reports.
+     */
+    @Nullable
+    private TunnelSplit restToHandOut(TunnelSplit split) {
+        Long from = handledInvalidations.get(split.splitId());
+        if (from != null && split.nextRow() >= from) {
+            return null; // a duplicate: rows from there on were handed out already
+        }
+        handledInvalidations.put(split.splitId(), split.nextRow());
+        if (from == null) {
+            return split;
+        }
+        LOG.info(
+                "Table {}: {} was reported invalid again from an earlier row (its reader restored"
+                        + " an earlier checkpoint); rows [{}, {}) are read again on the new"
+                        + " session",
+                tableName,
+                split.describe(),
+                split.nextRow(),
+                from);
+        return new TunnelSplit(
+                split.partition(),
+                split.sessionId(),
+                split.sessionRowCount(),
+                split.nextRow(),
+                from,
+                split.nextRow());
     }
 
     /** Rows of a split handed back no longer count toward the limit. */
@@ -443,20 +496,18 @@ public final class TunnelSplitEnumerator
                 "Cannot create a download session of " + where + ": " + error.getMessage(), error);
     }
 
-    /** The unread rest of {@code split} on the replacement session, clipped to its rows. */
+    /**
+     * The unread rest of {@code split} on the replacement session, clipped to its rows. It starts
+     * at the split's next row, so the pieces of one split handed out again after repeated reports
+     * ({@code [R1, R2)} and {@code [R2, end)}) have ids of their own.
+     */
     private void addRepointed(TunnelSplit split, ReplacedSession r) {
         long end = Math.min(split.end(), r.newRowCount());
-        long start = Math.min(split.start(), end);
         long next = Math.min(split.nextRow(), end);
         if (next < end) {
             pending.addLast(
                     new TunnelSplit(
-                            split.partition(),
-                            r.newSessionId(),
-                            r.newRowCount(),
-                            start,
-                            end,
-                            next));
+                            split.partition(), r.newSessionId(), r.newRowCount(), next, end, next));
         }
     }
 
@@ -478,7 +529,7 @@ public final class TunnelSplitEnumerator
                 new ArrayList<>(pending),
                 awaitingReplacement,
                 new ArrayList<>(replaced.values()),
-                handledInvalidations,
+                handledInvalidations.keySet(),
                 pacer.recentStarts(),
                 initialDiscoveryDone);
     }

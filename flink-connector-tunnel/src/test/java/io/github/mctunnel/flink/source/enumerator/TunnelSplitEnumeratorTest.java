@@ -138,7 +138,7 @@ class TunnelSplitEnumeratorTest {
                 .containsExactly(
                         first,
                         new TunnelSplit("ds=1", "S1", 10, 5, 10, 5),
-                        new TunnelSplit("ds=1", "S2", 12, 0, 5, 3),
+                        new TunnelSplit("ds=1", "S2", 12, 3, 5, 3),
                         new TunnelSplit("ds=1", "S2", 12, 10, 12, 10));
         assertThat(e.snapshotState(2).replacedSessions())
                 .containsExactly(new ReplacedSession("S1", "S2", 12));
@@ -147,8 +147,68 @@ class TunnelSplitEnumeratorTest {
         e.handleSourceEvent(
                 0, new SplitInvalidatedEvent(new TunnelSplit("ds=1", "S1", 10, 5, 10, 6)));
         request(e, 0);
-        assertThat(assigned(0)).last().isEqualTo(new TunnelSplit("ds=1", "S2", 12, 5, 10, 6));
+        assertThat(assigned(0)).last().isEqualTo(new TunnelSplit("ds=1", "S2", 12, 6, 10, 6));
         assertThat(table.created).hasSize(2);
+    }
+
+    /**
+     * Issue #17 defect 2: a reader reports its split invalid at row 4 and gets the rest on a new
+     * session; its task then fails and restores a checkpoint taken at row 1. A regional failover
+     * does not roll back the enumerator, so it hears of the same split again, from row 1: rows 1-3
+     * must be handed out again (they were emitted after the checkpoint and are rolled back), and
+     * nothing else twice.
+     */
+    @Test
+    void repeatedInvalidationFromAnEarlierRowHandsOutTheRowsBetweenOnly() throws Exception {
+        table.rows.put("ds=1", 5L);
+        TunnelSplitEnumerator e = enumerator(false, true, 200, TunnelEnumeratorState.initial());
+        request(e, 0);
+        TunnelSplit x = assigned(0).get(0);
+        assertThat(x).isEqualTo(new TunnelSplit("ds=1", "S1", 5, 0, 5, 0));
+
+        e.handleSourceEvent(0, new SplitInvalidatedEvent(x.withNextRow(4)));
+        request(e, 0);
+        TunnelSplit rest = new TunnelSplit("ds=1", "S2", 5, 4, 5, 4);
+        assertThat(assigned(0)).containsExactly(x, rest);
+
+        // subtask 0 fails: Flink hands back what it got after the checkpoint it restores, and the
+        // restored reader finds the split of that checkpoint (next row 1) invalid
+        e.addSplitsBack(List.of(rest), 0);
+        e.handleSourceEvent(0, new SplitInvalidatedEvent(x.withNextRow(1)));
+        // the same report again (another restore of that checkpoint) and a late one of the failed
+        // attempt change nothing
+        e.handleSourceEvent(0, new SplitInvalidatedEvent(x.withNextRow(1)));
+        e.handleSourceEvent(0, new SplitInvalidatedEvent(x.withNextRow(4)));
+        for (int i = 0; i < 4; i++) {
+            request(e, 0);
+        }
+        assertThat(assigned(0))
+                .containsExactly(x, rest, rest, new TunnelSplit("ds=1", "S2", 5, 1, 4, 1));
+        assertThat(table.created).containsExactly("ds=1", "ds=1");
+        assertThat(context.getSentEvents().get(0)).hasSize(4); // each report acknowledged
+    }
+
+    @Test
+    void repeatedInvalidationBeforeTheReplacementExistsIsContinuedOnIt() throws Exception {
+        table.rows.put("ds=1", 5L);
+        TunnelSplitEnumerator e = enumerator(false, true, 1, TunnelEnumeratorState.initial());
+        request(e, 0);
+        TunnelSplit x = assigned(0).get(0);
+        e.handleSourceEvent(0, new SplitInvalidatedEvent(x.withNextRow(4)));
+        e.handleSourceEvent(0, new SplitInvalidatedEvent(x.withNextRow(2)));
+        request(e, 0);
+        assertThat(table.created).containsExactly("ds=1"); // paced: one per 10 s
+
+        now.addAndGet(10_001);
+        context.getExecutorService().triggerPeriodicScheduledTasks();
+        context.triggerAllActions();
+        request(e, 0);
+        assertThat(table.created).containsExactly("ds=1", "ds=1");
+        assertThat(assigned(0))
+                .containsExactly(
+                        x,
+                        new TunnelSplit("ds=1", "S2", 5, 4, 5, 4),
+                        new TunnelSplit("ds=1", "S2", 5, 2, 4, 2));
     }
 
     @Test
