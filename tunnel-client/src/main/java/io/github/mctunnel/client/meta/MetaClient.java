@@ -157,6 +157,46 @@ public final class MetaClient {
     }
 
     /**
+     * The row count the service keeps in a partition's metadata: {@code GET
+     * <odps>/projects/p/tables/t?partition=k='v',..} (values quoted, as the SDK's {@code
+     * hasPartition} sends them), {@code partitionRecordNum} of the JSON in {@code <Schema>}.
+     *
+     * @return the row count, or -1 when the metadata has none
+     * @throws TunnelException with status 404 (NoSuchPartition) when the partition does not exist
+     */
+    public long partitionRecordCount(TableIdentifier table, PartitionSpec partition)
+            throws TunnelException {
+        ErrorContext context =
+                ErrorContext.of("get partition info")
+                        .withTable(table.toString())
+                        .withPartition(partition.toString());
+        StringBuilder spec = new StringBuilder();
+        for (Map.Entry<String, String> e : partition.values().entrySet()) {
+            if (spec.length() > 0) {
+                spec.append(',');
+            }
+            spec.append(e.getKey()).append("='").append(e.getValue()).append('\'');
+        }
+        TunnelRequest request =
+                metaRequest("GET", ResourcePaths.metaTable(table), table, context)
+                        .param("partition", spec.toString())
+                        .build();
+        String xml = caller.call(request, MetaClient::readText);
+        try {
+            Element root = MetaXml.parse(xml).getDocumentElement();
+            String json = MetaXml.childText(root, "Schema");
+            if (json == null || json.isBlank()) {
+                return -1;
+            }
+            JsonNode n = JSON.readTree(json.trim()).get("partitionRecordNum");
+            return n == null || !n.canConvertToLong() ? -1 : Math.max(-1, n.asLong());
+        } catch (Exception e) {
+            throw TunnelException.local(
+                    context, "unreadable partition metadata: " + e.getMessage());
+        }
+    }
+
+    /**
      * Lists the names of the project's tables (of {@code schema} when not null): {@code GET
      * <odps>/projects/p/tables?expectmarker=true[&marker=..]}, page by page until the marker is
      * empty.

@@ -12,13 +12,21 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
 /**
- * Version 1: the fields of {@link TunnelEnumeratorState} in declaration order; each list as a count
- * followed by its elements; splits in the {@link TunnelSplitSerializer} version 1 form.
+ * Version 2 (written): the fields of {@link TunnelEnumeratorState} in declaration order; the mark
+ * as a presence byte and a UTF string; each list as a count followed by its elements; read
+ * partitions as (UTF, long, long), waiting partitions as (UTF, long, long), replaced sessions as
+ * (UTF, UTF, long, long); splits in the {@link TunnelSplitSerializer} version 1 form.
+ *
+ * <p>Version 1 (read): discovered partitions, awaiting session, pending splits, awaiting
+ * replacement, replaced sessions (UTF, UTF, long), handled invalidations, session creation times,
+ * initial discovery done. Discovered partitions not awaiting a session become read partitions of
+ * unknown time and row count, replaced sessions get an unknown creation time, handled invalidations
+ * are dropped (a checkpoint's readers never hold one), and no rows count toward a limit.
  */
 @Internal
 public final class TunnelEnumeratorStateSerializer
@@ -27,7 +35,7 @@ public final class TunnelEnumeratorStateSerializer
     public static final TunnelEnumeratorStateSerializer INSTANCE =
             new TunnelEnumeratorStateSerializer();
 
-    private static final int CURRENT_VERSION = 1;
+    private static final int CURRENT_VERSION = 2;
 
     @Override
     public int getVersion() {
@@ -38,7 +46,22 @@ public final class TunnelEnumeratorStateSerializer
     public byte[] serialize(TunnelEnumeratorState state) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
-            writeStrings(state.discoveredPartitions(), out);
+            out.writeBoolean(state.readMark() != null);
+            if (state.readMark() != null) {
+                out.writeUTF(state.readMark());
+            }
+            out.writeInt(state.readPartitions().size());
+            for (ReadPartition p : state.readPartitions()) {
+                out.writeUTF(p.partition());
+                out.writeLong(p.readAtMillis());
+                out.writeLong(p.rowsCut());
+            }
+            out.writeInt(state.waitingPartitions().size());
+            for (WaitingPartition p : state.waitingPartitions()) {
+                out.writeUTF(p.partition());
+                out.writeLong(p.recheckAtMillis());
+                out.writeLong(p.backoffMillis());
+            }
             writeStrings(state.awaitingSession(), out);
             writeSplits(state.pendingSplits(), out);
             writeSplits(state.awaitingReplacement(), out);
@@ -47,61 +70,109 @@ public final class TunnelEnumeratorStateSerializer
                 out.writeUTF(r.oldSessionId());
                 out.writeUTF(r.newSessionId());
                 out.writeLong(r.newRowCount());
+                out.writeLong(r.createdAtMillis());
             }
-            writeStrings(new ArrayList<>(state.handledInvalidations()), out);
             out.writeInt(state.sessionCreationTimes().size());
             for (long t : state.sessionCreationTimes()) {
                 out.writeLong(t);
             }
             out.writeBoolean(state.initialDiscoveryDone());
+            out.writeLong(state.rowsAssigned());
         }
         return bytes.toByteArray();
     }
 
     @Override
     public TunnelEnumeratorState deserialize(int version, byte[] serialized) throws IOException {
-        if (version != CURRENT_VERSION) {
+        if (version != 1 && version != CURRENT_VERSION) {
             throw new IOException(
                     "Unknown version "
                             + version
                             + " of the MaxCompute Tunnel source enumerator state (this connector"
-                            + " reads version "
+                            + " reads versions 1 to "
                             + CURRENT_VERSION
                             + ")");
         }
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(serialized))) {
-            List<String> discovered = readStrings(in);
-            List<String> awaiting = readStrings(in);
-            List<TunnelSplit> pending = readSplits(in);
-            List<TunnelSplit> replacement = readSplits(in);
-            int n = count(in);
-            List<ReplacedSession> replaced = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) {
-                replaced.add(new ReplacedSession(in.readUTF(), in.readUTF(), in.readLong()));
-            }
-            Set<String> handled = new LinkedHashSet<>(readStrings(in));
-            n = count(in);
-            List<Long> times = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) {
-                times.add(in.readLong());
-            }
-            boolean discoveryDone = in.readBoolean();
+            TunnelEnumeratorState state = version == 1 ? readV1(in) : readV2(in);
             if (in.available() > 0) {
                 throw new IOException(
                         "Corrupt MaxCompute Tunnel source enumerator state: "
                                 + in.available()
                                 + " trailing bytes");
             }
-            return new TunnelEnumeratorState(
-                    discovered,
-                    awaiting,
-                    pending,
-                    replacement,
-                    replaced,
-                    handled,
-                    times,
-                    discoveryDone);
+            return state;
         }
+    }
+
+    private static TunnelEnumeratorState readV2(DataInputStream in) throws IOException {
+        String mark = in.readBoolean() ? in.readUTF() : null;
+        int n = count(in);
+        List<ReadPartition> read = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            read.add(new ReadPartition(in.readUTF(), in.readLong(), in.readLong()));
+        }
+        n = count(in);
+        List<WaitingPartition> waiting = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            waiting.add(new WaitingPartition(in.readUTF(), in.readLong(), in.readLong()));
+        }
+        List<String> awaiting = readStrings(in);
+        List<TunnelSplit> pending = readSplits(in);
+        List<TunnelSplit> replacement = readSplits(in);
+        n = count(in);
+        List<ReplacedSession> replaced = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            replaced.add(
+                    new ReplacedSession(in.readUTF(), in.readUTF(), in.readLong(), in.readLong()));
+        }
+        List<Long> times = readLongs(in);
+        boolean discoveryDone = in.readBoolean();
+        long rowsAssigned = in.readLong();
+        return new TunnelEnumeratorState(
+                mark,
+                read,
+                waiting,
+                awaiting,
+                pending,
+                replacement,
+                replaced,
+                times,
+                discoveryDone,
+                rowsAssigned);
+    }
+
+    private static TunnelEnumeratorState readV1(DataInputStream in) throws IOException {
+        List<String> discovered = readStrings(in);
+        List<String> awaiting = readStrings(in);
+        List<TunnelSplit> pending = readSplits(in);
+        List<TunnelSplit> replacement = readSplits(in);
+        int n = count(in);
+        List<ReplacedSession> replaced = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            replaced.add(new ReplacedSession(in.readUTF(), in.readUTF(), in.readLong(), -1));
+        }
+        readStrings(in); // handled invalidations: not needed after a restore
+        List<Long> times = readLongs(in);
+        boolean discoveryDone = in.readBoolean();
+        Set<String> awaitingSet = new HashSet<>(awaiting);
+        List<ReadPartition> read = new ArrayList<>();
+        for (String p : discovered) {
+            if (!awaitingSet.contains(p)) {
+                read.add(new ReadPartition(p, -1, -1));
+            }
+        }
+        return new TunnelEnumeratorState(
+                null,
+                read,
+                List.of(),
+                awaiting,
+                pending,
+                replacement,
+                replaced,
+                times,
+                discoveryDone,
+                0);
     }
 
     private static void writeStrings(List<String> values, DataOutputStream out) throws IOException {
@@ -116,6 +187,15 @@ public final class TunnelEnumeratorStateSerializer
         List<String> values = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             values.add(in.readUTF());
+        }
+        return values;
+    }
+
+    private static List<Long> readLongs(DataInputStream in) throws IOException {
+        int n = count(in);
+        List<Long> values = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            values.add(in.readLong());
         }
         return values;
     }

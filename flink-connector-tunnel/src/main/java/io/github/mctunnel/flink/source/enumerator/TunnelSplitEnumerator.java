@@ -12,6 +12,7 @@ import io.github.mctunnel.flink.source.table.TableReadClient;
 import io.github.mctunnel.flink.source.table.TableReadClientFactory;
 
 import org.apache.flink.annotation.Internal;
+import org.apache.flink.annotation.VisibleForTesting;
 import org.apache.flink.api.connector.source.SourceEvent;
 import org.apache.flink.api.connector.source.SplitEnumerator;
 import org.apache.flink.api.connector.source.SplitEnumeratorContext;
@@ -24,10 +25,12 @@ import org.slf4j.LoggerFactory;
 import javax.annotation.Nullable;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -44,16 +47,25 @@ import java.util.function.LongSupplier;
  *
  * <p>Bounded: one discovery, then each reader is told there are no more splits once everything is
  * assigned. Continuous: discovery repeats at an interval and each new partition is read once, as
- * soon as it has rows: partitions are usually added before their data is committed, so a partition
- * found empty is offered again by the next discovery (each look costs a download session, paced
- * within the session budget). Rows committed to a partition after it was read are not read.
- * Partitions are read in {@link PartitionOrder}.
+ * soon as it has rows. Partitions are usually added before their data is committed, so a partition
+ * without rows waits: it is looked at again with a back-off (the discovery interval, doubling up to
+ * {@link #MAX_EMPTY_BACKOFF}), first in the partition's metadata (no download session while the
+ * service says it has no rows), then with a download session. Rows committed to a partition after
+ * it was read are not read. Partitions are read in {@link PartitionOrder}.
+ *
+ * <p>State stays bounded over time: partitions read longer ago than {@link
+ * #READ_PARTITION_RETENTION} fold into a read mark (a partition listed later that orders at or
+ * before the mark is not read), waiting partitions at or before the mark are given up, replaced
+ * sessions are forgotten once their replacement is older than a session lives, and invalidated
+ * splits taken back are forgotten once a checkpoint taken after that completed.
  *
  * <p>Policy RECREATE: a reader hands an invalidated split back with its next row; the enumerator
- * continues it from there on a replacement session. A task failure restores readers to their last
- * checkpoint but does not roll this enumerator back (Flink calls {@code addSplitsBack} with what
- * was assigned since, nothing more), so a restored reader may report the same split again from an
- * earlier row: the rows between the two reports are handed out again, on the same replacement.
+ * continues it from there on a replacement session (unassigned splits of the same session move to
+ * it at once, and rows the replacement has beyond what was handed out of the partition are cut into
+ * new splits). A task failure restores readers to their last checkpoint but does not roll this
+ * enumerator back (Flink calls {@code addSplitsBack} with what was assigned since, nothing more),
+ * so a restored reader may report the same split again from an earlier row: the rows between the
+ * two reports are handed out again, on the same replacement.
  */
 @Internal
 public final class TunnelSplitEnumerator
@@ -63,6 +75,18 @@ public final class TunnelSplitEnumerator
 
     /** How often paced session creations are retried. */
     static final long TICK_MILLIS = 200;
+
+    /** Read partitions are remembered one by one for this long, then fold into the read mark. */
+    public static final Duration READ_PARTITION_RETENTION = Duration.ofDays(1);
+
+    /** The longest wait between two looks at a partition without rows (or the interval). */
+    public static final Duration MAX_EMPTY_BACKOFF = Duration.ofMinutes(5);
+
+    /** A download session lives 24 hours at the service. */
+    static final long SESSION_LIFETIME_MILLIS = Duration.ofHours(24).toMillis();
+
+    /** Answer of a metadata look at a partition that no longer exists. */
+    private static final long GONE = -2;
 
     private final SplitEnumeratorContext<TunnelSplit> context;
     private final TableReadClientFactory clientFactory;
@@ -81,25 +105,31 @@ public final class TunnelSplitEnumerator
     /** Rows of the splits handed to readers and not handed back (counted toward the limit). */
     private long rowsAssigned;
 
-    private final Set<String> discovered = new LinkedHashSet<>();
-    private final Deque<String> awaitingSession = new ArrayDeque<>();
+    @Nullable private String readMark;
+    @Nullable private PartitionSpec readMarkSpec;
+    private final Map<String, ReadPartition> read = new LinkedHashMap<>();
+    private final Map<String, WaitingPartition> waiting = new LinkedHashMap<>();
+    private final Set<String> awaitingSession = new LinkedHashSet<>();
     private final Deque<TunnelSplit> pending = new ArrayDeque<>();
     private final List<TunnelSplit> awaitingReplacement = new ArrayList<>();
     private final Map<String, ReplacedSession> replaced = new HashMap<>();
 
     /**
-     * Invalidated splits taken back, by split id: the lowest next row reported for each, i.e. the
-     * row from which its rest was handed out again. A report of the same split from a lower row
-     * (its reader restored an earlier checkpoint after a regional failover, which does not roll
-     * back this enumerator) hands out the rows between the two; a report from that row or later
-     * changes nothing.
+     * Invalidated splits taken back, by split id: the lowest next row reported for each (the row
+     * from which its rest was handed out again) and the last checkpoint taken before. A report of
+     * the same split from a lower row (its reader restored an earlier checkpoint after a task
+     * failure, which does not roll back this enumerator) hands out the rows between the two; a
+     * report from that row or later changes nothing. Forgotten once a later checkpoint completed:
+     * readers restore no checkpoint holding the split then. Not checkpointed, for the same reason.
      */
-    private final Map<String, Long> handledInvalidations = new LinkedHashMap<>();
+    private final Map<String, Handled> handledInvalidations = new LinkedHashMap<>();
 
+    private long lastSnapshotCheckpointId = -1;
     private boolean initialDiscoveryDone;
 
     private final Set<Integer> waitingReaders = new LinkedHashSet<>();
     private boolean creationInFlight;
+    private boolean lookInFlight;
     private TableReadClient client;
     private volatile TableSchema schema;
     private Counter sessionsCreated;
@@ -160,19 +190,32 @@ public final class TunnelSplitEnumerator
         this.recreateInvalidSessions = recreateInvalidSessions;
         this.pacer = pacer;
         this.clock = clock;
-        discovered.addAll(state.discoveredPartitions());
+        long now = clock.getAsLong();
+        readMark = state.readMark();
+        readMarkSpec = readMark == null ? null : PartitionSpec.parse(readMark);
+        for (ReadPartition r : state.readPartitions()) {
+            // unknown times (state version 1) count from the restore
+            read.put(
+                    r.partition(),
+                    r.readAtMillis() < 0 ? new ReadPartition(r.partition(), now, r.rowsCut()) : r);
+        }
+        for (WaitingPartition w : state.waitingPartitions()) {
+            waiting.put(w.partition(), w);
+        }
         awaitingSession.addAll(state.awaitingSession());
         pending.addAll(state.pendingSplits());
         awaitingReplacement.addAll(state.awaitingReplacement());
         for (ReplacedSession r : state.replacedSessions()) {
-            replaced.put(r.oldSessionId(), r);
-        }
-        for (String id : state.handledInvalidations()) {
-            // handled before the checkpoint, so acknowledged before any reader's state of it
-            handledInvalidations.put(id, Long.MIN_VALUE);
+            replaced.put(
+                    r.oldSessionId(),
+                    r.createdAtMillis() < 0
+                            ? new ReplacedSession(
+                                    r.oldSessionId(), r.newSessionId(), r.newRowCount(), now)
+                            : r);
         }
         pacer.restore(state.sessionCreationTimes());
         initialDiscoveryDone = state.initialDiscoveryDone();
+        rowsAssigned = state.rowsAssigned();
     }
 
     @Override
@@ -236,18 +279,148 @@ public final class TunnelSplitEnumerator
             throw new FlinkRuntimeException(
                     "Failed to discover the partitions of table " + tableName, error);
         }
+        long now = clock.getAsLong();
+        Set<String> listed = new HashSet<>();
         int added = 0;
         for (PartitionSpec p : partitions) {
-            if (discovered.add(p.toString())) {
-                awaitingSession.addLast(p.toString());
-                added++;
+            String s = p.toString();
+            listed.add(s);
+            if (read.containsKey(s)
+                    || waiting.containsKey(s)
+                    || awaitingSession.contains(s)
+                    || atOrBeforeMark(p)) {
+                continue;
+            }
+            added++;
+            if (bounded || p.isEmpty()) {
+                awaitingSession.add(s);
+            } else {
+                waiting.put(s, new WaitingPartition(s, now, 0));
             }
         }
         if (added > 0) {
             LOG.info("Table {}: {} new partition(s) to read", tableName, added);
         }
+        if (!bounded) {
+            // a waiting partition no longer listed was dropped
+            waiting.keySet().removeIf(p -> !listed.contains(p) && !awaitingSession.contains(p));
+            forgetOld(now);
+        }
         initialDiscoveryDone = true;
+        lookAtWaiting(now);
         assignAndCreate();
+    }
+
+    private boolean atOrBeforeMark(PartitionSpec p) {
+        return readMarkSpec != null && PartitionOrder.INSTANCE.compare(p, readMarkSpec) <= 0;
+    }
+
+    /**
+     * Folds partitions read longer ago than the retention into the read mark, gives up waiting
+     * partitions at or before it, and forgets replacements that could not be read any more.
+     */
+    private void forgetOld(long now) {
+        replaced.values().removeIf(r -> r.createdAtMillis() <= now - SESSION_LIFETIME_MILLIS);
+        long before = now - READ_PARTITION_RETENTION.toMillis();
+        PartitionSpec mark = readMarkSpec;
+        for (ReadPartition r : read.values()) {
+            if (r.readAtMillis() <= before) {
+                PartitionSpec p = PartitionSpec.parse(r.partition());
+                if (mark == null || PartitionOrder.INSTANCE.compare(p, mark) > 0) {
+                    mark = p;
+                }
+            }
+        }
+        if (mark == readMarkSpec) {
+            return;
+        }
+        readMarkSpec = mark;
+        readMark = mark.toString();
+        read.keySet().removeIf(p -> atOrBeforeMark(PartitionSpec.parse(p)));
+        Iterator<String> it = waiting.keySet().iterator();
+        while (it.hasNext()) {
+            String p = it.next();
+            if (!awaitingSession.contains(p) && atOrBeforeMark(PartitionSpec.parse(p))) {
+                it.remove();
+                LOG.info(
+                        "Table {}: partition {} still has no rows while partition {} was read"
+                                + " more than {} ago; it is not read",
+                        tableName,
+                        p,
+                        readMark,
+                        READ_PARTITION_RETENTION);
+            }
+        }
+    }
+
+    /** Looks at waiting partitions that are due, in their metadata (a worker thread asks). */
+    private void lookAtWaiting(long now) {
+        if (lookInFlight) {
+            return;
+        }
+        List<String> due = new ArrayList<>();
+        for (WaitingPartition w : waiting.values()) {
+            if (w.recheckAtMillis() <= now && !awaitingSession.contains(w.partition())) {
+                due.add(w.partition());
+            }
+        }
+        if (due.isEmpty()) {
+            return;
+        }
+        lookInFlight = true;
+        context.callAsync(() -> recordCounts(due), this::onRecordCounts);
+    }
+
+    /** Worker thread: the row count in each partition's metadata, -1 unknown, GONE when gone. */
+    private Map<String, Long> recordCounts(List<String> partitions) {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        for (String p : partitions) {
+            long n;
+            try {
+                n = client.partitionRecordCount(PartitionSpec.parse(p));
+            } catch (TunnelException e) {
+                n = e.hasErrorCode("NoSuchPartition") ? GONE : -1;
+            } catch (IOException | RuntimeException e) {
+                n = -1; // a download session tells
+            }
+            counts.put(p, n);
+        }
+        return counts;
+    }
+
+    private void onRecordCounts(Map<String, Long> counts, Throwable error) {
+        lookInFlight = false;
+        if (error != null) {
+            throw new FlinkRuntimeException(
+                    "Failed to look at the partitions of table " + tableName, error);
+        }
+        long now = clock.getAsLong();
+        for (Map.Entry<String, Long> e : counts.entrySet()) {
+            WaitingPartition w = waiting.get(e.getKey());
+            if (w == null) {
+                continue;
+            }
+            long n = e.getValue();
+            if (n == GONE) {
+                waiting.remove(e.getKey());
+                LOG.warn("Partition {} of table {} no longer exists; skipped", w, tableName);
+            } else if (n == 0) {
+                waiting.put(w.partition(), backedOff(w, now)); // no session needed to know
+            } else {
+                awaitingSession.add(w.partition()); // has rows, or the metadata does not say
+            }
+        }
+        assignAndCreate();
+    }
+
+    /** The next look at a partition found without rows: the back-off doubles up to the cap. */
+    private WaitingPartition backedOff(WaitingPartition w, long now) {
+        long cap = Math.max(discoveryIntervalMillis, MAX_EMPTY_BACKOFF.toMillis());
+        long backoff =
+                w.backoffMillis() <= 0
+                        ? Math.max(1, discoveryIntervalMillis)
+                        : Math.min(cap, w.backoffMillis() * 2);
+        return new WaitingPartition(w.partition(), now + backoff, backoff);
     }
 
     @Override
@@ -287,7 +460,10 @@ public final class TunnelSplitEnumerator
         unassign(rest); // handed out again
         ReplacedSession r = replaced.get(split.sessionId());
         if (r != null) {
-            addRepointed(rest, r);
+            TunnelSplit moved = repointed(rest, r);
+            if (moved != null) {
+                pending.addLast(moved);
+            }
         } else {
             awaitingReplacement.add(rest);
         }
@@ -301,12 +477,13 @@ public final class TunnelSplitEnumerator
      */
     @Nullable
     private TunnelSplit restToHandOut(TunnelSplit split) {
-        Long from = handledInvalidations.get(split.splitId());
-        if (from != null && split.nextRow() >= from) {
+        Handled before = handledInvalidations.get(split.splitId());
+        if (before != null && split.nextRow() >= before.fromRow()) {
             return null; // a duplicate: rows from there on were handed out already
         }
-        handledInvalidations.put(split.splitId(), split.nextRow());
-        if (from == null) {
+        handledInvalidations.put(
+                split.splitId(), new Handled(split.nextRow(), lastSnapshotCheckpointId));
+        if (before == null) {
             return split;
         }
         LOG.info(
@@ -316,14 +493,21 @@ public final class TunnelSplitEnumerator
                 tableName,
                 split.describe(),
                 split.nextRow(),
-                from);
+                before.fromRow());
         return new TunnelSplit(
                 split.partition(),
                 split.sessionId(),
                 split.sessionRowCount(),
                 split.nextRow(),
-                from,
+                before.fromRow(),
                 split.nextRow());
+    }
+
+    @Override
+    public void notifyCheckpointComplete(long checkpointId) {
+        // readers restore this checkpoint or a later one now: none holds a split taken back
+        // before it was taken
+        handledInvalidations.values().removeIf(h -> h.afterCheckpoint() < checkpointId);
     }
 
     /** Rows of a split handed back no longer count toward the limit. */
@@ -380,6 +564,9 @@ public final class TunnelSplitEnumerator
             waitingReaders.clear();
             return;
         }
+        if (!bounded && !waiting.isEmpty()) {
+            lookAtWaiting(clock.getAsLong());
+        }
         if (waitingReaders.isEmpty() || creationInFlight) {
             return;
         }
@@ -399,10 +586,11 @@ public final class TunnelSplitEnumerator
                         () -> client.createSession(p),
                         (info, error) -> onReplacementCreated(old, info, error));
             } else {
-                PartitionSpec p = PartitionSpec.parse(awaitingSession.peekFirst());
+                String partition = awaitingSession.iterator().next();
+                PartitionSpec p = PartitionSpec.parse(partition);
                 context.callAsync(
                         () -> client.createSession(p),
-                        (info, error) -> onSessionCreated(p, info, error));
+                        (info, error) -> onSessionCreated(partition, info, error));
             }
             return;
         }
@@ -414,24 +602,32 @@ public final class TunnelSplitEnumerator
         }
     }
 
-    private void onSessionCreated(PartitionSpec p, DownloadSessionInfo info, Throwable error) {
+    private void onSessionCreated(String partition, DownloadSessionInfo info, Throwable error) {
         creationInFlight = false;
+        PartitionSpec p = PartitionSpec.parse(partition);
         if (error != null) {
             if (!retryLater(p, error)) {
-                awaitingSession.pollFirst();
+                awaitingSession.remove(partition);
+                waiting.remove(partition);
             }
         } else {
-            awaitingSession.pollFirst();
+            awaitingSession.remove(partition);
             sessionsCreated.inc();
+            long now = clock.getAsLong();
             if (!bounded && !p.isEmpty() && info.recordCount() == 0) {
                 // A partition is often added before its data is committed: in continuous mode an
-                // empty partition is not done, discovery offers it again until it has rows.
-                discovered.remove(p.toString());
+                // empty partition is not done, it is looked at again later.
+                WaitingPartition w = waiting.get(partition);
+                w = backedOff(w == null ? new WaitingPartition(partition, now, 0) : w, now);
+                waiting.put(partition, w);
                 LOG.info(
-                        "Table {} partition {} is empty; it is read once it has rows",
+                        "Table {} partition {} is empty; looked at again in {} ms",
                         tableName,
-                        p);
+                        p,
+                        w.backoffMillis());
             } else {
+                waiting.remove(partition);
+                read.put(partition, new ReadPartition(partition, now, info.recordCount()));
                 LOG.info(
                         "Table {}{}: download session {} with {} rows",
                         tableName,
@@ -450,27 +646,59 @@ public final class TunnelSplitEnumerator
             if (!retryLater(old.partitionSpec(), error)) {
                 awaitingReplacement.removeIf(s -> s.sessionId().equals(old.sessionId()));
             }
-        } else {
-            sessionsCreated.inc();
-            ReplacedSession r = new ReplacedSession(old.sessionId(), info.id(), info.recordCount());
-            replaced.put(old.sessionId(), r);
-            LOG.warn(
-                    "Table {}: download session {} was invalidated; continuing on new session {}"
-                            + " ({} rows, {} before)",
-                    tableName,
-                    old.sessionId(),
-                    info.id(),
-                    info.recordCount(),
-                    old.sessionRowCount());
-            Iterator<TunnelSplit> it = awaitingReplacement.iterator();
-            while (it.hasNext()) {
-                TunnelSplit s = it.next();
-                if (s.sessionId().equals(old.sessionId())) {
-                    it.remove();
-                    addRepointed(s, r);
+            assignAndCreate();
+            return;
+        }
+        sessionsCreated.inc();
+        long now = clock.getAsLong();
+        ReplacedSession r =
+                new ReplacedSession(old.sessionId(), info.id(), info.recordCount(), now);
+        replaced.put(old.sessionId(), r);
+        LOG.warn(
+                "Table {}: download session {} was invalidated; continuing on new session {}"
+                        + " ({} rows, {} before)",
+                tableName,
+                old.sessionId(),
+                info.id(),
+                info.recordCount(),
+                old.sessionRowCount());
+        Iterator<TunnelSplit> it = awaitingReplacement.iterator();
+        while (it.hasNext()) {
+            TunnelSplit s = it.next();
+            if (s.sessionId().equals(old.sessionId())) {
+                it.remove();
+                TunnelSplit moved = repointed(s, r);
+                if (moved != null) {
+                    pending.addLast(moved);
                 }
             }
-            cut(info, old.sessionRowCount());
+        }
+        // unassigned splits of the old session could not be read either: move them now
+        int n = pending.size();
+        for (int i = 0; i < n; i++) {
+            TunnelSplit s = pending.pollFirst();
+            TunnelSplit moved = s.sessionId().equals(old.sessionId()) ? repointed(s, r) : s;
+            if (moved != null) {
+                pending.addLast(moved);
+            }
+        }
+        // rows the partition has beyond those handed out of it (appended since)
+        ReadPartition rp = read.get(old.partition());
+        if (rp == null) {
+            LOG.info(
+                    "Table {}: partition {} was read more than {} ago; rows appended to it since"
+                            + " are not read",
+                    tableName,
+                    old.partition(),
+                    READ_PARTITION_RETENTION);
+        } else {
+            long from = Math.max(rp.rowsCut(), old.sessionRowCount());
+            if (info.recordCount() > from) {
+                cut(info, from);
+                read.put(
+                        rp.partition(),
+                        new ReadPartition(rp.partition(), rp.readAtMillis(), info.recordCount()));
+            }
         }
         assignAndCreate();
     }
@@ -497,18 +725,18 @@ public final class TunnelSplitEnumerator
     }
 
     /**
-     * The unread rest of {@code split} on the replacement session, clipped to its rows. It starts
-     * at the split's next row, so the pieces of one split handed out again after repeated reports
-     * ({@code [R1, R2)} and {@code [R2, end)}) have ids of their own.
+     * The unread rest of {@code split} on the replacement session, clipped to its rows; null when
+     * nothing is left. It starts at the split's next row, so the pieces of one split handed out
+     * again after repeated reports ({@code [R1, R2)} and {@code [R2, end)}) have ids of their own.
      */
-    private void addRepointed(TunnelSplit split, ReplacedSession r) {
+    @Nullable
+    private static TunnelSplit repointed(TunnelSplit split, ReplacedSession r) {
         long end = Math.min(split.end(), r.newRowCount());
         long next = Math.min(split.nextRow(), end);
-        if (next < end) {
-            pending.addLast(
-                    new TunnelSplit(
-                            split.partition(), r.newSessionId(), r.newRowCount(), next, end, next));
-        }
+        return next < end
+                ? new TunnelSplit(
+                        split.partition(), r.newSessionId(), r.newRowCount(), next, end, next)
+                : null;
     }
 
     /** Adds splits for rows {@code [from, recordCount)} of a session. */
@@ -523,15 +751,18 @@ public final class TunnelSplitEnumerator
 
     @Override
     public TunnelEnumeratorState snapshotState(long checkpointId) {
+        lastSnapshotCheckpointId = checkpointId;
         return new TunnelEnumeratorState(
-                new ArrayList<>(discovered),
+                readMark,
+                new ArrayList<>(read.values()),
+                new ArrayList<>(waiting.values()),
                 new ArrayList<>(awaitingSession),
                 new ArrayList<>(pending),
                 awaitingReplacement,
                 new ArrayList<>(replaced.values()),
-                handledInvalidations.keySet(),
                 pacer.recentStarts(),
-                initialDiscoveryDone);
+                initialDiscoveryDone,
+                rowsAssigned);
     }
 
     @Override
@@ -540,4 +771,13 @@ public final class TunnelSplitEnumerator
             client.close();
         }
     }
+
+    /** How many invalidated splits taken back are remembered (for tests of the bound). */
+    @VisibleForTesting
+    int handledInvalidationCount() {
+        return handledInvalidations.size();
+    }
+
+    /** An invalidated split taken back: from which row, after which checkpoint. */
+    private record Handled(long fromRow, long afterCheckpoint) {}
 }

@@ -24,6 +24,14 @@ public interface TableReadClient extends Closeable {
     /** All partitions of a partitioned table, in any order. */
     List<PartitionSpec> listPartitions() throws IOException;
 
+    /**
+     * The row count in the partition's metadata, without a download session; -1 when the service
+     * does not say.
+     */
+    default long partitionRecordCount(PartitionSpec partition) throws IOException {
+        return -1;
+    }
+
     /** Creates a download session (counts toward the service's session-creation budget). */
     DownloadSessionInfo createSession(PartitionSpec partition) throws IOException;
 

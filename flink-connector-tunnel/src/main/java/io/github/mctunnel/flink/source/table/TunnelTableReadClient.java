@@ -81,6 +81,11 @@ public final class TunnelTableReadClient implements TableReadClient {
     }
 
     @Override
+    public long partitionRecordCount(PartitionSpec partition) throws IOException {
+        return client.meta().partitionRecordCount(table, partition);
+    }
+
+    @Override
     public DownloadSessionInfo createSession(PartitionSpec partition) throws IOException {
         DownloadSession s = client.createDownloadSession(table, partition);
         synchronized (sessions) {

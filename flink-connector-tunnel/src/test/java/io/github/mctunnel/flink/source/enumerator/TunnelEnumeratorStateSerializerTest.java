@@ -6,7 +6,6 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.util.List;
-import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -16,16 +15,20 @@ class TunnelEnumeratorStateSerializerTest {
     void roundTripsEveryField() throws IOException {
         TunnelEnumeratorState state =
                 new TunnelEnumeratorState(
-                        List.of("ds=1", "ds=2", "ds=10"),
+                        "ds=0",
+                        List.of(
+                                new ReadPartition("ds=1", 5_000, 50),
+                                new ReadPartition("ds=2", 6_000, 300)),
+                        List.of(new WaitingPartition("ds=3", 9_000, 4_000)),
                         List.of("ds=10"),
                         List.of(
                                 new TunnelSplit("ds=2", "S2", 300, 0, 100, 0),
                                 new TunnelSplit("ds=2", "S2", 300, 100, 200, 150)),
                         List.of(new TunnelSplit("ds=1", "S1", 50, 0, 50, 20)),
-                        List.of(new ReplacedSession("S0", "S0b", 77)),
-                        Set.of("S0/0", "S0/50"),
+                        List.of(new ReplacedSession("S0", "S0b", 77, 8_000)),
                         List.of(1_000L, 2_000L),
-                        true);
+                        true,
+                        42);
         TunnelEnumeratorStateSerializer s = TunnelEnumeratorStateSerializer.INSTANCE;
         TunnelEnumeratorState back = s.deserialize(s.getVersion(), s.serialize(state));
         assertThat(back).isEqualTo(state);
@@ -35,6 +38,6 @@ class TunnelEnumeratorStateSerializerTest {
     void roundTripsInitialState() throws IOException {
         TunnelEnumeratorStateSerializer s = TunnelEnumeratorStateSerializer.INSTANCE;
         TunnelEnumeratorState initial = TunnelEnumeratorState.initial();
-        assertThat(s.deserialize(1, s.serialize(initial))).isEqualTo(initial);
+        assertThat(s.deserialize(2, s.serialize(initial))).isEqualTo(initial);
     }
 }

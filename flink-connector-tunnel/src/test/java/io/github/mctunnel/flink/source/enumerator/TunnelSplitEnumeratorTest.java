@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -141,7 +142,7 @@ class TunnelSplitEnumeratorTest {
                         new TunnelSplit("ds=1", "S2", 12, 3, 5, 3),
                         new TunnelSplit("ds=1", "S2", 12, 10, 12, 10));
         assertThat(e.snapshotState(2).replacedSessions())
-                .containsExactly(new ReplacedSession("S1", "S2", 12));
+                .containsExactly(new ReplacedSession("S1", "S2", 12, now.get()));
 
         // the other split of the old session is re-pointed without another session
         e.handleSourceEvent(
@@ -218,7 +219,7 @@ class TunnelSplitEnumeratorTest {
         request(e, 0);
         assertThat(assigned(0)).hasSize(1);
         TunnelEnumeratorState state = e.snapshotState(1);
-        assertThat(state.discoveredPartitions()).containsExactly("ds=1");
+        assertThat(state.readPartitions()).containsExactly(new ReadPartition("ds=1", now.get(), 5));
 
         table.rows.put("ds=2", 5L);
         TestingSplitEnumeratorContext<TunnelSplit> fresh = new TestingSplitEnumeratorContext<>(1);
@@ -255,20 +256,180 @@ class TunnelSplitEnumeratorTest {
         request(e, 0);
         assertThat(table.created).containsExactly("ds=1");
         assertThat(assigned(0)).isEmpty();
-        assertThat(e.snapshotState(1).discoveredPartitions()).isEmpty();
+        assertThat(e.snapshotState(1).readPartitions()).isEmpty();
+        assertThat(e.snapshotState(1).waitingPartitions())
+                .containsExactly(new WaitingPartition("ds=1", now.get() + 1_000, 1_000));
 
         table.rows.put("ds=1", 7L); // the data is committed
+        now.addAndGet(1_000); // looked at again after the back-off
         context.getExecutorService().triggerPeriodicScheduledTasks();
         context.triggerAllActions();
         assertThat(table.created).containsExactly("ds=1", "ds=1");
         assertThat(assigned(0)).containsExactly(new TunnelSplit("ds=1", "S2", 7, 0, 5, 0));
-        assertThat(e.snapshotState(2).discoveredPartitions()).containsExactly("ds=1");
+        assertThat(e.snapshotState(2).readPartitions())
+                .containsExactly(new ReadPartition("ds=1", now.get(), 7));
+        assertThat(e.snapshotState(2).waitingPartitions()).isEmpty();
+    }
+
+    /** Runs the discovery (and whatever follows) once at the current time. */
+    private void discoveryTick() {
+        context.getExecutorService().triggerPeriodicScheduledTasks();
+        context.triggerAllActions();
+    }
+
+    /**
+     * Issue #17 defect 5: 30 partitions added ahead of their data, discovery every second, five
+     * simulated minutes. Each partition is looked at with a back-off (1, 2, 4, ... s, at most 5
+     * min): before, each discovery created a download session per empty partition (9,000 here).
+     */
+    @Test
+    void emptyPartitionsAreLookedAtWithBackoffAndWithoutSessionsWhenMetadataSaysEmpty()
+            throws Exception {
+        table.metadataCounts = true;
+        for (int ds = 1; ds <= 30; ds++) {
+            table.rows.put("ds=" + ds, 0L);
+        }
+        TunnelSplitEnumerator e = enumerator(false, false, 200, TunnelEnumeratorState.initial());
+        request(e, 0, 1, 2);
+        for (int second = 1; second <= 300; second++) {
+            now.addAndGet(1_000);
+            discoveryTick();
+        }
+        assertThat(table.created).isEmpty();
+        // looks at 0, 1, 3, 7, 15, 31, 63, 127, 255 s
+        assertThat(table.metadataLooks).isEqualTo(30 * 9);
+        assertThat(e.snapshotState(1).waitingPartitions())
+                .hasSize(30)
+                .allSatisfy(w -> assertThat(w.backoffMillis()).isEqualTo(256_000));
+
+        // rows arrive in one partition: read at its next look, with one session
+        table.rows.put("ds=7", 12L);
+        now.addAndGet(256_000);
+        discoveryTick();
+        assertThat(table.created).containsExactly("ds=7");
+        assertThat(assigned(0)).containsExactly(new TunnelSplit("ds=7", "S1", 12, 0, 5, 0));
+        assertThat(e.snapshotState(2).waitingPartitions()).hasSize(29);
+    }
+
+    @Test
+    void emptyPartitionsWithoutMetadataCountsAreLookedAtWithSessionsAndBackoff() throws Exception {
+        for (int ds = 1; ds <= 30; ds++) {
+            table.rows.put("ds=" + ds, 0L);
+        }
+        TunnelSplitEnumerator e = enumerator(false, false, 200, TunnelEnumeratorState.initial());
+        request(e, 0, 1, 2);
+        for (int second = 1; second <= 300; second++) {
+            now.addAndGet(1_000);
+            discoveryTick();
+        }
+        // the pacer allows 200 per 10 s here; the back-off alone bounds the looks
+        assertThat(table.created).hasSize(30 * 9);
+    }
+
+    /**
+     * Issue #17 defect 7: a partition every 10 minutes for four simulated days, each read once and
+     * its session invalidated once (RECREATE), a checkpoint at every step. The state keeps about a
+     * day of partitions and replacements, and invalidations only until the next checkpoint.
+     */
+    @Test
+    void stateStaysBoundedOverDaysOfPartitions() throws Exception {
+        TunnelSplitEnumerator e = enumerator(false, true, 1_000, TunnelEnumeratorState.initial());
+        context.registerReader(0, "localhost");
+        int sizeAfterTwoDays = 0;
+        long checkpoint = 0;
+        int steps = 4 * 24 * 6;
+        for (int step = 0; step < steps; step++) {
+            table.rows.put("ds=" + step, 5L);
+            now.addAndGet(600_000);
+            discoveryTick();
+            e.handleSplitRequest(0, "localhost");
+            context.triggerAllActions();
+            TunnelSplit split = assigned(0).get(assigned(0).size() - 1);
+            assertThat(split.partition()).isEqualTo("ds=" + step);
+            if (split.sessionId().equals("S" + table.created.size())
+                    && table.created.size() % 2 == 1) {
+                // the first session of the partition: invalidate it, read on a replacement
+                e.handleSourceEvent(0, new SplitInvalidatedEvent(split.withNextRow(2)));
+                e.handleSplitRequest(0, "localhost");
+                context.triggerAllActions();
+                assertThat(assigned(0).get(assigned(0).size() - 1).partition())
+                        .isEqualTo("ds=" + step);
+            }
+            e.snapshotState(++checkpoint);
+            e.notifyCheckpointComplete(checkpoint);
+            if (step == steps / 2) {
+                sizeAfterTwoDays =
+                        TunnelEnumeratorStateSerializer.INSTANCE.serialize(
+                                        e.snapshotState(++checkpoint))
+                                .length;
+            }
+        }
+        assertThat(table.created).hasSize(2 * steps);
+        TunnelEnumeratorState state = e.snapshotState(++checkpoint);
+        // a day of partitions (144) after the mark, a day of replacements
+        assertThat(state.readPartitions()).hasSizeBetween(144, 146);
+        assertThat(state.readMark()).isEqualTo("ds=" + (steps - 145));
+        assertThat(state.replacedSessions()).hasSizeBetween(144, 146);
+        assertThat(e.handledInvalidationCount()).isZero();
+        int size = TunnelEnumeratorStateSerializer.INSTANCE.serialize(state).length;
+        // as large as after two days, up to the longer partition names and session ids
+        assertThat(size).isLessThan(sizeAfterTwoDays * 21 / 20).isLessThan(10_000);
+
+        // a partition listed late, ordered before the mark, is not read
+        table.rows.put("ds=0a", 5L);
+        now.addAndGet(600_000);
+        discoveryTick();
+        e.handleSplitRequest(0, "localhost");
+        context.triggerAllActions();
+        assertThat(table.created).hasSize(2 * steps);
+    }
+
+    /** The state a connector before issue #17 wrote is restored: nothing is read twice. */
+    @Test
+    void restoresStateVersion1WithoutReadingDiscoveredPartitionsAgain() throws Exception {
+        // version 1: discovered ds=1, ds=2 (read), ds=3 (awaiting its session); nothing pending
+        TunnelEnumeratorState v1 =
+                TunnelEnumeratorStateSerializer.INSTANCE.deserialize(
+                        1,
+                        HexFormat.of()
+                                .parseHex(
+                                        "00000003000464733d31000464733d32000464733d33"
+                                                + "00000001000464733d33"
+                                                + "00000000"
+                                                + "00000000"
+                                                + "00000000"
+                                                + "00000001000653312f313030"
+                                                + "00000000"
+                                                + "01"));
+        for (int ds = 1; ds <= 4; ds++) {
+            table.rows.put("ds=" + ds, 5L);
+        }
+        TunnelSplitEnumerator e = enumerator(false, false, 200, v1);
+        request(e, 0);
+        request(e, 0);
+        request(e, 0);
+        assertThat(assigned(0)).extracting(TunnelSplit::partition).containsExactly("ds=3", "ds=4");
+        assertThat(table.created).containsExactly("ds=3", "ds=4");
+        assertThat(e.snapshotState(1).readPartitions())
+                .extracting(ReadPartition::partition)
+                .containsExactly("ds=1", "ds=2", "ds=3", "ds=4");
     }
 
     /** A partitioned table (id BIGINT) PARTITIONED BY (ds STRING) with row counts per partition. */
     private static final class FakeTable implements TableReadClient {
         final Map<String, Long> rows = new LinkedHashMap<>();
         final List<String> created = new ArrayList<>();
+
+        /** Whether the partition metadata holds row counts (the service may not say). */
+        boolean metadataCounts;
+
+        int metadataLooks;
+
+        @Override
+        public long partitionRecordCount(PartitionSpec partition) {
+            metadataLooks++;
+            return metadataCounts ? rows.get(partition.toString()) : -1;
+        }
 
         @Override
         public TableSchema tableSchema() {
