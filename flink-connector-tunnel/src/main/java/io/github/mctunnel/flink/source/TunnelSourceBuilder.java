@@ -179,9 +179,11 @@ public final class TunnelSourceBuilder<OUT> {
     }
 
     /**
-     * At most this many rows per reader (a pushed-down {@code LIMIT}): each reader downloads no
-     * more rows than the limit (download ranges are cut to it) and finishes its remaining splits
-     * without requests once it is reached. Default: no limit.
+     * At most this many rows in all (a pushed-down {@code LIMIT}): the enumerator hands out splits
+     * holding this many rows across all readers (the last one cut), then creates no more download
+     * sessions and tells the readers there are no more splits; the rows handed out are part of the
+     * enumerator's checkpoint, so a restore does not hand them out again. Downstream, Flink's own
+     * limit still applies. Default: no limit.
      */
     public TunnelSourceBuilder<OUT> setRowLimit(long rowLimit) {
         this.rowLimit = rowLimit;

@@ -271,6 +271,72 @@ class TunnelSplitEnumeratorTest {
         assertThat(e.snapshotState(2).waitingPartitions()).isEmpty();
     }
 
+    /**
+     * Issue #17 defect 3: three readers each asking for splits get the limit's rows in all (not
+     * three times the limit), and an enumerator restored from a checkpoint (its readers restore the
+     * splits handed out) hands out no more.
+     */
+    @Test
+    void limitBoundsTheRowsOfAllReadersTogetherAlsoAfterARestore() throws Exception {
+        for (int ds = 1; ds <= 6; ds++) {
+            table.rows.put("ds=" + ds, 5L);
+        }
+        TunnelSplitEnumerator e =
+                new TunnelSplitEnumerator(
+                        context,
+                        metrics -> table,
+                        "p.t",
+                        PartitionSelection.all(),
+                        5,
+                        true,
+                        0,
+                        false,
+                        new SessionCreationPacer(200, Duration.ofSeconds(10)),
+                        now::get,
+                        TunnelEnumeratorState.initial(),
+                        7);
+        e.start();
+        request(e, 0, 1, 2);
+        request(e, 0, 1, 2);
+        assertThat(assigned(0)).containsExactly(new TunnelSplit("ds=1", "S1", 5, 0, 5, 0));
+        assertThat(assigned(1)).containsExactly(new TunnelSplit("ds=2", "S2", 5, 0, 2, 0));
+        assertThat(assigned(2)).isEmpty();
+        assertThat(table.created).containsExactly("ds=1", "ds=2");
+        for (int r = 0; r < 3; r++) {
+            assertThat(context.getSplitAssignments().get(r).hasReceivedNoMoreSplitsSignal())
+                    .isTrue();
+        }
+
+        TunnelEnumeratorState state =
+                TunnelEnumeratorStateSerializer.INSTANCE.deserialize(
+                        2, TunnelEnumeratorStateSerializer.INSTANCE.serialize(e.snapshotState(1)));
+        assertThat(state.rowsAssigned()).isEqualTo(7);
+        TestingSplitEnumeratorContext<TunnelSplit> fresh = new TestingSplitEnumeratorContext<>(3);
+        TunnelSplitEnumerator restored =
+                new TunnelSplitEnumerator(
+                        fresh,
+                        metrics -> table,
+                        "p.t",
+                        PartitionSelection.all(),
+                        5,
+                        true,
+                        0,
+                        false,
+                        new SessionCreationPacer(200, Duration.ofSeconds(10)),
+                        now::get,
+                        state,
+                        7);
+        restored.start();
+        for (int r = 0; r < 3; r++) {
+            fresh.registerReader(r, "localhost");
+            restored.handleSplitRequest(r, "localhost");
+        }
+        fresh.triggerAllActions();
+        assertThat(fresh.getSplitAssignments().values())
+                .allSatisfy(a -> assertThat(a.getAssignedSplits()).isEmpty());
+        assertThat(table.created).hasSize(2);
+    }
+
     /** Runs the discovery (and whatever follows) once at the current time. */
     private void discoveryTick() {
         context.getExecutorService().triggerPeriodicScheduledTasks();
