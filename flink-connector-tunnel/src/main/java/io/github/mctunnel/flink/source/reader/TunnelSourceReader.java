@@ -6,11 +6,13 @@ import io.github.mctunnel.flink.source.split.TunnelSplit;
 import io.github.mctunnel.flink.source.split.TunnelSplitState;
 
 import org.apache.flink.annotation.Internal;
+import org.apache.flink.api.connector.source.ReaderOutput;
 import org.apache.flink.api.connector.source.SourceEvent;
 import org.apache.flink.api.connector.source.SourceReaderContext;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.source.reader.SingleThreadMultiplexSourceReaderBase;
 import org.apache.flink.connector.base.source.reader.splitreader.SplitReader;
+import org.apache.flink.core.io.InputStatus;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,6 +28,11 @@ import java.util.function.Supplier;
  * checkpoints until the enumerator acknowledges it, so it cannot get lost between the two.
  *
  * <p>Registers the standard {@code pendingRecords} gauge: the unread rows of the splits it holds.
+ *
+ * <p>Event time: a reader that holds no split marks its output idle, so it holds back no watermark
+ * downstream while it waits for splits (more readers than splits, or a continuous read between
+ * partitions), and marks it active again before it emits the rows of a new split. Splits can be
+ * paused for watermark alignment.
  */
 @Internal
 public final class TunnelSourceReader<OUT>
@@ -34,6 +41,7 @@ public final class TunnelSourceReader<OUT>
     private final Map<String, TunnelSplit> invalidatedSplits;
     private final Map<String, TunnelSplit> awaitingAck = new LinkedHashMap<>();
     private final Map<String, TunnelSplitState> active = new ConcurrentHashMap<>();
+    private boolean idle;
 
     /**
      * @param invalidatedSplits the map the split reader puts invalidated splits into (thread-safe)
@@ -63,6 +71,22 @@ public final class TunnelSourceReader<OUT>
         if (getNumberOfCurrentlyAssignedSplits() == 0) {
             context.sendSplitRequest();
         }
+    }
+
+    @Override
+    public InputStatus pollNext(ReaderOutput<OUT> output) throws Exception {
+        if (idle && getNumberOfCurrentlyAssignedSplits() > 0) {
+            idle = false;
+            output.markActive();
+        }
+        InputStatus status = super.pollNext(output);
+        if (!idle
+                && status == InputStatus.NOTHING_AVAILABLE
+                && getNumberOfCurrentlyAssignedSplits() == 0) {
+            idle = true;
+            output.markIdle();
+        }
+        return status;
     }
 
     @Override

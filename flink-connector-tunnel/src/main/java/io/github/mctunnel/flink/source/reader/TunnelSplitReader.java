@@ -21,9 +21,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.util.ArrayDeque;
+import java.util.Collection;
 import java.util.Deque;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -39,11 +42,18 @@ import java.util.Set;
  *
  * <p>A session found invalid is remembered: later splits of it are handled per the policy without
  * another request to the service.
+ *
+ * <p>Splits can be paused and resumed (watermark alignment): a paused split is set aside where it
+ * stands (its download is closed) and continues from there once resumed; while every split is
+ * paused, a fetch waits up to {@value #PAUSED_WAIT_MILLIS} ms or until woken up.
  */
 @Internal
 public final class TunnelSplitReader<OUT> implements SplitReader<OUT, TunnelSplit> {
 
     private static final Logger LOG = LoggerFactory.getLogger(TunnelSplitReader.class);
+
+    /** Longest wait of a fetch while every split is paused (a wake-up ends it). */
+    static final long PAUSED_WAIT_MILLIS = 100;
 
     private final TableReadClientFactory clientFactory;
     private final String tableName;
@@ -57,6 +67,12 @@ public final class TunnelSplitReader<OUT> implements SplitReader<OUT, TunnelSpli
     private long remaining;
 
     private final Deque<TunnelSplit> splits = new ArrayDeque<>();
+
+    /** Ids of paused splits, and those of them set aside where they stood (fetcher thread). */
+    private final Set<String> pausedIds = new HashSet<>();
+
+    private final Map<String, TunnelSplit> setAside = new LinkedHashMap<>();
+    private final Object wakeUpMonitor = new Object();
     private final Set<String> invalidSessions = new HashSet<>();
     private TableReadClient client;
     private List<String> columns;
@@ -118,9 +134,17 @@ public final class TunnelSplitReader<OUT> implements SplitReader<OUT, TunnelSpli
     @Override
     public RecordsWithSplitIds<OUT> fetch() throws IOException {
         RecordsBySplits.Builder<OUT> batch = new RecordsBySplits.Builder<>();
+        if (current != null && pausedIds.contains(current.splitId())) {
+            setAside.put(current.splitId(), range == null ? current : current.withNextRow(nextRow));
+            closeRange();
+            current = null;
+        }
         if (current == null) {
-            current = splits.pollFirst();
+            current = nextUnpaused();
             if (current == null) {
+                if (!setAside.isEmpty()) {
+                    awaitResume();
+                }
                 return batch.build();
             }
         }
@@ -175,6 +199,46 @@ public final class TunnelSplitReader<OUT> implements SplitReader<OUT, TunnelSpli
         return batch.build();
     }
 
+    /** The next split that is not paused; paused ones met on the way are set aside. */
+    private TunnelSplit nextUnpaused() {
+        TunnelSplit s;
+        while ((s = splits.pollFirst()) != null && pausedIds.contains(s.splitId())) {
+            setAside.put(s.splitId(), s);
+        }
+        return s;
+    }
+
+    /** Every split is paused: waits a little, or until woken up (e.g. to resume one). */
+    private void awaitResume() throws IOException {
+        synchronized (wakeUpMonitor) {
+            try {
+                if (!wakeUp) {
+                    wakeUpMonitor.wait(PAUSED_WAIT_MILLIS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("Interrupted while all splits are paused");
+            } finally {
+                wakeUp = false;
+            }
+        }
+    }
+
+    @Override
+    public void pauseOrResumeSplits(
+            Collection<TunnelSplit> splitsToPause, Collection<TunnelSplit> splitsToResume) {
+        for (TunnelSplit s : splitsToPause) {
+            pausedIds.add(s.splitId());
+        }
+        for (TunnelSplit s : splitsToResume) {
+            pausedIds.remove(s.splitId());
+            TunnelSplit aside = setAside.remove(s.splitId());
+            if (aside != null) {
+                splits.addFirst(aside); // continues where it stood
+            }
+        }
+    }
+
     private void open() throws IOException {
         if (client == null) {
             client = clientFactory.connect(metrics);
@@ -197,6 +261,7 @@ public final class TunnelSplitReader<OUT> implements SplitReader<OUT, TunnelSpli
 
     private void finishCurrent(RecordsBySplits.Builder<OUT> batch) {
         batch.addFinishedSplit(current.splitId());
+        pausedIds.remove(current.splitId());
         closeRange();
         current = null;
     }
@@ -252,6 +317,9 @@ public final class TunnelSplitReader<OUT> implements SplitReader<OUT, TunnelSpli
     @Override
     public void wakeUp() {
         wakeUp = true;
+        synchronized (wakeUpMonitor) {
+            wakeUpMonitor.notifyAll();
+        }
     }
 
     private void closeRange() {
