@@ -77,6 +77,7 @@ public final class TunnelSource<OUT>
     private final int sessionBudget;
     private final Duration sessionWindow;
     private final long rowLimit;
+    private final PartitionReadiness readiness;
 
     TunnelSource(
             TableReadClientFactory clientFactory,
@@ -89,7 +90,8 @@ public final class TunnelSource<OUT>
             SessionInvalidationPolicy invalidationPolicy,
             int sessionBudget,
             Duration sessionWindow,
-            long rowLimit) {
+            long rowLimit,
+            PartitionReadiness readiness) {
         this.clientFactory = clientFactory;
         this.tableName = tableName;
         this.deserializer = deserializer;
@@ -101,6 +103,7 @@ public final class TunnelSource<OUT>
         this.sessionBudget = sessionBudget;
         this.sessionWindow = sessionWindow;
         this.rowLimit = rowLimit;
+        this.readiness = readiness;
     }
 
     public static <OUT> TunnelSourceBuilder<OUT> builder() {
@@ -133,7 +136,8 @@ public final class TunnelSource<OUT>
                 new SessionCreationPacer(sessionBudget, sessionWindow),
                 System::currentTimeMillis,
                 checkpoint,
-                rowLimit);
+                rowLimit,
+                readiness);
     }
 
     @Override
@@ -211,6 +215,11 @@ public final class TunnelSource<OUT>
 
     public SessionInvalidationPolicy invalidationPolicy() {
         return invalidationPolicy;
+    }
+
+    /** When a continuous read takes a partition. */
+    public PartitionReadiness partitionReadiness() {
+        return readiness;
     }
 
     /** The partition discovery interval, or null for a bounded source. */

@@ -49,6 +49,7 @@ public final class TunnelSourceBuilder<OUT> {
     private Duration sessionWindow = DEFAULT_SESSION_WINDOW;
     private Compression compression = Compression.DEFAULT;
     private long rowLimit = Long.MAX_VALUE;
+    private PartitionReadiness readiness = PartitionReadiness.whenNewerPartitionHasRows();
 
     TunnelSourceBuilder() {}
 
@@ -141,7 +142,8 @@ public final class TunnelSourceBuilder<OUT> {
 
     /**
      * Continuous: looks for new partitions at this interval and reads each new one once, in
-     * partition order; the set of discovered partitions is checkpointed.
+     * partition order, when it is ready ({@link #setPartitionReadiness}); what was read is
+     * checkpointed.
      */
     public TunnelSourceBuilder<OUT> setContinuous(Duration discoveryInterval) {
         if (discoveryInterval == null
@@ -152,6 +154,17 @@ public final class TunnelSourceBuilder<OUT> {
                             + discoveryInterval);
         }
         this.discoveryInterval = discoveryInterval;
+        return this;
+    }
+
+    /**
+     * When a continuous read takes a partition (default {@link
+     * PartitionReadiness#whenNewerPartitionHasRows()}: once a newer partition has rows, so a
+     * partition the writer still commits to is not read half-written). Each partition is read once;
+     * a bounded read ignores the rule.
+     */
+    public TunnelSourceBuilder<OUT> setPartitionReadiness(PartitionReadiness readiness) {
+        this.readiness = readiness;
         return this;
     }
 
@@ -234,6 +247,9 @@ public final class TunnelSourceBuilder<OUT> {
             throw new IllegalArgumentException(
                     "TunnelSource: the session invalidation policy must be set");
         }
+        if (readiness == null) {
+            throw new IllegalArgumentException("TunnelSource: the partition readiness must be set");
+        }
         if (compression == null) {
             throw new IllegalArgumentException("TunnelSource: the compression must be set");
         }
@@ -271,6 +287,7 @@ public final class TunnelSourceBuilder<OUT> {
                 invalidationPolicy,
                 sessionBudget,
                 sessionWindow,
-                rowLimit);
+                rowLimit,
+                readiness);
     }
 }

@@ -4,6 +4,7 @@ import io.github.mctunnel.client.compress.Compression;
 import io.github.mctunnel.flink.sink.FlushPolicy;
 import io.github.mctunnel.flink.sink.TunnelExactlyOnceSinkBuilder;
 import io.github.mctunnel.flink.sink.TunnelSinkBuilder;
+import io.github.mctunnel.flink.source.PartitionReadiness;
 import io.github.mctunnel.flink.source.SessionInvalidationPolicy;
 import io.github.mctunnel.flink.source.TunnelSourceBuilder;
 import io.github.mctunnel.flink.upsert.TunnelUpsertSinkBuilder;
@@ -312,6 +313,26 @@ public final class MaxComputeConnectorOptions {
                                     + " invalidated because the data changed: FAIL, RECREATE (new"
                                     + " session, resume at the next row) or SKIP (rest of the"
                                     + " partition).");
+
+    public static final ConfigOption<PartitionReadiness.Kind> SCAN_PARTITION_READINESS =
+            ConfigOptions.key("scan.partition-readiness")
+                    .enumType(PartitionReadiness.Kind.class)
+                    .defaultValue(PartitionReadiness.Kind.NEWER_PARTITION_HAS_ROWS)
+                    .withDescription(
+                            "Continuous scans: when a partition is read (once):"
+                                    + " NEWER_PARTITION_HAS_ROWS (once a partition ordered after"
+                                    + " it has rows), DONE_MARKER (once the partition with '.done'"
+                                    + " appended to its last value exists; markers are not read),"
+                                    + " QUIET_PERIOD (once its row count stayed the same for"
+                                    + " 'scan.partition-readiness.quiet-period') or IMMEDIATELY"
+                                    + " (as soon as it has rows).");
+
+    public static final ConfigOption<Duration> SCAN_PARTITION_READINESS_QUIET_PERIOD =
+            ConfigOptions.key("scan.partition-readiness.quiet-period")
+                    .durationType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "The quiet period of 'scan.partition-readiness' = 'QUIET_PERIOD'.");
 
     public static final ConfigOption<Integer> SCAN_PARALLELISM = FactoryUtil.SOURCE_PARALLELISM;
 

@@ -40,6 +40,8 @@ import static io.github.mctunnel.flink.table.MaxComputeConnectorOptions.RETRY_MA
 import static io.github.mctunnel.flink.table.MaxComputeConnectorOptions.SCAN_ON_MODIFIED_PARTITION;
 import static io.github.mctunnel.flink.table.MaxComputeConnectorOptions.SCAN_PARALLELISM;
 import static io.github.mctunnel.flink.table.MaxComputeConnectorOptions.SCAN_PARTITION_DISCOVERY_INTERVAL;
+import static io.github.mctunnel.flink.table.MaxComputeConnectorOptions.SCAN_PARTITION_READINESS;
+import static io.github.mctunnel.flink.table.MaxComputeConnectorOptions.SCAN_PARTITION_READINESS_QUIET_PERIOD;
 import static io.github.mctunnel.flink.table.MaxComputeConnectorOptions.SCAN_SPLIT_SIZE;
 import static io.github.mctunnel.flink.table.MaxComputeConnectorOptions.SCAN_START_PARTITION;
 import static io.github.mctunnel.flink.table.MaxComputeConnectorOptions.SCHEMA;
@@ -110,6 +112,8 @@ public final class MaxComputeDynamicTableFactory
         options.add(SCAN_PARTITION_DISCOVERY_INTERVAL);
         options.add(SCAN_START_PARTITION);
         options.add(SCAN_ON_MODIFIED_PARTITION);
+        options.add(SCAN_PARTITION_READINESS);
+        options.add(SCAN_PARTITION_READINESS_QUIET_PERIOD);
         options.add(SCAN_PARALLELISM);
         options.addAll(MaxComputeLookupOptions.all());
         return options;
@@ -400,7 +404,11 @@ public final class MaxComputeDynamicTableFactory
                         options.get(SCAN_ON_MODIFIED_PARTITION),
                         options.get(COMPRESSION),
                         partitions,
-                        parallelism);
+                        parallelism,
+                        ScanSettings.readiness(
+                                options.get(SCAN_PARTITION_READINESS),
+                                options.getOptional(SCAN_PARTITION_READINESS_QUIET_PERIOD)
+                                        .orElse(null)));
         return new MaxComputeDynamicTableSource(
                         connection,
                         schema,

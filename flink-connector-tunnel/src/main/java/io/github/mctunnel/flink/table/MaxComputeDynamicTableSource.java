@@ -323,7 +323,8 @@ final class MaxComputeDynamicTableSource
             builder.setStartPartition(settings.startPartition());
         }
         if (settings.discoveryInterval() != null) {
-            builder.setContinuous(settings.discoveryInterval());
+            builder.setContinuous(settings.discoveryInterval())
+                    .setPartitionReadiness(settings.readiness());
         }
         try {
             return SourceProvider.of(builder.build(), settings.parallelism());

@@ -52,7 +52,8 @@ final class PartitionPerWriteContext implements DataStreamSourceExternalContext<
                         .setTable(table)
                         .setDeserializer(new NameDeserializer());
         if (settings.getBoundedness() == Boundedness.CONTINUOUS_UNBOUNDED) {
-            builder.setContinuous(Duration.ofMillis(100));
+            builder.setContinuous(Duration.ofMillis(100))
+                    .setPartitionReadiness(PartitionReadiness.immediately());
         } else {
             builder.setBounded();
         }

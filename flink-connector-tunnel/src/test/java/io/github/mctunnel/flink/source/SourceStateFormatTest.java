@@ -53,7 +53,9 @@ class SourceStateFormatTest {
             new TunnelEnumeratorState(
                     "ds=1",
                     List.of(new ReadPartition("ds=2", 1_700_000_000_000L, 3_000)),
-                    List.of(new WaitingPartition("ds=3", 1_700_000_004_000L, 2_000)),
+                    List.of(
+                            new WaitingPartition(
+                                    "ds=3", 1_700_000_004_000L, 2_000, 0, 1_700_000_000_000L)),
                     List.of("ds=20240101,hh=08"),
                     List.of(SPLIT),
                     List.of(AWAITING_REPLACEMENT),
@@ -97,14 +99,15 @@ class SourceStateFormatTest {
 
     /**
      * Enumerator state version 2: mark (presence byte, UTF); read partitions (UTF, read at, rows
-     * cut); waiting partitions (UTF, next look, back-off); awaiting session; pending splits;
-     * awaiting replacement; replaced sessions (UTF, UTF, rows, created at); session creation times;
-     * initial discovery done; rows assigned toward a limit.
+     * cut); waiting partitions (UTF, next look, back-off, last row count, since); awaiting session;
+     * pending splits; awaiting replacement; replaced sessions (UTF, UTF, rows, created at); session
+     * creation times; initial discovery done; rows assigned toward a limit.
      */
     private static final String STATE_V2 =
             "01000464733d31" // mark "ds=1"
                     + "00000001000464733d320000018bcfe568000000000000000bb8" // read: ds=2
                     + "00000001000464733d330000018bcfe577a000000000000007d0" // waiting: ds=3
+                    + "00000000000000000000018bcfe56800"
                     + "00000001001164733d32303234303130312c68683d3038" // awaiting session
                     + "00000001"
                     + SPLIT_V1 // pending splits

@@ -65,6 +65,7 @@ class TunnelSourceEmptyPartitionsITCase {
                         .setTable("t")
                         .setDeserializer(new LineDeserializer())
                         .setContinuous(Duration.ofMillis(100))
+                        .setPartitionReadiness(PartitionReadiness.immediately())
                         .build();
         List<String> read = new ArrayList<>();
         long started = System.nanoTime();

@@ -238,6 +238,7 @@ class TunnelSourceITCase {
         env.enableCheckpointing(50, CheckpointingMode.EXACTLY_ONCE);
         TunnelSource<String> source =
                 source().setContinuous(Duration.ofMillis(100))
+                        .setPartitionReadiness(PartitionReadiness.immediately())
                         .setSplitRows(200)
                         .setRowsPerRequest(100)
                         .setBatchRows(20)
@@ -294,7 +295,10 @@ class TunnelSourceITCase {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
         TunnelSource<String> source =
-                source().setContinuous(Duration.ofMillis(100)).setSplitRows(100).build();
+                source().setContinuous(Duration.ofMillis(100))
+                        .setPartitionReadiness(PartitionReadiness.immediately())
+                        .setSplitRows(100)
+                        .build();
         List<String> seen = new ArrayList<>();
         try (CloseableIterator<String> it =
                 env.fromSource(source, WatermarkStrategy.noWatermarks(), "tunnel")

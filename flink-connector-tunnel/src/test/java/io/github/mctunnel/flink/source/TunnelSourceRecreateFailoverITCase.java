@@ -105,6 +105,7 @@ class TunnelSourceRecreateFailoverITCase {
                         .setTable("t")
                         .setDeserializer(new LineDeserializer())
                         .setContinuous(Duration.ofMillis(100))
+                        .setPartitionReadiness(PartitionReadiness.immediately())
                         .setSessionInvalidationPolicy(SessionInvalidationPolicy.RECREATE)
                         .setSplitRows(ROWS)
                         .setRowsPerRequest(10)

@@ -11,6 +11,7 @@ import io.github.mctunnel.flink.sink.FlushPolicy;
 import io.github.mctunnel.flink.sink.TunnelExactlyOnceSink;
 import io.github.mctunnel.flink.sink.TunnelExactlyOnceSinkBuilder;
 import io.github.mctunnel.flink.sink.TunnelSink;
+import io.github.mctunnel.flink.source.PartitionReadiness;
 import io.github.mctunnel.flink.source.SessionInvalidationPolicy;
 import io.github.mctunnel.flink.upsert.TunnelUpsertSinkBuilder;
 
@@ -668,7 +669,8 @@ class MaxComputeDynamicTableFactoryTest {
                                 SessionInvalidationPolicy.FAIL,
                                 Compression.LZ4,
                                 null,
-                                null));
+                                null,
+                                PartitionReadiness.whenNewerPartitionHasRows()));
     }
 
     @Test
@@ -683,6 +685,8 @@ class MaxComputeDynamicTableFactoryTest {
                                         "scan.on-modified-partition", "RECREATE",
                                         "compression", "ZSTD",
                                         "scan.parallelism", "2",
+                                        "scan.partition-readiness", "quiet_period",
+                                        "scan.partition-readiness.quiet-period", "10 min",
                                         "partition", "ds=2026*"));
         ScanSettings settings = s.settings();
         assertThat(settings.splitRows()).isEqualTo(5000);
@@ -691,6 +695,8 @@ class MaxComputeDynamicTableFactoryTest {
         assertThat(settings.onModifiedPartition()).isEqualTo(SessionInvalidationPolicy.RECREATE);
         assertThat(settings.compression()).isEqualTo(Compression.ZSTD);
         assertThat(settings.parallelism()).isEqualTo(2);
+        assertThat(settings.readiness())
+                .isEqualTo(PartitionReadiness.afterQuietPeriod(Duration.ofMinutes(10)));
         assertThat(settings.partitions().test(PartitionSpec.parse("ds=20261122"))).isTrue();
         assertThat(settings.partitions().test(PartitionSpec.parse("ds=20251122"))).isFalse();
     }
@@ -719,6 +725,12 @@ class MaxComputeDynamicTableFactoryTest {
                                 + " partition columns.");
         assertThat(sourceError(options("scan.parallelism", "-2")))
                 .contains("'scan.parallelism' must be at least 1, got -2");
+        assertThat(sourceError(options("scan.partition-readiness", "QUIET_PERIOD")))
+                .contains(
+                        "Option 'scan.partition-readiness.quiet-period' is needed with, and only"
+                                + " with, 'scan.partition-readiness' = 'QUIET_PERIOD'");
+        assertThat(sourceError(options("scan.partition-readiness.quiet-period", "1 min")))
+                .contains("is needed with, and only with");
     }
 
     @Test

@@ -288,7 +288,11 @@ class MaxComputeScanPushDownITCase {
         TableEnvironment env = TableEnvironment.create(EnvironmentSettings.inStreamingMode());
         env.getConfig().set("parallelism.default", "1");
         env.executeSql(
-                ptTable("pt_stream", false, ", 'scan.partition-discovery.interval' = '1 h'"));
+                ptTable(
+                        "pt_stream",
+                        false,
+                        ", 'scan.partition-discovery.interval' = '1 h',"
+                                + " 'scan.partition-readiness' = 'IMMEDIATELY'"));
         emulator.requestLog().clear();
         List<String> rows = new ArrayList<>();
         try (CloseableIterator<Row> it =

@@ -19,8 +19,9 @@ import java.util.Set;
 /**
  * Version 2 (written): the fields of {@link TunnelEnumeratorState} in declaration order; the mark
  * as a presence byte and a UTF string; each list as a count followed by its elements; read
- * partitions as (UTF, long, long), waiting partitions as (UTF, long, long), replaced sessions as
- * (UTF, UTF, long, long); splits in the {@link TunnelSplitSerializer} version 1 form.
+ * partitions as (UTF, long, long), waiting partitions as (UTF, next look, back-off, last row count,
+ * since), replaced sessions as (UTF, UTF, long, long); splits in the {@link TunnelSplitSerializer}
+ * version 1 form.
  *
  * <p>Version 1 (read): discovered partitions, awaiting session, pending splits, awaiting
  * replacement, replaced sessions (UTF, UTF, long), handled invalidations, session creation times,
@@ -61,6 +62,8 @@ public final class TunnelEnumeratorStateSerializer
                 out.writeUTF(p.partition());
                 out.writeLong(p.recheckAtMillis());
                 out.writeLong(p.backoffMillis());
+                out.writeLong(p.lastCount());
+                out.writeLong(p.countSinceMillis());
             }
             writeStrings(state.awaitingSession(), out);
             writeSplits(state.pendingSplits(), out);
@@ -115,7 +118,13 @@ public final class TunnelEnumeratorStateSerializer
         n = count(in);
         List<WaitingPartition> waiting = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            waiting.add(new WaitingPartition(in.readUTF(), in.readLong(), in.readLong()));
+            waiting.add(
+                    new WaitingPartition(
+                            in.readUTF(),
+                            in.readLong(),
+                            in.readLong(),
+                            in.readLong(),
+                            in.readLong()));
         }
         List<String> awaiting = readStrings(in);
         List<TunnelSplit> pending = readSplits(in);

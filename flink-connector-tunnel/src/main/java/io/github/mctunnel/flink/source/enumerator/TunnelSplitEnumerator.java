@@ -3,6 +3,7 @@ package io.github.mctunnel.flink.source.enumerator;
 import io.github.mctunnel.client.error.TunnelException;
 import io.github.mctunnel.client.schema.PartitionSpec;
 import io.github.mctunnel.client.schema.TableSchema;
+import io.github.mctunnel.flink.source.PartitionReadiness;
 import io.github.mctunnel.flink.source.split.SplitInvalidatedAck;
 import io.github.mctunnel.flink.source.split.SplitInvalidatedEvent;
 import io.github.mctunnel.flink.source.split.TunnelSplit;
@@ -86,7 +87,7 @@ public final class TunnelSplitEnumerator
     static final long SESSION_LIFETIME_MILLIS = Duration.ofHours(24).toMillis();
 
     /** Answer of a metadata look at a partition that no longer exists. */
-    private static final long GONE = -2;
+    private static final long GONE = Long.MIN_VALUE;
 
     private final SplitEnumeratorContext<TunnelSplit> context;
     private final TableReadClientFactory clientFactory;
@@ -98,6 +99,10 @@ public final class TunnelSplitEnumerator
     private final boolean recreateInvalidSessions;
     private final SessionCreationPacer pacer;
     private final LongSupplier clock;
+    private final PartitionReadiness readiness;
+
+    /** Partitions of the latest discovery (for done markers); not checkpointed. */
+    private Set<String> lastListed = Set.of();
 
     /** A pushed-down limit on the rows of the whole scan; Long.MAX_VALUE when none. */
     private final long rowLimit;
@@ -179,6 +184,41 @@ public final class TunnelSplitEnumerator
             LongSupplier clock,
             TunnelEnumeratorState state,
             long rowLimit) {
+        this(
+                context,
+                clientFactory,
+                tableName,
+                selection,
+                splitRows,
+                bounded,
+                discoveryIntervalMillis,
+                recreateInvalidSessions,
+                pacer,
+                clock,
+                state,
+                rowLimit,
+                PartitionReadiness.immediately());
+    }
+
+    /**
+     * @param readiness when a partition of a continuous read is taken (a bounded read takes every
+     *     partition as it stands)
+     */
+    public TunnelSplitEnumerator(
+            SplitEnumeratorContext<TunnelSplit> context,
+            TableReadClientFactory clientFactory,
+            String tableName,
+            PartitionSelection selection,
+            long splitRows,
+            boolean bounded,
+            long discoveryIntervalMillis,
+            boolean recreateInvalidSessions,
+            SessionCreationPacer pacer,
+            LongSupplier clock,
+            TunnelEnumeratorState state,
+            long rowLimit,
+            PartitionReadiness readiness) {
+        this.readiness = readiness;
         this.rowLimit = rowLimit;
         this.context = context;
         this.clientFactory = clientFactory;
@@ -288,16 +328,18 @@ public final class TunnelSplitEnumerator
             if (read.containsKey(s)
                     || waiting.containsKey(s)
                     || awaitingSession.contains(s)
-                    || atOrBeforeMark(p)) {
+                    || atOrBeforeMark(p)
+                    || (!bounded && readiness.isDoneMarker(p))) {
                 continue;
             }
             added++;
             if (bounded || p.isEmpty()) {
                 awaitingSession.add(s);
             } else {
-                waiting.put(s, new WaitingPartition(s, now, 0));
+                waiting.put(s, WaitingPartition.discovered(s, now));
             }
         }
+        lastListed = listed;
         if (added > 0) {
             LOG.info("Table {}: {} new partition(s) to read", tableName, added);
         }
@@ -353,14 +395,31 @@ public final class TunnelSplitEnumerator
         }
     }
 
-    /** Looks at waiting partitions that are due, in their metadata (a worker thread asks). */
+    /**
+     * Takes waiting partitions known to have rows once they are ready; looks at the other due ones
+     * in their metadata (a worker thread asks).
+     */
     private void lookAtWaiting(long now) {
         if (lookInFlight) {
             return;
         }
         List<String> due = new ArrayList<>();
+        PartitionSpec newest = null;
+        boolean newestKnown = false;
         for (WaitingPartition w : waiting.values()) {
-            if (w.recheckAtMillis() <= now && !awaitingSession.contains(w.partition())) {
+            if (w.recheckAtMillis() > now || awaitingSession.contains(w.partition())) {
+                continue;
+            }
+            if (w.lastCount() > 0 && readiness.kind() != PartitionReadiness.Kind.QUIET_PERIOD) {
+                // known to have rows: whether it is ready needs no request
+                if (!newestKnown) {
+                    newest = newestIfNeeded();
+                    newestKnown = true;
+                }
+                if (isReady(w, now, newest)) {
+                    awaitingSession.add(w.partition());
+                }
+            } else {
                 due.add(w.partition());
             }
         }
@@ -395,22 +454,99 @@ public final class TunnelSplitEnumerator
                     "Failed to look at the partitions of table " + tableName, error);
         }
         long now = clock.getAsLong();
+        Map<WaitingPartition, Long> looked = new LinkedHashMap<>();
         for (Map.Entry<String, Long> e : counts.entrySet()) {
             WaitingPartition w = waiting.get(e.getKey());
-            if (w == null) {
+            if (w == null || awaitingSession.contains(e.getKey())) {
                 continue;
             }
             long n = e.getValue();
             if (n == GONE) {
                 waiting.remove(e.getKey());
                 LOG.warn("Partition {} of table {} no longer exists; skipped", w, tableName);
-            } else if (n == 0) {
+                continue;
+            }
+            // metadata without a count keeps what a download session saw
+            if (n != WaitingPartition.UNKNOWN || w.lastCount() == WaitingPartition.NOT_LOOKED) {
+                w = w.seen(n, now);
+                waiting.put(w.partition(), w);
+            }
+            looked.put(w, n);
+        }
+        // readiness may depend on what the same looks saw of newer partitions
+        PartitionSpec newest = newestIfNeeded();
+        for (Map.Entry<WaitingPartition, Long> e : looked.entrySet()) {
+            WaitingPartition w = e.getKey();
+            long n = e.getValue();
+            if (n == 0) {
                 waiting.put(w.partition(), backedOff(w, now)); // no session needed to know
+            } else if (n == WaitingPartition.UNKNOWN
+                    ? readiness.kind() == PartitionReadiness.Kind.QUIET_PERIOD
+                            || w.lastCount() <= 0
+                            || isReady(w, now, newest)
+                    : isReady(w, now, newest)) {
+                // ready, or only a download session can tell (it decides again)
+                awaitingSession.add(w.partition());
             } else {
-                awaitingSession.add(w.partition()); // has rows, or the metadata does not say
+                waiting.put(w.partition(), w.next(now + lookIntervalMillis(), 0));
             }
         }
         assignAndCreate();
+    }
+
+    /** Whether a partition with rows is read now under the readiness rule. */
+    private boolean isReady(WaitingPartition w, long now, @Nullable PartitionSpec newestWithRows) {
+        return switch (readiness.kind()) {
+            case IMMEDIATELY -> true;
+            case NEWER_PARTITION_HAS_ROWS ->
+                    newestWithRows != null
+                            && PartitionOrder.INSTANCE.compare(
+                                            newestWithRows, PartitionSpec.parse(w.partition()))
+                                    > 0;
+            case DONE_MARKER ->
+                    lastListed.contains(readiness.doneMarkerOf(PartitionSpec.parse(w.partition())));
+            case QUIET_PERIOD -> isQuiet(w, now);
+        };
+    }
+
+    private boolean isQuiet(WaitingPartition w, long now) {
+        return w.lastCount() > 0
+                && now - w.countSinceMillis() >= readiness.quietPeriod().toMillis();
+    }
+
+    /**
+     * The newest partition known to have rows: read ones, and waiting ones whose look saw rows or
+     * whose metadata does not say (then being listed counts).
+     */
+    @Nullable
+    private PartitionSpec newestWithRows() {
+        PartitionSpec newest = null;
+        for (String p : read.keySet()) {
+            newest = newer(newest, p);
+        }
+        for (WaitingPartition w : waiting.values()) {
+            if (w.lastCount() > 0 || w.lastCount() == WaitingPartition.UNKNOWN) {
+                newest = newer(newest, w.partition());
+            }
+        }
+        return newest;
+    }
+
+    @Nullable
+    private PartitionSpec newestIfNeeded() {
+        return readiness.kind() == PartitionReadiness.Kind.NEWER_PARTITION_HAS_ROWS
+                ? newestWithRows()
+                : null;
+    }
+
+    private static PartitionSpec newer(@Nullable PartitionSpec a, String b) {
+        PartitionSpec pb = PartitionSpec.parse(b);
+        return a == null || PartitionOrder.INSTANCE.compare(pb, a) > 0 ? pb : a;
+    }
+
+    /** How soon a partition with rows that is not ready yet is looked at again. */
+    private long lookIntervalMillis() {
+        return Math.max(1, discoveryIntervalMillis);
     }
 
     /** The next look at a partition found without rows: the back-off doubles up to the cap. */
@@ -420,7 +556,7 @@ public final class TunnelSplitEnumerator
                 w.backoffMillis() <= 0
                         ? Math.max(1, discoveryIntervalMillis)
                         : Math.min(cap, w.backoffMillis() * 2);
-        return new WaitingPartition(w.partition(), now + backoff, backoff);
+        return w.next(now + backoff, backoff);
     }
 
     @Override
@@ -614,17 +750,31 @@ public final class TunnelSplitEnumerator
             awaitingSession.remove(partition);
             sessionsCreated.inc();
             long now = clock.getAsLong();
+            WaitingPartition w = waiting.get(partition);
+            if (w != null) {
+                w = w.seen(info.recordCount(), now);
+            }
             if (!bounded && !p.isEmpty() && info.recordCount() == 0) {
                 // A partition is often added before its data is committed: in continuous mode an
                 // empty partition is not done, it is looked at again later.
-                WaitingPartition w = waiting.get(partition);
-                w = backedOff(w == null ? new WaitingPartition(partition, now, 0) : w, now);
+                w = backedOff(w == null ? WaitingPartition.discovered(partition, now) : w, now);
                 waiting.put(partition, w);
                 LOG.info(
                         "Table {} partition {} is empty; looked at again in {} ms",
                         tableName,
                         p,
                         w.backoffMillis());
+            } else if (!bounded && w != null && !isReady(w, now, newestIfNeeded())) {
+                // not ready (e.g. its rows changed within the quiet period): not read from this
+                // session, looked at again later
+                waiting.put(partition, w.next(now + lookIntervalMillis(), 0));
+                LOG.debug(
+                        "Table {} partition {} has {} rows since {}; not ready ({})",
+                        tableName,
+                        p,
+                        w.lastCount(),
+                        w.countSinceMillis(),
+                        readiness);
             } else {
                 waiting.remove(partition);
                 read.put(partition, new ReadPartition(partition, now, info.recordCount()));

@@ -19,7 +19,7 @@ class TunnelEnumeratorStateSerializerTest {
                         List.of(
                                 new ReadPartition("ds=1", 5_000, 50),
                                 new ReadPartition("ds=2", 6_000, 300)),
-                        List.of(new WaitingPartition("ds=3", 9_000, 4_000)),
+                        List.of(new WaitingPartition("ds=3", 9_000, 4_000, 0, 5_000)),
                         List.of("ds=10"),
                         List.of(
                                 new TunnelSplit("ds=2", "S2", 300, 0, 100, 0),

@@ -3,6 +3,7 @@ package io.github.mctunnel.flink.source.enumerator;
 import io.github.mctunnel.client.schema.Column;
 import io.github.mctunnel.client.schema.PartitionSpec;
 import io.github.mctunnel.client.schema.TableSchema;
+import io.github.mctunnel.flink.source.PartitionReadiness;
 import io.github.mctunnel.flink.source.split.SplitInvalidatedAck;
 import io.github.mctunnel.flink.source.split.SplitInvalidatedEvent;
 import io.github.mctunnel.flink.source.split.TunnelSplit;
@@ -258,7 +259,8 @@ class TunnelSplitEnumeratorTest {
         assertThat(assigned(0)).isEmpty();
         assertThat(e.snapshotState(1).readPartitions()).isEmpty();
         assertThat(e.snapshotState(1).waitingPartitions())
-                .containsExactly(new WaitingPartition("ds=1", now.get() + 1_000, 1_000));
+                .containsExactly(
+                        new WaitingPartition("ds=1", now.get() + 1_000, 1_000, 0, now.get()));
 
         table.rows.put("ds=1", 7L); // the data is committed
         now.addAndGet(1_000); // looked at again after the back-off
@@ -335,6 +337,123 @@ class TunnelSplitEnumeratorTest {
         assertThat(fresh.getSplitAssignments().values())
                 .allSatisfy(a -> assertThat(a.getAssignedSplits()).isEmpty());
         assertThat(table.created).hasSize(2);
+    }
+
+    private TunnelSplitEnumerator continuous(PartitionReadiness readiness) {
+        TunnelSplitEnumerator e =
+                new TunnelSplitEnumerator(
+                        context,
+                        metrics -> table,
+                        "p.t",
+                        PartitionSelection.all(),
+                        100,
+                        false,
+                        1_000,
+                        false,
+                        new SessionCreationPacer(200, Duration.ofSeconds(10)),
+                        now::get,
+                        TunnelEnumeratorState.initial(),
+                        Long.MAX_VALUE,
+                        readiness);
+        e.start();
+        return e;
+    }
+
+    /** Rows per partition handed out to reader 0, in order. */
+    private Map<String, Long> rowsHandedOut() {
+        Map<String, Long> rows = new LinkedHashMap<>();
+        for (TunnelSplit s : assigned(0)) {
+            rows.merge(s.partition(), s.end() - s.nextRow(), Long::sum);
+        }
+        return rows;
+    }
+
+    private void tick(long millis) {
+        now.addAndGet(millis);
+        discoveryTick();
+        context.triggerAllActions();
+    }
+
+    @Test
+    void newerPartitionWithRowsMakesAPartitionReady() throws Exception {
+        table.metadataCounts = true;
+        table.rows.put("ds=1", 5L);
+        table.rows.put("ds=2", 0L); // added ahead of its data: does not count
+        TunnelSplitEnumerator e = continuous(PartitionReadiness.whenNewerPartitionHasRows());
+        request(e, 0);
+        tick(1_000);
+        table.rows.put("ds=1", 9L); // the writer still commits to ds=1
+        tick(1_000);
+        assertThat(table.created).isEmpty();
+
+        table.rows.put("ds=2", 3L); // the writer moved on
+        tick(1_000);
+        tick(1_000);
+        assertThat(rowsHandedOut()).containsExactly(Map.entry("ds=1", 9L));
+        assertThat(table.created).containsExactly("ds=1");
+
+        table.rows.put("ds=10", 1L); // numerically after ds=2
+        tick(1_000);
+        request(e, 0);
+        assertThat(rowsHandedOut()).containsExactly(Map.entry("ds=1", 9L), Map.entry("ds=2", 3L));
+        assertThat(table.created).containsExactly("ds=1", "ds=2");
+    }
+
+    @Test
+    void doneMarkerMakesAPartitionReadyAndIsNeverRead() throws Exception {
+        table.metadataCounts = true;
+        table.rows.put("ds=1", 5L);
+        table.rows.put("ds=2", 4L);
+        TunnelSplitEnumerator e = continuous(PartitionReadiness.whenDoneMarkerExists());
+        request(e, 0);
+        tick(1_000);
+        assertThat(table.created).isEmpty();
+
+        table.rows.put("ds=2.done", 0L);
+        tick(1_000);
+        request(e, 0);
+        assertThat(rowsHandedOut()).containsExactly(Map.entry("ds=2", 4L));
+        table.rows.put("ds=1", 6L);
+        table.rows.put("ds=1.done", 0L);
+        tick(1_000);
+        request(e, 0);
+        assertThat(rowsHandedOut()).containsExactly(Map.entry("ds=2", 4L), Map.entry("ds=1", 6L));
+        assertThat(table.created).containsExactly("ds=2", "ds=1");
+        assertThat(table.metadataLooked).doesNotContain("ds=1.done", "ds=2.done");
+    }
+
+    @Test
+    void quietPeriodWaitsUntilTheRowCountStaysTheSame() throws Exception {
+        table.metadataCounts = true;
+        table.rows.put("ds=1", 5L);
+        TunnelSplitEnumerator e =
+                continuous(PartitionReadiness.afterQuietPeriod(Duration.ofSeconds(10)));
+        request(e, 0);
+        tick(6_000); // looked at 0 and 6 s: 5 rows
+        table.rows.put("ds=1", 8L); // seen changed at the next look, at 7 s
+        for (int i = 0; i < 10; i++) {
+            tick(1_000);
+        }
+        assertThat(table.created).isEmpty(); // at 16 s: 9 s quiet
+        tick(1_000);
+        assertThat(rowsHandedOut()).containsExactly(Map.entry("ds=1", 8L));
+    }
+
+    @Test
+    void quietPeriodWithoutMetadataCountsLooksWithSessions() throws Exception {
+        table.rows.put("ds=1", 5L);
+        TunnelSplitEnumerator e =
+                continuous(PartitionReadiness.afterQuietPeriod(Duration.ofSeconds(3)));
+        request(e, 0);
+        table.rows.put("ds=1", 8L);
+        tick(1_000); // 8 rows seen from here on
+        tick(1_000);
+        tick(1_000);
+        assertThat(assigned(0)).isEmpty();
+        tick(1_000);
+        assertThat(rowsHandedOut()).containsExactly(Map.entry("ds=1", 8L));
+        // one session per look: at 0 s (5 rows), 1, 2, 3 and 4 s (8 rows, read)
+        assertThat(table.created).hasSize(5);
     }
 
     /** Runs the discovery (and whatever follows) once at the current time. */
@@ -490,10 +609,12 @@ class TunnelSplitEnumeratorTest {
         boolean metadataCounts;
 
         int metadataLooks;
+        final List<String> metadataLooked = new ArrayList<>();
 
         @Override
         public long partitionRecordCount(PartitionSpec partition) {
             metadataLooks++;
+            metadataLooked.add(partition.toString());
             return metadataCounts ? rows.get(partition.toString()) : -1;
         }
 
