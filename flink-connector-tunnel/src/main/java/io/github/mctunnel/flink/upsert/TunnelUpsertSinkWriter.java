@@ -388,7 +388,33 @@ public final class TunnelUpsertSinkWriter<IN>
             throw new java.io.InterruptedIOException(
                     "interrupted while asking for the upsert session of " + table.name());
         }
-        UpsertSessionHandle s = table.attachSession(partition, id);
+        UpsertSessionHandle s;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                s = table.attachSession(partition, id);
+                break;
+            } catch (TunnelException e) {
+                if (!UpsertSessions.isUnknown(e) || attempt >= 3) {
+                    throw e;
+                }
+                // the service lost or expired the partition's current session (e.g. a service
+                // restart, or a regional failover to a session that expired meanwhile): have the
+                // coordinator replace it
+                LOG.warn(
+                        "Upsert session {} of {} {} is unknown to the service; asking for a new"
+                                + " one",
+                        id,
+                        table.name(),
+                        partition);
+                try {
+                    id = sessions.session(partition, id);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw new java.io.InterruptedIOException(
+                            "interrupted while asking for the upsert session of " + table.name());
+                }
+            }
+        }
         LOG.debug(
                 "Subtask {} writes shared upsert session {} of {} {}",
                 subtask,
@@ -691,9 +717,19 @@ public final class TunnelUpsertSinkWriter<IN>
         while (it.hasNext()) {
             PartitionWriter w = it.next();
             if (w.session != null && w.hasData && !w.flushedSinceCheckpoint) {
-                // nothing written since the last checkpoint: stop offering it once committed
-                w.session.reload();
-                if ("committed".equals(w.session.status())) {
+                // nothing written since the last checkpoint: stop offering it once committed, or
+                // once the service no longer knows it (the committer reports what it held)
+                boolean gone;
+                try {
+                    w.session.reload();
+                    gone = false;
+                } catch (TunnelException e) {
+                    if (!UpsertSessions.isUnknown(e)) {
+                        throw e;
+                    }
+                    gone = true;
+                }
+                if (gone || "committed".equals(w.session.status())) {
                     w.session = null;
                     w.hasData = false;
                     w.changes = 0;

@@ -157,10 +157,29 @@ final class FakeUpsertTable implements UpsertTable {
         }
 
         @Override
-        public void reload() {}
+        public void reload() throws TunnelException {
+            if (!sessions.containsKey(id)) {
+                throw lost();
+            }
+        }
+
+        /** What the service answers for a session it no longer knows. */
+        private TunnelException lost() {
+            return new TunnelException(
+                    404,
+                    "NoSuchUpload",
+                    "no session " + id,
+                    null,
+                    ErrorContext.of("reload"),
+                    0,
+                    null);
+        }
 
         @Override
         public void flush(int bucket, RecordPack pack) throws IOException {
+            if (!sessions.containsKey(id)) {
+                throw lost();
+            }
             if (!"normal".equals(status)) {
                 throw new TunnelException(
                         409,

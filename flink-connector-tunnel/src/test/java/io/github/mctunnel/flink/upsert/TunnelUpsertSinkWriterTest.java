@@ -525,4 +525,30 @@ class TunnelUpsertSinkWriterTest {
         assertThat(skipped.getCount()).isEqualTo(1);
         assertThat(table.sessions.values().iterator().next().recordCount()).isEqualTo(1);
     }
+
+    /**
+     * The service loses the partition's current session (an emulator restart; an expiry during a
+     * regional failover): a writer with nothing new stops offering it, and a writer asking for the
+     * partition's session gets a new one instead of the lost one, so the job does not loop.
+     */
+    @Test
+    void aSessionTheServiceLostIsReplacedNotRetriedForever() throws Exception {
+        FakeUpsertTable table = table();
+        TunnelUpsertSinkWriter<Change> w = writer(table, PartitionSpec.empty(), 0, 1, List.of());
+        w.write(Change.upsert(1, "a", null), null);
+        w.flush(false);
+        assertThat(w.prepareCommit()).hasSize(1);
+        table.sessions.remove("s1");
+
+        // nothing written since: the lost session is no longer offered
+        assertThat(w.prepareCommit()).isEmpty();
+
+        // a restarted writer gets the coordinator's current session, which the service lost
+        TunnelUpsertSinkWriter<Change> restarted =
+                writer(table, PartitionSpec.empty(), 0, 1, List.of());
+        restarted.write(Change.upsert(2, "b", null), null);
+        restarted.flush(false);
+        assertThat(restarted.currentSessionIds()).containsEntry("", "s2");
+        assertThat(table.sessions.get("s2").recordCount()).isEqualTo(1);
+    }
 }
