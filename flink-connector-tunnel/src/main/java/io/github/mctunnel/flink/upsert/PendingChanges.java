@@ -41,6 +41,10 @@ final class PendingChanges {
     private final BucketHasher hasher;
     private final boolean partial;
     private final Map<Key, Pending> byKey = new LinkedHashMap<>();
+
+    /** The key of the change being added, reused across changes. */
+    private final Key probe;
+
     private long estimatedBytes;
     private long encodedBytes;
     private int records;
@@ -59,6 +63,7 @@ final class PendingChanges {
         this.keyIndexes = keyIndexes;
         this.hasher = hasher;
         this.partial = partial;
+        this.probe = new Key(new Object[keyIndexes.length]);
         this.isKey = new boolean[dataColumns];
         for (int k : keyIndexes) {
             isKey[k] = true;
@@ -67,17 +72,18 @@ final class PendingChanges {
 
     /** A change of the key {@code values} holds, {@code values} in table order. */
     void add(Object[] values, byte operation, java.util.List<Long> valueColumnIds) {
-        Object[] keyValues = new Object[keyIndexes.length];
+        // look up with the reused probe: a key that changes again allocates nothing here
         for (int i = 0; i < keyIndexes.length; i++) {
-            keyValues[i] = hasher.canonicalKey(i, values[keyIndexes[i]]);
+            probe.values[i] = hasher.canonicalKey(i, values[keyIndexes[i]]);
         }
-        Key key = new Key(keyValues);
-        Pending p = byKey.get(key);
+        probe.rehash();
+        Pending p = byKey.get(probe);
         int before = p == null ? 0 : p.count();
         if (p == null) {
             p = new Pending(layout.newRow());
+            Key key = new Key(probe.values.clone());
             byKey.put(key, p);
-            estimatedBytes += RECORD_OVERHEAD + heap(keyValues, keyValues.length);
+            estimatedBytes += RECORD_OVERHEAD + heap(key.values, key.values.length);
         } else {
             estimatedBytes -= heap(p.last, dataColumns);
             encodedBytes -= encoded(p.last, dataColumns);
@@ -262,10 +268,15 @@ final class PendingChanges {
     /** Key values compared by content (byte[] keys too). */
     private static final class Key {
         private final Object[] values;
-        private final int hash;
+        private int hash;
 
         Key(Object[] values) {
             this.values = values;
+            rehash();
+        }
+
+        /** For the probe only, after its values were set: never for a key in the map. */
+        void rehash() {
             this.hash = Arrays.deepHashCode(values);
         }
 

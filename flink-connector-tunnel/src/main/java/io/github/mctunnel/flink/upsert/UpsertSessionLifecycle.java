@@ -189,8 +189,7 @@ final class UpsertSessionLifecycle {
         Iterator<Tracked> it = current.values().iterator();
         while (it.hasNext()) {
             Tracked c = it.next();
-            long since = checkpointId - c.currentSince;
-            if (since <= 0 || Long.bitCount(since) != 1) {
+            if (!RetiredSessions.dueForLook(c.currentSince, checkpointId)) {
                 continue;
             }
             SessionStatus status;

@@ -269,10 +269,10 @@ public final class BucketHasher {
      * as an {@code Instant}, DECIMAL rounded half-up to the column's scale; other values as they
      * are ({@code byte[]} of BINARY compared by content by the caller).
      *
-     * @throws IllegalArgumentException when the value is null, of the wrong class or out of range
+     * <p>Takes a value {@link #hashKey} accepted (the caller hashed it first, e.g. through {@link
+     * #bucket}); it does not check it again.
      */
     public Object canonicalKey(int keyIndex, Object value) {
-        hashKey(keyIndex, value); // validates as hashing does
         switch (types[keyIndex]) {
             case TINYINT:
             case SMALLINT:

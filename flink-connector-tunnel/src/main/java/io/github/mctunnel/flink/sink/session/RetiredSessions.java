@@ -82,6 +82,16 @@ public final class RetiredSessions<S extends RetiredSessions.Retired> {
         return Collections.unmodifiableCollection(sessions.values());
     }
 
+    /**
+     * Whether a session that entered its state at checkpoint {@code since} is looked at the service
+     * at checkpoint {@code checkpointId}: 1, 2, 4, 8, ... checkpoints later (its committer runs
+     * after the first; a look at every checkpoint would cost a request per session per checkpoint).
+     */
+    public static boolean dueForLook(long since, long checkpointId) {
+        long after = checkpointId - since;
+        return after > 0 && Long.bitCount(after) == 1;
+    }
+
     /** Forgets the sessions whose lifetime is over: the service no longer counts them. */
     public void expire(long now) {
         sessions.values().removeIf(s -> SessionLifetime.expired(s.createdAt(), now));
@@ -116,8 +126,7 @@ public final class RetiredSessions<S extends RetiredSessions.Retired> {
             if (notYet.test(s)) {
                 continue;
             }
-            long since = checkpointId - s.retiredAt();
-            if (!everyOne && (since <= 0 || Long.bitCount(since) != 1)) {
+            if (!everyOne && !dueForLook(s.retiredAt(), checkpointId)) {
                 continue; // its committer may not have run yet, or it was looked at recently
             }
             SessionStatus status;
