@@ -10,16 +10,14 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Clock;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 import java.util.function.DoubleSupplier;
 
 /**
  * Sends requests with the retry policy: 429, 5xx and I/O failures are retried with back-off
  * (honouring {@code Retry-After}/{@code HoldClientMillis}), everything else fails at once. A
  * 429/503 closes the shared {@link BackoffGate} of the endpoint and table so that all threads of
- * the client wait. Each retry is logged at WARN with the request id. Requests with a streamed body
- * are sent once.
+ * the process wait (the service counts throttles per client address, see {@link BackoffGates}).
+ * Each retry is logged at WARN with the request id. Requests with a streamed body are sent once.
  */
 public final class RetryingCaller {
 
@@ -42,9 +40,12 @@ public final class RetryingCaller {
     private final Clock clock;
     private final Sleeper sleeper;
     private final DoubleSupplier random;
-    private final ConcurrentMap<String, BackoffGate> gates = new ConcurrentHashMap<>();
+    private final BackoffGates gates;
 
     /**
+     * A caller sharing the back-off gates of every client of this process on {@code clock} ({@link
+     * BackoffGates#of(Clock)}).
+     *
      * @param random source of jitter in [0, 1)
      */
     public RetryingCaller(
@@ -53,6 +54,21 @@ public final class RetryingCaller {
             Clock clock,
             Sleeper sleeper,
             DoubleSupplier random) {
+        this(transport, policy, clock, sleeper, random, BackoffGates.of(clock));
+    }
+
+    /**
+     * @param random source of jitter in [0, 1)
+     * @param gates the back-off gates this caller waits at and closes
+     */
+    public RetryingCaller(
+            HttpTransport transport,
+            RetryPolicy policy,
+            Clock clock,
+            Sleeper sleeper,
+            DoubleSupplier random,
+            BackoffGates gates) {
+        this.gates = Objects.requireNonNull(gates, "gates");
         this.transport = transport;
         this.policy = Objects.requireNonNull(policy, "policy");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -80,7 +96,7 @@ public final class RetryingCaller {
 
     /** The shared back-off gate of a key (endpoint + table). */
     public BackoffGate gate(String key) {
-        return gates.computeIfAbsent(key, k -> new BackoffGate());
+        return gates.gate(key);
     }
 
     /** Sends the request (with retries if its body is repeatable) and reads the response. */

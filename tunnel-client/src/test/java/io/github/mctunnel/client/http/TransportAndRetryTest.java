@@ -280,6 +280,40 @@ class TransportAndRetryTest {
         assertThat(caller.gate("ep|other").remainingMillis(time)).isZero();
     }
 
+    /**
+     * The service counts throttles per client address: two clients of one process (two writers of a
+     * TaskManager) are one client to it. A throttle answered to one closes the gate for the other,
+     * and the other's throttle right after is the second in a row: 2 s, not 1 s.
+     */
+    @Test
+    void clientsOfOneProcessShareTheGateAndTheThrottleCount() throws Exception {
+        RetryingCaller first = caller(RetryPolicy.defaults());
+        RetryingCaller second = caller(RetryPolicy.defaults());
+        server.script(
+                Reply.of(429, "{\"Code\":\"SlotExceeded\",\"Message\":\"x\"}"),
+                Reply.of(429, "{\"Code\":\"SlotExceeded\",\"Message\":\"x\"}"),
+                Reply.json("{}"));
+        TunnelRequest throttled = request("PUT", "/a").backoffKey("ep|p.shared").build();
+        assertThatThrownBy(
+                        () ->
+                                first.run(
+                                        "ep|p.shared",
+                                        throttled.context(),
+                                        false,
+                                        () -> first.transport().open(throttled)))
+                .isInstanceOf(TunnelException.class);
+        second.call(request("PUT", "/b").backoffKey("ep|p.shared").build(), r -> null);
+        // waits out the first client's throttle (1 s), is throttled itself (second in a row: 2 s)
+        assertThat(time.sleeps()).containsExactly(1000L, 2000L);
+        assertThat(second.gate("ep|p.shared")).isSameAs(first.gate("ep|p.shared"));
+        // a client on another clock (another simulated process) has gates of its own
+        FakeTime elsewhere = new FakeTime(Instant.parse("2024-01-01T00:00:00Z"));
+        RetryingCaller other =
+                new RetryingCaller(
+                        transport, RetryPolicy.defaults(), elsewhere, elsewhere, () -> 0);
+        assertThat(other.gate("ep|p.shared")).isNotSameAs(first.gate("ep|p.shared"));
+    }
+
     @Test
     void ioFailuresAreReportedWithContext() {
         server.handler(r -> Reply.drop());
