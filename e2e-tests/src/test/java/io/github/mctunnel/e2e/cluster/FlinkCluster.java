@@ -51,6 +51,13 @@ final class FlinkCluster implements AutoCloseable {
     private final String classpath;
     private final Map<String, String> config;
     private final FlinkRestClient rest;
+
+    /** High availability: the JobManagers by name ({@code jobmanager-N}) and their REST ports. */
+    private final Map<String, JvmProcess> jobManagers = new LinkedHashMap<>();
+
+    private final Map<String, Integer> jobManagerRestPorts = new ConcurrentHashMap<>();
+    private final Map<String, FlinkRestClient> jobManagerRests = new ConcurrentHashMap<>();
+    private int nextJobManager = 1;
     private final List<JvmProcess> processes = new CopyOnWriteArrayList<>();
     private final Map<String, JvmProcess> taskManagers = new LinkedHashMap<>();
     private final Set<JvmProcess> killed = ConcurrentHashMap.newKeySet();
@@ -66,6 +73,24 @@ final class FlinkCluster implements AutoCloseable {
 
     /** Starts the JobManager and {@code taskManagers} TaskManagers; returns once all registered. */
     static FlinkCluster start(Path workDir, Path libDir, List<Path> extraLibJars, int taskManagers)
+            throws IOException, InterruptedException {
+        return start(workDir, libDir, extraLibJars, taskManagers, null, 1);
+    }
+
+    /**
+     * With {@code zooKeeperQuorum} not null: standalone high availability, {@code jobManagers}
+     * JobManagers ({@code StandaloneSessionClusterEntrypoint}, each with its own REST port)
+     * electing their leader through ZooKeeper, job graphs and checkpoints' metadata in a
+     * file-system {@code high-availability.storageDir} under {@code workDir}; killing the leader
+     * hands the jobs to another one, which restores them from their last checkpoint.
+     */
+    static FlinkCluster start(
+            Path workDir,
+            Path libDir,
+            List<Path> extraLibJars,
+            int taskManagers,
+            String zooKeeperQuorum,
+            int jobManagers)
             throws IOException, InterruptedException {
         List<String> jars = new ArrayList<>();
         try (var files = Files.list(libDir)) {
@@ -111,13 +136,36 @@ final class FlinkCluster implements AutoCloseable {
         config.put("sql-gateway.endpoint.rest.address", "127.0.0.1");
         config.put("sql-gateway.endpoint.rest.bind-address", "127.0.0.1");
         config.put("sql-gateway.endpoint.rest.port", String.valueOf(freePort()));
+        if (zooKeeperQuorum != null) {
+            config.put("high-availability.type", "zookeeper");
+            config.put("high-availability.zookeeper.quorum", zooKeeperQuorum);
+            config.put("high-availability.zookeeper.path.root", "/flink");
+            config.put("high-availability.cluster-id", "/e2e-" + System.currentTimeMillis());
+            config.put("high-availability.storageDir", workDir.resolve("ha").toUri().toString());
+            // a killed leader's ZooKeeper session ends within seconds, so a standby takes over
+            config.put("high-availability.zookeeper.client.session-timeout", "10000");
+            config.put("high-availability.zookeeper.client.connection-timeout", "5000");
+            config.put("high-availability.zookeeper.client.retry-wait", "1000");
+            config.put("high-availability.zookeeper.client.max-retry-attempts", "10");
+            // a soak kills processes for half an hour: never give up restarting
+            config.put("restart-strategy.fixed-delay.attempts", "100000");
+            config.put("restart-strategy.fixed-delay.delay", "2 s");
+            Files.createDirectories(workDir.resolve("ha"));
+        }
         Files.createDirectories(workDir.resolve("tmp"));
         Files.createDirectories(workDir.resolve("uploads"));
 
         FlinkCluster cluster =
                 new FlinkCluster(workDir, String.join(java.io.File.pathSeparator, jars), config);
         try {
-            cluster.startJobManager();
+            if (zooKeeperQuorum == null) {
+                cluster.startJobManager();
+            } else {
+                for (int i = 0; i < jobManagers; i++) {
+                    cluster.startStandbyJobManager();
+                }
+                cluster.awaitLeader();
+            }
             for (int i = 0; i < taskManagers; i++) {
                 cluster.startTaskManager();
             }
@@ -130,8 +178,100 @@ final class FlinkCluster implements AutoCloseable {
         }
     }
 
+    /** The REST API of the JobManager; with high availability, of the leader's. */
     FlinkRestClient rest() {
-        return rest;
+        if (jobManagers.isEmpty()) {
+            return rest;
+        }
+        String leader = leaderJobManager();
+        if (leader == null) {
+            leader = aliveJobManagers().stream().findFirst().orElseThrow();
+        }
+        return jobManagerRests.computeIfAbsent(
+                leader, n -> new FlinkRestClient("http://127.0.0.1:" + jobManagerRestPorts.get(n)));
+    }
+
+    /** The names of the JobManagers that run (high availability). */
+    synchronized List<String> aliveJobManagers() {
+        return jobManagers.entrySet().stream()
+                .filter(e -> e.getValue().isAlive())
+                .map(Map.Entry::getKey)
+                .toList();
+    }
+
+    /**
+     * The leading JobManager (high availability): the running one whose log last says its
+     * Dispatcher was granted leadership and not revoked since; null while none leads.
+     */
+    synchronized String leaderJobManager() {
+        for (String name : aliveJobManagers()) {
+            JvmProcess jm = jobManagers.get(name);
+            try (var lines = Files.lines(jm.log(), StandardCharsets.UTF_8)) {
+                String last = null;
+                for (String line : (Iterable<String>) lines::iterator) {
+                    if (line.contains("DispatcherRunner")
+                            && (line.contains("granted leadership")
+                                    || line.contains("revoked the leadership")
+                                    || line.contains("revoked leadership"))) {
+                        last = line;
+                    }
+                }
+                if (last != null && last.contains("granted leadership")) {
+                    return name;
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return null;
+    }
+
+    /** Waits until one JobManager leads and its REST API answers. */
+    void awaitLeader() throws InterruptedException {
+        Poll.until(
+                "a leading JobManager",
+                START_TIMEOUT,
+                () -> {
+                    assertRunning();
+                    return leaderJobManager() != null
+                            && rest().get("/overview").has("taskmanagers");
+                },
+                () -> logTails(40));
+    }
+
+    /** {@code kill -9} of the leading JobManager; returns its name. */
+    synchronized String killLeaderJobManager() {
+        String leader = leaderJobManager();
+        if (leader == null) {
+            throw new IllegalStateException("no JobManager leads");
+        }
+        JvmProcess jm = jobManagers.get(leader);
+        killed.add(jm);
+        jm.kill();
+        return leader;
+    }
+
+    /** Starts another JobManager (high availability: a standby until it wins the election). */
+    synchronized String startStandbyJobManager() throws IOException {
+        String name = "jobmanager-" + nextJobManager++;
+        int restPort = freePort();
+        Map<String, String> own = new LinkedHashMap<>(config);
+        own.put("rest.port", String.valueOf(restPort));
+        own.put("jobmanager.rpc.port", String.valueOf(freePort()));
+        JvmProcess jm =
+                startJvm(
+                        name,
+                        own,
+                        List.of("-Xmx384m", "-XX:MaxMetaspaceSize=256m"),
+                        "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint");
+        jobManagers.put(name, jm);
+        jobManagerRestPorts.put(name, restPort);
+        return name;
+    }
+
+    /** The resource ids of the running TaskManagers. */
+    synchronized List<String> taskManagerIds() {
+        return List.copyOf(taskManagers.keySet());
     }
 
     /** Starts a TaskManager with the next resource id ({@code tm-N}) and returns that id. */
@@ -169,7 +309,7 @@ final class FlinkCluster implements AutoCloseable {
                 START_TIMEOUT,
                 () -> {
                     assertRunning();
-                    return rest.taskManagers() == count;
+                    return rest().taskManagers() == count;
                 },
                 () -> logTails(40));
     }
