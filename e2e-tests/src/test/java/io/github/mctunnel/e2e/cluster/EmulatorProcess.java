@@ -20,26 +20,88 @@ final class EmulatorProcess implements AutoCloseable {
     static final String ACCESS_ID = "e2e-access-id";
     static final String ACCESS_KEY = "e2e-access-key-secret";
 
-    private final Path jar;
     private final Path workDir;
     private final int port;
+    private final List<String> jvmArgs;
     private JvmProcess process;
     private int starts;
 
-    private EmulatorProcess(Path jar, Path workDir, int port) {
-        this.jar = jar;
+    private EmulatorProcess(Path workDir, int port, List<String> jvmArgs) {
         this.workDir = workDir;
         this.port = port;
+        this.jvmArgs = jvmArgs;
     }
 
     static EmulatorProcess start(Path jar, Path workDir) throws IOException, InterruptedException {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        EmulatorProcess emulator = new EmulatorProcess(jar, workDir, port);
+        int port = freePort();
+        EmulatorProcess emulator =
+                new EmulatorProcess(
+                        workDir,
+                        port,
+                        List.of(
+                                "-Xmx256m",
+                                "-jar",
+                                jar.toString(),
+                                "--port",
+                                String.valueOf(port),
+                                "--project",
+                                PROJECT,
+                                "--access-id",
+                                ACCESS_ID,
+                                "--access-key-secret",
+                                ACCESS_KEY,
+                                "--data-dir",
+                                workDir.resolve("emulator-data").toString()));
         emulator.startProcess();
         return emulator;
+    }
+
+    /**
+     * The chaos soak's emulator ({@link SoakEmulator}): the same data directory and port across
+     * restarts, its clock {@code clockSpeed} times as fast as real time, faults and statistics
+     * through {@link #controlDir()}.
+     */
+    static EmulatorProcess startForSoak(
+            Path jar,
+            Path testClasses,
+            Path workDir,
+            double clockSpeed,
+            long seed,
+            List<String> tables)
+            throws IOException, InterruptedException {
+        int port = freePort();
+        List<String> args =
+                new java.util.ArrayList<>(
+                        List.of(
+                                "-Xmx384m",
+                                "-cp",
+                                jar + java.io.File.pathSeparator + testClasses,
+                                SoakEmulator.class.getName(),
+                                String.valueOf(port),
+                                workDir.resolve("emulator-data").toString(),
+                                workDir.resolve("emulator-control").toString(),
+                                String.valueOf(clockSpeed),
+                                String.valueOf(seed)));
+        args.addAll(tables);
+        EmulatorProcess emulator = new EmulatorProcess(workDir, port, List.copyOf(args));
+        emulator.startProcess();
+        return emulator;
+    }
+
+    /** Where {@link SoakEmulator} takes fault commands and writes {@code stats.txt}. */
+    Path controlDir() {
+        return workDir.resolve("emulator-control");
+    }
+
+    /** The admin endpoint's base ({@code http://127.0.0.1:PORT}). */
+    String adminBase() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
     }
 
     String endpoint() {
@@ -74,25 +136,7 @@ final class EmulatorProcess implements AutoCloseable {
         Path log = workDir.resolve("logs").resolve("emulator.log");
         Files.createDirectories(workDir.resolve("emulator-data"));
         starts++;
-        process =
-                JvmProcess.start(
-                        "emulator-" + starts,
-                        List.of(
-                                "-Xmx256m",
-                                "-jar",
-                                jar.toString(),
-                                "--port",
-                                String.valueOf(port),
-                                "--project",
-                                PROJECT,
-                                "--access-id",
-                                ACCESS_ID,
-                                "--access-key-secret",
-                                ACCESS_KEY,
-                                "--data-dir",
-                                workDir.resolve("emulator-data").toString()),
-                        Map.of(),
-                        log);
+        process = JvmProcess.start("emulator-" + starts, jvmArgs, Map.of(), log);
         int start = starts;
         Poll.until(
                 "the emulator to start (start " + start + ")",

@@ -75,6 +75,21 @@ final class JvmProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Freezes ({@code kill -STOP}) or thaws ({@code kill -CONT}) the process: while frozen it holds
+     * its connections and state but answers nothing, as a service in an outage.
+     */
+    void signal(boolean freeze) throws IOException, InterruptedException {
+        Process kill =
+                new ProcessBuilder(
+                                "kill", freeze ? "-STOP" : "-CONT", String.valueOf(process.pid()))
+                        .inheritIO()
+                        .start();
+        if (kill.waitFor() != 0) {
+            throw new IOException("kill " + (freeze ? "-STOP " : "-CONT ") + this + " failed");
+        }
+    }
+
     /** The last {@code lines} lines of the log. */
     String tail(int lines) {
         try {

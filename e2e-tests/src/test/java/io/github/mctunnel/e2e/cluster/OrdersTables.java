@@ -51,6 +51,30 @@ final class OrdersTables implements AutoCloseable {
                         ErrorContext.of("create table " + table));
     }
 
+    /** Runs DDL in the emulator's project. */
+    void runSql(String sql) throws IOException {
+        client.meta().runSql(EmulatorProcess.PROJECT, sql, ErrorContext.of(sql));
+    }
+
+    /** Every visible row of a table without partitions, as the service's download reads it. */
+    List<Object[]> rows(String table) throws IOException {
+        DownloadSession session =
+                client.createDownloadSession(client.table(table), PartitionSpec.empty());
+        List<Object[]> rows = new ArrayList<>();
+        if (session.recordCount() == 0) {
+            return rows;
+        }
+        try (DownloadReader reader =
+                session.openReader(
+                        0, session.recordCount(), null, Compression.LZ4, false, 100_000)) {
+            Object[] row;
+            while ((row = reader.read()) != null) {
+                rows.add(row.clone());
+            }
+        }
+        return rows;
+    }
+
     /** Every committed row of every partition, ordered by order id (duplicates kept). */
     List<Order> read(String table) throws IOException {
         TableIdentifier id = client.table(table);
