@@ -38,7 +38,7 @@ mvn -B "${offline[@]}" verify -pl e2e-tests -am \
     -Dit.test=SoakITCase -Dfailsafe.failIfNoSpecifiedTests=false \
     -Dspotless.check.skip=true -Dmaven.javadoc.skip=true -Dmaven.source.skip=true \
     -Dsoak.minutes="$minutes" -Dsoak.seed="$seed" -Dsoak.csv="$csv" -Dsoak.emulatorKills="$emulator_kills" \
-    | grep -v '^\[INFO\]' || status=$?
+    | grep --line-buffered -v '^\[INFO\]' || status=$?
 status=${status:-0}
 if [[ -f "$csv" ]]; then
     echo "figures: $csv"

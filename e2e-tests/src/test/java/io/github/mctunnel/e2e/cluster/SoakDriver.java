@@ -331,7 +331,7 @@ public final class SoakDriver {
     /** The events of the soak in their seeded order, each kind at least once. */
     private List<Event> schedule() {
         List<Event> events = new ArrayList<>();
-        add(events, Event.KILL_JOBMANAGER, Math.max(1, (int) Math.round(minutes / 7)));
+        add(events, Event.KILL_JOBMANAGER, Math.max(1, (int) Math.round(minutes / 5)));
         add(events, Event.KILL_ONE_TASKMANAGER, Math.max(1, (int) Math.round(minutes / 7)));
         add(events, Event.KILL_TWO_TASKMANAGERS, Math.max(1, (int) Math.round(minutes / 10)));
         add(
