@@ -6,7 +6,7 @@
 # connection resets are injected, on a schedule drawn from the seed. At the end every table is
 # checked against what the sources produced; prints the figures and writes them as CSV
 # (target/soak-<minutes>min-seed<seed>.csv). Exit status 0 only when nothing was lost or duplicated
-# (and no retry came sooner than the service's policy allows).
+# (at-least-once: nothing lost).
 #
 #   e2e-tests/soak.sh [--minutes N] [--seed S] [--offline] [--emulator-kills]
 #
