@@ -7,16 +7,20 @@ import io.github.mctunnel.client.error.TunnelException;
 import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.DefaultSchemePortResolver;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.impl.routing.DefaultRoutePlanner;
 import org.apache.hc.client5.http.routing.RoutingSupport;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.HttpException;
+import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.http.io.SocketConfig;
+import org.apache.hc.core5.http.protocol.HttpContext;
 import org.apache.hc.core5.util.Timeout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +32,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
@@ -93,9 +98,18 @@ public final class HttpTransport implements Closeable {
                                                         settings.socketTimeout().toMillis()))
                                         .build())
                         .build();
+        InetAddress localAddress = settings.localAddress();
         this.client =
                 HttpClients.custom()
                         .setConnectionManager(pool)
+                        .setRoutePlanner(
+                                new DefaultRoutePlanner(DefaultSchemePortResolver.INSTANCE) {
+                                    @Override
+                                    protected InetAddress determineLocalAddress(
+                                            HttpHost firstHop, HttpContext context) {
+                                        return localAddress;
+                                    }
+                                })
                         .disableAutomaticRetries()
                         .disableRedirectHandling()
                         .disableContentCompression()

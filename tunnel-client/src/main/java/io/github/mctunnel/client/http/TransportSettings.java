@@ -1,5 +1,7 @@
 package io.github.mctunnel.client.http;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -10,11 +12,33 @@ import java.util.Objects;
  * @param socketTimeout read timeout: longest silence on an open connection
  * @param maxConnections pool size (also the per-route limit)
  * @param userAgent value of {@code User-Agent} and {@code x-odps-user-agent}
+ * @param localAddress the local address connections are made from; null lets the operating system
+ *     choose (the default). A host with several network interfaces can pin the one the service sees
+ *     (the service applies its retry policy per client address) with the JVM system property
+ *     {@value #LOCAL_ADDRESS_PROPERTY}.
  */
 public record TransportSettings(
-        Duration connectTimeout, Duration socketTimeout, int maxConnections, String userAgent) {
+        Duration connectTimeout,
+        Duration socketTimeout,
+        int maxConnections,
+        String userAgent,
+        InetAddress localAddress) {
 
     public static final String DEFAULT_USER_AGENT = "mctunnel-java/0.1";
+
+    /** JVM system property naming the local address (an IP literal) connections are made from. */
+    public static final String LOCAL_ADDRESS_PROPERTY = "mctunnel.http.local-address";
+
+    /** Settings whose local address comes from {@value #LOCAL_ADDRESS_PROPERTY}, when set. */
+    public TransportSettings(
+            Duration connectTimeout, Duration socketTimeout, int maxConnections, String userAgent) {
+        this(
+                connectTimeout,
+                socketTimeout,
+                maxConnections,
+                userAgent,
+                localAddressFrom(System.getProperty(LOCAL_ADDRESS_PROPERTY)));
+    }
 
     public TransportSettings {
         Objects.requireNonNull(connectTimeout, "connectTimeout");
@@ -24,6 +48,24 @@ public record TransportSettings(
                     "maxConnections must be >= 1, got " + maxConnections);
         }
         userAgent = userAgent == null ? DEFAULT_USER_AGENT : userAgent;
+    }
+
+    /** The address of an IP literal (no name lookup); null for null or blank. */
+    static InetAddress localAddressFrom(String literal) {
+        if (literal == null || literal.isBlank()) {
+            return null;
+        }
+        String value = literal.trim();
+        if (!value.matches("[0-9.]+|[0-9a-fA-F:.]*:[0-9a-fA-F:.]*")) {
+            throw new IllegalArgumentException(
+                    LOCAL_ADDRESS_PROPERTY + " must be an IP address, got '" + value + "'");
+        }
+        try {
+            return InetAddress.getByName(value);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException(
+                    LOCAL_ADDRESS_PROPERTY + " must be an IP address, got '" + value + "'", e);
+        }
     }
 
     /** Connect 10 s, read 300 s (the service's reader lifetime), 64 connections. */
