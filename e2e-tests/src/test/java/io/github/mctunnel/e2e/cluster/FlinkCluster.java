@@ -1,5 +1,7 @@
 package io.github.mctunnel.e2e.cluster;
 
+import io.github.mctunnel.client.http.TransportSettings;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -14,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 /**
@@ -58,6 +61,8 @@ final class FlinkCluster implements AutoCloseable {
     private final Map<String, Integer> jobManagerRestPorts = new ConcurrentHashMap<>();
     private final Map<String, FlinkRestClient> jobManagerRests = new ConcurrentHashMap<>();
     private int nextJobManager = 1;
+    private static final AtomicInteger CLIENT_ADDRESSES = new AtomicInteger();
+
     private final List<JvmProcess> processes = new CopyOnWriteArrayList<>();
     private final Map<String, JvmProcess> taskManagers = new LinkedHashMap<>();
     private final Set<JvmProcess> killed = ConcurrentHashMap.newKeySet();
@@ -405,6 +410,10 @@ final class FlinkCluster implements AutoCloseable {
         List<String> args = new ArrayList<>(heap);
         args.addAll(JAVA_17_OPTIONS);
         args.add("-Dlog.file=" + log);
+        // Each process talks to the service from a loopback address of its own, as the processes
+        // of a real cluster do from their hosts: the service (and the emulator) apply the retry
+        // policy per client address, and processes cannot share one back-off.
+        args.add("-D" + TransportSettings.LOCAL_ADDRESS_PROPERTY + "=" + nextClientAddress());
         args.add("-Dlog4j.configurationFile=" + confDir.resolve("log4j.properties").toUri());
         args.add("-cp");
         args.add(classpath);
@@ -416,6 +425,12 @@ final class FlinkCluster implements AutoCloseable {
         JvmProcess process = JvmProcess.start(name, args, environment, log);
         processes.add(process);
         return process;
+    }
+
+    /** 127.0.0.2, 127.0.0.3, ... (Linux answers on all of 127.0.0.0/8). */
+    private static String nextClientAddress() {
+        int n = CLIENT_ADDRESSES.getAndIncrement();
+        return "127.0." + (n / 250) % 250 + "." + (2 + n % 250);
     }
 
     private Path writeConfig(String name, Map<String, String> conf) throws IOException {

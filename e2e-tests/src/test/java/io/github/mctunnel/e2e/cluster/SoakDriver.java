@@ -664,7 +664,8 @@ public final class SoakDriver {
                         && upsertDuplicated == 0
                         && upsertWrong == 0
                         && aloCheck[0] == 0
-                        && aloCheck[2] == 0;
+                        && aloCheck[2] == 0
+                        && attacks == 0;
         f.put("result", passed ? "PASSED" : "FAILED");
         return new Result(f, passed);
     }

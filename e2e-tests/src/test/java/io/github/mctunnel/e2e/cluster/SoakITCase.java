@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The chaos soak ({@link SoakDriver}) with a fixed seed, 3 minutes by default ({@code
@@ -27,6 +28,7 @@ class SoakITCase {
     void tablesStayExactThroughJobManagerTaskManagerAndServiceFailures() throws Exception {
         assumeFalse(Boolean.getBoolean("skipE2E"), "-DskipE2E: real-cluster tests skipped");
         double minutes = Double.parseDouble(System.getProperty("soak.minutes", "3"));
+        assumeTrue(minutes > 0, "-Dsoak.minutes=0: the soak is skipped");
         long seed = Long.parseLong(System.getProperty("soak.seed", "42"));
         Path csv = Path.of(System.getProperty("soak.csv", "target/soak.csv"));
         // the chaos, plus starting the cluster, the jobs' catching up and the final check
@@ -41,9 +43,8 @@ class SoakITCase {
                                                 Boolean.getBoolean("soak.emulatorKills"))
                                         .run(csv));
         assertThat(result.passed()).as(result.table()).isTrue();
-        // attack requests are reported, not asserted: every process of this cluster is 127.0.0.1,
-        // and the emulator's retry monitor counts per client address and table, so a request of
-        // one process after another process's 503 counts as a retry too soon
+        // passed() includes 0 attack requests: each process of the cluster has a loopback address
+        // of its own (FlinkCluster), as processes on their own hosts have
         assertThat(Integer.parseInt(result.figures().get("jobmanager_kills"))).isPositive();
         assertThat(Integer.parseInt(result.figures().get("taskmanager_kills"))).isGreaterThan(2);
     }
