@@ -4,6 +4,7 @@ import io.github.mctunnel.client.auth.CredentialsProvider;
 import io.github.mctunnel.client.auth.RequestSigner;
 import io.github.mctunnel.client.endpoint.TunnelEndpointResolver;
 import io.github.mctunnel.client.error.TunnelException;
+import io.github.mctunnel.client.http.BackoffGates;
 import io.github.mctunnel.client.http.HttpTransport;
 import io.github.mctunnel.client.http.RetryPolicy;
 import io.github.mctunnel.client.http.RetryingCaller;
@@ -59,7 +60,18 @@ public final class TunnelClient implements Closeable {
                         signer,
                         b.project,
                         b.clock);
-        this.caller = new RetryingCaller(transport, b.retryPolicy, b.clock, b.sleeper, b.random);
+        this.caller =
+                new RetryingCaller(
+                        transport,
+                        b.retryPolicy,
+                        b.clock,
+                        b.sleeper,
+                        b.random,
+                        b.backoffGates != null
+                                ? b.backoffGates
+                                : b.clock.equals(Clock.systemUTC())
+                                        ? BackoffGates.processWide()
+                                        : new BackoffGates());
         TunnelEndpointResolver endpoints =
                 new TunnelEndpointResolver(
                         b.odpsEndpoint, b.tunnelEndpoint, b.project, b.quotaName, caller);
@@ -179,6 +191,7 @@ public final class TunnelClient implements Closeable {
         private String userAgent = TransportSettings.DEFAULT_USER_AGENT;
         private Duration sqlTimeout = Duration.ofMinutes(5);
         private Clock clock = Clock.systemUTC();
+        private BackoffGates backoffGates;
         private Sleeper sleeper = Sleeper.SYSTEM;
         private DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
 
@@ -250,6 +263,17 @@ public final class TunnelClient implements Closeable {
         /** Longest wait for partition DDL through SQL instances. */
         public Builder sqlTimeout(Duration timeout) {
             this.sqlTimeout = Objects.requireNonNull(timeout, "sqlTimeout");
+            return this;
+        }
+
+        /**
+         * The back-off gates the client waits at and closes. By default a client on the real (UTC
+         * system) clock shares {@link BackoffGates#processWide()} with every other such client of
+         * the process, as the service counts throttles per client address; a client on another
+         * clock has gates of its own.
+         */
+        public Builder backoffGates(BackoffGates gates) {
+            this.backoffGates = Objects.requireNonNull(gates, "backoffGates");
             return this;
         }
 

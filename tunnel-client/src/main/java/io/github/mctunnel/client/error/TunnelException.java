@@ -66,6 +66,20 @@ public class TunnelException extends IOException {
         return new TunnelException(0, LOCAL_ERROR, message, null, context, 0, null);
     }
 
+    /**
+     * Error code of a request not sent because the service's back-off outlasts its retry budget.
+     */
+    public static final String BACKING_OFF = "ClientBackingOff";
+
+    /**
+     * A request the client did not send: the service throttled this process's requests to the
+     * table, and the back-off it demands ends later than the request's retry budget allows. Never
+     * retried (sending it sooner is what the service punishes).
+     */
+    public static TunnelException backingOff(ErrorContext context, String message) {
+        return new TunnelException(0, BACKING_OFF, message, null, context, 0, null);
+    }
+
     /** An I/O failure (connection refused, reset, timeout) with no HTTP response. */
     public static TunnelException io(ErrorContext context, IOException cause) {
         String msg = cause.getClass().getSimpleName() + ": " + cause.getMessage();

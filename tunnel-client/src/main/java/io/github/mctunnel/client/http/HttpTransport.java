@@ -32,6 +32,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -166,6 +167,20 @@ public final class HttpTransport implements Closeable {
         } catch (HttpException e) {
             throw failureOf(request, new IOException(e.getMessage(), e));
         } catch (IOException e) {
+            if (settings.localAddress() != null && causeOf(e, BindException.class) != null) {
+                throw TunnelException.permanentIo(
+                        request.context(),
+                        "connections to endpoint "
+                                + request.endpoint()
+                                + " cannot be made from the local address "
+                                + settings.localAddress().getHostAddress()
+                                + " ("
+                                + e.getMessage()
+                                + "); not retried: check the JVM property "
+                                + TransportSettings.LOCAL_ADDRESS_PROPERTY
+                                + " on this host",
+                        e);
+            }
             throw failureOf(request, e);
         }
         int status = response.getCode();

@@ -16,12 +16,17 @@ import java.util.function.DoubleSupplier;
  * Sends requests with the retry policy: 429, 5xx and I/O failures are retried with back-off
  * (honouring {@code Retry-After}/{@code HoldClientMillis}), everything else fails at once. A
  * 429/503 closes the shared {@link BackoffGate} of the endpoint and table so that all threads of
- * the process wait (the service counts throttles per client address, see {@link BackoffGates}).
+ * the registry wait (the service counts throttles per client address, see {@link BackoffGates}).
  * Each retry is logged at WARN with the request id. Requests with a streamed body are sent once.
  */
 public final class RetryingCaller {
 
     private static final Logger LOG = LoggerFactory.getLogger(RetryingCaller.class);
+
+    /**
+     * The service's own policy (1 s doubling to 32 s): the least a throttle closes the gate for.
+     */
+    private static final RetryPolicy SERVICE_POLICY = RetryPolicy.defaults();
 
     /** Reads a successful response; runs inside the retry loop. */
     @FunctionalInterface
@@ -43,8 +48,7 @@ public final class RetryingCaller {
     private final BackoffGates gates;
 
     /**
-     * A caller sharing the back-off gates of every client of this process on {@code clock} ({@link
-     * BackoffGates#of(Clock)}).
+     * A caller with back-off gates of its own (see {@link BackoffGates} for sharing them).
      *
      * @param random source of jitter in [0, 1)
      */
@@ -54,7 +58,7 @@ public final class RetryingCaller {
             Clock clock,
             Sleeper sleeper,
             DoubleSupplier random) {
-        this(transport, policy, clock, sleeper, random, BackoffGates.of(clock));
+        this(transport, policy, clock, sleeper, random, new BackoffGates());
     }
 
     /**
@@ -148,11 +152,41 @@ public final class RetryingCaller {
         long start = clock.millis();
         long budget = policy.maxRetryDuration().toMillis();
         int failures = 0;
+        TunnelException last = null;
         while (true) {
+            BackoffGate.Turn turn;
             try {
-                tally.waited(gate.await(clock, sleeper, leftOf(budget, start)));
+                turn = gate.awaitTurn(clock, sleeper, leftOf(budget, start));
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                throw TunnelException.io(
+                        context, new InterruptedIOException("interrupted while backing off"));
+            }
+            tally.waited(turn.waitedMillis());
+            if (!turn.granted()) {
+                // The service throttled this process's requests to the table (this thread's or
+                // another's) and its back-off ends beyond this call's budget: sending anyway would
+                // be an attack request, so the call ends without sending.
+                long gateWait = gate.remainingMillis(clock);
+                long left = leftOf(budget, start);
+                if (last != null) {
+                    giveUp(last, failures, start, gateWait, left);
+                }
+                throw TunnelException.backingOff(
+                        context,
+                        "not sent: the service throttled this process's requests to "
+                                + backoffKey
+                                + " "
+                                + gate.level()
+                                + " time(s) in a row and its back-off ends in "
+                                + Math.max(gateWait, BackoffGate.PROBE_POLL_MILLIS)
+                                + " ms (or after another request's probe), later than the "
+                                + left
+                                + " ms left of the retry budget (retry.max-duration)");
+            }
+            try {
                 T result = attempt.run();
-                gate.onSuccess();
+                gate.onSuccess(turn);
                 return result;
             } catch (TunnelException e) {
                 long delay = nextDelay(e, gate, failures);
@@ -168,6 +202,7 @@ public final class RetryingCaller {
                     giveUp(e, failures, start, delay, left);
                 }
                 failures++;
+                last = e;
                 LOG.warn(
                         "{} (HTTP {}, ErrorCode={}, RequestId={}): retry {} in {} ms: {}",
                         e.context(),
@@ -186,18 +221,9 @@ public final class RetryingCaller {
                     throw TunnelException.io(
                             context, new InterruptedIOException("interrupted while backing off"));
                 }
-                // Another thread may have been throttled meanwhile: the retry goes through the
-                // shared gate, and a gate closed beyond the budget ends the retries here too.
-                long gateWait = gate.remainingMillis(clock);
-                left = leftOf(budget, start);
-                if (gateWait > left) {
-                    giveUp(e, failures, start, gateWait, left);
-                }
-            } catch (InterruptedException ie) {
-                Thread.currentThread().interrupt();
-                throw TunnelException.io(
-                        context, new InterruptedIOException("interrupted while backing off"));
-            } catch (RuntimeException e) {
+                // The retry goes through the shared gate: another thread may have been
+                // throttled meanwhile, and a gate closed beyond the budget ends the retries.
+            } catch (RuntimeException | Error e) {
                 gate.releaseProbe();
                 throw e;
             }
@@ -229,23 +255,33 @@ public final class RetryingCaller {
     /**
      * The wait before the next attempt: the back-off, raised to the service's {@code
      * Retry-After}/{@code HoldClientMillis} (in full: the caller gives up rather than retry
-     * sooner). A throttling answer closes the shared gate for that wait, but for at most the retry
-     * budget, so a huge wait asked for by the service neither overflows the deadline nor holds the
-     * gate's other requests for longer than their own budget.
+     * sooner). A throttling answer closes the shared gate in one step with the gate's level (two
+     * throttles answered at once count as two in a row, as the service counts them): for the
+     * back-off of that level (this caller's, and never less than the service's 1 s doubling to 32
+     * s), or the service's demand, whichever is longer, capped only by {@link
+     * BackoffGate#MAX_HOLD_MILLIS} (never by this caller's budget: the gate holds every request of
+     * the process).
      */
     private long nextDelay(TunnelException e, BackoffGate gate, int failures) {
-        int step = failures;
+        long retryAfter = e.retryAfterMillis();
         if (e.isThrottling()) {
-            step = Math.max(step, gate.level());
+            long hold =
+                    gate.throttle(
+                            clock.millis(),
+                            level ->
+                                    Math.max(
+                                            Math.max(
+                                                    jittered(Math.max(failures, level)),
+                                                    SERVICE_POLICY.backoffMillis(level)),
+                                            retryAfter));
+            return Math.max(hold, retryAfter);
         }
+        return Math.max(jittered(failures), retryAfter);
+    }
+
+    /** The back-off of retry number {@code step} plus its jitter. */
+    private long jittered(int step) {
         long base = policy.backoffMillis(step);
-        long delay = base + (long) (random.getAsDouble() * policy.jitterFraction() * base);
-        delay = Math.max(delay, e.retryAfterMillis());
-        if (e.isThrottling()) {
-            long hold = Math.min(delay, policy.maxRetryDuration().toMillis());
-            long now = clock.millis();
-            gate.throttle(hold > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + hold);
-        }
-        return delay;
+        return base + (long) (random.getAsDouble() * policy.jitterFraction() * base);
     }
 }

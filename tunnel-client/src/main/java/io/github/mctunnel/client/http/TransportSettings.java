@@ -1,6 +1,9 @@
 package io.github.mctunnel.client.http;
 
+import java.io.IOException;
+import java.net.DatagramSocket;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Objects;
@@ -50,27 +53,58 @@ public record TransportSettings(
         userAgent = userAgent == null ? DEFAULT_USER_AGENT : userAgent;
     }
 
-    /** The address of an IP literal (no name lookup); null for null or blank. */
+    /** Connect 10 s, read 300 s (the service's reader lifetime), 64 connections. */
+    public static TransportSettings defaults() {
+        return new TransportSettings(
+                Duration.ofSeconds(10), Duration.ofSeconds(300), 64, DEFAULT_USER_AGENT);
+    }
+
+    /**
+     * The address of an IP literal (strict: four decimal octets, or an IPv6 literal; never a name
+     * lookup) that this host can bind; null for null or blank.
+     *
+     * @throws IllegalArgumentException naming {@value #LOCAL_ADDRESS_PROPERTY} otherwise
+     */
     static InetAddress localAddressFrom(String literal) {
         if (literal == null || literal.isBlank()) {
             return null;
         }
         String value = literal.trim();
-        if (!value.matches("[0-9.]+|[0-9a-fA-F:.]*:[0-9a-fA-F:.]*")) {
+        if (!isIpv4Literal(value) && !value.matches("[0-9a-fA-F:.]*:[0-9a-fA-F:.]*(%[\\w.-]+)?")) {
             throw new IllegalArgumentException(
                     LOCAL_ADDRESS_PROPERTY + " must be an IP address, got '" + value + "'");
         }
+        InetAddress address;
         try {
-            return InetAddress.getByName(value);
+            address = InetAddress.getByName(value);
         } catch (UnknownHostException e) {
             throw new IllegalArgumentException(
                     LOCAL_ADDRESS_PROPERTY + " must be an IP address, got '" + value + "'", e);
         }
+        try (DatagramSocket probe = new DatagramSocket(new InetSocketAddress(address, 0))) {
+            return address;
+        } catch (IOException e) {
+            throw new IllegalArgumentException(
+                    LOCAL_ADDRESS_PROPERTY
+                            + " = "
+                            + value
+                            + " is not an address of this host ("
+                            + e.getMessage()
+                            + ")",
+                    e);
+        }
     }
 
-    /** Connect 10 s, read 300 s (the service's reader lifetime), 64 connections. */
-    public static TransportSettings defaults() {
-        return new TransportSettings(
-                Duration.ofSeconds(10), Duration.ofSeconds(300), 64, DEFAULT_USER_AGENT);
+    private static boolean isIpv4Literal(String value) {
+        String[] parts = value.split("\\.", -1);
+        if (parts.length != 4) {
+            return false;
+        }
+        for (String p : parts) {
+            if (!p.matches("[0-9]{1,3}") || Integer.parseInt(p) > 255) {
+                return false;
+            }
+        }
+        return true;
     }
 }

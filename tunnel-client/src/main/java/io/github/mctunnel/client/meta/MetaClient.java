@@ -279,6 +279,8 @@ public final class MetaClient {
                         + MetaXml.escape(sql)
                         + "</Query></SQL></Tasks></Job></Instance>";
         byte[] body = job.getBytes(StandardCharsets.UTF_8);
+        // one back-off gate for all SQL instances of the project (not one per instance path)
+        String instancesKey = odpsEndpoint + "|" + project + "|instances";
         TunnelRequest create =
                 TunnelRequest.builder("POST", odpsEndpoint, ResourcePaths.instances(project))
                         .header("Content-Type", "application/xml")
@@ -286,6 +288,7 @@ public final class MetaClient {
                                 io.github.mctunnel.client.http.RequestBody.bytes(
                                         body, 0, body.length))
                         .context(context)
+                        .backoffKey(instancesKey)
                         .build();
         String location = caller.call(create, r -> r.header("Location"));
         if (location == null || location.isBlank()) {
@@ -297,7 +300,10 @@ public final class MetaClient {
         long start = caller.clock().millis();
         while (true) {
             TunnelRequest poll =
-                    TunnelRequest.builder("GET", odpsEndpoint, path).context(context).build();
+                    TunnelRequest.builder("GET", odpsEndpoint, path)
+                            .context(context)
+                            .backoffKey(instancesKey)
+                            .build();
             String status = instanceStatusOf(caller.call(poll, MetaClient::readText), context);
             if ("Terminated".equalsIgnoreCase(status)) {
                 break;
@@ -322,6 +328,7 @@ public final class MetaClient {
                 TunnelRequest.builder("GET", odpsEndpoint, path)
                         .param("taskstatus", null)
                         .context(context)
+                        .backoffKey(instancesKey)
                         .build();
         String xml = caller.call(taskStatus, MetaClient::readText);
         String task = taskStatusOf(xml, context);
@@ -330,6 +337,7 @@ public final class MetaClient {
                     TunnelRequest.builder("GET", odpsEndpoint, path)
                             .param("result", null)
                             .context(context)
+                            .backoffKey(instancesKey)
                             .build();
             String text = caller.call(result, MetaClient::readText);
             throw TunnelException.local(

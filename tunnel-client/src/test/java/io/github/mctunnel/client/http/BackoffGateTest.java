@@ -72,4 +72,41 @@ class BackoffGateTest {
         assertThat(other.get(30, TimeUnit.SECONDS)).isZero();
         assertThat(gate.level()).isEqualTo(1);
     }
+
+    @Test
+    void throttlesAnsweredTogetherCountAsTwoInARow() {
+        BackoffGate gate = new BackoffGate();
+        assertThat(gate.throttle(time.millis(), level -> 1000L << level)).isEqualTo(1000);
+        assertThat(gate.throttle(time.millis(), level -> 1000L << level)).isEqualTo(2000);
+        assertThat(gate.level()).isEqualTo(2);
+        assertThat(gate.remainingMillis(time)).isEqualTo(2000);
+        assertThat(gate.throttle(time.millis(), level -> Long.MAX_VALUE))
+                .isEqualTo(BackoffGate.MAX_HOLD_MILLIS);
+    }
+
+    /**
+     * A success of a request let through before a throttle was answered does not reset the level:
+     * the service counted that throttle after the success.
+     */
+    @Test
+    void anOlderRequestsSuccessDoesNotResetANewerThrottle() throws Exception {
+        BackoffGate gate = new BackoffGate();
+        BackoffGate.Turn older = gate.awaitTurn(time, time, Long.MAX_VALUE);
+        gate.throttle(time.millis(), level -> 1000);
+        gate.onSuccess(older);
+        assertThat(gate.level()).isEqualTo(1);
+        BackoffGate.Turn newer = gate.awaitTurn(time, time, Long.MAX_VALUE);
+        assertThat(newer.waitedMillis()).isEqualTo(1000);
+        gate.onSuccess(newer);
+        assertThat(gate.level()).isZero();
+    }
+
+    @Test
+    void aTurnIsRefusedWhenTheGateStaysClosedLongerThanTheCallerMayWait() throws Exception {
+        BackoffGate gate = new BackoffGate();
+        gate.throttle(time.millis(), level -> 3000);
+        assertThat(gate.awaitTurn(time, time, 2999).granted()).isFalse();
+        assertThat(time.sleeps()).isEmpty();
+        assertThat(gate.awaitTurn(time, time, 3000).granted()).isTrue();
+    }
 }

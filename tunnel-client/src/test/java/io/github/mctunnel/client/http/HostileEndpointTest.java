@@ -191,9 +191,9 @@ class HostileEndpointTest {
         // no retry sooner than the service asked: no sleep, no second request
         assertThat(time.sleeps()).isEmpty();
         assertThat(server.requests()).hasSize(1);
-        // the shared gate closes for the budget (no overflow into the past)
+        // the shared gate closes for its longest hold (no overflow into the past)
         assertThat(caller.gate(request(server.uri()).backoffKey()).remainingMillis(time))
-                .isEqualTo(600_000L);
+                .isEqualTo(BackoffGate.MAX_HOLD_MILLIS);
     }
 
     @Test
@@ -277,7 +277,7 @@ class HostileEndpointTest {
     }
 
     @Test
-    void aGateClosedForAgesHoldsOtherRequestsAtMostTheRetryBudget() throws Exception {
+    void aGateClosedForAgesFailsOtherRequestsAtOnceWithoutSendingThem() throws Exception {
         RetryingCaller caller = caller();
         server.script(
                 Reply.of(
@@ -297,14 +297,27 @@ class HostileEndpointTest {
                                         false,
                                         () -> caller.transport().open(throttled)))
                 .isInstanceOf(TunnelException.class);
-        assertThat(caller.gate("ep|p.t").remainingMillis(time)).isEqualTo(600_000L);
-        caller.call(
-                TunnelRequest.builder("GET", server.uri(), "/b")
-                        .context(ErrorContext.of("test call"))
-                        .backoffKey("ep|p.t")
-                        .build(),
-                r -> null);
-        assertThat(time.sleeps()).containsExactly(600_000L);
+        assertThat(caller.gate("ep|p.t").remainingMillis(time))
+                .isEqualTo(BackoffGate.MAX_HOLD_MILLIS);
+        assertThatThrownBy(
+                        () ->
+                                caller.call(
+                                        TunnelRequest.builder("GET", server.uri(), "/b")
+                                                .context(ErrorContext.of("test call"))
+                                                .backoffKey("ep|p.t")
+                                                .build(),
+                                        r -> null))
+                .isInstanceOfSatisfying(
+                        TunnelException.class,
+                        e -> assertThat(e.errorCode()).isEqualTo(TunnelException.BACKING_OFF))
+                .hasMessage(
+                        "test call failed: ErrorCode=ClientBackingOff, ErrorMessage=not sent: the"
+                                + " service throttled this process's requests to ep|p.t 1 time(s)"
+                                + " in a row and its back-off ends in 3600000 ms (or after another"
+                                + " request's probe), later than the 600000 ms left of the retry"
+                                + " budget (retry.max-duration)");
+        assertThat(time.sleeps()).isEmpty();
+        assertThat(server.requests()).hasSize(1);
     }
 
     @Test

@@ -280,6 +280,26 @@ class TransportAndRetryTest {
         assertThat(caller.gate("ep|other").remainingMillis(time)).isZero();
     }
 
+    private RetryingCaller caller(RetryPolicy policy, BackoffGates gates) {
+        return new RetryingCaller(transport, policy, time, time, () -> 0.0, gates);
+    }
+
+    private static final String SLOT_EXCEEDED = "{\"Code\":\"SlotExceeded\",\"Message\":\"x\"}";
+
+    /** Runs one request once (no retry) through {@code caller}, expecting it to fail. */
+    private void throttledOnce(RetryingCaller caller, String key) {
+        TunnelRequest throttled = request("PUT", "/a").backoffKey(key).build();
+        assertThatThrownBy(
+                        () ->
+                                caller.run(
+                                        key,
+                                        throttled.context(),
+                                        false,
+                                        () -> caller.transport().open(throttled)))
+                .isInstanceOf(TunnelException.class)
+                .hasMessageContaining("HTTP 429");
+    }
+
     /**
      * The service counts throttles per client address: two clients of one process (two writers of a
      * TaskManager) are one client to it. A throttle answered to one closes the gate for the other,
@@ -287,31 +307,104 @@ class TransportAndRetryTest {
      */
     @Test
     void clientsOfOneProcessShareTheGateAndTheThrottleCount() throws Exception {
-        RetryingCaller first = caller(RetryPolicy.defaults());
-        RetryingCaller second = caller(RetryPolicy.defaults());
-        server.script(
-                Reply.of(429, "{\"Code\":\"SlotExceeded\",\"Message\":\"x\"}"),
-                Reply.of(429, "{\"Code\":\"SlotExceeded\",\"Message\":\"x\"}"),
-                Reply.json("{}"));
-        TunnelRequest throttled = request("PUT", "/a").backoffKey("ep|p.shared").build();
-        assertThatThrownBy(
-                        () ->
-                                first.run(
-                                        "ep|p.shared",
-                                        throttled.context(),
-                                        false,
-                                        () -> first.transport().open(throttled)))
-                .isInstanceOf(TunnelException.class);
+        BackoffGates process = new BackoffGates();
+        RetryingCaller first = caller(RetryPolicy.defaults(), process);
+        RetryingCaller second = caller(RetryPolicy.defaults(), process);
+        server.script(Reply.of(429, SLOT_EXCEEDED), Reply.of(429, SLOT_EXCEEDED), Reply.json("{}"));
+        throttledOnce(first, "ep|p.shared");
         second.call(request("PUT", "/b").backoffKey("ep|p.shared").build(), r -> null);
         // waits out the first client's throttle (1 s), is throttled itself (second in a row: 2 s)
         assertThat(time.sleeps()).containsExactly(1000L, 2000L);
         assertThat(second.gate("ep|p.shared")).isSameAs(first.gate("ep|p.shared"));
-        // a client on another clock (another simulated process) has gates of its own
-        FakeTime elsewhere = new FakeTime(Instant.parse("2024-01-01T00:00:00Z"));
-        RetryingCaller other =
-                new RetryingCaller(
-                        transport, RetryPolicy.defaults(), elsewhere, elsewhere, () -> 0);
-        assertThat(other.gate("ep|p.shared")).isNotSameAs(first.gate("ep|p.shared"));
+        // a caller built without a registry has gates of its own
+        assertThat(caller(RetryPolicy.defaults()).gate("ep|p.shared"))
+                .isNotSameAs(first.gate("ep|p.shared"));
+    }
+
+    /**
+     * A caller whose retry budget ends before the shared gate opens does not send at all: neither a
+     * caller without retries nor one with a budget shorter than the wait (sending would be an
+     * attack request for the whole process).
+     */
+    @Test
+    void aCallerWhoseBudgetEndsBeforeTheGateOpensDoesNotSend() throws Exception {
+        BackoffGates process = new BackoffGates();
+        server.script(Reply.of(429, SLOT_EXCEEDED, "Retry-After", "6"));
+        throttledOnce(caller(RetryPolicy.defaults(), process), "ep|p.t");
+        int sent = server.requests().size();
+        RetryPolicy twoSeconds =
+                new RetryPolicy(
+                        Duration.ofSeconds(1), Duration.ofSeconds(32), Duration.ofSeconds(2), 0);
+        for (RetryPolicy policy : List.of(RetryPolicy.none(), twoSeconds)) {
+            assertThatThrownBy(
+                            () ->
+                                    caller(policy, process)
+                                            .call(
+                                                    request("GET", "/b")
+                                                            .backoffKey("ep|p.t")
+                                                            .build(),
+                                                    r -> null))
+                    .isInstanceOfSatisfying(
+                            TunnelException.class,
+                            e -> {
+                                assertThat(e.errorCode()).isEqualTo(TunnelException.BACKING_OFF);
+                                assertThat(e.isRetryable()).isFalse();
+                            })
+                    .hasMessageContaining(
+                            "not sent: the service throttled this process's requests to ep|p.t 1 time(s) in a row")
+                    .hasMessageContaining("later than the");
+        }
+        assertThat(server.requests()).hasSize(sent);
+        assertThat(time.sleeps()).isEmpty();
+    }
+
+    /**
+     * The gate closes for the back-off of its level whatever the throttled caller's own budget: a
+     * caller without retries throttled the fourth time in a row closes it for 8 s.
+     */
+    @Test
+    void theGateHoldsForTheLevelsBackoffWhateverTheThrottledCallersBudget() throws Exception {
+        BackoffGates process = new BackoffGates();
+        RetryingCaller once = caller(RetryPolicy.none(), process);
+        for (int i = 0; i < 4; i++) {
+            server.script(Reply.of(429, SLOT_EXCEEDED));
+            time.sleep(once.gate("ep|p.t").remainingMillis(time));
+            throttledOnce(once, "ep|p.t");
+        }
+        assertThat(once.gate("ep|p.t").level()).isEqualTo(4);
+        assertThat(once.gate("ep|p.t").remainingMillis(time)).isEqualTo(8000);
+    }
+
+    /** A probe that fails with an Error (out of memory) hands the probe on. */
+    @Test
+    void aProbeEndingInAnErrorHandsTheProbeOn() throws Exception {
+        BackoffGates process = new BackoffGates();
+        RetryingCaller caller = caller(RetryPolicy.defaults(), process);
+        server.script(Reply.of(429, SLOT_EXCEEDED));
+        throttledOnce(caller, "ep|p.t");
+        assertThatThrownBy(
+                        () ->
+                                caller.run(
+                                        "ep|p.t",
+                                        ErrorContext.of("probe"),
+                                        true,
+                                        () -> {
+                                            throw new OutOfMemoryError("Direct buffer memory");
+                                        }))
+                .isInstanceOf(OutOfMemoryError.class);
+        assertThat(time.sleeps()).containsExactly(1000L);
+        // another thread may probe at once (the dead probe does not hold the gate)
+        BackoffGate.Turn turn =
+                java.util.concurrent.CompletableFuture.supplyAsync(
+                                () -> {
+                                    try {
+                                        return caller.gate("ep|p.t").awaitTurn(time, time, 0);
+                                    } catch (InterruptedException e) {
+                                        throw new IllegalStateException(e);
+                                    }
+                                })
+                        .get();
+        assertThat(turn.granted()).isTrue();
     }
 
     @Test
