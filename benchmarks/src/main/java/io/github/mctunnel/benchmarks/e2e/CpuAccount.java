@@ -22,17 +22,53 @@ public final class CpuAccount {
     private static final String EMULATOR_THREAD_PREFIX = "HTTP-worker";
 
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    private static final com.sun.management.ThreadMXBean ALLOCATION =
+            (com.sun.management.ThreadMXBean) THREADS;
     private static final OperatingSystemMXBean OS =
             (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
     private final long processStart;
     private final long gcStart;
     private final Map<Long, Long> emulatorThreadsStart;
+    private final long allocatedStart;
+    private final Map<Long, Long> emulatorAllocatedStart;
 
     private CpuAccount() {
         processStart = OS.getProcessCpuTime();
         gcStart = gcMillis();
         emulatorThreadsStart = emulatorThreadCpu();
+        allocatedStart = ALLOCATION.getTotalThreadAllocatedBytes();
+        emulatorAllocatedStart = emulatorThreadAllocation();
+    }
+
+    /**
+     * Heap bytes allocated since {@link #start()} by every thread of the process (ended threads
+     * included) except the emulator's request-handling threads that are still alive; -1 when the
+     * JVM does not measure allocation.
+     */
+    public long allocatedBytesOutsideEmulator() {
+        long total = ALLOCATION.getTotalThreadAllocatedBytes();
+        if (total < 0 || allocatedStart < 0) {
+            return -1;
+        }
+        long emulator = 0;
+        for (Map.Entry<Long, Long> e : emulatorThreadAllocation().entrySet()) {
+            emulator += e.getValue() - emulatorAllocatedStart.getOrDefault(e.getKey(), 0L);
+        }
+        return total - allocatedStart - emulator;
+    }
+
+    private static Map<Long, Long> emulatorThreadAllocation() {
+        Map<Long, Long> bytes = new HashMap<>();
+        for (ThreadInfo info : THREADS.getThreadInfo(THREADS.getAllThreadIds())) {
+            if (info != null && info.getThreadName().startsWith(EMULATOR_THREAD_PREFIX)) {
+                long b = ALLOCATION.getThreadAllocatedBytes(info.getThreadId());
+                if (b >= 0) {
+                    bytes.put(info.getThreadId(), b);
+                }
+            }
+        }
+        return bytes;
     }
 
     public static CpuAccount start() {
@@ -54,7 +90,7 @@ public final class CpuAccount {
     }
 
     /** CPU nanoseconds of the calling thread so far. */
-    static long currentThreadCpuNanos() {
+    public static long currentThreadCpuNanos() {
         return THREADS.getCurrentThreadCpuTime();
     }
 

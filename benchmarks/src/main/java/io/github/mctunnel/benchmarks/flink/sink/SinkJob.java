@@ -4,6 +4,7 @@ import io.github.mctunnel.benchmarks.flink.JobRun;
 import io.github.mctunnel.client.compress.Compression;
 import io.github.mctunnel.flink.config.TunnelConnectionOptions;
 import io.github.mctunnel.flink.sink.TunnelExactlyOnceSink;
+import io.github.mctunnel.flink.sink.TunnelRecordSerializer;
 import io.github.mctunnel.flink.sink.TunnelSink;
 
 import org.apache.flink.api.common.JobExecutionResult;
@@ -27,14 +28,50 @@ final class SinkJob {
 
     /** Where the rows go. */
     enum Target {
-        DISCARDING("discarding sink"),
-        AT_LEAST_ONCE("at-least-once sink"),
-        EXACTLY_ONCE("exactly-once sink");
+        DISCARDING("discarding sink", Input.VALUES),
+        /** The discarding sink after every value of a {@code RowData} row was read. */
+        READ_EVERY_VALUE("discarding sink reading every RowData value", Input.ROW_DATA),
+        AT_LEAST_ONCE("at-least-once sink", Input.VALUES),
+        EXACTLY_ONCE("exactly-once sink", Input.VALUES),
+        AT_LEAST_ONCE_ROW_DATA("at-least-once sink, RowData (SQL)", Input.ROW_DATA),
+        EXACTLY_ONCE_ROW_DATA("exactly-once sink, RowData (SQL)", Input.ROW_DATA),
+        AT_LEAST_ONCE_POJO("at-least-once sink, POJO (DataStream)", Input.POJO);
 
         final String label;
+        final Input input;
 
-        Target(String label) {
+        Target(String label, Input input) {
             this.label = label;
+            this.input = input;
+        }
+
+        boolean exactlyOnce() {
+            return this == EXACTLY_ONCE || this == EXACTLY_ONCE_ROW_DATA;
+        }
+
+        boolean discarding() {
+            return this == DISCARDING || this == READ_EVERY_VALUE;
+        }
+    }
+
+    /** What the sink's serializer is handed. */
+    enum Input {
+        /** Ready-made record values ({@code Object[]}), the codec's Java mapping. */
+        VALUES,
+        /** {@code BinaryRowData} through the connector's SQL serializer. */
+        ROW_DATA,
+        /** A POJO through a user-written serializer. */
+        POJO;
+
+        TunnelRecordSerializer<Long> serializer() {
+            switch (this) {
+                case ROW_DATA:
+                    return new IndexedRowDataSerializer();
+                case POJO:
+                    return new EventPojoSerializer();
+                default:
+                    return new EventRowSerializer();
+            }
         }
     }
 
@@ -57,7 +94,7 @@ final class SinkJob {
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.createLocalEnvironment(parallelism, new Configuration());
         env.getConfig().enableObjectReuse();
-        if (target == Target.EXACTLY_ONCE) {
+        if (target.exactlyOnce()) {
             env.enableCheckpointing(CHECKPOINT_MILLIS);
         }
         DataGeneratorSource<Long> generator =
@@ -68,22 +105,28 @@ final class SinkJob {
             case DISCARDING:
                 indexes.map(new SerializeAndDrop()).sinkTo(new DiscardingSink<>());
                 break;
+            case READ_EVERY_VALUE:
+                indexes.map(new ReadEveryValue()).sinkTo(new DiscardingSink<>());
+                break;
             case AT_LEAST_ONCE:
+            case AT_LEAST_ONCE_ROW_DATA:
+            case AT_LEAST_ONCE_POJO:
                 indexes.sinkTo(
                         TunnelSink.<Long>builder()
                                 .setConnection(connection)
                                 .setTable(table)
-                                .setSerializer(new EventRowSerializer())
+                                .setSerializer(target.input.serializer())
                                 .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
                                 .setCompression(Compression.RAW)
                                 .build());
                 break;
             case EXACTLY_ONCE:
+            case EXACTLY_ONCE_ROW_DATA:
                 indexes.sinkTo(
                         TunnelExactlyOnceSink.<Long>builder()
                                 .setConnection(connection)
                                 .setTable(table)
-                                .setSerializer(new EventRowSerializer())
+                                .setSerializer(target.input.serializer())
                                 .setCompression(Compression.RAW)
                                 .build());
                 break;

@@ -19,9 +19,14 @@ import java.util.Locale;
  *
  * <ul>
  *   <li>group {@code sink}, no bandwidth cap, parallelism 2: the same job into Flink's discarding
- *       sink (the pipeline's own limit), the at-least-once sink (stream tunnel) and the
- *       exactly-once sink (regular tunnel, a checkpoint every 2 s), in the same run; rows/s and
- *       MB/s per subtask, the sinks compared with the discarding sink (goal: at least 70%).
+ *       sink (the pipeline's own limit; and once after reading every value of a {@code RowData}
+ *       row), the at-least-once sink (stream tunnel) and the exactly-once sink (regular tunnel, a
+ *       checkpoint every 2 s), fed ready-made record values, {@code BinaryRowData} through the SQL
+ *       serializer (as {@code INSERT INTO} runs) and, at-least-once, POJOs through a user's
+ *       serializer; rows per CPU-second outside the emulator compared with the discarding sink
+ *       (goal: at least 70%) and with the codec's single-thread encode rate of the same rows ("vs
+ *       encode", issue 18's goal: at least a third), heap bytes allocated per row (goal: at most
+ *       32), rows/s and MB/s per subtask.
  *   <li>group {@code limits}, the emulator pacing every data request to the service's 10 MB/s: the
  *       at-least-once sink with 1, 2 and 4 slots (one per writer) against slots x 10 MB/s (goal: at
  *       least 90%).
@@ -50,6 +55,20 @@ public final class SinkThroughput implements BenchmarkPart {
     private static final double SINK_GOAL = 0.7;
     private static final double CAP_GOAL = 0.9;
 
+    /** Issue 18: a sink's rows per CPU-second at least a third of the codec's encode rate. */
+    private static final double ENCODE_GOAL = 1.0 / 3;
+
+    private static final long ENCODE_ROWS = 2_000_000;
+
+    /** The sinks measured, in the order of the report. */
+    private static final List<Target> SINKS =
+            List.of(
+                    Target.AT_LEAST_ONCE,
+                    Target.AT_LEAST_ONCE_ROW_DATA,
+                    Target.AT_LEAST_ONCE_POJO,
+                    Target.EXACTLY_ONCE,
+                    Target.EXACTLY_ONCE_ROW_DATA);
+
     @Override
     public String name() {
         return "sink";
@@ -66,13 +85,21 @@ public final class SinkThroughput implements BenchmarkPart {
         long rows = smoke ? SMOKE_ROWS : FULL_ROWS;
         if (!smoke) {
             // one unreported round of every path: JIT compilation and heap sizing
-            write(Target.DISCARDING, WARMUP_ROWS * DISCARDING_FACTOR, PARALLELISM, null);
-            write(Target.AT_LEAST_ONCE, WARMUP_ROWS, PARALLELISM, null);
-            write(Target.EXACTLY_ONCE, WARMUP_ROWS, PARALLELISM, null);
+            for (Target t : Target.values()) {
+                write(t, WARMUP_ROWS * (t.discarding() ? DISCARDING_FACTOR : 1), PARALLELISM, null);
+            }
         }
         Measured discarding = write(Target.DISCARDING, rows * DISCARDING_FACTOR, PARALLELISM, null);
-        Measured atLeastOnce = write(Target.AT_LEAST_ONCE, rows, PARALLELISM, null);
-        Measured exactlyOnce = write(Target.EXACTLY_ONCE, rows, PARALLELISM, null);
+        Measured readEvery =
+                write(Target.READ_EVERY_VALUE, rows * DISCARDING_FACTOR, PARALLELISM, null);
+        List<Measured> sinks = new ArrayList<>();
+        for (Target t : SINKS) {
+            sinks.add(write(t, rows, PARALLELISM, null));
+        }
+        long encodeRows = smoke ? SMOKE_ROWS : ENCODE_ROWS;
+        long encodeWarmup = smoke ? 0 : ENCODE_ROWS;
+        double encodeGeneric = EncodeRate.generic(encodeRows, encodeWarmup);
+        double encodeFields = EncodeRate.fields(encodeRows, encodeWarmup);
 
         List<BenchmarkResult> results = new ArrayList<>();
         double discardingRate = discarding.run.rowsPerSecond() / PARALLELISM;
@@ -88,22 +115,73 @@ public final class SinkThroughput implements BenchmarkPart {
                                         "%,d rows in %.1f s; the generator and the row lookup only",
                                         discarding.run.rows(),
                                         discarding.run.seconds())));
-        for (Measured m : List.of(atLeastOnce, exactlyOnce)) {
+        results.add(
+                BenchmarkResult.of(
+                                "sink",
+                                readEvery.target.label + ", rows per CPU-s",
+                                readEvery.rowsPerJobCpuSecond(),
+                                "rows/CPU-s")
+                        .withNote(
+                                "the RowData paths' baseline: the job without the sink's own work"));
+        results.add(
+                BenchmarkResult.of(
+                                "sink",
+                                "codec encode, generic path, 1 thread",
+                                encodeGeneric,
+                                "rows/CPU-s")
+                        .withNote("RecordStreamWriter.write(Object[]) of the same rows"));
+        results.add(
+                BenchmarkResult.of(
+                                "sink",
+                                "codec encode, field path, 1 thread",
+                                encodeFields,
+                                "rows/CPU-s")
+                        .withNote("typed setters of the same rows: the \"vs encode\" reference"));
+        for (Measured m : sinks) {
+            Measured baseline = m.target.input == SinkJob.Input.ROW_DATA ? readEvery : discarding;
             results.add(
                     BenchmarkResult.compared(
                                     "sink",
                                     m.target.label + ", rows per CPU-s outside the emulator",
                                     m.rowsPerJobCpuSecond(),
                                     "rows/CPU-s",
-                                    "discarding sink",
-                                    discarding.rowsPerJobCpuSecond(),
+                                    baseline.target.label,
+                                    baseline.rowsPerJobCpuSecond(),
                                     SINK_GOAL)
                             .withNote(
                                     "what the rate would be if the service's side did not share"
                                             + " the cores: the job's CPU cost per row, emulator"
                                             + " threads excluded"));
         }
-        for (Measured m : List.of(atLeastOnce, exactlyOnce)) {
+        for (Measured m : sinks) {
+            results.add(
+                    BenchmarkResult.compared(
+                                    "sink",
+                                    m.target.label + ", rows per CPU-s vs encode",
+                                    m.rowsPerJobCpuSecond(),
+                                    "rows/CPU-s",
+                                    "codec encode, field path",
+                                    encodeFields,
+                                    ENCODE_GOAL)
+                            .withNote(
+                                    String.format(
+                                            Locale.ROOT,
+                                            "%.2f of the generic path's %,.0f rows/CPU-s",
+                                            m.rowsPerJobCpuSecond() / encodeGeneric,
+                                            encodeGeneric)));
+        }
+        for (Measured m : sinks) {
+            results.add(
+                    BenchmarkResult.of(
+                                    "sink",
+                                    m.target.label + ", bytes allocated per row",
+                                    m.allocatedBytesPerRow(),
+                                    "B/row")
+                            .withNote(
+                                    "goal: at most 32 B; every thread of the process but the"
+                                            + " emulator's, Flink's own work included"));
+        }
+        for (Measured m : sinks) {
             double rate = m.run.rowsPerSecond() / PARALLELISM;
             results.add(
                     BenchmarkResult.compared(
@@ -174,11 +252,12 @@ public final class SinkThroughput implements BenchmarkPart {
             CpuAccount cpu = CpuAccount.start();
             JobRun run = SinkJob.write(target, emulator.connection(), table, rows, parallelism);
             long jobCpuNanos = cpu.processNanos() - cpu.emulatorNanos();
-            if (target != Target.DISCARDING) {
+            long allocated = cpu.allocatedBytesOutsideEmulator();
+            if (!target.discarding()) {
                 run.requireRows(
                         emulator.rowsCommitted(table), target.label + " (emulator's count)");
             }
-            return new Measured(target, run, emulator.bytesPerRow(), jobCpuNanos);
+            return new Measured(target, run, emulator.bytesPerRow(), jobCpuNanos, allocated);
         }
     }
 
@@ -186,11 +265,17 @@ public final class SinkThroughput implements BenchmarkPart {
      * @param jobCpuNanos CPU the process spent outside the emulator's request handling (the job,
      *     its client, GC and JIT)
      */
-    private record Measured(Target target, JobRun run, double bytesPerRow, long jobCpuNanos) {
+    private record Measured(
+            Target target, JobRun run, double bytesPerRow, long jobCpuNanos, long allocatedBytes) {
 
         /** Rows per CPU-second of everything but the emulator. */
         double rowsPerJobCpuSecond() {
             return run.rows() / (jobCpuNanos / 1e9);
+        }
+
+        /** Heap bytes allocated per row outside the emulator; NaN when not measured. */
+        double allocatedBytesPerRow() {
+            return allocatedBytes < 0 ? Double.NaN : (double) allocatedBytes / run.rows();
         }
     }
 }
