@@ -45,16 +45,25 @@ class SqlJarLicensesITCase {
      * not Apache-2.0.
      */
     private static final Map<String, String> LICENSES =
-            Map.of(
-                    "org.apache.httpcomponents.client5:httpclient5", APACHE_2,
-                    "org.apache.httpcomponents.core5:httpcore5", APACHE_2,
-                    "org.apache.httpcomponents.core5:httpcore5-h2", APACHE_2,
-                    "com.fasterxml.jackson.core:jackson-annotations", APACHE_2,
-                    "com.fasterxml.jackson.core:jackson-core", APACHE_2,
-                    "com.fasterxml.jackson.core:jackson-databind", APACHE_2,
-                    "org.xerial.snappy:snappy-java", APACHE_2,
-                    "at.yawk.lz4:lz4-java", APACHE_2,
-                    "com.github.luben:zstd-jni", "BSD-2-Clause");
+            Map.ofEntries(
+                    Map.entry("org.apache.httpcomponents.client5:httpclient5", APACHE_2),
+                    Map.entry("org.apache.httpcomponents.core5:httpcore5", APACHE_2),
+                    Map.entry("org.apache.httpcomponents.core5:httpcore5-h2", APACHE_2),
+                    Map.entry("com.fasterxml.jackson.core:jackson-annotations", APACHE_2),
+                    Map.entry("com.fasterxml.jackson.core:jackson-core", APACHE_2),
+                    Map.entry("com.fasterxml.jackson.core:jackson-databind", APACHE_2),
+                    Map.entry("org.xerial.snappy:snappy-java", APACHE_2),
+                    Map.entry("at.yawk.lz4:lz4-java", APACHE_2),
+                    Map.entry("com.github.luben:zstd-jni", "BSD-2-Clause"),
+                    // 'credentials.provider': Alibaba Cloud's credentials library and what it needs
+                    Map.entry("com.aliyun:credentials-java", APACHE_2),
+                    Map.entry("com.aliyun:credentials-api", APACHE_2),
+                    Map.entry("com.aliyun:tea", APACHE_2),
+                    Map.entry("com.google.code.gson:gson", APACHE_2),
+                    Map.entry("commons-codec:commons-codec", APACHE_2),
+                    Map.entry("com.squareup.okhttp3:okhttp", APACHE_2),
+                    Map.entry("com.squareup.okio:okio-jvm", APACHE_2),
+                    Map.entry("org.jetbrains.kotlin:kotlin-stdlib", APACHE_2));
 
     /**
      * Software under other licenses inside bundled artifacts: the license file each needs, and the
@@ -76,7 +85,14 @@ class SqlJarLicensesITCase {
     private static final Map<String, String> RELOCATIONS =
             Map.of(
                     "org/apache/hc/", "io/github/mctunnel/shaded/org/apache/hc/",
-                    "com/fasterxml/jackson/", "io/github/mctunnel/shaded/com/fasterxml/jackson/");
+                    "com/fasterxml/jackson/", "io/github/mctunnel/shaded/com/fasterxml/jackson/",
+                    "com/aliyun/", "io/github/mctunnel/shaded/com/aliyun/",
+                    "com/google/gson/", "io/github/mctunnel/shaded/com/google/gson/",
+                    "org/apache/commons/codec/",
+                            "io/github/mctunnel/shaded/org/apache/commons/codec/",
+                    "okhttp3/", "io/github/mctunnel/shaded/okhttp3/",
+                    "okio/", "io/github/mctunnel/shaded/okio/",
+                    "kotlin/", "io/github/mctunnel/shaded/kotlin/");
 
     /** A {@code - group:artifact:version} line of the NOTICE. */
     private static final Pattern NOTICE_ARTIFACT =
@@ -133,8 +149,13 @@ class SqlJarLicensesITCase {
                 .contains(
                         "org.apache.httpcomponents.client5:httpclient5",
                         "com.fasterxml.jackson.core:jackson-databind",
-                        "com.github.luben:zstd-jni")
-                .doesNotContain("org.slf4j:slf4j-api");
+                        "com.github.luben:zstd-jni",
+                        "com.aliyun:credentials-java",
+                        "com.squareup.okhttp3:okhttp")
+                .doesNotContain(
+                        "org.slf4j:slf4j-api",
+                        "org.jacoco:org.jacoco.agent",
+                        "org.jetbrains:annotations");
     }
 
     @Test

@@ -42,7 +42,10 @@ class SqlJarPackagingITCase {
                     "darwin/",
                     "win/",
                     "freebsd/",
-                    "aix/");
+                    "aix/",
+                    // credentials-java reads its version (for its User-Agent) from this root
+                    // resource; its static initializer fails without it
+                    "version.properties");
 
     private static Path jar;
     private static List<String> entries;
@@ -84,8 +87,22 @@ class SqlJarPackagingITCase {
                         "io/github/mctunnel/shaded/com/fasterxml/jackson/databind/ObjectMapper.class",
                         "org/xerial/snappy/Snappy.class",
                         "net/jpountz/lz4/LZ4Factory.class",
-                        "com/github/luben/zstd/Zstd.class");
+                        "com/github/luben/zstd/Zstd.class",
+                        "io/github/mctunnel/client/auth/AliyunCredentialsProvider.class",
+                        "io/github/mctunnel/shaded/com/aliyun/credentials/provider/DefaultCredentialsProvider.class",
+                        "io/github/mctunnel/shaded/com/aliyun/tea/TeaModel.class",
+                        "io/github/mctunnel/shaded/com/google/gson/Gson.class",
+                        "io/github/mctunnel/shaded/okhttp3/internal/tls/OkHostnameVerifier.class",
+                        "version.properties");
         assertThat(entries)
+                .noneMatch(n -> n.startsWith("com/aliyun/"))
+                .noneMatch(n -> n.startsWith("com/google/"))
+                .noneMatch(n -> n.startsWith("okhttp3/"))
+                .noneMatch(n -> n.startsWith("okio/"))
+                .noneMatch(n -> n.startsWith("kotlin/"))
+                .noneMatch(n -> n.startsWith("org/apache/commons/"))
+                .noneMatch(n -> n.startsWith("org/jacoco/"))
+                .noneMatch(n -> n.contains("publicsuffixes"))
                 .noneMatch(n -> n.startsWith("org/apache/flink/"))
                 .noneMatch(n -> n.startsWith("org/slf4j/"))
                 .noneMatch(n -> n.startsWith("org/apache/hc/"))

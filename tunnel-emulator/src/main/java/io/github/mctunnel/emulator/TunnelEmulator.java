@@ -59,6 +59,7 @@ public final class TunnelEmulator implements AutoCloseable {
     private EmulatorHttpServer server;
     private volatile TunnelService tunnel;
     private RequestLog requestLog;
+    private SignatureVerifier signatureVerifier;
     private String hostPort;
 
     private TunnelEmulator(Builder config) {
@@ -100,16 +101,16 @@ public final class TunnelEmulator implements AutoCloseable {
                         meta,
                         (req, resp, project, schema, table, suffix) ->
                                 tunnel.handle(req, resp, project, schema, table, suffix));
+        signatureVerifier =
+                new SignatureVerifier(
+                        config.credentials, clock.base(), config.limits.maxClockSkew());
         server =
                 new EmulatorHttpServer(
                         bind,
                         config.port,
                         List.of(
                                 requestLog,
-                                new SignatureVerifier(
-                                        config.credentials,
-                                        clock.base(),
-                                        config.limits.maxClockSkew()),
+                                signatureVerifier,
                                 config.faultPlan),
                         router,
                         config.limits.idleConnectionTimeout(),
@@ -208,6 +209,15 @@ public final class TunnelEmulator implements AutoCloseable {
     public RequestLog requestLog() {
         requireStarted();
         return requestLog;
+    }
+
+    /**
+     * How many requests signed with {@code accessId} (and its STS token, if it has one) passed the
+     * signature check; 0 for an unknown id.
+     */
+    public long requestsSignedBy(String accessId) {
+        requireStarted();
+        return signatureVerifier.acceptedCount(accessId);
     }
 
     /** Requests that retried sooner than the retry policy allows (connector tests assert 0). */

@@ -200,7 +200,11 @@ public final class TunnelConnectionOptions implements Serializable {
                 + ", project="
                 + project
                 + (credentialsProviderFactory != null
-                        ? ", credentialsProvider=" + credentialsProviderFactory.getClass().getName()
+                        ? ", credentialsProvider="
+                                + (credentialsProviderFactory
+                                                instanceof AliyunCredentialsProviderFactory
+                                        ? credentialsProviderFactory.toString()
+                                        : credentialsProviderFactory.getClass().getName())
                         : ", accessId=" + accessId + ", accessKeySecret=***")
                 + (securityToken == null ? "" : ", securityToken=***")
                 + (quotaName == null ? "" : ", quotaName=" + quotaName)

@@ -1,6 +1,8 @@
 package io.github.mctunnel.flink.table;
 
+import io.github.mctunnel.client.auth.AliyunCredentialsProvider;
 import io.github.mctunnel.client.schema.TableIdentifier;
+import io.github.mctunnel.flink.config.AliyunCredentialsProviderFactory;
 import io.github.mctunnel.flink.config.CredentialsProviderFactory;
 import io.github.mctunnel.flink.config.TunnelConnectionOptions;
 
@@ -14,10 +16,14 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Modifier;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import static io.github.mctunnel.flink.table.MaxComputeConnectorOptions.ACCESS_ID;
 import static io.github.mctunnel.flink.table.MaxComputeConnectorOptions.ACCESS_KEY_SECRET_OR_FALLBACK_KEY;
 import static io.github.mctunnel.flink.table.MaxComputeConnectorOptions.CONNECT_TIMEOUT;
+import static io.github.mctunnel.flink.table.MaxComputeConnectorOptions.CREDENTIALS_PROVIDER;
 import static io.github.mctunnel.flink.table.MaxComputeConnectorOptions.CREDENTIALS_PROVIDER_CLASS;
 import static io.github.mctunnel.flink.table.MaxComputeConnectorOptions.ENDPOINT;
 import static io.github.mctunnel.flink.table.MaxComputeConnectorOptions.PROJECT;
@@ -58,7 +64,34 @@ public final class ConnectionSettings {
             ReadableConfig options, ClassLoader classLoader) {
         TunnelConnectionOptions.Builder builder = TunnelConnectionOptions.builder();
         String providerClass = options.getOptional(CREDENTIALS_PROVIDER_CLASS).orElse(null);
-        if (providerClass != null) {
+        AliyunCredentialsProvider.Source source = credentialsSource(options);
+        if (source != null) {
+            if (providerClass != null) {
+                throw new ValidationException(
+                        "Options '"
+                                + CREDENTIALS_PROVIDER.key()
+                                + "' and '"
+                                + CREDENTIALS_PROVIDER_CLASS.key()
+                                + "' exclude each other: set one of them");
+            }
+            for (ConfigOption<String> o :
+                    List.of(ACCESS_ID, ACCESS_KEY_SECRET_OR_FALLBACK_KEY, STS_TOKEN)) {
+                if (options.getOptional(o).isPresent()) {
+                    throw new ValidationException(
+                            "Option '"
+                                    + CREDENTIALS_PROVIDER.key()
+                                    + "' = '"
+                                    + source.id()
+                                    + "' and option '"
+                                    + o.key()
+                                    + "' exclude each other: the credentials come from the"
+                                    + " provider (use '"
+                                    + STATIC_PROVIDER
+                                    + "' for an AccessKey)");
+                }
+            }
+            builder.credentialsProvider(AliyunCredentialsProviderFactory.of(source));
+        } else if (providerClass != null) {
             for (ConfigOption<String> o :
                     List.of(ACCESS_ID, ACCESS_KEY_SECRET_OR_FALLBACK_KEY, STS_TOKEN)) {
                 if (options.getOptional(o).isPresent()) {
@@ -117,6 +150,7 @@ public final class ConnectionSettings {
                 ACCESS_ID,
                 ACCESS_KEY_SECRET_OR_FALLBACK_KEY,
                 STS_TOKEN,
+                CREDENTIALS_PROVIDER,
                 CREDENTIALS_PROVIDER_CLASS,
                 RETRY_MAX_DURATION,
                 CONNECT_TIMEOUT,
@@ -142,7 +176,9 @@ public final class ConnectionSettings {
                                     : "")
                             + ", or '"
                             + CREDENTIALS_PROVIDER_CLASS.key()
-                            + "'");
+                            + "', or '"
+                            + CREDENTIALS_PROVIDER.key()
+                            + "' (e.g. 'default-chain')");
         }
         String token = options.getOptional(STS_TOKEN).orElse(null);
         if (token != null && token.isBlank()) {
@@ -150,6 +186,44 @@ public final class ConnectionSettings {
                     "Option '" + STS_TOKEN.key() + "' must not be blank when set");
         }
         builder.accessKey(accessId, secret).securityToken(token);
+    }
+
+    /** The value of {@code credentials.provider} that means the AccessKey options. */
+    static final String STATIC_PROVIDER = "static";
+
+    /**
+     * The source {@code credentials.provider} selects, or null for the AccessKey ({@code static}
+     * or not set).
+     *
+     * @throws ValidationException naming the option and its values when the value is unknown
+     */
+    private static AliyunCredentialsProvider.Source credentialsSource(ReadableConfig options) {
+        String value = options.getOptional(CREDENTIALS_PROVIDER).orElse(null);
+        if (value == null) {
+            return null;
+        }
+        String id = value.trim().toLowerCase(Locale.ROOT);
+        if (id.equals(STATIC_PROVIDER)) {
+            return null;
+        }
+        for (AliyunCredentialsProvider.Source s : AliyunCredentialsProvider.Source.values()) {
+            if (s.id().equals(id)) {
+                return s;
+            }
+        }
+        throw new ValidationException(
+                "Option '"
+                        + CREDENTIALS_PROVIDER.key()
+                        + "' must be one of "
+                        + Stream.concat(
+                                        Stream.of(STATIC_PROVIDER),
+                                        Stream.of(AliyunCredentialsProvider.Source.values())
+                                                .map(AliyunCredentialsProvider.Source::id))
+                                .map(v -> "'" + v + "'")
+                                .collect(Collectors.joining(", "))
+                        + ", got '"
+                        + value
+                        + "'");
     }
 
     private static Duration positive(ReadableConfig options, ConfigOption<Duration> option) {

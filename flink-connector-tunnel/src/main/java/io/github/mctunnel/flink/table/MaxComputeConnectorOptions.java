@@ -120,6 +120,31 @@ public final class MaxComputeConnectorOptions {
                                     + " rotating STS credentials). Excludes 'access-id',"
                                     + " 'access-key-secret' and 'sts-token'.");
 
+    public static final ConfigOption<String> CREDENTIALS_PROVIDER =
+            ConfigOptions.key("credentials.provider")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Where the credentials come from: 'static' (the default when"
+                                    + " 'access-id' is set): the AccessKey of 'access-id' and"
+                                    + " 'access-key-secret', with 'sts-token' if set;"
+                                    + " 'default-chain': Alibaba Cloud's default credentials"
+                                    + " chain (com.aliyun:credentials-java), in its order the"
+                                    + " JVM system properties alibabacloud.accessKeyId/"
+                                    + "accessKeySecret/sessionToken, the environment variables"
+                                    + " ALIBABA_CLOUD_ACCESS_KEY_ID/ACCESS_KEY_SECRET/"
+                                    + "SECURITY_TOKEN, the RAM role of an ACK pod through OIDC"
+                                    + " (ALIBABA_CLOUD_ROLE_ARN, ALIBABA_CLOUD_OIDC_PROVIDER_ARN,"
+                                    + " ALIBABA_CLOUD_OIDC_TOKEN_FILE), the Alibaba Cloud CLI's"
+                                    + " ~/.aliyun/config.json, ~/.alibabacloud/credentials, the"
+                                    + " RAM role of the ECS instance, ALIBABA_CLOUD_CREDENTIALS_URI;"
+                                    + " or one of these alone: 'ecs-ram-role', 'oidc-role-arn',"
+                                    + " 'credentials-uri'. Temporary credentials are refreshed"
+                                    + " before they expire, without a restart. Each task reads"
+                                    + " its own environment. Other than 'static' excludes"
+                                    + " 'access-id', 'access-key-secret', 'sts-token' and"
+                                    + " 'credentials-provider.class'.");
+
     public static final ConfigOption<Duration> RETRY_MAX_DURATION =
             ConfigOptions.key("retry.max-duration")
                     .durationType()

@@ -31,6 +31,7 @@ import static io.github.mctunnel.flink.table.MaxComputeConnectorOptions.ACCESS_I
 import static io.github.mctunnel.flink.table.MaxComputeConnectorOptions.ACCESS_KEY_SECRET;
 import static io.github.mctunnel.flink.table.MaxComputeConnectorOptions.COMPRESSION;
 import static io.github.mctunnel.flink.table.MaxComputeConnectorOptions.CONNECT_TIMEOUT;
+import static io.github.mctunnel.flink.table.MaxComputeConnectorOptions.CREDENTIALS_PROVIDER;
 import static io.github.mctunnel.flink.table.MaxComputeConnectorOptions.CREDENTIALS_PROVIDER_CLASS;
 import static io.github.mctunnel.flink.table.MaxComputeConnectorOptions.ENDPOINT;
 import static io.github.mctunnel.flink.table.MaxComputeConnectorOptions.PARTITION;
@@ -92,6 +93,7 @@ public final class MaxComputeDynamicTableFactory
         options.add(ACCESS_ID);
         options.add(ACCESS_KEY_SECRET);
         options.add(STS_TOKEN);
+        options.add(CREDENTIALS_PROVIDER);
         options.add(CREDENTIALS_PROVIDER_CLASS);
         options.add(RETRY_MAX_DURATION);
         options.add(CONNECT_TIMEOUT);
@@ -128,6 +130,7 @@ public final class MaxComputeDynamicTableFactory
         options.add(ACCESS_ID);
         options.add(ACCESS_KEY_SECRET);
         options.add(STS_TOKEN);
+        options.add(CREDENTIALS_PROVIDER);
         options.add(CREDENTIALS_PROVIDER_CLASS);
         options.add(RETRY_MAX_DURATION);
         options.add(CONNECT_TIMEOUT);

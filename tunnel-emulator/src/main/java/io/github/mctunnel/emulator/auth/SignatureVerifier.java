@@ -19,6 +19,8 @@ import java.time.format.DateTimeParseException;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Verifies the ODPS signature (V2 or V4, spec section 3) and the STS token of every request against
@@ -37,6 +39,7 @@ public final class SignatureVerifier implements RequestInterceptor {
     static final String STS_HEADER = "authorization-sts-token";
 
     private final Map<String, EmulatorCredential> byAccessId = new LinkedHashMap<>();
+    private final Map<String, AtomicLong> accepted = new ConcurrentHashMap<>();
     private final Clock realClock;
     private final Duration maxClockSkew;
 
@@ -117,6 +120,13 @@ public final class SignatureVerifier implements RequestInterceptor {
                         "The STS token of AccessKey id '" + accessId + "' is invalid or missing.");
             }
         }
+        accepted.computeIfAbsent(accessId, k -> new AtomicLong()).incrementAndGet();
+    }
+
+    /** How many requests signed with {@code accessId} passed the checks so far. */
+    public long acceptedCount(String accessId) {
+        AtomicLong n = accepted.get(accessId);
+        return n == null ? 0 : n.get();
     }
 
     private void checkDate(String date) {

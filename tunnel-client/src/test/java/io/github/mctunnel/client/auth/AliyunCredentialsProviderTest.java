@@ -1,0 +1,412 @@
+package io.github.mctunnel.client.auth;
+
+import io.github.mctunnel.client.auth.FakeCredentialsEndpoint.Issued;
+
+import com.aliyun.credentials.provider.OIDCRoleArnCredentialProvider;
+import com.aliyun.credentials.utils.AuthUtils;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.Proxy;
+import java.net.ProxySelector;
+import java.net.SocketAddress;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Predicate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * {@link AliyunCredentialsProvider} against loopback fakes of the endpoints Alibaba Cloud's
+ * credentials library fetches temporary credentials from: the credentials URI (alone and as the
+ * last link of the default chain), the ECS metadata service (its fixed address 100.100.100.200 is
+ * routed to the fake by a {@link ProxySelector}, as the library connects with {@code
+ * HttpURLConnection}) and STS AssumeRoleWithOIDC over HTTPS (a self-signed certificate for
+ * 127.0.0.1, trusted through {@code javax.net.ssl.trustStore}). Each fake first hands out
+ * credentials the library refreshes 2 to 3 seconds later, then new ones: requests signed after the
+ * refresh carry the new AccessKey id, signature and STS token.
+ */
+class AliyunCredentialsProviderTest {
+
+    private static final Duration SOON = Duration.ofSeconds(3);
+    private static final Duration LATER = Duration.ofHours(1);
+
+    private final List<AutoCloseable> toClose = new java.util.ArrayList<>();
+
+    @AfterEach
+    void tearDown() throws Exception {
+        for (AutoCloseable c : toClose) {
+            c.close();
+        }
+        AuthUtils.setEnvironmentCredentialsURI(null);
+        AuthUtils.disableECSMetaData(false);
+        AuthUtils.disableCLIProfile(false);
+        System.clearProperty("alibabacloud.accessKeyId");
+        System.clearProperty("alibabacloud.accessKeySecret");
+    }
+
+    private FakeCredentialsEndpoint rotating(FakeCredentialsEndpoint fake) {
+        toClose.add(fake);
+        return fake.issue(Issued.refreshedAfter("STS.first", "first-secret", "first-token", SOON))
+                .issue(Issued.validFor("STS.second", "second-secret", "second-token", LATER));
+    }
+
+    private static Credentials waitFor(
+            CredentialsProvider provider, Predicate<Credentials> condition) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            Credentials c = provider.getCredentials();
+            if (condition.test(c)) {
+                return c;
+            }
+            assertThat(System.nanoTime()).as("waiting for the refresh").isLessThan(deadline);
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+        }
+    }
+
+    /** Signs a fixed request and returns its headers. */
+    private static Map<String, String> signedHeaders(CredentialsProvider provider) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Date", "Mon, 07 Dec 2026 15:00:00 GMT");
+        headers.put("Content-Type", "text/plain");
+        new RequestSigner(provider, null, Clock.fixed(Instant.EPOCH, ZoneOffset.UTC))
+                .sign("POST", headers, "/projects/p/tables/t", Map.of("uploads", ""));
+        return headers;
+    }
+
+    private static String expectedAuthorization(String accessId, String secret) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Date", "Mon, 07 Dec 2026 15:00:00 GMT");
+        headers.put("Content-Type", "text/plain");
+        String stringToSign =
+                CanonicalRequest.stringToSign(
+                        "POST", headers, "/projects/p/tables/t", Map.of("uploads", ""));
+        return SignatureV2.authorization(accessId, SignatureV2.sign(secret, stringToSign));
+    }
+
+    /** Fetches the first credentials, then, after the refresh, signs with the second ones. */
+    private static void assertRotates(CredentialsProvider provider, FakeCredentialsEndpoint fake) {
+        Credentials first = provider.getCredentials();
+        assertThat(first.accessId()).isEqualTo("STS.first");
+        assertThat(first.accessKeySecret()).isEqualTo("first-secret");
+        assertThat(first.securityToken()).isEqualTo("first-token");
+        Map<String, String> before = signedHeaders(provider);
+        assertThat(before)
+                .containsEntry(
+                        RequestSigner.AUTHORIZATION,
+                        expectedAuthorization("STS.first", "first-secret"))
+                .containsEntry(RequestSigner.STS_TOKEN, "first-token");
+        // cached until 15 minutes before the expiration: not fetched again
+        assertThat(provider.getCredentials()).isSameAs(first);
+        assertThat(fake.issuedCount()).isEqualTo(1);
+
+        Credentials second = waitFor(provider, c -> !c.accessId().equals("STS.first"));
+
+        assertThat(second.accessId()).isEqualTo("STS.second");
+        assertThat(second.accessKeySecret()).isEqualTo("second-secret");
+        assertThat(second.securityToken()).isEqualTo("second-token");
+        assertThat(fake.issuedCount()).isEqualTo(2);
+        assertThat(signedHeaders(provider))
+                .containsEntry(
+                        RequestSigner.AUTHORIZATION,
+                        expectedAuthorization("STS.second", "second-secret"))
+                .containsEntry(RequestSigner.STS_TOKEN, "second-token");
+        // never back to the old ones; the new ones are good for an hour
+        for (int i = 0; i < 20; i++) {
+            assertThat(provider.getCredentials()).isSameAs(second);
+        }
+        assertThat(fake.issuedCount()).isEqualTo(2);
+    }
+
+    @Test
+    void credentialsUriRefreshesBeforeExpiry() throws Exception {
+        FakeCredentialsEndpoint fake = rotating(FakeCredentialsEndpoint.http());
+        AliyunCredentialsProvider provider =
+                AliyunCredentialsProvider.credentialsUri(fake.url("/credentials"));
+        toClose.add(provider);
+
+        assertRotates(provider, fake);
+        assertThat(fake.requests())
+                .extracting(FakeCredentialsEndpoint.Seen::method, FakeCredentialsEndpoint.Seen::path)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("GET", "/credentials"),
+                        org.assertj.core.groups.Tuple.tuple("GET", "/credentials"));
+        assertThat(provider).hasToString("AliyunCredentialsProvider{credentials-uri}");
+    }
+
+    @Test
+    void concurrentCallersDuringTheRefreshNeverSeeAMixOfOldAndNew() throws Exception {
+        FakeCredentialsEndpoint fake = rotating(FakeCredentialsEndpoint.http());
+        AliyunCredentialsProvider provider =
+                AliyunCredentialsProvider.credentialsUri(fake.url("/credentials"));
+        toClose.add(provider);
+        assertThat(provider.getCredentials().accessId()).isEqualTo("STS.first");
+
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<Integer>> results = new java.util.ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                results.add(
+                        pool.submit(
+                                () -> {
+                                    start.await();
+                                    int seenSecond = 0;
+                                    long deadline = System.nanoTime() + 60_000_000_000L;
+                                    while (seenSecond < 50 && System.nanoTime() < deadline) {
+                                        Credentials c = provider.getCredentials();
+                                        // id, secret and token always belong together
+                                        String suffix =
+                                                c.accessId().equals("STS.first")
+                                                        ? "first"
+                                                        : "second";
+                                        assertThat(c.accessKeySecret())
+                                                .isEqualTo(suffix + "-secret");
+                                        assertThat(c.securityToken()).isEqualTo(suffix + "-token");
+                                        if (suffix.equals("second")) {
+                                            seenSecond++;
+                                        } else {
+                                            assertThat(seenSecond)
+                                                    .as("old credentials after the new ones")
+                                                    .isZero();
+                                            LockSupport.parkNanos(1_000_000);
+                                        }
+                                    }
+                                    return seenSecond;
+                                }));
+            }
+            start.countDown();
+            for (Future<Integer> r : results) {
+                assertThat(r.get(90, TimeUnit.SECONDS)).isEqualTo(50);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(fake.issuedCount()).isEqualTo(2);
+    }
+
+    @Test
+    void defaultChainFindsTheCredentialsUriAndRefreshes() throws Exception {
+        FakeCredentialsEndpoint fake = rotating(FakeCredentialsEndpoint.http());
+        // the chain's earlier links find nothing on this machine: no ALIBABA_CLOUD_* variables,
+        // no alibabacloud.* properties, no ~/.aliyun/config.json or ~/.alibabacloud/credentials
+        AuthUtils.disableCLIProfile(true);
+        AuthUtils.disableECSMetaData(true);
+        AuthUtils.setEnvironmentCredentialsURI(fake.url("/credentials"));
+        AliyunCredentialsProvider provider =
+                AliyunCredentialsProvider.create(AliyunCredentialsProvider.Source.DEFAULT_CHAIN);
+        toClose.add(provider);
+
+        assertRotates(provider, fake);
+        assertThat(provider).hasToString("AliyunCredentialsProvider{default-chain}");
+    }
+
+    @Test
+    void defaultChainPrefersSystemPropertiesToTheCredentialsUri() throws Exception {
+        FakeCredentialsEndpoint fake = rotating(FakeCredentialsEndpoint.http());
+        AuthUtils.disableCLIProfile(true);
+        AuthUtils.disableECSMetaData(true);
+        AuthUtils.setEnvironmentCredentialsURI(fake.url("/credentials"));
+        System.setProperty("alibabacloud.accessKeyId", "LTAI-from-property");
+        System.setProperty("alibabacloud.accessKeySecret", "property-secret");
+        AliyunCredentialsProvider provider =
+                AliyunCredentialsProvider.create(AliyunCredentialsProvider.Source.DEFAULT_CHAIN);
+        toClose.add(provider);
+
+        Credentials c = provider.getCredentials();
+
+        assertThat(c.accessId()).isEqualTo("LTAI-from-property");
+        assertThat(c.accessKeySecret()).isEqualTo("property-secret");
+        assertThat(c.securityToken()).isNull();
+        assertThat(signedHeaders(provider))
+                .containsEntry(
+                        RequestSigner.AUTHORIZATION,
+                        expectedAuthorization("LTAI-from-property", "property-secret"))
+                .doesNotContainKey(RequestSigner.STS_TOKEN);
+        assertThat(fake.issuedCount()).isZero();
+    }
+
+    @Test
+    void ecsRamRoleFromTheMetadataServiceRefreshes() throws Exception {
+        FakeCredentialsEndpoint fake = rotating(FakeCredentialsEndpoint.http());
+        ProxySelector previous = ProxySelector.getDefault();
+        // the library asks http://100.100.100.200 (fixed); only that host goes to the fake
+        ProxySelector.setDefault(
+                new ProxySelector() {
+                    @Override
+                    public List<Proxy> select(URI uri) {
+                        return "100.100.100.200".equals(uri.getHost())
+                                ? List.of(new Proxy(Proxy.Type.HTTP, fake.address()))
+                                : List.of(Proxy.NO_PROXY);
+                    }
+
+                    @Override
+                    public void connectFailed(URI uri, SocketAddress sa, IOException ioe) {}
+                });
+        toClose.add(() -> ProxySelector.setDefault(previous));
+        AliyunCredentialsProvider provider =
+                AliyunCredentialsProvider.create(AliyunCredentialsProvider.Source.ECS_RAM_ROLE);
+        toClose.add(provider);
+
+        assertRotates(provider, fake);
+
+        // per fetch: an IMDSv2 token, the role name, the role's credentials (with the token)
+        assertThat(fake.requests())
+                .extracting(FakeCredentialsEndpoint.Seen::method, FakeCredentialsEndpoint.Seen::path)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("PUT", "/latest/api/token"),
+                        org.assertj.core.groups.Tuple.tuple(
+                                "GET", "/latest/meta-data/ram/security-credentials/"),
+                        org.assertj.core.groups.Tuple.tuple("PUT", "/latest/api/token"),
+                        org.assertj.core.groups.Tuple.tuple(
+                                "GET",
+                                "/latest/meta-data/ram/security-credentials/"
+                                        + FakeCredentialsEndpoint.ROLE),
+                        org.assertj.core.groups.Tuple.tuple("PUT", "/latest/api/token"),
+                        org.assertj.core.groups.Tuple.tuple(
+                                "GET", "/latest/meta-data/ram/security-credentials/"),
+                        org.assertj.core.groups.Tuple.tuple("PUT", "/latest/api/token"),
+                        org.assertj.core.groups.Tuple.tuple(
+                                "GET",
+                                "/latest/meta-data/ram/security-credentials/"
+                                        + FakeCredentialsEndpoint.ROLE));
+        assertThat(fake.requests())
+                .filteredOn(r -> r.method().equals("GET"))
+                .extracting(FakeCredentialsEndpoint.Seen::imdsToken)
+                .containsOnly(FakeCredentialsEndpoint.IMDS_TOKEN);
+    }
+
+    @Test
+    void oidcRoleOfAnAckPodThroughStsOverHttps(@TempDir Path dir) throws Exception {
+        Path keyStore = dir.resolve("sts.p12");
+        FakeCredentialsEndpoint.createKeyStore(keyStore, "changeit");
+        FakeCredentialsEndpoint fake =
+                rotating(FakeCredentialsEndpoint.https(keyStore, "changeit".toCharArray()));
+        String previousTrustStore = System.getProperty("javax.net.ssl.trustStore");
+        System.setProperty("javax.net.ssl.trustStore", keyStore.toString());
+        System.setProperty("javax.net.ssl.trustStorePassword", "changeit");
+        System.setProperty("javax.net.ssl.trustStoreType", "PKCS12");
+        toClose.add(
+                () -> {
+                    if (previousTrustStore == null) {
+                        System.clearProperty("javax.net.ssl.trustStore");
+                    } else {
+                        System.setProperty("javax.net.ssl.trustStore", previousTrustStore);
+                    }
+                    System.clearProperty("javax.net.ssl.trustStorePassword");
+                    System.clearProperty("javax.net.ssl.trustStoreType");
+                });
+        Path tokenFile = dir.resolve("oidc-token");
+        Files.writeString(tokenFile, "the-pods-oidc-token");
+        AliyunCredentialsProvider provider =
+                AliyunCredentialsProvider.wrap(
+                        OIDCRoleArnCredentialProvider.builder()
+                                .roleArn("acs:ram::1234:role/mctunnel-writer")
+                                .oidcProviderArn("acs:ram::1234:oidc-provider/ack-rrsa")
+                                .oidcTokenFilePath(tokenFile.toString())
+                                .roleSessionName("mctunnel-test")
+                                .STSEndpoint(fake.hostAndPort())
+                                .build(),
+                        "oidc-role-arn");
+        toClose.add(provider);
+
+        assertRotates(provider, fake);
+
+        assertThat(fake.requests()).hasSize(2);
+        for (FakeCredentialsEndpoint.Seen r : fake.requests()) {
+            assertThat(r.method()).isEqualTo("POST");
+            assertThat(r.query()).contains("Action=AssumeRoleWithOIDC");
+            Map<String, String> form = new LinkedHashMap<>();
+            for (String pair : r.body().split("&")) {
+                int eq = pair.indexOf('=');
+                form.put(
+                        pair.substring(0, eq),
+                        URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+            }
+            assertThat(form)
+                    .containsEntry("RoleArn", "acs:ram::1234:role/mctunnel-writer")
+                    .containsEntry("OIDCProviderArn", "acs:ram::1234:oidc-provider/ack-rrsa")
+                    .containsEntry("OIDCToken", "the-pods-oidc-token")
+                    .containsEntry("RoleSessionName", "mctunnel-test");
+        }
+    }
+
+    @Test
+    void failuresNameTheSourceButNeverTheSecret() throws Exception {
+        FakeCredentialsEndpoint fake = FakeCredentialsEndpoint.http();
+        toClose.add(fake);
+        // nothing queued: the fake answers 500
+        AliyunCredentialsProvider provider =
+                AliyunCredentialsProvider.credentialsUri(fake.url("/credentials"));
+        toClose.add(provider);
+
+        assertThatThrownBy(provider::getCredentials)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("Could not get credentials (credentials-uri): ")
+                .hasMessageContaining("HttpCode=500")
+                .hasNoCause();
+    }
+
+    @Test
+    void missingSettingsNameTheEnvironmentVariable() {
+        AuthUtils.setEnvironmentCredentialsURI(null);
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                System.getenv("ALIBABA_CLOUD_CREDENTIALS_URI") == null);
+        assertThatThrownBy(
+                        () ->
+                                AliyunCredentialsProvider.create(
+                                        AliyunCredentialsProvider.Source.CREDENTIALS_URI))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(
+                        "Cannot set up the credentials-uri credentials: Credential URI or"
+                                + " environment variable ALIBABA_CLOUD_CREDENTIALS_URI cannot be"
+                                + " empty.");
+    }
+
+    @Test
+    void redactsSecretFieldsFromLibraryMessages() {
+        assertThat(
+                        AliyunCredentialsProvider.redact(
+                                "Error retrieving credentials from IMDS result:"
+                                        + " {\"AccessKeyId\":\"STS.x\",\"AccessKeySecret\":\"s3cr3t\","
+                                        + "\"SecurityToken\":\"t0k3n\",\"Expiration\":\"x\"}."))
+                .isEqualTo(
+                        "Error retrieving credentials from IMDS result:"
+                                + " {\"AccessKeyId\":\"STS.x\",\"AccessKeySecret\":\"***\","
+                                + "\"SecurityToken\":\"***\",\"Expiration\":\"x\"}.");
+        assertThat(
+                        AliyunCredentialsProvider.redact(
+                                "Credential(accessKeyId=LTAI, accessKeySecret=abc, securityToken=def,"
+                                        + " providerName=x)"))
+                .isEqualTo(
+                        "Credential(accessKeyId=LTAI, accessKeySecret=***, securityToken=***,"
+                                + " providerName=x)");
+        assertThat(AliyunCredentialsProvider.redact(null)).isEqualTo("(no message)");
+    }
+
+    @Test
+    void sourceIds() {
+        assertThat(AliyunCredentialsProvider.Source.values())
+                .extracting(AliyunCredentialsProvider.Source::id)
+                .containsExactly("default-chain", "ecs-ram-role", "oidc-role-arn", "credentials-uri");
+    }
+}
