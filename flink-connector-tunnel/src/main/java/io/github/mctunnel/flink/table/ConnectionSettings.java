@@ -65,15 +65,15 @@ public final class ConnectionSettings {
         TunnelConnectionOptions.Builder builder = TunnelConnectionOptions.builder();
         String providerClass = options.getOptional(CREDENTIALS_PROVIDER_CLASS).orElse(null);
         AliyunCredentialsProvider.Source source = credentialsSource(options);
+        if (providerClass != null && options.getOptional(CREDENTIALS_PROVIDER).isPresent()) {
+            throw new ValidationException(
+                    "Options '"
+                            + CREDENTIALS_PROVIDER.key()
+                            + "' and '"
+                            + CREDENTIALS_PROVIDER_CLASS.key()
+                            + "' exclude each other: set one of them");
+        }
         if (source != null) {
-            if (providerClass != null) {
-                throw new ValidationException(
-                        "Options '"
-                                + CREDENTIALS_PROVIDER.key()
-                                + "' and '"
-                                + CREDENTIALS_PROVIDER_CLASS.key()
-                                + "' exclude each other: set one of them");
-            }
             for (ConfigOption<String> o :
                     List.of(ACCESS_ID, ACCESS_KEY_SECRET_OR_FALLBACK_KEY, STS_TOKEN)) {
                 if (options.getOptional(o).isPresent()) {

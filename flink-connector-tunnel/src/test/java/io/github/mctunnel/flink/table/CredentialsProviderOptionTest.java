@@ -117,6 +117,20 @@ class CredentialsProviderOptionTest {
                 .contains(
                         "Options 'credentials.provider' and 'credentials-provider.class' exclude"
                                 + " each other: set one of them");
+        assertThat(
+                        sinkError(
+                                options(
+                                        "credentials.provider",
+                                        "static",
+                                        "access-id",
+                                        null,
+                                        "access-key-secret",
+                                        null,
+                                        "credentials-provider.class",
+                                        "com.example.Vault")))
+                .contains(
+                        "Options 'credentials.provider' and 'credentials-provider.class' exclude"
+                                + " each other: set one of them");
     }
 
     @Test

@@ -7,6 +7,10 @@ import com.aliyun.credentials.provider.EcsRamRoleCredentialProvider;
 import com.aliyun.credentials.provider.OIDCRoleArnCredentialProvider;
 import com.aliyun.credentials.provider.URLCredentialProvider;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Instant;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -23,6 +27,12 @@ import java.util.regex.Pattern;
  * before, by their {@code Expiration}). The provider is asked on every {@link #getCredentials()},
  * that is before every request and every retry, so a request is always signed with the credentials
  * the library holds at that moment: after a refresh, never with the old AccessKey or token.
+ *
+ * <p>When a refresh fails (the metadata service, STS or the credentials URI does not answer) while
+ * the current temporary credentials are still valid for more than a minute, requests go on with
+ * them and the refresh is tried again 5 seconds later (the library itself would fail the request:
+ * it refreshes 15 minutes before the expiration and, for STS and the credentials URI, fails once
+ * that moment has passed without new credentials).
  *
  * <p>Error messages never hold the AccessKey secret or the security token: text from the library is
  * stripped of them, and its exceptions are not chained (their messages may quote a response).
@@ -82,9 +92,22 @@ public final class AliyunCredentialsProvider implements CredentialsProvider, Aut
                     "(?i)(\"?(?:access_?key_?secret|security_?token|sts_?token|session_?token"
                             + "|oidc_?token|private_?key)\"?\\s*[:=]\\s*\"?)[^\"\\s,;&}]+");
 
+    private static final Logger LOG = LoggerFactory.getLogger(AliyunCredentialsProvider.class);
+
+    /** After a failed refresh, the current credentials serve this long before the next try. */
+    static final long RETRY_AFTER_FAILURE_MILLIS = 5_000;
+
+    /** Current credentials serve after a failed refresh only while valid this much longer. */
+    static final long MIN_REMAINING_MILLIS = 60_000;
+
+    /** The credentials last handed out and when they expire (0: not known or long-term). */
+    private record Current(Credentials credentials, long expiresAtMillis) {}
+
     private final AlibabaCloudCredentialsProvider delegate;
     private final String description;
-    private volatile Credentials last;
+    private volatile Current last;
+    /** While now is before this, a failed refresh is not tried again. */
+    private volatile long noRefreshBeforeMillis;
 
     private AliyunCredentialsProvider(AlibabaCloudCredentialsProvider delegate, String description) {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
@@ -162,36 +185,65 @@ public final class AliyunCredentialsProvider implements CredentialsProvider, Aut
      */
     @Override
     public Credentials getCredentials() {
+        Current current = last;
+        long now = System.currentTimeMillis();
+        if (current != null && now < noRefreshBeforeMillis && stillValid(current, now)) {
+            return current.credentials();
+        }
         CredentialModel model;
         try {
             model = delegate.getCredentials();
         } catch (RuntimeException e) {
+            String reason = e.getClass().getSimpleName() + ": " + redact(e.getMessage());
+            if (current != null && stillValid(current, now)) {
+                noRefreshBeforeMillis = now + RETRY_AFTER_FAILURE_MILLIS;
+                LOG.warn(
+                        "Could not refresh the {} credentials; signing with the current ones,"
+                                + " valid until {}, and trying again in {} ms: {}",
+                        description,
+                        Instant.ofEpochMilli(current.expiresAtMillis()),
+                        RETRY_AFTER_FAILURE_MILLIS,
+                        reason);
+                return current.credentials();
+            }
             throw new IllegalStateException(
-                    "Could not get credentials ("
-                            + description
-                            + "): "
-                            + e.getClass().getSimpleName()
-                            + ": "
-                            + redact(e.getMessage()));
+                    "Could not get credentials (" + description + "): " + reason);
         }
         if (model == null || isBlank(model.getAccessKeyId()) || isBlank(model.getAccessKeySecret())) {
             throw new IllegalStateException(
                     "The " + description + " credentials have no AccessKey id and secret");
         }
         String token = isBlank(model.getSecurityToken()) ? null : model.getSecurityToken();
-        Credentials current = last;
         if (current != null
-                && current.accessId().equals(model.getAccessKeyId())
-                && current.accessKeySecret().equals(model.getAccessKeySecret())
-                && Objects.equals(current.securityToken(), token)) {
-            return current;
+                && current.credentials().accessId().equals(model.getAccessKeyId())
+                && current.credentials().accessKeySecret().equals(model.getAccessKeySecret())
+                && Objects.equals(current.credentials().securityToken(), token)) {
+            return current.credentials();
         }
         Credentials fresh =
                 token == null
                         ? Credentials.of(model.getAccessKeyId(), model.getAccessKeySecret())
                         : Credentials.sts(model.getAccessKeyId(), model.getAccessKeySecret(), token);
-        last = fresh;
+        last = new Current(fresh, Math.max(0, model.getExpiration()));
+        if (current != null) {
+            LOG.info(
+                    "New {} credentials: AccessKey id {}, valid until {}",
+                    description,
+                    fresh.accessId(),
+                    model.getExpiration() > 0 ? Instant.ofEpochMilli(model.getExpiration()) : "-");
+        }
         return fresh;
+    }
+
+    /** When the current credentials expire (0: none yet, or long-term); for tests. */
+    long expiresAtMillisForTest() {
+        Current c = last;
+        return c == null ? 0 : c.expiresAtMillis();
+    }
+
+    /** Temporary credentials with more than {@link #MIN_REMAINING_MILLIS} left. */
+    private static boolean stillValid(Current c, long now) {
+        return c.expiresAtMillis() > 0 && now < c.expiresAtMillis() - MIN_REMAINING_MILLIS;
     }
 
     /** Stops the library's background refresh, if it runs one. */

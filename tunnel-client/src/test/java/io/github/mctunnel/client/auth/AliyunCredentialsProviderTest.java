@@ -4,6 +4,14 @@ import io.github.mctunnel.client.auth.FakeCredentialsEndpoint.Issued;
 
 import com.aliyun.credentials.provider.OIDCRoleArnCredentialProvider;
 import com.aliyun.credentials.utils.AuthUtils;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.LogEvent;
+import org.apache.logging.log4j.core.LoggerContext;
+import org.apache.logging.log4j.core.appender.AbstractAppender;
+import org.apache.logging.log4j.core.config.Configuration;
+import org.apache.logging.log4j.core.config.LoggerConfig;
+import org.apache.logging.log4j.core.config.Property;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,6 +32,7 @@ import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -348,6 +357,86 @@ class AliyunCredentialsProviderTest {
                     .containsEntry("OIDCToken", "the-pods-oidc-token")
                     .containsEntry("RoleSessionName", "mctunnel-test");
         }
+    }
+
+    @Test
+    void aFailedRefreshKeepsTheValidCredentialsAndNothingLogsASecret() throws Exception {
+        FakeCredentialsEndpoint fake = FakeCredentialsEndpoint.http();
+        toClose.add(fake);
+        fake.issue(Issued.refreshedAfter("STS.first", "first-secret", "first-token", SOON))
+                .fail()
+                .issue(Issued.validFor("STS.second", "second-secret", "second-token", LATER));
+        List<String> logged = new CopyOnWriteArrayList<>();
+        LoggerContext context = (LoggerContext) LogManager.getContext(false);
+        Configuration config = context.getConfiguration();
+        AbstractAppender appender =
+                new AbstractAppender("capture-all", null, null, true, Property.EMPTY_ARRAY) {
+                    @Override
+                    public void append(LogEvent event) {
+                        logged.add(
+                                event.getLevel()
+                                        + " "
+                                        + event.getLoggerName()
+                                        + " "
+                                        + event.getMessage().getFormattedMessage()
+                                        + (event.getThrown() == null
+                                                ? ""
+                                                : " " + event.getThrown()));
+                    }
+                };
+        appender.start();
+        // everything the library (com.aliyun) and the adapter log, down to TRACE
+        for (String name : List.of("com.aliyun", AliyunCredentialsProvider.class.getName())) {
+            LoggerConfig loggerConfig = new LoggerConfig(name, Level.ALL, false);
+            loggerConfig.addAppender(appender, Level.ALL, null);
+            config.addLogger(name, loggerConfig);
+        }
+        context.updateLoggers();
+        toClose.add(
+                () -> {
+                    config.removeLogger("com.aliyun");
+                    config.removeLogger(AliyunCredentialsProvider.class.getName());
+                    context.updateLoggers();
+                    appender.stop();
+                });
+        AliyunCredentialsProvider provider =
+                AliyunCredentialsProvider.credentialsUri(fake.url("/credentials"));
+        toClose.add(provider);
+
+        Credentials first = provider.getCredentials();
+        assertThat(first.accessId()).isEqualTo("STS.first");
+        // the refresh after 3 s fails: the first credentials (valid 15 more minutes) serve on
+        waitFor(provider, c -> fake.issuedCount() == 2);
+        assertThat(provider.getCredentials()).isSameAs(first);
+        assertThat(fake.issuedCount()).isEqualTo(2);
+        // 5 s later the refresh is tried again and succeeds
+        Credentials second = waitFor(provider, c -> !c.accessId().equals("STS.first"));
+
+        assertThat(second.accessId()).isEqualTo("STS.second");
+        assertThat(fake.issuedCount()).isEqualTo(3);
+        assertThat(logged)
+                .anyMatch(
+                        l ->
+                                l.startsWith(
+                                        "WARN "
+                                                + AliyunCredentialsProvider.class.getName()
+                                                + " Could not refresh the credentials-uri"
+                                                + " credentials; signing with the current ones"))
+                .anyMatch(
+                        l ->
+                                l.equals(
+                                        "INFO "
+                                                + AliyunCredentialsProvider.class.getName()
+                                                + " New credentials-uri credentials: AccessKey id"
+                                                + " STS.second, valid until "
+                                                + Instant.ofEpochMilli(
+                                                        provider.expiresAtMillisForTest())));
+        String all = String.join("\n", logged);
+        assertThat(all)
+                .doesNotContain("first-secret")
+                .doesNotContain("first-token")
+                .doesNotContain("second-secret")
+                .doesNotContain("second-token");
     }
 
     @Test

@@ -149,7 +149,13 @@ public final class FakeCredentialsEndpoint implements AutoCloseable {
         return this;
     }
 
-    /** How many credentials were handed out so far. */
+    /** Queues a failure: the fetch in this place is answered with HTTP 500. */
+    public synchronized FakeCredentialsEndpoint fail() {
+        queue.add(new Issued(null, null, null, null));
+        return this;
+    }
+
+    /** How many fetches were answered so far (credentials and failures). */
     public synchronized int issuedCount() {
         return issued;
     }
@@ -181,7 +187,7 @@ public final class FakeCredentialsEndpoint implements AutoCloseable {
         }
         Issued c = queue.get(Math.min(issued, queue.size() - 1));
         issued++;
-        return c;
+        return c.accessId() == null ? null : c;
     }
 
     private void handle(HttpExchange exchange) throws IOException {
