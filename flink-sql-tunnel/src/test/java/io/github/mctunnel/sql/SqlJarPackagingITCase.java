@@ -138,6 +138,19 @@ class SqlJarPackagingITCase {
                         .contains("io/github/mctunnel/shaded/org/apache/hc/")
                         .doesNotContain("Lorg/apache/hc/");
             }
+            JarEntry credentials =
+                    file.getJarEntry(
+                            "io/github/mctunnel/client/auth/AliyunCredentialsProvider.class");
+            assertThat(credentials).isNotNull();
+            try (InputStream in = file.getInputStream(credentials)) {
+                String bytes = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+                assertThat(bytes)
+                        .contains("io/github/mctunnel/shaded/com/aliyun/credentials/")
+                        .doesNotContain("Lcom/aliyun/");
+                // every com/aliyun/ in its constant pool is the relocated one
+                assertThat(bytes.split("com/aliyun/", -1).length)
+                        .isEqualTo(bytes.split("shaded/com/aliyun/", -1).length);
+            }
         }
     }
 

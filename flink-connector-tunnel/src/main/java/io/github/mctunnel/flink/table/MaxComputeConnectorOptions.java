@@ -136,7 +136,7 @@ public final class MaxComputeConnectorOptions {
                                     + "SECURITY_TOKEN, the RAM role of an ACK pod through OIDC"
                                     + " (ALIBABA_CLOUD_ROLE_ARN, ALIBABA_CLOUD_OIDC_PROVIDER_ARN,"
                                     + " ALIBABA_CLOUD_OIDC_TOKEN_FILE), the Alibaba Cloud CLI's"
-                                    + " ~/.aliyun/config.json, ~/.alibabacloud/credentials, the"
+                                    + " ~/.aliyun/config.json, ~/.alibabacloud/credentials.ini, the"
                                     + " RAM role of the ECS instance, ALIBABA_CLOUD_CREDENTIALS_URI;"
                                     + " or one of these alone: 'ecs-ram-role', 'oidc-role-arn',"
                                     + " 'credentials-uri'. Temporary credentials are refreshed"

@@ -75,6 +75,12 @@ class MaxComputeCredentialsChainITCase {
                                         "STS.second", "second-secret", "second-token"))
                         .build()
                         .start();
+        // the chain's links before the credentials URI find nothing, whatever this machine has
+        AuthUtils.setEnvironmentAccessKeyId("");
+        AuthUtils.setEnvironmentAccessKeySecret("");
+        AuthUtils.setEnvironmentSecurityToken("");
+        AuthUtils.setEnvironmentRoleArn("");
+        AuthUtils.setEnvironmentCredentialsFile("");
         AuthUtils.disableCLIProfile(true);
         AuthUtils.disableECSMetaData(true);
         AuthUtils.setEnvironmentCredentialsURI(fake.url());
@@ -85,6 +91,11 @@ class MaxComputeCredentialsChainITCase {
         AuthUtils.setEnvironmentCredentialsURI(null);
         AuthUtils.disableECSMetaData(false);
         AuthUtils.disableCLIProfile(false);
+        AuthUtils.setEnvironmentAccessKeyId(null);
+        AuthUtils.setEnvironmentAccessKeySecret(null);
+        AuthUtils.setEnvironmentSecurityToken(null);
+        AuthUtils.setEnvironmentRoleArn(null);
+        AuthUtils.setEnvironmentCredentialsFile(null);
         if (emulator != null) {
             emulator.close();
         }

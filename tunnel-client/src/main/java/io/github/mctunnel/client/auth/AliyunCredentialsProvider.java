@@ -49,7 +49,7 @@ public final class AliyunCredentialsProvider implements CredentialsProvider, Aut
          * ALIBABA_CLOUD_SECURITY_TOKEN}; the OIDC RAM role of an ACK pod when {@code
          * ALIBABA_CLOUD_ROLE_ARN}, {@code ALIBABA_CLOUD_OIDC_PROVIDER_ARN} and {@code
          * ALIBABA_CLOUD_OIDC_TOKEN_FILE} are set; the Alibaba Cloud CLI's {@code
-         * ~/.aliyun/config.json}; the credentials file {@code ~/.alibabacloud/credentials}; the
+         * ~/.aliyun/config.json}; the credentials file {@code ~/.alibabacloud/credentials.ini}; the
          * RAM role of the ECS instance (unless {@code ALIBABA_CLOUD_ECS_METADATA_DISABLED=true});
          * the credentials URI {@code ALIBABA_CLOUD_CREDENTIALS_URI} when set.
          */

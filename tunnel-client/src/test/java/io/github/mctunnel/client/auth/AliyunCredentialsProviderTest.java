@@ -69,8 +69,29 @@ class AliyunCredentialsProviderTest {
         AuthUtils.setEnvironmentCredentialsURI(null);
         AuthUtils.disableECSMetaData(false);
         AuthUtils.disableCLIProfile(false);
+        AuthUtils.setEnvironmentAccessKeyId(null);
+        AuthUtils.setEnvironmentAccessKeySecret(null);
+        AuthUtils.setEnvironmentSecurityToken(null);
+        AuthUtils.setEnvironmentRoleArn(null);
+        AuthUtils.setEnvironmentCredentialsFile(null);
         System.clearProperty("alibabacloud.accessKeyId");
         System.clearProperty("alibabacloud.accessKeySecret");
+    }
+
+    /**
+     * The default chain's links before the credentials URI find nothing, whatever this machine has:
+     * no ALIBABA_CLOUD_* variables (the library's overrides), no CLI profile, no credentials file,
+     * no ECS metadata.
+     */
+    private static void isolateTheChainFromTheMachine(String credentialsUri) {
+        AuthUtils.setEnvironmentAccessKeyId("");
+        AuthUtils.setEnvironmentAccessKeySecret("");
+        AuthUtils.setEnvironmentSecurityToken("");
+        AuthUtils.setEnvironmentRoleArn("");
+        AuthUtils.setEnvironmentCredentialsFile("");
+        AuthUtils.disableCLIProfile(true);
+        AuthUtils.disableECSMetaData(true);
+        AuthUtils.setEnvironmentCredentialsURI(credentialsUri);
     }
 
     private FakeCredentialsEndpoint rotating(FakeCredentialsEndpoint fake) {
@@ -216,11 +237,7 @@ class AliyunCredentialsProviderTest {
     @Test
     void defaultChainFindsTheCredentialsUriAndRefreshes() throws Exception {
         FakeCredentialsEndpoint fake = rotating(FakeCredentialsEndpoint.http());
-        // the chain's earlier links find nothing on this machine: no ALIBABA_CLOUD_* variables,
-        // no alibabacloud.* properties, no ~/.aliyun/config.json or ~/.alibabacloud/credentials
-        AuthUtils.disableCLIProfile(true);
-        AuthUtils.disableECSMetaData(true);
-        AuthUtils.setEnvironmentCredentialsURI(fake.url("/credentials"));
+        isolateTheChainFromTheMachine(fake.url("/credentials"));
         AliyunCredentialsProvider provider =
                 AliyunCredentialsProvider.create(AliyunCredentialsProvider.Source.DEFAULT_CHAIN);
         toClose.add(provider);
@@ -232,9 +249,7 @@ class AliyunCredentialsProviderTest {
     @Test
     void defaultChainPrefersSystemPropertiesToTheCredentialsUri() throws Exception {
         FakeCredentialsEndpoint fake = rotating(FakeCredentialsEndpoint.http());
-        AuthUtils.disableCLIProfile(true);
-        AuthUtils.disableECSMetaData(true);
-        AuthUtils.setEnvironmentCredentialsURI(fake.url("/credentials"));
+        isolateTheChainFromTheMachine(fake.url("/credentials"));
         System.setProperty("alibabacloud.accessKeyId", "LTAI-from-property");
         System.setProperty("alibabacloud.accessKeySecret", "property-secret");
         AliyunCredentialsProvider provider =
