@@ -34,7 +34,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The relocated credentials library works from the uber-jar alone (plus slf4j-api, which Flink
  * provides), in a class loader that sees nothing else: credentials from a credentials URI (plain
  * HTTP), and from STS AssumeRoleWithOIDC over HTTPS, whose host-name check goes through the
- * relocated okhttp (with okio and Kotlin) the jar bundles for it. Both endpoints are loopback fakes.
+ * relocated okhttp (with okio and Kotlin) the jar bundles for it. Both endpoints are loopback
+ * fakes.
  */
 class SqlJarCredentialsITCase {
 
@@ -108,9 +109,7 @@ class SqlJarCredentialsITCase {
                 credentialsJson(true));
         Class<?> adapter =
                 Class.forName(
-                        "io.github.mctunnel.client.auth.AliyunCredentialsProvider",
-                        true,
-                        isolated);
+                        "io.github.mctunnel.client.auth.AliyunCredentialsProvider", true, isolated);
         Object provider =
                 adapter.getMethod("credentialsUri", String.class)
                         .invoke(
@@ -148,12 +147,12 @@ class SqlJarCredentialsITCase {
             Files.writeString(token, "pod-token");
             Class<?> oidc =
                     Class.forName(
-                            SHADED + "com.aliyun.credentials.provider.OIDCRoleArnCredentialProvider",
+                            SHADED
+                                    + "com.aliyun.credentials.provider.OIDCRoleArnCredentialProvider",
                             true,
                             isolated);
             Object builder = oidc.getMethod("builder").invoke(null);
-            Class<?> builderType =
-                    Class.forName(oidc.getName() + "$Builder", true, isolated);
+            Class<?> builderType = Class.forName(oidc.getName() + "$Builder", true, isolated);
             for (String[] setting :
                     new String[][] {
                         {"roleArn", "acs:ram::1:role/r"},
@@ -162,9 +161,7 @@ class SqlJarCredentialsITCase {
                         {"STSEndpoint", "127.0.0.1:" + https.getAddress().getPort()}
                     }) {
                 builder =
-                        builderType
-                                .getMethod(setting[0], String.class)
-                                .invoke(builder, setting[1]);
+                        builderType.getMethod(setting[0], String.class).invoke(builder, setting[1]);
             }
             Object vendorProvider = builderType.getMethod("build").invoke(builder);
             Class<?> adapter =
@@ -188,8 +185,7 @@ class SqlJarCredentialsITCase {
                             SHADED + "com.aliyun.credentials.http.DefaultHostnameVerifier",
                             true,
                             isolated);
-            Object verifier =
-                    verifiers.getMethod("getInstance", boolean.class).invoke(null, false);
+            Object verifier = verifiers.getMethod("getInstance", boolean.class).invoke(null, false);
             assertThat(verifier.getClass().getName())
                     .isEqualTo(SHADED + "okhttp3.internal.tls.OkHostnameVerifier");
         } finally {

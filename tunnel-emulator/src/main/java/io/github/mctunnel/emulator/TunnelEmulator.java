@@ -108,10 +108,7 @@ public final class TunnelEmulator implements AutoCloseable {
                 new EmulatorHttpServer(
                         bind,
                         config.port,
-                        List.of(
-                                requestLog,
-                                signatureVerifier,
-                                config.faultPlan),
+                        List.of(requestLog, signatureVerifier, config.faultPlan),
                         router,
                         config.limits.idleConnectionTimeout(),
                         new EmulatorAdmin(clock),

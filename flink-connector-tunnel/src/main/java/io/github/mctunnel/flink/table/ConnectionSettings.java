@@ -192,8 +192,8 @@ public final class ConnectionSettings {
     static final String STATIC_PROVIDER = "static";
 
     /**
-     * The source {@code credentials.provider} selects, or null for the AccessKey ({@code static}
-     * or not set).
+     * The source {@code credentials.provider} selects, or null for the AccessKey ({@code static} or
+     * not set).
      *
      * @throws ValidationException naming the option and its values when the value is unknown
      */

@@ -45,8 +45,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * chain's earlier links find nothing on a test machine, the CLI profile and ECS metadata links are
  * switched off). The fake hands out short-lived STS credentials until the job, halfway through its
  * rows, rotates them; the job goes on without a restart, signing with the new ones, and every row
- * arrives once. The emulator accepts both key pairs, each bound to its own STS token, as the service
- * accepts temporary credentials until they expire.
+ * arrives once. The emulator accepts both key pairs, each bound to its own STS token, as the
+ * service accepts temporary credentials until they expire.
  */
 class MaxComputeCredentialsChainITCase {
 
@@ -114,6 +114,7 @@ class MaxComputeCredentialsChainITCase {
 
         private final HttpServer server;
         private volatile boolean rotated;
+
         /** When the last first credentials handed out turn stale (15 min before they expire). */
         private final AtomicLong firstStaleAtMillis = new AtomicLong();
 
@@ -174,8 +175,8 @@ class MaxComputeCredentialsChainITCase {
         }
 
         /**
-         * From now on hands out the second credentials; returns when every client holding the
-         * first ones refreshes on its next request (their stale time has passed).
+         * From now on hands out the second credentials; returns when every client holding the first
+         * ones refreshes on its next request (their stale time has passed).
          */
         void rotate() {
             long staleAt;

@@ -6,7 +6,6 @@ import com.aliyun.credentials.provider.DefaultCredentialsProvider;
 import com.aliyun.credentials.provider.EcsRamRoleCredentialProvider;
 import com.aliyun.credentials.provider.OIDCRoleArnCredentialProvider;
 import com.aliyun.credentials.provider.URLCredentialProvider;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -106,10 +105,12 @@ public final class AliyunCredentialsProvider implements CredentialsProvider, Aut
     private final AlibabaCloudCredentialsProvider delegate;
     private final String description;
     private volatile Current last;
+
     /** While now is before this, a failed refresh is not tried again. */
     private volatile long noRefreshBeforeMillis;
 
-    private AliyunCredentialsProvider(AlibabaCloudCredentialsProvider delegate, String description) {
+    private AliyunCredentialsProvider(
+            AlibabaCloudCredentialsProvider delegate, String description) {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
         this.description = description;
     }
@@ -209,7 +210,9 @@ public final class AliyunCredentialsProvider implements CredentialsProvider, Aut
             throw new IllegalStateException(
                     "Could not get credentials (" + description + "): " + reason);
         }
-        if (model == null || isBlank(model.getAccessKeyId()) || isBlank(model.getAccessKeySecret())) {
+        if (model == null
+                || isBlank(model.getAccessKeyId())
+                || isBlank(model.getAccessKeySecret())) {
             throw new IllegalStateException(
                     "The " + description + " credentials have no AccessKey id and secret");
         }
@@ -223,7 +226,8 @@ public final class AliyunCredentialsProvider implements CredentialsProvider, Aut
         Credentials fresh =
                 token == null
                         ? Credentials.of(model.getAccessKeyId(), model.getAccessKeySecret())
-                        : Credentials.sts(model.getAccessKeyId(), model.getAccessKeySecret(), token);
+                        : Credentials.sts(
+                                model.getAccessKeyId(), model.getAccessKeySecret(), token);
         last = new Current(fresh, Math.max(0, model.getExpiration()));
         if (current != null) {
             LOG.info(

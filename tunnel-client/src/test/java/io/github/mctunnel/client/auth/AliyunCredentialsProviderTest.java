@@ -176,7 +176,8 @@ class AliyunCredentialsProviderTest {
 
         assertRotates(provider, fake);
         assertThat(fake.requests())
-                .extracting(FakeCredentialsEndpoint.Seen::method, FakeCredentialsEndpoint.Seen::path)
+                .extracting(
+                        FakeCredentialsEndpoint.Seen::method, FakeCredentialsEndpoint.Seen::path)
                 .containsExactly(
                         org.assertj.core.groups.Tuple.tuple("GET", "/credentials"),
                         org.assertj.core.groups.Tuple.tuple("GET", "/credentials"));
@@ -295,7 +296,8 @@ class AliyunCredentialsProviderTest {
 
         // per fetch: an IMDSv2 token, the role name, the role's credentials (with the token)
         assertThat(fake.requests())
-                .extracting(FakeCredentialsEndpoint.Seen::method, FakeCredentialsEndpoint.Seen::path)
+                .extracting(
+                        FakeCredentialsEndpoint.Seen::method, FakeCredentialsEndpoint.Seen::path)
                 .containsExactly(
                         org.assertj.core.groups.Tuple.tuple("PUT", "/latest/api/token"),
                         org.assertj.core.groups.Tuple.tuple(
@@ -511,6 +513,7 @@ class AliyunCredentialsProviderTest {
     void sourceIds() {
         assertThat(AliyunCredentialsProvider.Source.values())
                 .extracting(AliyunCredentialsProvider.Source::id)
-                .containsExactly("default-chain", "ecs-ram-role", "oidc-role-arn", "credentials-uri");
+                .containsExactly(
+                        "default-chain", "ecs-ram-role", "oidc-role-arn", "credentials-uri");
     }
 }
