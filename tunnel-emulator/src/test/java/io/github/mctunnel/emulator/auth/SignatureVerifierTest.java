@@ -142,6 +142,25 @@ class SignatureVerifierTest {
     }
 
     @Test
+    void countsTheAcceptedRequestsOfEachAccessKeyId() {
+        SignatureVerifier sts =
+                new SignatureVerifier(
+                        List.of(new EmulatorCredential("ak", "sk", "token-1")),
+                        AT_SIGNING,
+                        Duration.ofMinutes(15));
+        String path = "/projects/p/tables/t?uploads&curr_project=p";
+        verify(sts, request(V2, "token-1", path));
+        verify(sts, request(V4, "token-1", path));
+        assertUnauthorized(
+                sts,
+                request(V2, "token-2", path),
+                "The STS token of AccessKey id 'ak' is invalid or missing.");
+
+        assertThat(sts.acceptedCount("ak")).isEqualTo(2);
+        assertThat(sts.acceptedCount("other")).isZero();
+    }
+
+    @Test
     void withoutCredentialsUnsignedRequestsPass() {
         SignatureVerifier open = new SignatureVerifier(List.of());
         assertThat(open.isEnabled()).isFalse();
