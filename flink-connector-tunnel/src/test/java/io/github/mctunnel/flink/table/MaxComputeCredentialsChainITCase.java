@@ -44,9 +44,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Cloud's default credentials chain, here from its credentials-URI link (a loopback fake; the
  * chain's earlier links find nothing on a test machine, the CLI profile and ECS metadata links are
  * switched off). The fake hands out short-lived STS credentials until the job, halfway through its
- * rows, rotates them; the job goes on without a restart, signing with the new ones, and every row
- * arrives once. The emulator accepts both key pairs, each bound to its own STS token, as the
- * service accepts temporary credentials until they expire.
+ * rows, rotates them; the job goes on without a restart, signing every later request with the new
+ * ones, and every row arrives once. The emulator accepts both key pairs, each bound to its own STS
+ * token, as the service accepts temporary credentials until they expire.
  */
 class MaxComputeCredentialsChainITCase {
 
@@ -176,7 +176,8 @@ class MaxComputeCredentialsChainITCase {
 
         /**
          * From now on hands out the second credentials; returns when every client holding the first
-         * ones refreshes on its next request (their stale time has passed).
+         * ones refreshes on its next request (their stale time has passed), and half a second
+         * later, so that requests signed before that moment have arrived.
          */
         void rotate() {
             long staleAt;
@@ -185,7 +186,7 @@ class MaxComputeCredentialsChainITCase {
                 staleAt = firstStaleAtMillis.get();
             }
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (System.currentTimeMillis() <= staleAt && System.nanoTime() < deadline) {
+            while (System.currentTimeMillis() <= staleAt + 500 && System.nanoTime() < deadline) {
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
             }
         }
@@ -200,6 +201,9 @@ class MaxComputeCredentialsChainITCase {
         }
     }
 
+    /** Requests signed with the first credentials the emulator had accepted at the rotation. */
+    private static final AtomicLong FIRST_AT_ROTATION = new AtomicLong(-1);
+
     /** {@code (id, 'n' + id)}; rotates the credentials when it reaches the middle row. */
     public static final class RotateHalfway implements MapFunction<Long, Tuple2<Long, String>> {
         private static final long serialVersionUID = 1L;
@@ -208,9 +212,10 @@ class MaxComputeCredentialsChainITCase {
         public Tuple2<Long, String> map(Long id) {
             if (id == ROWS / 2) {
                 // the job has been writing with the first credentials; the MiniCluster runs in
-                // this JVM, so the fake is at hand
+                // this JVM, so the fake and the emulator are at hand
                 assertThat(fake.firstIssued.get()).isPositive();
                 fake.rotate();
+                FIRST_AT_ROTATION.set(emulator.requestsSignedBy("STS.first"));
             }
             return Tuple2.of(id, "n" + id);
         }
@@ -227,7 +232,11 @@ class MaxComputeCredentialsChainITCase {
         streamEnv.enableCheckpointing(300);
         StreamTableEnvironment env = StreamTableEnvironment.create(streamEnv);
         DataStream<Tuple2<Long, String>> rows =
-                streamEnv.fromSequence(1, ROWS).setParallelism(1).map(new RotateHalfway());
+                streamEnv
+                        .fromSequence(1, ROWS)
+                        .setParallelism(1)
+                        .map(new RotateHalfway())
+                        .setParallelism(1);
         env.createTemporaryView("src", env.fromDataStream(rows));
         env.executeSql(
                 "CREATE TABLE rotated (id BIGINT, name STRING) WITH ("
@@ -263,7 +272,9 @@ class MaxComputeCredentialsChainITCase {
         // both credentials were handed out and signed accepted requests; none was refused
         assertThat(fake.firstIssued.get()).isPositive();
         assertThat(fake.secondIssued.get()).isPositive();
-        assertThat(emulator.requestsSignedBy("STS.first")).isPositive();
+        // after the rotation not one request was signed with the first credentials
+        assertThat(FIRST_AT_ROTATION.get()).isPositive();
+        assertThat(emulator.requestsSignedBy("STS.first")).isEqualTo(FIRST_AT_ROTATION.get());
         assertThat(emulator.requestsSignedBy("STS.second")).isPositive();
         assertThat(emulator.requestLog().entries(e -> e.status() == 401 || e.status() == 403))
                 .isEmpty();
