@@ -33,6 +33,12 @@ import java.util.function.Supplier;
  * downstream while it waits for splits (more readers than splits, or a continuous read between
  * partitions), and marks it active again before it emits the rows of a new split. Splits can be
  * paused for watermark alignment.
+ *
+ * <p>"No more splits" from the enumerator ends the reader only once it holds no split and no split
+ * handed back awaits acknowledgement: a split it still holds (e.g. several restored from a
+ * checkpoint) may turn out invalid, and the rest the enumerator hands out again for it goes to the
+ * next reader that asks, possibly this one, which must then still be running. Every finished split
+ * asks for another, so the enumerator says it again.
  */
 @Internal
 public final class TunnelSourceReader<OUT>
@@ -100,6 +106,14 @@ public final class TunnelSourceReader<OUT>
             }
         }
         context.sendSplitRequest();
+    }
+
+    @Override
+    public void notifyNoMoreSplits() {
+        if (getNumberOfCurrentlyAssignedSplits() > 0 || !awaitingAck.isEmpty()) {
+            return; // asked again when the splits held now finish
+        }
+        super.notifyNoMoreSplits();
     }
 
     @Override
