@@ -130,6 +130,10 @@ public final class TunnelSplitEnumerator
     private final Map<String, Handled> handledInvalidations = new LinkedHashMap<>();
 
     private long lastSnapshotCheckpointId = -1;
+
+    /** The first checkpoint this enumerator took a snapshot for; -1 before it took one. */
+    private long firstSnapshotCheckpointId = -1;
+
     private boolean initialDiscoveryDone;
 
     private final Set<Integer> waitingReaders = new LinkedHashSet<>();
@@ -642,7 +646,12 @@ public final class TunnelSplitEnumerator
     @Override
     public void notifyCheckpointComplete(long checkpointId) {
         // readers restore this checkpoint or a later one now: none holds a split taken back
-        // before it was taken
+        // before it was taken. Only a checkpoint this enumerator took a snapshot for tells: one
+        // completed before (e.g. the one it was restored from, notified late) says nothing of
+        // reports handled since
+        if (firstSnapshotCheckpointId < 0 || checkpointId < firstSnapshotCheckpointId) {
+            return;
+        }
         handledInvalidations.values().removeIf(h -> h.afterCheckpoint() < checkpointId);
     }
 
@@ -902,6 +911,9 @@ public final class TunnelSplitEnumerator
     @Override
     public TunnelEnumeratorState snapshotState(long checkpointId) {
         lastSnapshotCheckpointId = checkpointId;
+        if (firstSnapshotCheckpointId < 0) {
+            firstSnapshotCheckpointId = checkpointId;
+        }
         return new TunnelEnumeratorState(
                 readMark,
                 new ArrayList<>(read.values()),

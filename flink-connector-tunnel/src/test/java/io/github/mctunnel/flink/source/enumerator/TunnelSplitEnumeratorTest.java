@@ -191,6 +191,37 @@ class TunnelSplitEnumeratorTest {
     }
 
     @Test
+    void aCheckpointCompletedBeforeAReportDoesNotForgetIt() throws Exception {
+        table.rows.put("ds=1", 5L);
+        TunnelSplitEnumerator e = enumerator(false, true, 200, TunnelEnumeratorState.initial());
+        request(e, 0);
+        TunnelSplit x = assigned(0).get(0);
+        e.handleSourceEvent(0, new SplitInvalidatedEvent(x.withNextRow(4)));
+        request(e, 0);
+        TunnelSplit rest = new TunnelSplit("ds=1", "S2", 5, 4, 5, 4);
+        assertThat(assigned(0)).containsExactly(x, rest);
+
+        // a late notification of a checkpoint this enumerator took no snapshot for (the one it
+        // was restored from): the readers may still restore a checkpoint taken before the report
+        e.notifyCheckpointComplete(7);
+        assertThat(e.handledInvalidationCount()).isEqualTo(1);
+        e.addSplitsBack(List.of(rest), 0);
+        e.handleSourceEvent(0, new SplitInvalidatedEvent(x.withNextRow(1)));
+        for (int i = 0; i < 2; i++) {
+            request(e, 0);
+        }
+        assertThat(assigned(0))
+                .containsExactly(x, rest, rest, new TunnelSplit("ds=1", "S2", 5, 1, 4, 1));
+
+        // a checkpoint it took after the reports: forgotten once that completes
+        e.snapshotState(8);
+        e.notifyCheckpointComplete(7);
+        assertThat(e.handledInvalidationCount()).isEqualTo(1);
+        e.notifyCheckpointComplete(8);
+        assertThat(e.handledInvalidationCount()).isZero();
+    }
+
+    @Test
     void repeatedInvalidationBeforeTheReplacementExistsIsContinuedOnIt() throws Exception {
         table.rows.put("ds=1", 5L);
         TunnelSplitEnumerator e = enumerator(false, true, 1, TunnelEnumeratorState.initial());
