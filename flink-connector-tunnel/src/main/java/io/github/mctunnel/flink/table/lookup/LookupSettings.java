@@ -3,6 +3,7 @@ package io.github.mctunnel.flink.table.lookup;
 import io.github.mctunnel.flink.table.PartitionPattern;
 
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.table.api.ValidationException;
 import org.apache.flink.table.connector.source.lookup.LookupOptions;
@@ -16,10 +17,12 @@ import java.io.Serializable;
 import java.time.Duration;
 import java.util.regex.Pattern;
 
+import static io.github.mctunnel.flink.table.lookup.MaxComputeLookupOptions.LOOKUP_MAX_BYTES;
 import static io.github.mctunnel.flink.table.lookup.MaxComputeLookupOptions.LOOKUP_MAX_RETRIES;
 import static io.github.mctunnel.flink.table.lookup.MaxComputeLookupOptions.LOOKUP_MAX_ROWS;
 import static io.github.mctunnel.flink.table.lookup.MaxComputeLookupOptions.LOOKUP_PARTITION;
 import static io.github.mctunnel.flink.table.lookup.MaxComputeLookupOptions.LOOKUP_RELOAD_INTERVAL;
+import static io.github.mctunnel.flink.table.lookup.MaxComputeLookupOptions.LOOKUP_SESSION_BUDGET;
 import static io.github.mctunnel.flink.table.lookup.MaxComputeLookupOptions.MAX_PT;
 
 /**
@@ -29,6 +32,8 @@ import static io.github.mctunnel.flink.table.lookup.MaxComputeLookupOptions.MAX_
  * @param partitionOption the {@code lookup.partition} option as given, or null
  * @param partitions the partitions lookups read, or null for all (or the latest)
  * @param maxRows most rows held in memory
+ * @param maxBytes most bytes the rows may take in memory (an estimate)
+ * @param sessionBudget download sessions all tasks together may create per 5 minutes
  * @param reloadInterval snapshot age after which a lookup reloads (cache NONE and PARTIAL)
  * @param maxRetries how many times a failed load is tried again ({@code lookup.max-retries})
  * @param options the table's options, for Flink's cache settings
@@ -38,6 +43,8 @@ public record LookupSettings(
         String partitionOption,
         PartitionPattern partitions,
         long maxRows,
+        MemorySize maxBytes,
+        int sessionBudget,
         Duration reloadInterval,
         int maxRetries,
         Configuration options)
@@ -46,7 +53,10 @@ public record LookupSettings(
     /** A function call, such as the vendor's {@code max_two_pt()}. */
     private static final Pattern FUNCTION = Pattern.compile("\\s*[A-Za-z_]+\\s*\\(.*\\)\\s*");
 
-    /** Defaults: all partitions, at most 1,000,000 rows, reload hourly, no cache. */
+    /**
+     * Defaults: all partitions, at most 1,000,000 rows and 128 MB, 100 download sessions per 5
+     * minutes, reload hourly, no cache.
+     */
     public static LookupSettings defaults() {
         return from(new Configuration());
     }
@@ -78,6 +88,19 @@ public record LookupSettings(
             throw new ValidationException(
                     "Option '" + LOOKUP_MAX_ROWS.key() + "' must be at least 1, got " + maxRows);
         }
+        MemorySize maxBytes = options.get(LOOKUP_MAX_BYTES);
+        if (maxBytes.getBytes() < 1) {
+            throw new ValidationException(
+                    "Option '" + LOOKUP_MAX_BYTES.key() + "' must be at least 1 byte, got 0");
+        }
+        int sessionBudget = options.get(LOOKUP_SESSION_BUDGET);
+        if (sessionBudget < 1) {
+            throw new ValidationException(
+                    "Option '"
+                            + LOOKUP_SESSION_BUDGET.key()
+                            + "' must be at least 1, got "
+                            + sessionBudget);
+        }
         Duration reload = options.get(LOOKUP_RELOAD_INTERVAL);
         if (reload.isZero() || reload.isNegative()) {
             throw new ValidationException(
@@ -98,7 +121,16 @@ public record LookupSettings(
         for (var option : MaxComputeLookupOptions.all()) {
             copyOption(options, copy, option);
         }
-        return new LookupSettings(latest, partition, pattern, maxRows, reload, maxRetries, copy);
+        return new LookupSettings(
+                latest,
+                partition,
+                pattern,
+                maxRows,
+                maxBytes,
+                sessionBudget,
+                reload,
+                maxRetries,
+                copy);
     }
 
     private static <T> void copyOption(

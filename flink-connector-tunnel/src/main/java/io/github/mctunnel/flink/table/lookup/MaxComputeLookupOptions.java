@@ -3,6 +3,7 @@ package io.github.mctunnel.flink.table.lookup;
 import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.table.connector.source.lookup.LookupOptions;
 
 import java.time.Duration;
@@ -44,6 +45,34 @@ public final class MaxComputeLookupOptions {
                             "Most rows a lookup table may hold in memory (per task); loading a"
                                     + " larger table or partition fails naming both numbers.");
 
+    public static final ConfigOption<MemorySize> LOOKUP_MAX_BYTES =
+            ConfigOptions.key("lookup.max-bytes")
+                    .memoryType()
+                    .defaultValue(MemorySize.ofMebiBytes(128))
+                    .withDescription(
+                            "Most memory the rows of a lookup table may take (per task), as"
+                                    + " estimated while they are loaded (about 120 bytes per row,"
+                                    + " 8 per field and the size of each value, strings at 2 bytes"
+                                    + " per character); a load that goes beyond fails naming the"
+                                    + " table, the partition and this option. A reload holds the"
+                                    + " previous rows until it completes: plan twice this in task"
+                                    + " memory.");
+
+    public static final ConfigOption<Integer> LOOKUP_SESSION_BUDGET =
+            ConfigOptions.key("lookup.session-budget")
+                    .intType()
+                    .defaultValue(100)
+                    .withDescription(
+                            "Download sessions the loads of this lookup table may create per 5"
+                                    + " minutes, all parallel tasks together (the service allows"
+                                    + " 200 per table per 5 minutes; the default leaves half to"
+                                    + " other readers of the table). Each task paces itself to an"
+                                    + " equal share (at least one session per 5 minutes x tasks /"
+                                    + " budget); a load that needs more sessions waits, while"
+                                    + " lookups are answered from the previous rows. With"
+                                    + " 'lookup.cache' = 'FULL' the share is not known and the"
+                                    + " budget applies per TaskManager.");
+
     public static final ConfigOption<Duration> LOOKUP_RELOAD_INTERVAL =
             ConfigOptions.key("lookup.reload-interval")
                     .durationType()
@@ -78,6 +107,8 @@ public final class MaxComputeLookupOptions {
         Set<ConfigOption<?>> options = new LinkedHashSet<>();
         options.add(LOOKUP_PARTITION);
         options.add(LOOKUP_MAX_ROWS);
+        options.add(LOOKUP_MAX_BYTES);
+        options.add(LOOKUP_SESSION_BUDGET);
         options.add(LOOKUP_RELOAD_INTERVAL);
         options.add(LookupOptions.CACHE_TYPE);
         options.add(LOOKUP_MAX_RETRIES);

@@ -31,12 +31,17 @@ import java.util.concurrent.TimeUnit;
  * by the lookup keys. Used with {@code 'lookup.cache'} NONE and PARTIAL (where Flink's partial
  * cache sits in front).
  *
- * <p>The snapshot is loaded in {@link #open}. The first lookup after the snapshot is {@code
- * lookup.reload-interval} old starts a reload <b>on a separate thread</b>, as Flink's full cache
- * reloads: lookups go on being answered from the current snapshot while the new one is read, and
- * see the new one once it is complete (never a half-loaded one). Each load is tried again after a
- * failure, {@code lookup.max-retries} times at most (see {@link LoadAttempts}); a reload that fails
- * even so fails the next lookup, and the job fails over, as with Flink's full cache.
+ * <p>The snapshot is loaded in {@link #open}. Its download sessions are paced: the parallel tasks
+ * share {@code lookup.session-budget} sessions per 5 minutes equally ({@link LookupSessionPacer}),
+ * and a load needing more waits. Its rows are bounded by {@code lookup.max-rows} and, as estimated
+ * while they arrive, by {@code lookup.max-bytes}.
+ *
+ * <p>The first lookup after the snapshot is {@code lookup.reload-interval} old starts a reload
+ * <b>on a separate thread</b>, as Flink's full cache reloads: lookups go on being answered from the
+ * current snapshot while the new one is read, and see the new one once it is complete (never a
+ * half-loaded one). Each load is tried again after a failure, {@code lookup.max-retries} times at
+ * most (see {@link LoadAttempts}); a reload that fails even so fails the next lookup, and the job
+ * fails over, as with Flink's full cache.
  */
 public final class SnapshotLookupFunction extends LookupFunction {
 
@@ -63,6 +68,9 @@ public final class SnapshotLookupFunction extends LookupFunction {
     private transient volatile IOException reloadFailure;
 
     private transient ExecutorService reloader;
+
+    /** Paces the download sessions of this task's loads (its share of the table's budget). */
+    private transient LookupSessionPacer pacer;
 
     private transient volatile boolean closed;
 
@@ -115,7 +123,20 @@ public final class SnapshotLookupFunction extends LookupFunction {
         closed = false;
         reloadFailure = null;
         reload = null;
+        pacer = new LookupSessionPacer(tableName, settings.sessionBudget(), parallelTasks(context));
         snapshot = load();
+    }
+
+    /** The parallel tasks of this lookup, which share the session budget; 1 when not known. */
+    private static int parallelTasks(FunctionContext context) {
+        if (context == null) {
+            return 1;
+        }
+        try {
+            return context.getTaskInfo().getNumberOfParallelSubtasks();
+        } catch (RuntimeException e) {
+            return 1; // no task context here
+        }
     }
 
     /** Reads a snapshot, trying again after failures (see {@link LoadAttempts}). */
@@ -141,7 +162,12 @@ public final class SnapshotLookupFunction extends LookupFunction {
         Map<RowData, List<RowData>> fresh = new HashMap<>();
         try (TableSnapshotReader reader =
                 new TableSnapshotReader(
-                        clientFactory, tableName, deserializer, settings, attempts)) {
+                        clientFactory,
+                        tableName,
+                        deserializer,
+                        settings,
+                        attempts,
+                        () -> pacer.acquire(clock::millis, retryWait))) {
             for (RowData row = reader.next(); row != null; row = reader.next()) {
                 fresh.computeIfAbsent(key(row, keyGetters), k -> new ArrayList<>(1)).add(row);
             }
@@ -193,6 +219,12 @@ public final class SnapshotLookupFunction extends LookupFunction {
                         new IOException("Reloading lookup table " + tableName + " failed", e);
             }
         }
+    }
+
+    /** This task's share of the session budget, for tests. */
+    @VisibleForTesting
+    LookupSessionPacer pacer() {
+        return pacer;
     }
 
     /** The running or last reload, or null before the first one, for tests. */

@@ -15,12 +15,15 @@ import org.apache.flink.core.io.InputSplitAssigner;
 import org.apache.flink.table.data.RowData;
 
 import java.io.IOException;
+import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The whole lookup snapshot as one input split, for Flink's full lookup cache ({@code
  * 'lookup.cache' = 'FULL'}), which loads it at start and at every reload, on its own thread. One
- * split, so the row bound applies to the whole snapshot.
+ * split, so the row and byte bounds apply to the whole snapshot. Flink gives a full cache's loads
+ * no task context, so their download sessions are paced per TaskManager: the loads of this table in
+ * one TaskManager share {@code lookup.session-budget} per 5 minutes.
  *
  * <p>Failures are tried again per {@code lookup.max-retries} ({@link LoadAttempts}): opening the
  * snapshot (listing partitions, creating download sessions) and reading up to its first row start
@@ -40,6 +43,9 @@ public final class TableSnapshotInputFormat extends RichInputFormat<RowData, Inp
     private final LookupSettings settings;
     private final TypeInformation<RowData> producedType;
     private final LoadRetryWait retryWait;
+
+    /** Names this lookup table's session pacer, shared by its loads in a TaskManager. */
+    private final String pacerKey = UUID.randomUUID().toString();
 
     private transient TableSnapshotReader reader;
     private transient RowData next;
@@ -87,9 +93,16 @@ public final class TableSnapshotInputFormat extends RichInputFormat<RowData, Inp
                         () -> ThreadLocalRandom.current().nextDouble());
         while (true) {
             try {
+                LookupSessionPacer pacer =
+                        LookupSessionPacer.shared(pacerKey, tableName, settings.sessionBudget());
                 reader =
                         new TableSnapshotReader(
-                                clientFactory, tableName, deserializer, settings, attempts);
+                                clientFactory,
+                                tableName,
+                                deserializer,
+                                settings,
+                                attempts,
+                                () -> pacer.acquire(System::currentTimeMillis, retryWait));
                 next = reader.next();
                 return;
             } catch (IOException e) {

@@ -21,9 +21,11 @@ import java.util.TreeMap;
 
 /**
  * Reads the rows a lookup table holds in memory: the table, its partitions selected by {@code
- * lookup.partition}, or its latest partition. One download session per partition; the sessions' row
- * counts are checked against {@code lookup.max-rows} before any row is downloaded. Rows come out
- * one by one with the lookup's columns (new objects, safe to keep).
+ * lookup.partition}, or its latest partition. One download session per partition, each created when
+ * the load's {@link SessionGate} allows (paced per {@code lookup.session-budget}); the sessions'
+ * row counts are checked against {@code lookup.max-rows} before any row is downloaded, and the
+ * rows' estimated size ({@link RowSizes}) against {@code lookup.max-bytes} as they arrive. Rows
+ * come out one by one with the lookup's columns (new objects, safe to keep).
  *
  * <p>A download that fails (after the client's own request retries) is resumed at the next unread
  * row of the same session, after the back-off of the load's {@link LoadAttempts}, so no row is read
@@ -36,7 +38,14 @@ final class TableSnapshotReader implements Closeable {
     private final String tableName;
     private final RowDataTunnelRecordDeserializer deserializer;
     private final LoadAttempts attempts;
+    private final SessionGate gate;
+    private final LookupSettings settings;
     private final List<DownloadSessionInfo> sessions = new ArrayList<>();
+
+    /** Estimated bytes of the rows read so far. */
+    private long bytes;
+
+    private long rowsRead;
     private List<String> columns;
     private int nextSession;
     private DownloadSessionInfo session;
@@ -47,6 +56,7 @@ final class TableSnapshotReader implements Closeable {
      * Opens download sessions for the selected partitions.
      *
      * @param attempts the load's attempts, which downloads that fail are resumed against
+     * @param gate passed before each download session is created (pacing)
      * @throws IOException when the service fails, or {@link LookupLoadException} when the rows
      *     exceed {@code maxRows} (the message names the table, both numbers and the option)
      */
@@ -55,12 +65,15 @@ final class TableSnapshotReader implements Closeable {
             String tableName,
             RowDataTunnelRecordDeserializer deserializer,
             LookupSettings settings,
-            LoadAttempts attempts)
+            LoadAttempts attempts,
+            SessionGate gate)
             throws IOException {
         this.client = clientFactory.connect(ReadMetrics.NONE);
         this.tableName = tableName;
         this.deserializer = deserializer;
         this.attempts = attempts;
+        this.gate = gate;
+        this.settings = settings;
         try {
             long rows = 0;
             TableSchema schema = client.tableSchema();
@@ -69,7 +82,7 @@ final class TableSnapshotReader implements Closeable {
                 sessions.addAll(latestSessions(partitions));
             } else {
                 for (PartitionSpec p : partitions) {
-                    sessions.add(client.createSession(p));
+                    sessions.add(createSession(p));
                 }
             }
             for (DownloadSessionInfo s : sessions) {
@@ -138,7 +151,7 @@ final class TableSnapshotReader implements Closeable {
             List<DownloadSessionInfo> created = new ArrayList<>();
             long rows = 0;
             for (PartitionSpec p : group) {
-                DownloadSessionInfo s = client.createSession(p);
+                DownloadSessionInfo s = createSession(p);
                 created.add(s);
                 rows += s.recordCount();
             }
@@ -147,6 +160,11 @@ final class TableSnapshotReader implements Closeable {
             }
         }
         return List.of();
+    }
+
+    private DownloadSessionInfo createSession(PartitionSpec p) throws IOException {
+        gate.acquire();
+        return client.createSession(p);
     }
 
     /** The next row, or null after the last one. */
@@ -166,6 +184,11 @@ final class TableSnapshotReader implements Closeable {
                 }
                 if (row != null) {
                     position++;
+                    rowsRead++;
+                    bytes += RowSizes.estimate(row);
+                    if (bytes > settings.maxBytes().getBytes()) {
+                        throw tooLarge();
+                    }
                     return deserializer.deserialize(row, session.partition());
                 }
                 closeRange();
@@ -215,8 +238,38 @@ final class TableSnapshotReader implements Closeable {
         }
     }
 
+    private LookupLoadException tooLarge() {
+        return new LookupLoadException(
+                "Lookup table "
+                        + tableName
+                        + " takes more memory than '"
+                        + MaxComputeLookupOptions.LOOKUP_MAX_BYTES.key()
+                        + "' = "
+                        + settings.maxBytes()
+                        + " allows: "
+                        + bytes
+                        + " bytes (estimated) after "
+                        + rowsRead
+                        + (rowsRead == 1 ? " row" : " rows")
+                        + (session.partition().isEmpty()
+                                ? ""
+                                : ", reading partition " + session.partition())
+                        + "; raise the option (and the task memory) or select fewer partitions"
+                        + " with '"
+                        + MaxComputeLookupOptions.LOOKUP_PARTITION.key()
+                        + "'",
+                null);
+    }
+
     String tableName() {
         return tableName;
+    }
+
+    /** What a load passes before it creates a download session. */
+    @FunctionalInterface
+    interface SessionGate {
+
+        void acquire() throws IOException;
     }
 
     @Override

@@ -44,6 +44,9 @@ final class InMemoryTable implements TableReadClientFactory {
     /** A download failure to throw once before a row: partition to (row, failure). */
     final Map<String, Map.Entry<Long, IOException>> readFailures = new ConcurrentHashMap<>();
 
+    /** Called at each session creation, when set. */
+    transient volatile Runnable onSession;
+
     /** When set, connections wait here until it is opened (counted down). */
     volatile CountDownLatch gate;
 
@@ -100,6 +103,10 @@ final class InMemoryTable implements TableReadClientFactory {
             @Override
             public DownloadSessionInfo createSession(PartitionSpec partition) {
                 sessions.add(partition.toString());
+                Runnable hook = onSession;
+                if (hook != null) {
+                    hook.run();
+                }
                 return new DownloadSessionInfo(
                         partition.toString(),
                         partition,

@@ -4,6 +4,7 @@ import io.github.mctunnel.flink.source.RowDataTunnelRecordDeserializer;
 import io.github.mctunnel.flink.source.table.SessionInvalidatedException;
 
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.table.api.DataTypes;
 import org.apache.flink.table.api.ValidationException;
 import org.apache.flink.table.data.GenericRowData;
@@ -28,6 +29,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class SnapshotLookupFunctionTest {
@@ -261,6 +263,27 @@ class SnapshotLookupFunctionTest {
         assertThat(table.sessions).containsExactly("ds=11", "ds=10");
     }
 
+    /** Issue #17 defect 1: the newest partition is added before its data is committed. */
+    @Test
+    void maxPtPassesOverTheNewestPartitionWhileItIsEmptyAndTakesItOnceFilled() throws Exception {
+        table.put("ds=20261122", new Object[] {1L, "a"});
+        table.put("ds=20261123");
+        SnapshotLookupFunction f =
+                function(
+                        settings("lookup.partition", "max_pt", "lookup.reload-interval", "1 h"), 0);
+        f.open(null);
+        assertThat(names(f.lookup(GenericRowData.of(1L)))).containsExactly("1:a@20261122");
+
+        table.put("ds=20261123", new Object[] {1L, "b"}, new Object[] {2L, "c"});
+        clock.advance(Duration.ofHours(1));
+        assertThat(names(f.lookup(GenericRowData.of(1L)))).containsExactly("1:a@20261122");
+        f.reload().get(30, TimeUnit.SECONDS);
+        assertThat(names(f.lookup(GenericRowData.of(1L)))).containsExactly("1:b@20261123");
+        assertThat(names(f.lookup(GenericRowData.of(2L)))).containsExactly("2:c@20261123");
+        assertThat(table.sessions).containsExactly("ds=20261123", "ds=20261122", "ds=20261123");
+        f.close();
+    }
+
     @Test
     void maxPtOfAMultiLevelTableLoadsAllSubPartitionsOfTheLatestFirstLevelValueWithData()
             throws Exception {
@@ -348,6 +371,108 @@ class SnapshotLookupFunctionTest {
     }
 
     @Test
+    void loadsPaceTheirDownloadSessionsWithinTheTasksShareOfTheBudget() throws Exception {
+        for (int i = 1; i <= 5; i++) {
+            table.put("ds=" + i, new Object[] {(long) i, "v" + i});
+        }
+        // waits move the clock, as sleeping would
+        List<Long> sessionTimes = new CopyOnWriteArrayList<>();
+        table.onSession = () -> sessionTimes.add(clock.millis());
+        long start = clock.millis();
+        SnapshotLookupFunction f =
+                new SnapshotLookupFunction(
+                        table,
+                        "p.dim",
+                        new RowDataTunnelRecordDeserializer(ROW),
+                        settings("lookup.session-budget", "2", "lookup.reload-interval", "1 h"),
+                        ROW,
+                        new int[] {0},
+                        clock,
+                        millis -> {
+                            waits.add(millis);
+                            clock.advance(Duration.ofMillis(millis));
+                        });
+        f.open(null);
+        long window = Duration.ofMinutes(5).toMillis();
+        // 2 sessions per 5 minutes: 5 partitions take three windows
+        assertThat(sessionTimes)
+                .containsExactly(start, start, start + window, start + window, start + 2 * window);
+        assertThat(waits).containsExactly(window, window);
+        for (long id = 1; id <= 5; id++) {
+            assertThat(f.lookup(GenericRowData.of(id))).hasSize(1);
+        }
+
+        // the reload is paced the same way, off the task thread, answering from the old rows
+        sessionTimes.clear();
+        table.put("ds=6", new Object[] {6L, "v6"});
+        clock.advance(Duration.ofHours(1));
+        long reloadStart = clock.millis();
+        assertThat(f.lookup(GenericRowData.of(6L))).isEmpty();
+        f.reload().get(30, TimeUnit.SECONDS);
+        assertThat(sessionTimes)
+                .containsExactly(
+                        reloadStart,
+                        reloadStart,
+                        reloadStart + window,
+                        reloadStart + window,
+                        reloadStart + 2 * window,
+                        reloadStart + 2 * window);
+        assertThat(names(f.lookup(GenericRowData.of(6L)))).containsExactly("6:v6@6");
+        f.close();
+    }
+
+    @Test
+    void theSessionBudgetIsSharedEquallyByTheParallelTasks() {
+        LookupSessionPacer one = new LookupSessionPacer("p.dim", 100, 1);
+        assertThat(one.sessions()).isEqualTo(100);
+        assertThat(one.window()).isEqualTo(Duration.ofMinutes(5));
+        LookupSessionPacer of8 = new LookupSessionPacer("p.dim", 100, 8);
+        assertThat(of8.sessions()).isEqualTo(12);
+        assertThat(of8.window()).isEqualTo(Duration.ofMinutes(5));
+        // more tasks than sessions: one session per task in a longer window
+        LookupSessionPacer of250 = new LookupSessionPacer("p.dim", 100, 250);
+        assertThat(of250.sessions()).isEqualTo(1);
+        assertThat(of250.window()).isEqualTo(Duration.ofMinutes(15));
+        assertThat(settings().sessionBudget()).isEqualTo(100);
+    }
+
+    @Test
+    void rowsTakingMoreMemoryThanMaxBytesFailNamingTheTablePartitionAndOption() {
+        // each row: 120 + 2 fields x 8 + a BIGINT (16) + a one-character string (42) = 194 bytes
+        table.put("ds=1", new Object[] {1L, "a"}, new Object[] {2L, "b"});
+        table.put("ds=2", new Object[] {3L, "c"});
+        SnapshotLookupFunction f = function(settings("lookup.max-bytes", "500 b"), 0);
+        assertThatThrownBy(() -> f.open(null))
+                .isInstanceOf(LookupLoadException.class)
+                .hasMessage(
+                        "Lookup table p.dim takes more memory than 'lookup.max-bytes' = 500 bytes"
+                                + " allows: 582 bytes (estimated) after 3 rows, reading partition"
+                                + " ds=2; raise the option (and the task memory) or select fewer"
+                                + " partitions with 'lookup.partition'");
+        // not tried again: it cannot succeed
+        assertThat(waits).isEmpty();
+        assertThat(table.openClients.get()).isZero();
+
+        SnapshotLookupFunction fits = function(settings("lookup.max-bytes", "582 b"), 0);
+        assertThatCode(() -> fits.open(null)).doesNotThrowAnyException();
+        assertThat(fits.indexedKeys()).isEqualTo(3);
+        assertThat(settings().maxBytes()).isEqualTo(MemorySize.ofMebiBytes(128));
+    }
+
+    @Test
+    void inputFormatFailsOnMaxBytesToo() {
+        table.put("ds=1", new Object[] {1L, "a"}, new Object[] {2L, "b"});
+        assertThatThrownBy(() -> readAll(inputFormat(settings("lookup.max-bytes", "200 b"))))
+                .isInstanceOf(LookupLoadException.class)
+                .hasMessageStartingWith(
+                        "Lookup table p.dim takes more memory than 'lookup.max-bytes' = 200 bytes"
+                                + " allows: 388 bytes (estimated) after 2 rows, reading partition"
+                                + " ds=1;");
+        assertThat(waits).isEmpty();
+        assertThat(table.openClients.get()).isZero();
+    }
+
+    @Test
     void inputFormatReadsTheSnapshotAsOneSplit() throws Exception {
         table.put("ds=1", new Object[] {1L, "a"});
         table.put("ds=2", new Object[] {2L, "b"});
@@ -430,6 +555,12 @@ class SnapshotLookupFunctionTest {
         assertThatThrownBy(() -> settings("lookup.max-rows", "0"))
                 .isInstanceOf(ValidationException.class)
                 .hasMessage("Option 'lookup.max-rows' must be at least 1, got 0");
+        assertThatThrownBy(() -> settings("lookup.max-bytes", "0 b"))
+                .isInstanceOf(ValidationException.class)
+                .hasMessage("Option 'lookup.max-bytes' must be at least 1 byte, got 0");
+        assertThatThrownBy(() -> settings("lookup.session-budget", "0"))
+                .isInstanceOf(ValidationException.class)
+                .hasMessage("Option 'lookup.session-budget' must be at least 1, got 0");
         assertThatThrownBy(() -> settings("lookup.reload-interval", "0 s"))
                 .isInstanceOf(ValidationException.class)
                 .hasMessage("Option 'lookup.reload-interval' must be positive, got PT0S");
@@ -455,9 +586,9 @@ class SnapshotLookupFunctionTest {
     }
 
     private static final class MutableClock extends Clock {
-        private long millis = 1_000_000;
+        private volatile long millis = 1_000_000;
 
-        void advance(Duration d) {
+        synchronized void advance(Duration d) {
             millis += d.toMillis();
         }
 
