@@ -86,6 +86,27 @@ class TunnelSourceReadinessITCase {
         assertThat(metadataLooks("ds='1.done'")).isZero();
     }
 
+    /**
+     * A quiet period of 5 s (the enumerator's clock is the wall clock): the batches of a partition
+     * come within it, each seen by the source, so a partition is read only after its last batch.
+     */
+    @Test
+    void quietPeriodReadsAPartitionOnceItsRowCountStayedTheSameEveryRowExactlyOnce()
+            throws Exception {
+        try (CloseableIterator<String> it =
+                run(
+                        TunnelSource.<String>builder()
+                                .setPartitionReadiness(
+                                        PartitionReadiness.afterQuietPeriod(
+                                                Duration.ofSeconds(5))))) {
+            List<String> ds2 = writeWatched("ds=2", 1_000);
+            List<String> ds1 = writeWatched("ds=1", 0); // an older partition, written later
+            List<String> all = new ArrayList<>(ds1);
+            all.addAll(ds2);
+            assertThat(next(it, all.size())).containsExactlyInAnyOrderElementsOf(all);
+        }
+    }
+
     private CloseableIterator<String> run(TunnelSourceBuilder<String> builder) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);

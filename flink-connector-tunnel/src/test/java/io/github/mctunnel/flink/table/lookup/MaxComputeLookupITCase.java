@@ -4,9 +4,12 @@ import io.github.mctunnel.emulator.TunnelEmulator;
 import io.github.mctunnel.emulator.fault.RequestMatcher;
 import io.github.mctunnel.flink.table.EmulatorRows;
 
+import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.api.Schema;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
@@ -25,6 +28,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.function.Function;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -78,6 +83,17 @@ class MaxComputeLookupITCase {
 
     private static StreamTableEnvironment envOfTable(
             Configuration conf, String table, String... lookupOptions) {
+        return envOfTable(conf, table, e -> e.fromData(1L, 2L, 3L, 4L), lookupOptions);
+    }
+
+    /**
+     * @param orders the keys of the {@code orders} view (column {@code f0})
+     */
+    private static StreamTableEnvironment envOfTable(
+            Configuration conf,
+            String table,
+            Function<StreamExecutionEnvironment, DataStream<Long>> orders,
+            String... lookupOptions) {
         StreamExecutionEnvironment streamEnv =
                 StreamExecutionEnvironment.getExecutionEnvironment(conf);
         streamEnv.setParallelism(1);
@@ -106,7 +122,7 @@ class MaxComputeLookupITCase {
         env.createTemporaryView(
                 "orders",
                 env.fromDataStream(
-                        streamEnv.fromData(1L, 2L, 3L, 4L),
+                        orders.apply(streamEnv),
                         Schema.newBuilder().columnByExpression("proc", "PROCTIME()").build()));
         return env;
     }
@@ -258,5 +274,65 @@ class MaxComputeLookupITCase {
                                                                 + " select fewer partitions with"
                                                                 + " 'lookup.partition'"))
                                         .isPresent());
+    }
+
+    /** Keys of the growing-table test: each waits for a permit from the test. */
+    private static final Semaphore KEY_PERMITS = new Semaphore(0);
+
+    /** Emits key 1 whenever the test releases a permit. */
+    private static final class PermittedKey implements MapFunction<Long, Long> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public Long map(Long value) throws InterruptedException {
+            KEY_PERMITS.acquire();
+            return 1L;
+        }
+    }
+
+    /**
+     * Issue #17 defect 1: the newest partition is added before its data is committed. max_pt passes
+     * over it while it is empty (lookups are answered from the latest partition with rows), and a
+     * reload after its data is committed takes it.
+     */
+    @Test
+    void newestPartitionCreatedEmptyIsJoinedOnceFilledAfterAReload() throws Exception {
+        emulator.executeSql(
+                "CREATE TABLE dim_growing (id BIGINT, name STRING) PARTITIONED BY (ds STRING)");
+        EmulatorRows.write(
+                emulator, "dim_growing", "ds=20261122", List.<Object[]>of(new Object[] {1L, "a"}));
+        emulator.executeSql("ALTER TABLE dim_growing ADD PARTITION (ds='20261123')");
+        KEY_PERMITS.drainPermits();
+        StreamTableEnvironment env =
+                envOfTable(
+                        new Configuration(),
+                        "dim_growing",
+                        e ->
+                                e.fromSequence(1, Long.MAX_VALUE)
+                                        .map(new PermittedKey())
+                                        .returns(Types.LONG),
+                        "lookup.partition",
+                        "max_pt",
+                        "lookup.reload-interval",
+                        "1 s");
+        try (CloseableIterator<Row> it = env.executeSql(JOIN).collect()) {
+            KEY_PERMITS.release();
+            assertThat(it.next()).hasToString("+I[1, a, 20261122]");
+
+            EmulatorRows.write(
+                    emulator,
+                    "dim_growing",
+                    "ds=20261123",
+                    List.<Object[]>of(new Object[] {1L, "b"}));
+            // one key at a time until a reload (due a second after the last) took the partition
+            String row;
+            do {
+                KEY_PERMITS.release();
+                row = it.next().toString();
+            } while (row.equals("+I[1, a, 20261122]"));
+            assertThat(row).isEqualTo("+I[1, b, 20261123]");
+            KEY_PERMITS.release();
+            assertThat(it.next()).hasToString("+I[1, b, 20261123]");
+        }
     }
 }
