@@ -26,13 +26,20 @@ final class LookupSessionPacer {
     /** The service's window of download-session creations per table. */
     static final Duration WINDOW = Duration.ofMinutes(5);
 
-    /** Pacers of the full cache's loads, one per lookup table and TaskManager. */
+    /**
+     * Pacers of the full cache's loads, one per lookup table and TaskManager; one unused for two
+     * windows is dropped (it holds no creation that still counts), so a TaskManager running job
+     * after job for months keeps none of the finished ones.
+     */
     private static final Map<String, LookupSessionPacer> SHARED = new ConcurrentHashMap<>();
 
     private final String tableName;
     private final SessionCreationPacer pacer;
     private final int sessions;
     private final Duration window;
+
+    /** When a creation was last asked for (for dropping unused shared pacers). */
+    private volatile long lastUsedMillis;
 
     /**
      * @param budget sessions all {@code tasks} may create per 5 minutes together
@@ -54,8 +61,21 @@ final class LookupSessionPacer {
 
     /** The pacer shared by the loads of {@code key} in this TaskManager. */
     static LookupSessionPacer shared(String key, String tableName, int budget) {
-        return SHARED.computeIfAbsent(
-                key + "/" + budget, k -> new LookupSessionPacer(tableName, budget, 1));
+        return shared(key, tableName, budget, System.currentTimeMillis());
+    }
+
+    static LookupSessionPacer shared(String key, String tableName, int budget, long nowMillis) {
+        SHARED.values().removeIf(p -> nowMillis - p.lastUsedMillis > 2 * p.window.toMillis());
+        LookupSessionPacer pacer =
+                SHARED.computeIfAbsent(
+                        key + "/" + budget, k -> new LookupSessionPacer(tableName, budget, 1));
+        pacer.lastUsedMillis = nowMillis;
+        return pacer;
+    }
+
+    /** How many shared pacers this TaskManager holds (for tests). */
+    static int sharedCount() {
+        return SHARED.size();
     }
 
     /**
@@ -66,6 +86,7 @@ final class LookupSessionPacer {
     void acquire(LongSupplier clock, LoadRetryWait wait) throws InterruptedIOException {
         while (true) {
             long now = clock.getAsLong();
+            lastUsedMillis = Math.max(lastUsedMillis, now);
             long delay;
             synchronized (pacer) {
                 delay = pacer.delayMillis(now);

@@ -437,6 +437,20 @@ class SnapshotLookupFunctionTest {
     }
 
     @Test
+    void sharedPacersOfTheFullCacheAreDroppedOnceUnusedForTwoWindows() {
+        long t = 1_000_000_000L;
+        LookupSessionPacer a = LookupSessionPacer.shared("job-1", "p.dim", 100, t);
+        assertThat(LookupSessionPacer.shared("job-1", "p.dim", 100, t + 1)).isSameAs(a);
+        int held = LookupSessionPacer.sharedCount();
+        // another job's lookup table, ten minutes and a bit later: the first one is dropped
+        long later = t + 1 + Duration.ofMinutes(10).toMillis() + 1;
+        LookupSessionPacer b = LookupSessionPacer.shared("job-2", "p.dim", 100, later);
+        assertThat(b).isNotSameAs(a);
+        assertThat(LookupSessionPacer.sharedCount()).isEqualTo(held);
+        assertThat(LookupSessionPacer.shared("job-1", "p.dim", 100, later)).isNotSameAs(a);
+    }
+
+    @Test
     void rowsTakingMoreMemoryThanMaxBytesFailNamingTheTablePartitionAndOption() {
         // each row: 120 + 2 fields x 8 + a BIGINT (16) + a one-character string (42) = 194 bytes
         table.put("ds=1", new Object[] {1L, "a"}, new Object[] {2L, "b"});
