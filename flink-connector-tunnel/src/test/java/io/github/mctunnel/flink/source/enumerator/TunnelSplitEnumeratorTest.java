@@ -405,6 +405,48 @@ class TunnelSplitEnumeratorTest {
         context.triggerAllActions();
     }
 
+    /**
+     * LIMIT with a restore between assignment and reading: a reader's task fails after it got a
+     * split and before a checkpoint; Flink hands the split back, and the restarted reader gets it
+     * again (it no longer counts toward the limit), without a new session, and nothing more.
+     */
+    @Test
+    void limitHandsASplitHandedBackOutAgainAndNothingMore() throws Exception {
+        for (int ds = 1; ds <= 3; ds++) {
+            table.rows.put("ds=" + ds, 5L);
+        }
+        TunnelSplitEnumerator e =
+                new TunnelSplitEnumerator(
+                        context,
+                        metrics -> table,
+                        "p.t",
+                        PartitionSelection.all(),
+                        5,
+                        true,
+                        0,
+                        false,
+                        new SessionCreationPacer(200, Duration.ofSeconds(10)),
+                        now::get,
+                        TunnelEnumeratorState.initial(),
+                        7);
+        e.start();
+        request(e, 0, 1);
+        request(e, 0, 1);
+        TunnelSplit cut = new TunnelSplit("ds=2", "S2", 5, 0, 2, 0);
+        assertThat(assigned(1)).containsExactly(cut);
+
+        e.addSplitsBack(List.of(cut), 1);
+        assertThat(e.snapshotState(1).rowsAssigned()).isEqualTo(5);
+        e.handleSplitRequest(1, "localhost"); // the restarted reader asks
+        context.triggerAllActions();
+        assertThat(assigned(1)).containsExactly(cut, cut);
+        assertThat(e.snapshotState(2).rowsAssigned()).isEqualTo(7);
+        e.handleSplitRequest(1, "localhost");
+        context.triggerAllActions();
+        assertThat(assigned(1)).hasSize(2);
+        assertThat(table.created).containsExactly("ds=1", "ds=2");
+    }
+
     @Test
     void newerPartitionWithRowsMakesAPartitionReady() throws Exception {
         table.metadataCounts = true;
