@@ -383,18 +383,33 @@ public final class TunnelSplitEnumerator
         readMarkSpec = mark;
         readMark = mark.toString();
         read.keySet().removeIf(p -> atOrBeforeMark(PartitionSpec.parse(p)));
-        Iterator<String> it = waiting.keySet().iterator();
+        Iterator<WaitingPartition> it = waiting.values().iterator();
         while (it.hasNext()) {
-            String p = it.next();
+            WaitingPartition w = it.next();
+            String p = w.partition();
             if (!awaitingSession.contains(p) && atOrBeforeMark(PartitionSpec.parse(p))) {
                 it.remove();
-                LOG.info(
-                        "Table {}: partition {} still has no rows while partition {} was read"
-                                + " more than {} ago; it is not read",
-                        tableName,
-                        p,
-                        readMark,
-                        READ_PARTITION_RETENTION);
+                if (w.lastCount() > 0) {
+                    // rows that will not be read: not ready (readiness rule) for a day
+                    LOG.warn(
+                            "Table {}: partition {} ({} rows when last looked at) was not ready"
+                                    + " ({}) while partition {} was read more than {} ago; it is"
+                                    + " not read",
+                            tableName,
+                            p,
+                            w.lastCount(),
+                            readiness,
+                            readMark,
+                            READ_PARTITION_RETENTION);
+                } else {
+                    LOG.info(
+                            "Table {}: partition {} still has no rows while partition {} was read"
+                                    + " more than {} ago; it is not read",
+                            tableName,
+                            p,
+                            readMark,
+                            READ_PARTITION_RETENTION);
+                }
             }
         }
     }
