@@ -28,10 +28,12 @@ import java.util.function.Predicate;
  * those that arrived before the throttling answer was given, and those arriving within {@link
  * #IN_FLIGHT_GRACE_MILLIS} after it (the answer's way back to the client and the client's reaction;
  * a client with several threads on one address cannot stop a request another thread is sending at
- * that moment). A resend of the throttled request itself (same method, path and parameters) is
- * never in flight: the client sent it after reading the answer. Time the emulator's JVM stood still
- * (garbage collection, a starved CPU; see {@link StallMeter}) does not count into that grace:
- * requests that arrived during the stall are read late, not sent late.
+ * that moment). A resend of the throttled request itself (same method, path and parameters) on the
+ * same connection is never in flight: the client sent it after reading the answer. The same request
+ * on another connection within the grace may be another thread's (two writers of one process
+ * creating their sessions at the same moment), and counts as in flight. Time the emulator's JVM
+ * stood still (garbage collection, a starved CPU; see {@link StallMeter}) does not count into that
+ * grace: requests that arrived during the stall are read late, not sent late.
  */
 public final class RequestLog implements RequestInterceptor {
 
@@ -100,7 +102,7 @@ public final class RequestLog implements RequestInterceptor {
                 long waitedMillis = (now - t.atNanos) / 1_000_000;
                 long runningMillis = waitedMillis - (stalled - t.stalledAtThrottle) / 1_000_000;
                 boolean mayBeInFlight =
-                        runningMillis < IN_FLIGHT_GRACE_MILLIS && !t.isResendOf(req);
+                        runningMillis < IN_FLIGHT_GRACE_MILLIS && !t.isResendOnSameConnection(req);
                 if (waitedMillis < t.requiredWaitMillis() && !mayBeInFlight) {
                     attacks++;
                     attackBySequence.put(req.sequence(), Boolean.TRUE);
@@ -131,6 +133,7 @@ public final class RequestLog implements RequestInterceptor {
                     t.method = req.method();
                     t.path = req.path();
                     t.params = req.params();
+                    t.connection = req.connection();
                     t.sequence = req.sequence();
                     t.status = status;
                     t.errorCode = errorCode;
@@ -214,6 +217,7 @@ public final class RequestLog implements RequestInterceptor {
         String method;
         String path;
         Map<String, String> params;
+        String connection;
         long sequence;
         int status;
         String errorCode;
@@ -259,6 +263,11 @@ public final class RequestLog implements RequestInterceptor {
             return req.method().equals(method)
                     && req.path().equals(path)
                     && req.params().equals(params);
+        }
+
+        /** Whether {@code req} repeats the throttled request on the connection it came on. */
+        boolean isResendOnSameConnection(EmulatorRequest req) {
+            return isResendOf(req) && req.connection().equals(connection);
         }
 
         long requiredWaitMillis() {

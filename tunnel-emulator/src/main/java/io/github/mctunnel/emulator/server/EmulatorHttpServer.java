@@ -249,6 +249,7 @@ public final class EmulatorHttpServer implements AutoCloseable {
                             new BoundedBody(body, maxRequestBytes, "request body"),
                             RequestIds.next(),
                             clientAddress(context),
+                            connection(context),
                             RequestIds.nextSequence());
             EmulatorResponse resp = new EmulatorResponse();
             if (admin != null && isAdmin(req)) {
@@ -443,6 +444,15 @@ public final class EmulatorHttpServer implements AutoCloseable {
         private static String clientAddress(HttpContext context) {
             InetAddress remote = remoteAddress(context);
             return remote == null ? "unknown" : remote.getHostAddress();
+        }
+
+        private static String connection(HttpContext context) {
+            EndpointDetails details = HttpCoreContext.cast(context).getEndpointDetails();
+            SocketAddress remote = details == null ? null : details.getRemoteAddress();
+            if (remote instanceof InetSocketAddress inet && inet.getAddress() != null) {
+                return inet.getAddress().getHostAddress() + ":" + inet.getPort();
+            }
+            return null;
         }
 
         private static InetAddress remoteAddress(HttpContext context) {

@@ -29,6 +29,7 @@ public final class EmulatorRequest {
     private final InputStream body;
     private final String requestId;
     private final String clientAddress;
+    private final String connection;
     private final long sequence;
     private final String uriError;
 
@@ -39,6 +40,7 @@ public final class EmulatorRequest {
             InputStream body,
             String requestId,
             String clientAddress,
+            String connection,
             long sequence) {
         this.method = method.toUpperCase(Locale.ROOT);
         String rawPath = rawPathAndQuery;
@@ -76,6 +78,7 @@ public final class EmulatorRequest {
         this.body = body;
         this.requestId = requestId;
         this.clientAddress = clientAddress;
+        this.connection = connection == null ? clientAddress : connection;
         this.sequence = sequence;
     }
 
@@ -96,6 +99,26 @@ public final class EmulatorRequest {
                 body,
                 RequestIds.next(),
                 clientAddress,
+                clientAddress,
+                RequestIds.nextSequence());
+    }
+
+    /** Like {@link #of(String, String, Map, InputStream, String)}, on a given connection. */
+    public static EmulatorRequest of(
+            String method,
+            String rawPathAndQuery,
+            Map<String, String> headers,
+            InputStream body,
+            String clientAddress,
+            String connection) {
+        return new EmulatorRequest(
+                method,
+                rawPathAndQuery,
+                headers,
+                body,
+                RequestIds.next(),
+                clientAddress,
+                connection,
                 RequestIds.nextSequence());
     }
 
@@ -165,6 +188,11 @@ public final class EmulatorRequest {
     /** The client's IP address. */
     public String clientAddress() {
         return clientAddress;
+    }
+
+    /** The client's end of the TCP connection ({@code address:port}) the request came on. */
+    public String connection() {
+        return connection;
     }
 
     /** Arrival order of this request among all requests of this JVM. */

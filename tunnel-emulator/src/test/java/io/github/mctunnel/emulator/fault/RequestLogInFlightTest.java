@@ -61,6 +61,30 @@ class RequestLogInFlightTest {
         assertThat(log.attackCount()).isEqualTo(1);
     }
 
+    /**
+     * Two threads of one process send the same request at the same moment (two writers creating
+     * their sessions): the second, arriving on another connection just after the first was
+     * throttled, was in flight; on the throttled request's own connection it is a resend.
+     */
+    @Test
+    void theSameRequestOnAnotherConnectionWithinTheGraceIsInFlight() {
+        throttle();
+        advance(10);
+        EmulatorRequest other =
+                EmulatorRequest.of(
+                        "PUT",
+                        "/projects/p/tables/t?uploadid=u&blockid=1",
+                        Map.of(),
+                        InputStream.nullInputStream(),
+                        "10.0.0.1",
+                        "10.0.0.1:50002");
+        log.before(other, new EmulatorResponse());
+        log.completed(other, 404, "NoSuchUpload");
+        assertThat(log.attackCount()).isZero();
+        send("PUT", "/projects/p/tables/t?uploadid=u&blockid=1");
+        assertThat(log.attackCount()).isEqualTo(1);
+    }
+
     private void throttle() {
         EmulatorRequest req = request("PUT", "/projects/p/tables/t?uploadid=u&blockid=1");
         log.before(req, new EmulatorResponse());
