@@ -1,18 +1,14 @@
 package io.github.mctunnel.client.auth;
 
-import com.aliyun.credentials.models.CredentialModel;
 import com.aliyun.credentials.provider.AlibabaCloudCredentialsProvider;
-import com.aliyun.credentials.provider.DefaultCredentialsProvider;
-import com.aliyun.credentials.provider.EcsRamRoleCredentialProvider;
-import com.aliyun.credentials.provider.OIDCRoleArnCredentialProvider;
-import com.aliyun.credentials.provider.URLCredentialProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.regex.Pattern;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
 
 /**
  * Credentials from Alibaba Cloud's credentials library ({@code com.aliyun:credentials-java}, an
@@ -22,10 +18,15 @@ import java.util.regex.Pattern;
  * as {@code ALIBABA_CLOUD_ACCESS_KEY_ID}, {@code ALIBABA_CLOUD_ROLE_ARN} or {@code
  * ALIBABA_CLOUD_CREDENTIALS_URI}.
  *
- * <p>The library caches temporary credentials and fetches new ones before they expire (15 minutes
- * before, by their {@code Expiration}). The provider is asked on every {@link #getCredentials()},
- * that is before every request and every retry, so a request is always signed with the credentials
- * the library holds at that moment: after a refresh, never with the old AccessKey or token.
+ * <p>The credentials are cached here: the source is asked again only once the current temporary
+ * credentials are within 15 minutes of their {@code Expiration} (when the library fetches new
+ * ones), and then at most every {@link #REFRESH_INTERVAL_MILLIS} ms (the library fetches on every
+ * call once the credentials it holds have 15 minutes or less left), by one thread at a time: while
+ * one thread refreshes, the others sign with the current credentials if those are still valid for
+ * more than {@link #MIN_REMAINING_MILLIS} ms. Long-term credentials (no expiration) are asked for
+ * again at most every {@link #REFRESH_INTERVAL_MILLIS} ms. Credentials that come back with {@link
+ * #MIN_REMAINING_MILLIS} ms or less left (an expired answer, or this host's clock ahead: keep
+ * TaskManager clocks NTP-synchronized) count as a failed refresh.
  *
  * <p>When a refresh fails (the metadata service, STS or the credentials URI does not answer) while
  * the current temporary credentials are still valid for more than a minute, requests go on with
@@ -33,10 +34,36 @@ import java.util.regex.Pattern;
  * it refreshes 15 minutes before the expiration and, for STS and the credentials URI, fails once
  * that moment has passed without new credentials).
  *
- * <p>Error messages never hold the AccessKey secret or the security token: text from the library is
- * stripped of them, and its exceptions are not chained (their messages may quote a response).
+ * <p>The credentials URI is fetched by this class itself (a plain GET), not by the library, whose
+ * provider logs the response body (secret included) when a field is missing.
+ *
+ * <p>Error messages never hold the AccessKey secret, the security token or the query of a URL: text
+ * from the library is stripped of them, and its exceptions are not chained (their messages may
+ * quote a response).
  */
 public final class AliyunCredentialsProvider implements CredentialsProvider, AutoCloseable {
+
+    /** Maven coordinates of the library, for messages. */
+    static final String LIBRARY =
+            "com.aliyun:credentials-java:1.0.3 (with com.aliyun:tea:1.4.2, as this client pins it)";
+
+    /** One fetch of credentials from the source; runtime exceptions for failures. */
+    interface Fetch extends AutoCloseable {
+        /** The credentials, or null when there are none. */
+        Fetched fetch();
+
+        @Override
+        default void close() throws Exception {}
+    }
+
+    /** What a fetch returned; expiration in epoch millis, 0 for none (long-term credentials). */
+    record Fetched(
+            String accessKeyId, String accessKeySecret, String securityToken, long expiration) {
+        @Override
+        public String toString() {
+            return "Fetched{" + accessKeyId + ", secret=***}";
+        }
+    }
 
     /** Which of the library's providers supplies the credentials. */
     public enum Source {
@@ -85,12 +112,6 @@ public final class AliyunCredentialsProvider implements CredentialsProvider, Aut
         }
     }
 
-    /** {@code "Key":"value"}, {@code Key=value}, {@code key: value} of a secret field. */
-    private static final Pattern SECRET_FIELD =
-            Pattern.compile(
-                    "(?i)(\"?(?:access_?key_?secret|security_?token|sts_?token|session_?token"
-                            + "|oidc_?token|private_?key)\"?\\s*[:=]\\s*\"?)[^\"\\s,;&}]+");
-
     private static final Logger LOG = LoggerFactory.getLogger(AliyunCredentialsProvider.class);
 
     /** After a failed refresh, the current credentials serve this long before the next try. */
@@ -99,20 +120,41 @@ public final class AliyunCredentialsProvider implements CredentialsProvider, Aut
     /** Current credentials serve after a failed refresh only while valid this much longer. */
     static final long MIN_REMAINING_MILLIS = 60_000;
 
+    /**
+     * Once the current credentials are within this of their expiration, the source is asked for new
+     * ones (the library's own refresh point).
+     */
+    static final long REFRESH_BEFORE_EXPIRY_MILLIS = 15 * 60_000;
+
+    /** Within {@link #REFRESH_BEFORE_EXPIRY_MILLIS}, the source is asked at most this often. */
+    static final long REFRESH_INTERVAL_MILLIS = 20_000;
+
     /** The credentials last handed out and when they expire (0: not known or long-term). */
     private record Current(Credentials credentials, long expiresAtMillis) {}
 
-    private final AlibabaCloudCredentialsProvider delegate;
+    private final Fetch delegate;
     private final String description;
+    private final LongSupplier clock;
+    private final ReentrantLock refreshLock = new ReentrantLock();
     private volatile Current last;
 
-    /** While now is before this, a failed refresh is not tried again. */
-    private volatile long noRefreshBeforeMillis;
+    /** The source is not asked again before this (after a fetch or a failure). */
+    private volatile long nextAttemptAtMillis;
 
-    private AliyunCredentialsProvider(
-            AlibabaCloudCredentialsProvider delegate, String description) {
+    /** The last failure and when it happened, thrown again to waiters within the retry pause. */
+    private volatile String lastFailure;
+
+    private volatile long lastFailureAtMillis;
+
+    private AliyunCredentialsProvider(Fetch delegate, String description, LongSupplier clock) {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
         this.description = description;
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** For tests: a provider over {@code fetch} on the given clock. */
+    static AliyunCredentialsProvider of(Fetch fetch, String description, LongSupplier clock) {
+        return new AliyunCredentialsProvider(fetch, description, clock);
     }
 
     /**
@@ -121,120 +163,204 @@ public final class AliyunCredentialsProvider implements CredentialsProvider, Aut
      *
      * @throws IllegalArgumentException when the source's settings are missing or invalid (the
      *     message names the environment variable)
+     * @throws IllegalStateException when the library is not on the class path
      */
     public static AliyunCredentialsProvider create(Source source) {
         Objects.requireNonNull(source, "source");
-        AlibabaCloudCredentialsProvider delegate;
+        if (source == Source.CREDENTIALS_URI) {
+            String uri =
+                    libraryPresent()
+                            ? AliyunLibraryBridge.environmentCredentialsUri()
+                            : System.getenv("ALIBABA_CLOUD_CREDENTIALS_URI");
+            return credentialsUri(uri == null ? "" : uri);
+        }
+        requireLibrary(source.id());
+        Fetch delegate;
         try {
-            switch (source) {
-                case DEFAULT_CHAIN:
-                    delegate = new DefaultCredentialsProvider();
-                    break;
-                case ECS_RAM_ROLE:
-                    delegate = EcsRamRoleCredentialProvider.builder().build();
-                    break;
-                case OIDC_ROLE_ARN:
-                    delegate = OIDCRoleArnCredentialProvider.builder().build();
-                    break;
-                case CREDENTIALS_URI:
-                    delegate = URLCredentialProvider.builder().build();
-                    break;
-                default:
-                    throw new IllegalArgumentException("Unknown credentials source " + source);
-            }
+            delegate = AliyunLibraryBridge.create(source);
         } catch (RuntimeException e) {
             throw new IllegalArgumentException(
                     "Cannot set up the " + source.id() + " credentials: " + redact(e.getMessage()));
         }
-        return new AliyunCredentialsProvider(delegate, source.id());
+        return new AliyunCredentialsProvider(delegate, source.id(), System::currentTimeMillis);
     }
 
     /**
-     * Credentials served by {@code uri} (the library's credentials-URI provider: a GET answering
-     * {@code {"Code":"Success","AccessKeyId":..,"AccessKeySecret":..,"SecurityToken":..,
-     * "Expiration":"2006-01-02T15:04:05Z"}}).
+     * Credentials served by {@code uri}: a GET answering {@code {"Code":"Success","AccessKeyId":..,
+     * "AccessKeySecret":..,"SecurityToken":..,"Expiration":"2006-01-02T15:04:05Z"}}, as the
+     * library's credentials-URI provider expects (fetched here, without the library).
      *
-     * @throws IllegalArgumentException when {@code uri} is not a URL
+     * @throws IllegalArgumentException when {@code uri} is not an http(s) URL
      */
     public static AliyunCredentialsProvider credentialsUri(String uri) {
         Objects.requireNonNull(uri, "uri");
-        AlibabaCloudCredentialsProvider delegate;
+        Fetch delegate;
         try {
-            delegate = URLCredentialProvider.builder().credentialsURI(uri).build();
+            delegate = new CredentialsUriFetch(uri);
         } catch (RuntimeException e) {
             throw new IllegalArgumentException(
                     "Cannot set up the credentials-uri credentials: " + redact(e.getMessage()));
         }
-        return new AliyunCredentialsProvider(delegate, Source.CREDENTIALS_URI.id());
+        return new AliyunCredentialsProvider(
+                delegate, Source.CREDENTIALS_URI.id(), System::currentTimeMillis);
     }
 
     /**
      * Wraps a provider of the library built by the caller (e.g. with its builders' settings).
      *
      * @param description what the provider is, for messages; no secrets
+     * @throws IllegalStateException when the library is not on the class path
      */
     public static AliyunCredentialsProvider wrap(
             AlibabaCloudCredentialsProvider provider, String description) {
-        return new AliyunCredentialsProvider(provider, Objects.requireNonNull(description));
+        Objects.requireNonNull(description, "description");
+        requireLibrary(description);
+        return new AliyunCredentialsProvider(
+                AliyunLibraryBridge.adapt(Objects.requireNonNull(provider, "provider")),
+                description,
+                System::currentTimeMillis);
+    }
+
+    /** Whether the library's classes can be loaded (it is optional for this module). */
+    static boolean libraryPresent() {
+        ClassLoader loader = AliyunCredentialsProvider.class.getClassLoader();
+        try {
+            Class.forName(
+                    "com.aliyun.credentials.provider.AlibabaCloudCredentialsProvider",
+                    false,
+                    loader);
+            Class.forName("com.aliyun.credentials.api.ICredentialsProvider", false, loader);
+            Class.forName("com.aliyun.tea.TeaModel", false, loader);
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+    }
+
+    private static void requireLibrary(String what) {
+        if (!libraryPresent()) {
+            throw new IllegalStateException(
+                    "The "
+                            + what
+                            + " credentials need Alibaba Cloud's credentials library on the class"
+                            + " path: add "
+                            + LIBRARY);
+        }
     }
 
     /**
-     * The credentials the library holds now (it refreshes temporary ones before they expire).
+     * The current credentials, fetched again when they near their expiration (see the class
+     * comment).
      *
-     * @throws IllegalStateException when the library has none and cannot fetch any; the message
-     *     holds the library's reasons without secrets
+     * @throws IllegalStateException when there are no valid credentials and none can be fetched;
+     *     the message holds the source's reasons without secrets
      */
     @Override
     public Credentials getCredentials() {
         Current current = last;
-        long now = System.currentTimeMillis();
-        if (current != null && now < noRefreshBeforeMillis && stillValid(current, now)) {
-            return current.credentials();
+        long now = clock.getAsLong();
+        if (current != null && stillValid(current, now)) {
+            if (!refreshDue(current, now) || !refreshLock.tryLock()) {
+                // not due, or another thread is refreshing: sign with the current ones
+                return current.credentials();
+            }
+        } else {
+            refreshLock.lock();
         }
-        CredentialModel model;
         try {
-            model = delegate.getCredentials();
+            current = last;
+            now = clock.getAsLong();
+            if (current != null && stillValid(current, now) && !refreshDue(current, now)) {
+                return current.credentials();
+            }
+            String failure = lastFailure;
+            if (failure != null
+                    && (current == null || !stillValid(current, now))
+                    && now - lastFailureAtMillis < RETRY_AFTER_FAILURE_MILLIS
+                    && now >= lastFailureAtMillis) {
+                // a fetch failed a moment ago: do not hit the source again for every waiter
+                throw new IllegalStateException(failure);
+            }
+            return refresh(current, now);
+        } finally {
+            refreshLock.unlock();
+        }
+    }
+
+    private boolean refreshDue(Current c, long now) {
+        if (now < nextAttemptAtMillis) {
+            return false;
+        }
+        return c.expiresAtMillis() == 0
+                || now >= c.expiresAtMillis() - REFRESH_BEFORE_EXPIRY_MILLIS;
+    }
+
+    /** Asks the source; under {@link #refreshLock}. */
+    private Credentials refresh(Current current, long now) {
+        Fetched model;
+        String reason = null;
+        try {
+            model = delegate.fetch();
+            if (model == null || isBlank(model.accessKeyId()) || isBlank(model.accessKeySecret())) {
+                reason = "the answer has no AccessKey id and secret";
+            } else if (model.expiration() > 0 && model.expiration() <= now + MIN_REMAINING_MILLIS) {
+                reason =
+                        "the answer expires at "
+                                + Instant.ofEpochMilli(model.expiration())
+                                + ", "
+                                + MIN_REMAINING_MILLIS
+                                + " ms or less from now ("
+                                + Instant.ofEpochMilli(now)
+                                + "): expired credentials, or this host's clock is off (keep it"
+                                + " NTP-synchronized)";
+            }
         } catch (RuntimeException e) {
-            String reason = e.getClass().getSimpleName() + ": " + redact(e.getMessage());
+            model = null;
+            reason = e.getClass().getSimpleName() + ": " + redact(e.getMessage());
+        }
+        if (reason != null) {
+            nextAttemptAtMillis = now + RETRY_AFTER_FAILURE_MILLIS;
             if (current != null && stillValid(current, now)) {
-                noRefreshBeforeMillis = now + RETRY_AFTER_FAILURE_MILLIS;
                 LOG.warn(
                         "Could not refresh the {} credentials; signing with the current ones,"
                                 + " valid until {}, and trying again in {} ms: {}",
                         description,
-                        Instant.ofEpochMilli(current.expiresAtMillis()),
+                        current.expiresAtMillis() > 0
+                                ? Instant.ofEpochMilli(current.expiresAtMillis())
+                                : "-",
                         RETRY_AFTER_FAILURE_MILLIS,
                         reason);
                 return current.credentials();
             }
-            throw new IllegalStateException(
-                    "Could not get credentials (" + description + "): " + reason);
+            String message = "Could not get credentials (" + description + "): " + reason;
+            lastFailure = message;
+            lastFailureAtMillis = now;
+            throw new IllegalStateException(message);
         }
-        if (model == null
-                || isBlank(model.getAccessKeyId())
-                || isBlank(model.getAccessKeySecret())) {
-            throw new IllegalStateException(
-                    "The " + description + " credentials have no AccessKey id and secret");
-        }
-        String token = isBlank(model.getSecurityToken()) ? null : model.getSecurityToken();
+        lastFailure = null;
+        nextAttemptAtMillis = now + REFRESH_INTERVAL_MILLIS;
+        String token = isBlank(model.securityToken()) ? null : model.securityToken();
+        long expiresAt = Math.max(0, model.expiration());
         if (current != null
-                && current.credentials().accessId().equals(model.getAccessKeyId())
-                && current.credentials().accessKeySecret().equals(model.getAccessKeySecret())
+                && current.credentials().accessId().equals(model.accessKeyId())
+                && current.credentials().accessKeySecret().equals(model.accessKeySecret())
                 && Objects.equals(current.credentials().securityToken(), token)) {
+            if (expiresAt != current.expiresAtMillis()) {
+                last = new Current(current.credentials(), expiresAt);
+            }
             return current.credentials();
         }
         Credentials fresh =
                 token == null
-                        ? Credentials.of(model.getAccessKeyId(), model.getAccessKeySecret())
-                        : Credentials.sts(
-                                model.getAccessKeyId(), model.getAccessKeySecret(), token);
-        last = new Current(fresh, Math.max(0, model.getExpiration()));
+                        ? Credentials.of(model.accessKeyId(), model.accessKeySecret())
+                        : Credentials.sts(model.accessKeyId(), model.accessKeySecret(), token);
+        last = new Current(fresh, expiresAt);
         if (current != null) {
             LOG.info(
                     "New {} credentials: AccessKey id {}, valid until {}",
                     description,
                     fresh.accessId(),
-                    model.getExpiration() > 0 ? Instant.ofEpochMilli(model.getExpiration()) : "-");
+                    expiresAt > 0 ? Instant.ofEpochMilli(expiresAt) : "-");
         }
         return fresh;
     }
@@ -245,9 +371,11 @@ public final class AliyunCredentialsProvider implements CredentialsProvider, Aut
         return c == null ? 0 : c.expiresAtMillis();
     }
 
-    /** Temporary credentials with more than {@link #MIN_REMAINING_MILLIS} left. */
+    /**
+     * Long-term credentials, or temporary ones with more than {@link #MIN_REMAINING_MILLIS} left.
+     */
     private static boolean stillValid(Current c, long now) {
-        return c.expiresAtMillis() > 0 && now < c.expiresAtMillis() - MIN_REMAINING_MILLIS;
+        return c.expiresAtMillis() == 0 || now < c.expiresAtMillis() - MIN_REMAINING_MILLIS;
     }
 
     /** Stops the library's background refresh, if it runs one. */
@@ -260,15 +388,14 @@ public final class AliyunCredentialsProvider implements CredentialsProvider, Aut
         }
     }
 
-    /**
-     * {@code text} with the values of secret fields ({@code AccessKeySecret}, {@code
-     * SecurityToken}, OIDC token, private key) replaced by {@code ***}.
-     */
+    /** {@link SecretRedaction#redact}. */
     static String redact(String text) {
-        if (text == null) {
-            return "(no message)";
-        }
-        return SECRET_FIELD.matcher(text).replaceAll("$1***");
+        return SecretRedaction.redact(text);
+    }
+
+    /** What the credentials come from, e.g. {@code credentials-uri}; never a secret. */
+    public String description() {
+        return description;
     }
 
     private static boolean isBlank(String s) {

@@ -56,9 +56,26 @@ public final class RequestSigner {
             Map<String, String> headers,
             String resourcePath,
             Map<String, String> params) {
-        Credentials credentials =
-                Objects.requireNonNull(
-                        credentialsProvider.getCredentials(), "credentials provider returned null");
+        Credentials credentials;
+        try {
+            credentials = credentialsProvider.getCredentials();
+        } catch (RuntimeException e) {
+            throw new CredentialsUnavailableException(
+                    "credentials ("
+                            + sourceOf(credentialsProvider)
+                            + "): "
+                            + e.getClass().getSimpleName()
+                            + ": "
+                            + SecretRedaction.redact(e.getMessage()),
+                    e instanceof IllegalArgumentException);
+        }
+        if (credentials == null) {
+            throw new CredentialsUnavailableException(
+                    "credentials ("
+                            + sourceOf(credentialsProvider)
+                            + "): the credentials provider returned null",
+                    true);
+        }
         String stringToSign = CanonicalRequest.stringToSign(method, headers, resourcePath, params);
         String authorization;
         if (region == null) {
@@ -79,6 +96,40 @@ public final class RequestSigner {
         headers.put(AUTHORIZATION, authorization);
         if (credentials.securityToken() != null) {
             headers.put(STS_TOKEN, credentials.securityToken());
+        }
+    }
+
+    /**
+     * What {@code provider} is, for messages: never its {@code toString()}, which may hold secrets.
+     */
+    private static String sourceOf(CredentialsProvider provider) {
+        if (provider instanceof AliyunCredentialsProvider) {
+            return ((AliyunCredentialsProvider) provider).description();
+        }
+        String name = provider.getClass().getSimpleName();
+        int lambda = name.indexOf("$$");
+        return lambda > 0 ? name.substring(0, lambda) : name;
+    }
+
+    /**
+     * The credentials provider failed: its message names the source and the reason, without secrets
+     * (the provider's exception is not chained: its message may quote a response).
+     */
+    public static final class CredentialsUnavailableException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final boolean permanent;
+
+        CredentialsUnavailableException(String message, boolean permanent) {
+            super(message);
+            this.permanent = permanent;
+        }
+
+        /**
+         * A setup error ({@link IllegalArgumentException} or a null answer) that no retry can cure;
+         * otherwise (e.g. the metadata service or STS did not answer) the request may be retried.
+         */
+        public boolean isPermanent() {
+            return permanent;
         }
     }
 

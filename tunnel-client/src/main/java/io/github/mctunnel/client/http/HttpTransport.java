@@ -148,7 +148,17 @@ public final class HttpTransport implements Closeable {
         headers.put("User-Agent", settings.userAgent());
         headers.put("x-odps-user-agent", settings.userAgent());
         headers.putAll(request.headers());
-        signer.sign(request.method(), headers, request.resourcePath(), params);
+        try {
+            signer.sign(request.method(), headers, request.resourcePath(), params);
+        } catch (RequestSigner.CredentialsUnavailableException e) {
+            // A transient failure of STS or the metadata service is retried with the back-off
+            // (an I/O failure without response); a setup error is not.
+            IOException cause = new IOException(e.getMessage());
+            throw e.isPermanent()
+                    ? TunnelException.permanentIo(
+                            request.context(), e.getMessage() + "; not retried", cause)
+                    : TunnelException.io(request.context(), cause);
+        }
         if (headers.containsKey(RequestSigner.STS_TOKEN)) {
             warnOnceIfPlainHttp(request.endpoint());
         }

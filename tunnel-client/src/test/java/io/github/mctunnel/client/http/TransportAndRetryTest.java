@@ -466,4 +466,89 @@ class TransportAndRetryTest {
                 .isEqualTo("http://h/api/projects/p%20q/tunnel?service");
         assertThat(List.of(UrlEncoding.encode("a+b c*~"))).containsExactly("a%2Bb%20c*%7E");
     }
+
+    /** A transport over {@code server} signing with {@code provider}. */
+    private RetryingCaller callerSigningWith(
+            io.github.mctunnel.client.auth.CredentialsProvider provider, RetryPolicy policy) {
+        HttpTransport t =
+                new HttpTransport(
+                        TransportSettings.defaults(),
+                        new RequestSigner(provider, null, time),
+                        "p",
+                        time);
+        return new RetryingCaller(t, policy, time, time, () -> 0.0);
+    }
+
+    @Test
+    void aTransientCredentialsFailureIsRetriedWithTheBackoffAndNamesTheRequest() throws Exception {
+        server.script(Reply.json("{\"ok\":1}"));
+        java.util.concurrent.atomic.AtomicInteger asked =
+                new java.util.concurrent.atomic.AtomicInteger();
+        io.github.mctunnel.client.auth.CredentialsProvider flaky =
+                () -> {
+                    if (asked.incrementAndGet() <= 2) {
+                        throw new IllegalStateException(
+                                "STS throttled: {\"AccessKeySecret\":\"leaked-secret\"} from"
+                                        + " http://sts/x?token=leaked-token");
+                    }
+                    return io.github.mctunnel.client.auth.Credentials.of("ak", "sk");
+                };
+
+        String result =
+                callerSigningWith(flaky, RetryPolicy.defaults())
+                        .call(
+                                request("GET", "/r").build(),
+                                r -> new String(r.body().readAllBytes()));
+
+        assertThat(result).isEqualTo("{\"ok\":1}");
+        assertThat(asked.get()).isEqualTo(3);
+        assertThat(time.sleeps()).containsExactly(1000L, 2000L);
+        assertThat(server.requests()).hasSize(1);
+    }
+
+    @Test
+    void aCredentialsFailureThatOutlastsTheBudgetNamesTheRequestButNoSecret() {
+        io.github.mctunnel.client.auth.CredentialsProvider failing =
+                () -> {
+                    throw new IllegalStateException(
+                            "Could not get credentials (x): {\"AccessKeySecret\":\"leaked-secret\"}"
+                                    + " from http://sts/x?token=leaked-token");
+                };
+        RetryPolicy policy =
+                new RetryPolicy(
+                        Duration.ofSeconds(1), Duration.ofSeconds(32), Duration.ofSeconds(10), 0);
+
+        assertThatThrownBy(
+                        () ->
+                                callerSigningWith(failing, policy)
+                                        .call(request("GET", "/r").build(), r -> null))
+                .isInstanceOfSatisfying(
+                        TunnelException.class, e -> assertThat(e.isRetryable()).isTrue())
+                .hasMessage(
+                        "test call of p.t failed: ErrorMessage=IOException: credentials"
+                                + " (TransportAndRetryTest): IllegalStateException: Could not get"
+                                + " credentials (x): {\"AccessKeySecret\":\"***\"} from"
+                                + " http://sts/x?token=***");
+        assertThat(time.sleeps()).containsExactly(1000L, 2000L, 4000L);
+        assertThat(server.requests()).isEmpty();
+    }
+
+    @Test
+    void aCredentialsSetupErrorIsNotRetried() {
+        io.github.mctunnel.client.auth.CredentialsProvider broken =
+                () -> {
+                    throw new IllegalArgumentException("no role ARN");
+                };
+
+        assertThatThrownBy(
+                        () ->
+                                callerSigningWith(broken, RetryPolicy.defaults())
+                                        .call(request("GET", "/r").build(), r -> null))
+                .isInstanceOfSatisfying(
+                        TunnelException.class, e -> assertThat(e.isRetryable()).isFalse())
+                .hasMessageContaining(
+                        "credentials (TransportAndRetryTest):"
+                                + " IllegalArgumentException: no role ARN; not retried");
+        assertThat(time.sleeps()).isEmpty();
+    }
 }
