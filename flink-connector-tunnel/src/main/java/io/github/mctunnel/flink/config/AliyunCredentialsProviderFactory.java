@@ -4,8 +4,11 @@ import io.github.mctunnel.client.auth.AliyunCredentialsProvider;
 import io.github.mctunnel.client.auth.CredentialsProvider;
 
 import org.apache.flink.annotation.PublicEvolving;
+import org.apache.flink.annotation.VisibleForTesting;
 
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 
 /**
  * Credentials from Alibaba Cloud's credentials library ({@code com.aliyun:credentials-java}): its
@@ -14,6 +17,10 @@ import java.util.Objects;
  * builds the library's provider when it connects, from the environment it runs in (environment
  * variables, the ECS metadata service, the OIDC token file of its pod), and the library refreshes
  * temporary credentials before they expire, without a restart.
+ *
+ * <p>Providers are shared per JVM: every client of a TaskManager (each split reader, the planner,
+ * the enumerator, the catalog) with the same source and URI gets the same provider, so the source
+ * is asked once per refresh, not once per client.
  *
  * <pre>{@code
  * TunnelConnectionOptions.builder()
@@ -26,6 +33,10 @@ import java.util.Objects;
 public final class AliyunCredentialsProviderFactory implements CredentialsProviderFactory {
 
     private static final long serialVersionUID = 1L;
+
+    /** The providers of this JVM, one per source and URI (never closed: they hold no threads). */
+    private static final ConcurrentMap<String, AliyunCredentialsProvider> SHARED =
+            new ConcurrentHashMap<>();
 
     private final AliyunCredentialsProvider.Source source;
     private final String credentialsUri;
@@ -62,8 +73,27 @@ public final class AliyunCredentialsProviderFactory implements CredentialsProvid
         return source;
     }
 
+    /** The JVM's provider of this source and URI (created on first use, then shared). */
     @Override
     public CredentialsProvider createProvider() {
+        String key = source.id() + (credentialsUri == null ? "" : " " + credentialsUri);
+        AliyunCredentialsProvider shared = SHARED.get(key);
+        if (shared != null) {
+            return shared;
+        }
+        return SHARED.computeIfAbsent(key, k -> newProvider());
+    }
+
+    /**
+     * Forgets the shared providers, so that the next clients build new ones (for tests that change
+     * the library's environment between jobs of one JVM).
+     */
+    @VisibleForTesting
+    public static void clearSharedProviders() {
+        SHARED.clear();
+    }
+
+    private AliyunCredentialsProvider newProvider() {
         try {
             return credentialsUri != null
                     ? AliyunCredentialsProvider.credentialsUri(credentialsUri)
@@ -73,7 +103,8 @@ public final class AliyunCredentialsProviderFactory implements CredentialsProvid
                     "The "
                             + source.id()
                             + " credentials need Alibaba Cloud's credentials library"
-                            + " (com.aliyun:credentials-java) on the class path; "
+                            + " (com.aliyun:credentials-java:1.0.3, with com.aliyun:tea:1.4.2) on"
+                            + " the class path; "
                             + e.getMessage()
                             + " is missing",
                     e);

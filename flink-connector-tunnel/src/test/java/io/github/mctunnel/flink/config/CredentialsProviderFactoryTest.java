@@ -88,4 +88,36 @@ class CredentialsProviderFactoryTest {
                 .hasMessageStartingWith("The credentials provider factory ")
                 .hasMessageEndingWith(" returned null");
     }
+
+    @Test
+    void everyClientOfTheJvmWithTheSameSelectionSharesOneAliyunProvider() throws Exception {
+        AliyunCredentialsProviderFactory factory =
+                AliyunCredentialsProviderFactory.credentialsUri("http://127.0.0.1:9/shared-a");
+        AliyunCredentialsProviderFactory shipped =
+                InstantiationUtil.clone(factory, getClass().getClassLoader());
+
+        CredentialsProvider first = factory.createProvider();
+
+        assertThat(factory.createProvider()).isSameAs(first);
+        assertThat(shipped.createProvider()).isSameAs(first);
+        assertThat(
+                        AliyunCredentialsProviderFactory.credentialsUri("http://127.0.0.1:9/shared-a")
+                                .createProvider())
+                .isSameAs(first);
+        assertThat(
+                        AliyunCredentialsProviderFactory.credentialsUri("http://127.0.0.1:9/shared-b")
+                                .createProvider())
+                .isNotSameAs(first);
+        assertThat(
+                        AliyunCredentialsProviderFactory.of(
+                                        io.github.mctunnel.client.auth.AliyunCredentialsProvider
+                                                .Source.ECS_RAM_ROLE)
+                                .createProvider())
+                .isNotSameAs(first)
+                .isSameAs(
+                        AliyunCredentialsProviderFactory.of(
+                                        io.github.mctunnel.client.auth.AliyunCredentialsProvider
+                                                .Source.ECS_RAM_ROLE)
+                                .createProvider());
+    }
 }

@@ -338,9 +338,14 @@ public final class AliyunCredentialsProvider implements CredentialsProvider, Aut
             throw new IllegalStateException(message);
         }
         lastFailure = null;
-        nextAttemptAtMillis = now + REFRESH_INTERVAL_MILLIS;
         String token = isBlank(model.securityToken()) ? null : model.securityToken();
         long expiresAt = Math.max(0, model.expiration());
+        // credentials that are themselves due (15 minutes or less left, or long-term) are asked
+        // for again only after the interval; others when their own refresh point comes
+        nextAttemptAtMillis =
+                expiresAt == 0 || now >= expiresAt - REFRESH_BEFORE_EXPIRY_MILLIS
+                        ? now + REFRESH_INTERVAL_MILLIS
+                        : 0;
         if (current != null
                 && current.credentials().accessId().equals(model.accessKeyId())
                 && current.credentials().accessKeySecret().equals(model.accessKeySecret())

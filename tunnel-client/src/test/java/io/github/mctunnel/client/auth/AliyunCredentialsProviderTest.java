@@ -516,4 +516,403 @@ class AliyunCredentialsProviderTest {
                 .containsExactly(
                         "default-chain", "ecs-ram-role", "oidc-role-arn", "credentials-uri");
     }
+
+    // ---- the adapter's own cache, on a fake clock ----
+
+    /** A clock of the adapter only (the library and the fakes use the real one). */
+    private static final class FakeClock implements java.util.function.LongSupplier {
+        private final java.util.concurrent.atomic.AtomicLong millis =
+                new java.util.concurrent.atomic.AtomicLong(System.currentTimeMillis());
+
+        @Override
+        public long getAsLong() {
+            return millis.get();
+        }
+
+        void advance(long ms) {
+            millis.addAndGet(ms);
+        }
+    }
+
+    /** Answers of a fetch, in order (the last one again when used up); counts the fetches. */
+    private static final class ScriptedFetch implements AliyunCredentialsProvider.Fetch {
+        private final List<java.util.function.Supplier<AliyunCredentialsProvider.Fetched>> answers =
+                new CopyOnWriteArrayList<>();
+        private final java.util.concurrent.atomic.AtomicInteger fetches =
+                new java.util.concurrent.atomic.AtomicInteger();
+
+        ScriptedFetch then(java.util.function.Supplier<AliyunCredentialsProvider.Fetched> a) {
+            answers.add(a);
+            return this;
+        }
+
+        ScriptedFetch then(String id, long expiration) {
+            return then(
+                    () ->
+                            new AliyunCredentialsProvider.Fetched(
+                                    id, id + "-secret", id + "-token", expiration));
+        }
+
+        ScriptedFetch thenFail() {
+            return then(
+                    () -> {
+                        throw new IllegalStateException("metadata service did not answer");
+                    });
+        }
+
+        @Override
+        public AliyunCredentialsProvider.Fetched fetch() {
+            int n = fetches.getAndIncrement();
+            return answers.get(Math.min(n, answers.size() - 1)).get();
+        }
+
+        int fetches() {
+            return fetches.get();
+        }
+    }
+
+    private static final long MINUTE = 60_000;
+
+    @Test
+    void credentialsWithFifteenMinutesOrLessLeftAreFetchedAtMostEveryRefreshInterval()
+            throws Exception {
+        // the library fetches on every call once the credentials have 15 minutes or less left;
+        // the adapter asks it at most every REFRESH_INTERVAL_MILLIS: the library's provider and
+        // the adapter's own credentials-URI fetch
+        for (boolean library : new boolean[] {true, false}) {
+            FakeCredentialsEndpoint fake = FakeCredentialsEndpoint.http();
+            toClose.add(fake);
+            fake.issue(
+                    Issued.validFor(
+                            "STS.short", "short-secret", "short-token", Duration.ofMinutes(10)));
+            FakeClock clock = new FakeClock();
+            AliyunCredentialsProvider.Fetch fetch =
+                    library
+                            ? AliyunLibraryBridge.adapt(
+                                    com.aliyun.credentials.provider.URLCredentialProvider.builder()
+                                            .credentialsURI(fake.url("/credentials"))
+                                            .build())
+                            : new CredentialsUriFetch(fake.url("/credentials"));
+            AliyunCredentialsProvider provider = AliyunCredentialsProvider.of(fetch, "test", clock);
+            toClose.add(provider);
+
+            Credentials first = provider.getCredentials();
+            for (int i = 0; i < 199; i++) {
+                assertThat(provider.getCredentials()).isSameAs(first);
+            }
+            assertThat(fake.issuedCount()).as("library=" + library).isEqualTo(1);
+
+            clock.advance(AliyunCredentialsProvider.REFRESH_INTERVAL_MILLIS - 1);
+            assertThat(provider.getCredentials()).isSameAs(first);
+            assertThat(fake.issuedCount()).isEqualTo(1);
+            clock.advance(1);
+            assertThat(provider.getCredentials()).isSameAs(first);
+            assertThat(fake.issuedCount()).as("library=" + library).isEqualTo(2);
+            for (int i = 0; i < 100; i++) {
+                assertThat(provider.getCredentials()).isSameAs(first);
+            }
+            assertThat(fake.issuedCount()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void credentialsWithMoreThanFifteenMinutesLeftAreNotFetchedAgain() {
+        FakeClock clock = new FakeClock();
+        long now = clock.getAsLong();
+        ScriptedFetch fetch =
+                new ScriptedFetch()
+                        .then("STS.a", now + 60 * MINUTE)
+                        .then("STS.b", now + 120 * MINUTE);
+        AliyunCredentialsProvider provider = AliyunCredentialsProvider.of(fetch, "test", clock);
+
+        Credentials a = provider.getCredentials();
+        clock.advance(45 * MINUTE - 1);
+        assertThat(provider.getCredentials()).isSameAs(a);
+        assertThat(fetch.fetches()).isEqualTo(1);
+        clock.advance(1);
+        assertThat(provider.getCredentials().accessId()).isEqualTo("STS.b");
+        assertThat(fetch.fetches()).isEqualTo(2);
+    }
+
+    @Test
+    void oneThreadRefreshesWhileTheOthersSignWithTheValidCurrentCredentials() throws Exception {
+        FakeClock clock = new FakeClock();
+        long now = clock.getAsLong();
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        ScriptedFetch fetch =
+                new ScriptedFetch()
+                        .then("STS.a", now + 10 * MINUTE)
+                        .then(
+                                () -> {
+                                    entered.countDown();
+                                    try {
+                                        release.await();
+                                    } catch (InterruptedException e) {
+                                        throw new IllegalStateException(e);
+                                    }
+                                    return new AliyunCredentialsProvider.Fetched(
+                                            "STS.b",
+                                            "STS.b-secret",
+                                            "STS.b-token",
+                                            now + 60 * MINUTE);
+                                });
+        AliyunCredentialsProvider provider = AliyunCredentialsProvider.of(fetch, "test", clock);
+        Credentials a = provider.getCredentials();
+        clock.advance(AliyunCredentialsProvider.REFRESH_INTERVAL_MILLIS);
+
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<Credentials> refresher = pool.submit(provider::getCredentials);
+            assertThat(entered.await(30, TimeUnit.SECONDS)).isTrue();
+            for (int i = 0; i < 100; i++) {
+                assertThat(provider.getCredentials()).isSameAs(a);
+            }
+            assertThat(fetch.fetches()).isEqualTo(2);
+            release.countDown();
+            assertThat(refresher.get(30, TimeUnit.SECONDS).accessId()).isEqualTo("STS.b");
+        } finally {
+            release.countDown();
+            pool.shutdownNow();
+        }
+        assertThat(provider.getCredentials().accessId()).isEqualTo("STS.b");
+        assertThat(fetch.fetches()).isEqualTo(2);
+    }
+
+    @Test
+    void afterAFailedFetchWithoutValidCredentialsWaitersDoNotHitTheSourceAgain() {
+        FakeClock clock = new FakeClock();
+        ScriptedFetch fetch =
+                new ScriptedFetch().thenFail().then("STS.a", clock.getAsLong() + 60 * MINUTE);
+        AliyunCredentialsProvider provider = AliyunCredentialsProvider.of(fetch, "test", clock);
+
+        for (int i = 0; i < 10; i++) {
+            assertThatThrownBy(provider::getCredentials)
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessage(
+                            "Could not get credentials (test): IllegalStateException: metadata"
+                                    + " service did not answer");
+        }
+        assertThat(fetch.fetches()).isEqualTo(1);
+        clock.advance(AliyunCredentialsProvider.RETRY_AFTER_FAILURE_MILLIS);
+        assertThat(provider.getCredentials().accessId()).isEqualTo("STS.a");
+        assertThat(fetch.fetches()).isEqualTo(2);
+    }
+
+    @Test
+    void theSameCredentialsWithALaterExpirationExtendTheirValidity() {
+        FakeClock clock = new FakeClock();
+        long start = clock.getAsLong();
+        ScriptedFetch fetch =
+                new ScriptedFetch()
+                        .then("STS.a", start + 10 * MINUTE)
+                        .then("STS.a", start + 60 * MINUTE)
+                        .thenFail();
+        AliyunCredentialsProvider provider = AliyunCredentialsProvider.of(fetch, "test", clock);
+        Credentials a = provider.getCredentials();
+        clock.advance(AliyunCredentialsProvider.REFRESH_INTERVAL_MILLIS);
+
+        assertThat(provider.getCredentials()).isSameAs(a);
+        assertThat(fetch.fetches()).isEqualTo(2);
+        assertThat(provider.expiresAtMillisForTest()).isEqualTo(start + 60 * MINUTE);
+
+        // past the first expiration: still served, not fetched (45 minutes before the new one)
+        clock.advance(30 * MINUTE);
+        assertThat(provider.getCredentials()).isSameAs(a);
+        assertThat(fetch.fetches()).isEqualTo(2);
+        // the refresh at the new one's 15 minutes fails: the valid credentials serve on
+        clock.advance(20 * MINUTE);
+        assertThat(provider.getCredentials()).isSameAs(a);
+        assertThat(fetch.fetches()).isEqualTo(3);
+    }
+
+    @Test
+    void credentialsThatComeBackExpiredCountAsAFailedRefresh() {
+        FakeClock clock = new FakeClock();
+        long start = clock.getAsLong();
+        ScriptedFetch fetch =
+                new ScriptedFetch()
+                        .then("STS.expired", start - 1)
+                        .then("STS.a", start + 10 * MINUTE)
+                        .then(
+                                "STS.almost",
+                                start
+                                        + 9 * MINUTE
+                                        + AliyunCredentialsProvider.RETRY_AFTER_FAILURE_MILLIS);
+        AliyunCredentialsProvider provider = AliyunCredentialsProvider.of(fetch, "test", clock);
+
+        assertThatThrownBy(provider::getCredentials)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage(
+                        "Could not get credentials (test): the answer expires at "
+                                + Instant.ofEpochMilli(start - 1)
+                                + ", 60000 ms or less from now ("
+                                + Instant.ofEpochMilli(start)
+                                + "): expired credentials, or this host's clock is off (keep it"
+                                + " NTP-synchronized)");
+        clock.advance(AliyunCredentialsProvider.RETRY_AFTER_FAILURE_MILLIS);
+        Credentials a = provider.getCredentials();
+        assertThat(a.accessId()).isEqualTo("STS.a");
+        // an answer with a minute left is not taken: the current ones (1 m 55 s left) serve on
+        clock.advance(8 * MINUTE);
+        assertThat(provider.getCredentials()).isSameAs(a);
+        assertThat(fetch.fetches()).isEqualTo(3);
+        assertThat(provider.expiresAtMillisForTest()).isEqualTo(start + 10 * MINUTE);
+    }
+
+    /** Captures every log line of the library (both package names) and the adapter. */
+    private List<String> captureAllLogs() {
+        List<String> logged = new CopyOnWriteArrayList<>();
+        LoggerContext context = (LoggerContext) LogManager.getContext(false);
+        Configuration config = context.getConfiguration();
+        AbstractAppender appender =
+                new AbstractAppender("capture-all-2", null, null, true, Property.EMPTY_ARRAY) {
+                    @Override
+                    public void append(LogEvent event) {
+                        logged.add(
+                                event.getLevel()
+                                        + " "
+                                        + event.getLoggerName()
+                                        + " "
+                                        + event.getMessage().getFormattedMessage()
+                                        + (event.getThrown() == null
+                                                ? ""
+                                                : " " + event.getThrown()));
+                    }
+                };
+        appender.start();
+        List<String> names = List.of("com.aliyun", "io.github.mctunnel");
+        for (String name : names) {
+            LoggerConfig loggerConfig = new LoggerConfig(name, Level.ALL, false);
+            loggerConfig.addAppender(appender, Level.ALL, null);
+            config.addLogger(name, loggerConfig);
+        }
+        context.updateLoggers();
+        toClose.add(
+                () -> {
+                    for (String name : names) {
+                        config.removeLogger(name);
+                    }
+                    context.updateLoggers();
+                    appender.stop();
+                });
+        return logged;
+    }
+
+    @Test
+    void aCredentialsUriAnswerWithoutTokenAndExpirationLogsAndThrowsNoSecret() throws Exception {
+        com.sun.net.httpserver.HttpServer server =
+                com.sun.net.httpserver.HttpServer.create(
+                        new java.net.InetSocketAddress(
+                                java.net.InetAddress.getLoopbackAddress(), 0),
+                        0);
+        java.util.concurrent.atomic.AtomicInteger served =
+                new java.util.concurrent.atomic.AtomicInteger();
+        server.createContext(
+                "/credentials",
+                exchange -> {
+                    try (exchange) {
+                        served.incrementAndGet();
+                        byte[] body =
+                                ("{\"Code\":\"Success\",\"AccessKeyId\":\"LTAI-long-term\","
+                                                + "\"AccessKeySecret\":\"the-full-long-term-secret\"}")
+                                        .getBytes(StandardCharsets.UTF_8);
+                        exchange.sendResponseHeaders(200, body.length);
+                        exchange.getResponseBody().write(body);
+                    }
+                });
+        server.start();
+        toClose.add(() -> server.stop(0));
+        List<String> logged = captureAllLogs();
+        String uri =
+                "http://127.0.0.1:"
+                        + server.getAddress().getPort()
+                        + "/credentials?token=uri-query-secret&x=1";
+        AliyunCredentialsProvider provider = AliyunCredentialsProvider.credentialsUri(uri);
+        toClose.add(provider);
+
+        assertThatThrownBy(provider::getCredentials)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage(
+                        "Could not get credentials (credentials-uri): IllegalStateException:"
+                                + " Failed to get credentials from http://127.0.0.1:"
+                                + server.getAddress().getPort()
+                                + "/credentials: the response has no SecurityToken, Expiration")
+                .hasNoCause();
+        // what a request would carry: the signer's message, too, holds no secret
+        assertThatThrownBy(() -> signedHeaders(provider))
+                .isInstanceOf(RequestSigner.CredentialsUnavailableException.class)
+                .hasMessageNotContaining("the-full-long-term-secret")
+                .hasMessageNotContaining("uri-query-secret");
+        assertThat(served.get()).isEqualTo(1);
+        String all = String.join("\n", logged);
+        assertThat(all)
+                .doesNotContain("the-full-long-term-secret")
+                .doesNotContain("uri-query-secret")
+                .doesNotContain("-secret");
+    }
+
+    @Test
+    void urlQueryValuesAreRedactedAndUrisPrintedWithoutQuery() {
+        assertThat(
+                        SecretRedaction.redact(
+                                "Failed to connect Server: http://sidecar:8080/creds?token=SECRET&b=2"
+                                        + " (refused)"))
+                .isEqualTo(
+                        "Failed to connect Server: http://sidecar:8080/creds?token=***&b=*** (refused)");
+        assertThat(SecretRedaction.redact("GET https://h/p?SECRET"))
+                .isEqualTo("GET https://h/p?***");
+        assertThat(SecretRedaction.safeUri("http://user:pw@sidecar/creds?token=SECRET#f"))
+                .isEqualTo("http://sidecar/creds");
+        assertThatThrownBy(() -> AliyunCredentialsProvider.credentialsUri("ftp://h/c?token=SECRET"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(
+                        "Cannot set up the credentials-uri credentials: Credential URI is not"
+                                + " valid: ftp://h/c");
+    }
+
+    @Test
+    void withoutTheLibraryOnTheClassPathTheMessageNamesIt() throws Exception {
+        java.net.URL classes =
+                AliyunCredentialsProvider.class.getProtectionDomain().getCodeSource().getLocation();
+        ClassLoader app = getClass().getClassLoader();
+        // this module's classes again, in a loader that sees no com.aliyun class
+        ClassLoader withoutLibrary =
+                new java.net.URLClassLoader(new java.net.URL[] {classes}, null) {
+                    @Override
+                    protected Class<?> loadClass(String name, boolean resolve)
+                            throws ClassNotFoundException {
+                        if (name.startsWith("com.aliyun.")) {
+                            throw new ClassNotFoundException(name);
+                        }
+                        if (name.startsWith("io.github.mctunnel.")) {
+                            return super.loadClass(name, resolve);
+                        }
+                        return app.loadClass(name);
+                    }
+                };
+        Class<?> providerClass =
+                Class.forName(AliyunCredentialsProvider.class.getName(), true, withoutLibrary);
+        Class<?> sourceClass =
+                Class.forName(
+                        AliyunCredentialsProvider.Source.class.getName(), true, withoutLibrary);
+        Object ecs = sourceClass.getField("ECS_RAM_ROLE").get(null);
+
+        assertThatThrownBy(
+                        () -> {
+                            // as a caller linked against create: only that method is resolved
+                            java.lang.invoke.MethodHandles.publicLookup()
+                                    .findStatic(
+                                            providerClass,
+                                            "create",
+                                            java.lang.invoke.MethodType.methodType(
+                                                    providerClass, sourceClass))
+                                    .invoke(ecs);
+                        })
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage(
+                        "The ecs-ram-role credentials need Alibaba Cloud's credentials library on"
+                                + " the class path: add com.aliyun:credentials-java:1.0.3 (with"
+                                + " com.aliyun:tea:1.4.2, as this client pins it)");
+    }
 }
