@@ -101,11 +101,13 @@ class CredentialsProviderFactoryTest {
         assertThat(factory.createProvider()).isSameAs(first);
         assertThat(shipped.createProvider()).isSameAs(first);
         assertThat(
-                        AliyunCredentialsProviderFactory.credentialsUri("http://127.0.0.1:9/shared-a")
+                        AliyunCredentialsProviderFactory.credentialsUri(
+                                        "http://127.0.0.1:9/shared-a")
                                 .createProvider())
                 .isSameAs(first);
         assertThat(
-                        AliyunCredentialsProviderFactory.credentialsUri("http://127.0.0.1:9/shared-b")
+                        AliyunCredentialsProviderFactory.credentialsUri(
+                                        "http://127.0.0.1:9/shared-b")
                                 .createProvider())
                 .isNotSameAs(first);
         assertThat(

@@ -84,10 +84,13 @@ class MaxComputeCredentialsChainITCase {
         AuthUtils.disableCLIProfile(true);
         AuthUtils.disableECSMetaData(true);
         AuthUtils.setEnvironmentCredentialsURI(fake.url());
+        // providers are shared per JVM: this class's chain must be built from the settings above
+        io.github.mctunnel.flink.config.AliyunCredentialsProviderFactory.clearSharedProviders();
     }
 
     @AfterAll
     static void stop() {
+        io.github.mctunnel.flink.config.AliyunCredentialsProviderFactory.clearSharedProviders();
         AuthUtils.setEnvironmentCredentialsURI(null);
         AuthUtils.disableECSMetaData(false);
         AuthUtils.disableCLIProfile(false);
