@@ -18,7 +18,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.List;
 
 import static io.github.mctunnel.emulator.clientflows.ClientFlowsFixture.utf8;
@@ -39,10 +43,63 @@ class SimulatedTimeClientFlowsITCase {
         client = ClientFlowsFixture.clientBuilder(emulator).retryPolicy(RetryPolicy.none()).build();
     }
 
+    /**
+     * Like {@link #start}, with a client whose clock follows the emulator's (real time plus the
+     * offset the test moved it by; within the service's 15-minute signature skew): its back-off
+     * after a throttle ends when the emulator's time has passed it, as for a client that waited.
+     */
+    private Clock following;
+
+    /**
+     * A client of another process on the emulator's time: the back-off the service demanded of
+     * {@link #client} after a throttle does not hold it (its requests come from another address).
+     */
+    private TunnelClient anotherProcess() {
+        TunnelClient other =
+                ClientFlowsFixture.clientBuilder(emulator)
+                        .retryPolicy(RetryPolicy.none())
+                        .clock(following)
+                        .build();
+        others.add(other);
+        return other;
+    }
+
+    private final java.util.List<TunnelClient> others = new java.util.ArrayList<>();
+
+    private void startOnTheEmulatorsTime(EmulatorLimits limits) throws Exception {
+        start(limits);
+        client.close();
+        following =
+                new Clock() {
+                    @Override
+                    public ZoneId getZone() {
+                        return ZoneOffset.UTC;
+                    }
+
+                    @Override
+                    public Clock withZone(ZoneId zone) {
+                        return this;
+                    }
+
+                    @Override
+                    public Instant instant() {
+                        return Instant.now().plus(emulator.clock().offset());
+                    }
+                };
+        client =
+                ClientFlowsFixture.clientBuilder(emulator)
+                        .retryPolicy(RetryPolicy.none())
+                        .clock(following)
+                        .build();
+    }
+
     @AfterEach
     void stop() throws Exception {
         if (client != null) {
             client.close();
+        }
+        for (TunnelClient other : others) {
+            other.close();
         }
         if (emulator != null) {
             emulator.close();
@@ -106,7 +163,7 @@ class SimulatedTimeClientFlowsITCase {
     @Test
     void aSecondUpsertCommitOnAPartitionWithinTheIntervalIsRefusedUntilTheClockPassesIt()
             throws Exception {
-        start(EmulatorLimits.defaults());
+        startOnTheEmulatorsTime(EmulatorLimits.defaults());
         emulator.executeSql(
                 "CREATE TABLE d (k BIGINT NOT NULL, v STRING, PRIMARY KEY (k)) PARTITIONED BY (ds"
                         + " STRING) TBLPROPERTIES (\"transactional\"=\"true\","
@@ -124,8 +181,12 @@ class SimulatedTimeClientFlowsITCase {
         assertThat(flow.httpStatus()).isEqualTo(429);
         assertThat(flow.errorCode()).isEqualTo("FlowExceeded");
         assertThat(flow.serviceMessage()).isEqualTo("CommitUpsert QPS Quota exceeded");
-        // Another partition has its own interval.
+        // Another partition has its own interval (another process: this one must wait out the
+        // throttle on the table).
+        TunnelClient mine = client;
+        client = anotherProcess();
         upsert(d, two, 3L, "other partition");
+        client = mine;
 
         emulator.advanceClock(Duration.ofSeconds(31));
         second.commit();
@@ -137,7 +198,7 @@ class SimulatedTimeClientFlowsITCase {
 
     @Test
     void anExhaustedRateWindowIsFreeAgainOnceTheClockPassesIt() throws Exception {
-        start(
+        startOnTheEmulatorsTime(
                 EmulatorLimits.builder()
                         .uploadSessionRate(3, Duration.ofMinutes(5))
                         .downloadSessionRate(2, Duration.ofMinutes(5))
@@ -157,7 +218,8 @@ class SimulatedTimeClientFlowsITCase {
         assertThat(uploads.errorCode()).isEqualTo("FlowExceeded");
         assertThat(uploads.serviceMessage())
                 .contains("exceeded its quota of 3 UploadSessions created per 5 min");
-        assertThat(refused(() -> client.createDownloadSession(t, none)).errorCode())
+        // downloads have their own window (another process: this one must wait out the throttle)
+        assertThat(refused(() -> anotherProcess().createDownloadSession(t, none)).errorCode())
                 .isEqualTo("FlowExceeded");
 
         emulator.advanceClock(Duration.ofMinutes(1));
@@ -171,7 +233,7 @@ class SimulatedTimeClientFlowsITCase {
 
     @Test
     void anIdleStreamSessionFreesItsSlotsWhenTheClockPassesTheIdleTimeout() throws Exception {
-        start(EmulatorLimits.builder().maxSlotsPerPartition(1).build());
+        startOnTheEmulatorsTime(EmulatorLimits.builder().maxSlotsPerPartition(1).build());
         emulator.executeSql("CREATE TABLE s (id BIGINT, name STRING) PARTITIONED BY (ds STRING)");
         TableIdentifier s = client.table("s");
         PartitionSpec ds = PartitionSpec.parse("ds=1");
