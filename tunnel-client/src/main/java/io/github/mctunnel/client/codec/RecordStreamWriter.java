@@ -85,6 +85,9 @@ public final class RecordStreamWriter {
     private int[] frameLength = new int[4];
     private int depth;
 
+    /** The ASCII digits of the decimal being written. */
+    private byte[] decimalScratch = new byte[24];
+
     public RecordStreamWriter(List<Column> columns, OutputStream out) {
         this(columns, out, DEFAULT_MAX_FIELD_SIZE);
     }
@@ -405,6 +408,53 @@ public final class RecordStreamWriter {
             putDecimal(t, v);
         } catch (ValueMismatch e) {
             throw badValue(e);
+        }
+    }
+
+    /**
+     * DECIMAL column: {@code unscaled * 10^-scale}. Written as the same digits as {@link
+     * #setDecimal(int, BigDecimal)} writes for {@code BigDecimal.valueOf(unscaled, scale)}, without
+     * creating it when {@code 0 <= scale <= }the column's scale.
+     */
+    public void setDecimal(int col, long unscaled, int scale) {
+        TypeInfo t = beginField(col, OdpsType.DECIMAL);
+        try {
+            if (scale < 0 || scale > t.scale() || unscaled == Long.MIN_VALUE) {
+                putDecimal(t, BigDecimal.valueOf(unscaled, scale));
+            } else {
+                putUnscaledDecimal(t, unscaled, scale);
+            }
+        } catch (ValueMismatch e) {
+            throw badValue(e);
+        }
+    }
+
+    /**
+     * Any top-level column, as a value of the Java mapping of {@link #write(Object[])}; null makes
+     * it NULL.
+     */
+    public void setValue(int col, Object v) {
+        if (v == null) {
+            setNull(col);
+            return;
+        }
+        TypeInfo t = column(col);
+        beginField(col, wireType(t.type()));
+        try {
+            encode(t, v);
+        } catch (ValueMismatch e) {
+            throw fail(
+                    "Column '"
+                            + columns[col].name()
+                            + "' ("
+                            + t
+                            + ")"
+                            + e.path
+                            + ": "
+                            + e.getMessage());
+        }
+        if (t.type().isNested()) {
+            checkFieldSize(col);
         }
     }
 
@@ -762,6 +812,55 @@ public final class RecordStreamWriter {
         }
         byte[] ascii = v.toPlainString().getBytes(StandardCharsets.US_ASCII);
         putBytes(ascii, 0, ascii.length);
+    }
+
+    /** The digits of {@code unscaled * 10^-scale}, {@code 0 <= scale <= t.scale()}. */
+    private void putUnscaledDecimal(TypeInfo t, long unscaled, int scale) {
+        long magnitude = Math.abs(unscaled);
+        int digits = decimalDigits(magnitude);
+        int allowed = t.precision() - t.scale();
+        if (digits - scale > allowed && magnitude != 0) {
+            throw new ValueMismatch(
+                    "decimal "
+                            + BigDecimal.valueOf(unscaled, scale).toPlainString()
+                            + " has more than "
+                            + allowed
+                            + " integer digits");
+        }
+        // BigDecimal.toPlainString(): sign, integer digits (at least one), '.', scale digits
+        int integerDigits = Math.max(digits - scale, 1);
+        int length = (unscaled < 0 ? 1 : 0) + integerDigits + (scale > 0 ? 1 + scale : 0);
+        if (decimalScratch.length < length) {
+            decimalScratch = new byte[length];
+        }
+        byte[] d = decimalScratch;
+        int pos = length;
+        long rest = magnitude;
+        for (int i = 0; i < scale; i++) {
+            d[--pos] = (byte) ('0' + (int) (rest % 10));
+            rest /= 10;
+        }
+        if (scale > 0) {
+            d[--pos] = '.';
+        }
+        do {
+            d[--pos] = (byte) ('0' + (int) (rest % 10));
+            rest /= 10;
+        } while (rest != 0);
+        if (unscaled < 0) {
+            d[--pos] = '-';
+        }
+        putBytes(d, 0, length);
+    }
+
+    private static int decimalDigits(long magnitude) {
+        int n = 1;
+        long limit = 10;
+        while (n < 19 && magnitude >= limit) {
+            n++;
+            limit *= 10;
+        }
+        return n;
     }
 
     private void putTimestamp(long seconds, int nanos) {

@@ -1,6 +1,7 @@
 package io.github.mctunnel.client.session;
 
 import io.github.mctunnel.client.codec.RecordStreamWriter;
+import io.github.mctunnel.client.codec.StagedRecord;
 import io.github.mctunnel.client.compress.Compression;
 import io.github.mctunnel.client.schema.Column;
 
@@ -44,6 +45,18 @@ public final class RecordPack {
             throw new IllegalStateException("the pack is finished; reset() it first");
         }
         writer.write(values);
+    }
+
+    /**
+     * Appends one record: the first {@code columns().size()} fields of {@code record}, in the
+     * column order. A value that does not fit fails naming the column; the pack keeps only whole
+     * records.
+     */
+    public void append(StagedRecord record) throws IOException {
+        if (finished) {
+            throw new IllegalStateException("the pack is finished; reset() it first");
+        }
+        record.writeTo(writer, columns.size());
     }
 
     /** Records appended since the last reset. */
