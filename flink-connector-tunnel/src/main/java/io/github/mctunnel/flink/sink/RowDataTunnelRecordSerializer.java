@@ -1,8 +1,9 @@
 package io.github.mctunnel.flink.sink;
 
+import io.github.mctunnel.client.codec.RecordFieldWriter;
 import io.github.mctunnel.client.schema.Column;
 import io.github.mctunnel.client.schema.TableSchema;
-import io.github.mctunnel.flink.convert.RowDataToRecordConverter;
+import io.github.mctunnel.flink.convert.RowDataRecordWriter;
 
 import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.table.data.RowData;
@@ -15,8 +16,9 @@ import java.util.List;
 /**
  * The serializer for {@link RowData}: each table column (and, for dynamic partitioning, each
  * partition key) takes the row field of the same name, case-insensitively. Types are checked
- * against the table when the writer opens, and values are converted by a {@link
- * RowDataToRecordConverter} built once.
+ * against the table when the writer opens, and the fields are written straight from the row's
+ * memory (no {@code Object[]}, strings as their UTF-8 bytes) by a {@link RowDataRecordWriter} built
+ * once.
  */
 @PublicEvolving
 public final class RowDataTunnelRecordSerializer implements TunnelRecordSerializer<RowData> {
@@ -25,7 +27,7 @@ public final class RowDataTunnelRecordSerializer implements TunnelRecordSerializ
 
     private final RowType rowType;
     private final ZoneId timeZone;
-    private transient RowDataToRecordConverter converter;
+    private transient RowDataRecordWriter writer;
 
     /**
      * Writes rows of {@code rowType}; {@code DATETIME} and {@code TIMESTAMP} columns take {@code
@@ -58,14 +60,14 @@ public final class RowDataTunnelRecordSerializer implements TunnelRecordSerializ
         if (withPartitionValues) {
             columns.addAll(schema.partitionKeys());
         }
-        converter = RowDataToRecordConverter.create(rowType, columns, timeZone);
+        writer = RowDataRecordWriter.create(rowType, columns, timeZone);
     }
 
     @Override
-    public Object[] serialize(RowData element, Object[] reuse) {
-        if (converter == null) {
+    public void serialize(RowData element, RecordFieldWriter record) {
+        if (writer == null) {
             throw new IllegalStateException("open(schema) was not called");
         }
-        return converter.convert(element, reuse);
+        writer.write(element, record);
     }
 }

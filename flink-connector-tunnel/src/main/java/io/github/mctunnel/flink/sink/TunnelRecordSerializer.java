@@ -1,5 +1,6 @@
 package io.github.mctunnel.flink.sink;
 
+import io.github.mctunnel.client.codec.RecordFieldWriter;
 import io.github.mctunnel.client.schema.TableSchema;
 
 import org.apache.flink.annotation.PublicEvolving;
@@ -7,13 +8,19 @@ import org.apache.flink.annotation.PublicEvolving;
 import java.io.Serializable;
 
 /**
- * Turns a stream element into Tunnel record values (the codec's Java mapping: BIGINT {@code Long},
- * STRING {@code String} or {@code byte[]}, DECIMAL {@code BigDecimal}, DATETIME {@code Instant},
- * ... see {@code RecordStreamWriter}).
+ * Writes a stream element into a Tunnel record: the serializer sets each field of the record with a
+ * typed setter ({@code record.setBigint(0, order.id)}, {@code record.setString(1, name)}, ...), so
+ * no {@code Object[]} is built and no number is boxed. Fields not set are NULL.
  *
- * <p>The values are those of the table's data columns in table order; with dynamic partitioning
- * they are followed by the values of the partition keys in partition-key order (so the array has
- * {@code columnCount + partitionKeyCount} entries).
+ * <p>The fields are the table's data columns in table order; with dynamic partitioning they are
+ * followed by the partition keys in partition-key order (so the record has {@code columnCount +
+ * partitionKeyCount} fields, see {@link RecordFieldWriter#fieldCount()}). Whether a value fits its
+ * column is checked when the record is encoded; a value that does not fit is a bad record (see
+ * {@link BadRecordPolicy}), named by column and value.
+ *
+ * <p>Serializers that produce values of the codec's Java mapping ({@code Long}, {@code String},
+ * {@code BigDecimal}, {@code Instant}, ...) as an {@code Object[]} extend {@link
+ * ObjectArrayRecordSerializer} instead.
  */
 @PublicEvolving
 public interface TunnelRecordSerializer<IN> extends Serializable {
@@ -21,15 +28,16 @@ public interface TunnelRecordSerializer<IN> extends Serializable {
     /**
      * Called once per writer, before the first element, with the schema of the target table.
      *
-     * @param withPartitionValues whether {@link #serialize} must append the partition key values
+     * @param withPartitionValues whether {@link #serialize} must also set the partition key fields
      * @throws IllegalArgumentException when the elements cannot be written to that table
      */
     default void open(TableSchema schema, boolean withPartitionValues) {}
 
     /**
-     * Writes the values of {@code element} into {@code reuse} (sized {@code columnCount +
-     * partitionKeyCount} when partition values are asked for, {@code columnCount} otherwise) and
-     * returns it, or returns another array of that size.
+     * Sets the fields of {@code record} from {@code element}. The record is empty (every field
+     * NULL) when this is called and is written once this returns; it must not be kept.
+     *
+     * @throws IllegalArgumentException when the element cannot be written (a bad record)
      */
-    Object[] serialize(IN element, Object[] reuse);
+    void serialize(IN element, RecordFieldWriter record);
 }

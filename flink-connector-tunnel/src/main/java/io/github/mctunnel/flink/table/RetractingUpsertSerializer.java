@@ -1,7 +1,8 @@
 package io.github.mctunnel.flink.table;
 
+import io.github.mctunnel.client.codec.RecordFieldWriter;
 import io.github.mctunnel.client.schema.TableSchema;
-import io.github.mctunnel.flink.convert.RowDataToRecordConverter;
+import io.github.mctunnel.flink.convert.RowDataRecordWriter;
 import io.github.mctunnel.flink.upsert.RowDataUpsertRecordSerializer;
 import io.github.mctunnel.flink.upsert.UpsertRecordSerializer;
 
@@ -25,7 +26,7 @@ final class RetractingUpsertSerializer implements UpsertRecordSerializer<RowData
 
     private final RowType rowType;
     private final ZoneId timeZone;
-    private transient RowDataToRecordConverter converter;
+    private transient RowDataRecordWriter writer;
 
     RetractingUpsertSerializer(RowType rowType, ZoneId timeZone) {
         this.rowType = rowType;
@@ -34,7 +35,7 @@ final class RetractingUpsertSerializer implements UpsertRecordSerializer<RowData
 
     @Override
     public void open(TableSchema columns) {
-        converter = RowDataToRecordConverter.create(rowType, columns.columns(), timeZone);
+        writer = RowDataRecordWriter.create(rowType, columns.columns(), timeZone);
     }
 
     @Override
@@ -44,10 +45,10 @@ final class RetractingUpsertSerializer implements UpsertRecordSerializer<RowData
     }
 
     @Override
-    public Object[] serialize(RowData element, Object[] reuse) {
-        if (converter == null) {
+    public void serialize(RowData element, RecordFieldWriter record) {
+        if (writer == null) {
             throw new IllegalStateException("open(columns) was not called");
         }
-        return converter.convert(element, reuse);
+        writer.write(element, record);
     }
 }

@@ -1,5 +1,6 @@
 package io.github.mctunnel.flink.upsert;
 
+import io.github.mctunnel.client.codec.StagedRecord;
 import io.github.mctunnel.client.schema.TableSchema;
 import io.github.mctunnel.client.upsert.BucketHasher;
 
@@ -18,6 +19,7 @@ public final class BucketKeySelector<IN> implements KeySelector<IN, Integer> {
     private final UpsertRecordSerializer<IN> serializer;
     private final UpsertKeyDeclaration key;
     private transient BucketHasher hasher;
+    private transient StagedRecord record;
     private transient Object[] keyValues;
 
     public BucketKeySelector(UpsertRecordSerializer<IN> serializer, UpsertKeyDeclaration key) {
@@ -30,9 +32,12 @@ public final class BucketKeySelector<IN> implements KeySelector<IN, Integer> {
         if (hasher == null) {
             hasher = key.newHasher();
             serializer.open(TableSchema.of(key.keyColumns()));
+            record = new StagedRecord(key.keyColumns());
             keyValues = new Object[hasher.keyCount()];
         }
-        keyValues = serializer.serialize(element, keyValues);
+        record.clear();
+        serializer.serialize(element, record);
+        record.values(keyValues);
         return hasher.bucket(keyValues);
     }
 }

@@ -1,7 +1,8 @@
 package io.github.mctunnel.flink.upsert;
 
+import io.github.mctunnel.client.codec.RecordFieldWriter;
 import io.github.mctunnel.client.schema.TableSchema;
-import io.github.mctunnel.flink.convert.RowDataToRecordConverter;
+import io.github.mctunnel.flink.convert.RowDataRecordWriter;
 
 import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.table.data.RowData;
@@ -18,7 +19,7 @@ public final class RowDataUpsertRecordSerializer implements UpsertRecordSerializ
     private static final long serialVersionUID = 1L;
 
     private final RowType rowType;
-    private transient RowDataToRecordConverter converter;
+    private transient RowDataRecordWriter writer;
 
     public RowDataUpsertRecordSerializer(RowType rowType) {
         this.rowType = rowType;
@@ -30,7 +31,7 @@ public final class RowDataUpsertRecordSerializer implements UpsertRecordSerializ
 
     @Override
     public void open(TableSchema columns) {
-        converter = RowDataToRecordConverter.create(rowType, columns.columns());
+        writer = RowDataRecordWriter.create(rowType, columns.columns(), null);
     }
 
     @Override
@@ -39,10 +40,10 @@ public final class RowDataUpsertRecordSerializer implements UpsertRecordSerializ
     }
 
     @Override
-    public Object[] serialize(RowData element, Object[] reuse) {
-        if (converter == null) {
+    public void serialize(RowData element, RecordFieldWriter record) {
+        if (writer == null) {
             throw new IllegalStateException("open(columns) was not called");
         }
-        return converter.convert(element, reuse);
+        writer.write(element, record);
     }
 }

@@ -1,6 +1,7 @@
 package io.github.mctunnel.flink.upsert;
 
 import io.github.mctunnel.client.codec.RecordStreamWriter;
+import io.github.mctunnel.client.codec.StagedRecord;
 import io.github.mctunnel.client.compress.Compression;
 import io.github.mctunnel.client.error.TunnelException;
 import io.github.mctunnel.client.schema.Column;
@@ -141,6 +142,10 @@ public final class TunnelUpsertSinkWriter<IN>
     private RecordStreamWriter validator;
 
     private Object[] data;
+
+    /** The record the serializer writes each change into, reused. */
+    private final StagedRecord serialized;
+
     private PartitionWriter current;
     private long bufferedBytes;
     private boolean verified;
@@ -262,6 +267,7 @@ public final class TunnelUpsertSinkWriter<IN>
         this.packColumns = packColumns(layout.columns(), columnCount, tableKeyIndexes);
         this.record = layout.newRow();
         this.data = new Object[serializedColumns.size()];
+        this.serialized = new StagedRecord(serializedColumns);
         this.dataValues =
                 resolver == null && writtenColumns == null ? null : new Object[columnCount];
     }
@@ -467,7 +473,10 @@ public final class TunnelUpsertSinkWriter<IN>
         // 1. the element's values and partition: a value the table cannot take is a bad record
         PartitionWriter target;
         try {
-            data = serializer.serialize(element, data);
+            serialized.clear();
+            serializer.serialize(element, serialized);
+            // compaction keeps a change's values until the flush: they are taken out as objects
+            serialized.values(data);
             target = current;
             if (resolver != null) {
                 PartitionSpec partition = resolver.resolve(data);

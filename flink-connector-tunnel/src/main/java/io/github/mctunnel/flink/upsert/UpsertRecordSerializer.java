@@ -1,5 +1,6 @@
 package io.github.mctunnel.flink.upsert;
 
+import io.github.mctunnel.client.codec.RecordFieldWriter;
 import io.github.mctunnel.client.schema.TableSchema;
 
 import org.apache.flink.annotation.PublicEvolving;
@@ -8,15 +9,17 @@ import org.apache.flink.types.RowKind;
 import java.io.Serializable;
 
 /**
- * Turns a changelog element into its change kind and Tunnel record values (the codec's Java
- * mapping: BIGINT {@code Long}, STRING {@code String} or {@code byte[]}, DECIMAL {@code
- * BigDecimal}, ...).
+ * Writes a changelog element into a Tunnel record: its change kind, and its fields set with typed
+ * setters ({@code record.setBigint(0, id)}, {@code record.setString(1, name)}, ...), as {@link
+ * io.github.mctunnel.flink.sink.TunnelRecordSerializer} does for appends.
  *
- * <p>{@link #open} is called with the columns whose values {@link #serialize} must give, in that
- * order: by the router with only the primary-key columns (to compute the bucket), by the writer
- * with the table's data columns, followed by its partition columns when the partition is taken from
- * each record (dynamic partitions). A serializer that picks fields by column name (like {@link
- * RowDataUpsertRecordSerializer}) serves all of these.
+ * <p>{@link #open} is called with the columns whose values {@link #serialize} must set, in that
+ * order (field {@code i} is column {@code i}): by the router with only the primary-key columns (to
+ * compute the bucket), by the writer with the table's data columns (or, for partial-column updates,
+ * the updated columns), followed by its partition columns when the partition is taken from each
+ * record (dynamic partitions). A serializer that picks fields by column name (like {@link
+ * RowDataUpsertRecordSerializer}) serves all of these. Serializers that have the values as an
+ * {@code Object[]} extend {@link ObjectArrayUpsertRecordSerializer}.
  */
 @PublicEvolving
 public interface UpsertRecordSerializer<IN> extends Serializable {
@@ -35,11 +38,11 @@ public interface UpsertRecordSerializer<IN> extends Serializable {
     RowKind kind(IN element);
 
     /**
-     * Writes the values of {@code element} for the opened columns into {@code reuse} (sized like
-     * those columns) and returns it, or returns another array of that size. For a DELETE only the
-     * primary-key values must be set. The array may be reused for the next element, but the value
-     * objects in it must not be changed afterwards: with compaction ({@link
-     * TunnelUpsertSinkBuilder#setCompaction}) the writer keeps them until the bucket's flush.
+     * Sets the fields of {@code record} (every field NULL when this is called) for the opened
+     * columns. For a DELETE only the primary-key fields must be set. The record must not be kept
+     * after this returns.
+     *
+     * @throws IllegalArgumentException when the element cannot be written (a bad record)
      */
-    Object[] serialize(IN element, Object[] reuse);
+    void serialize(IN element, RecordFieldWriter record);
 }

@@ -1,5 +1,6 @@
 package io.github.mctunnel.flink.sink;
 
+import io.github.mctunnel.client.codec.RecordFieldWriter;
 import io.github.mctunnel.client.schema.Column;
 import io.github.mctunnel.client.schema.TableSchema;
 import io.github.mctunnel.client.schema.TypeInfo;
@@ -217,9 +218,9 @@ final class AllTypesRows {
         }
 
         @Override
-        public Object[] serialize(Long id, Object[] reuse) {
-            return delegate.serialize(
-                    row(id, partitions > 0 ? partitionOf(id, partitions) : null), reuse);
+        public void serialize(Long id, RecordFieldWriter record) {
+            delegate.serialize(
+                    row(id, partitions > 0 ? partitionOf(id, partitions) : null), record);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.github.mctunnel.flink.sink;
 
+import io.github.mctunnel.client.codec.StagedRecord;
 import io.github.mctunnel.client.schema.PartitionSpec;
 import io.github.mctunnel.client.schema.TableSchema;
 import io.github.mctunnel.flink.sink.stream.RecordPack;
@@ -8,6 +9,7 @@ import io.github.mctunnel.flink.sink.stream.StreamTunnelConnection;
 import io.github.mctunnel.flink.sink.stream.StreamTunnelConnectionFactory;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -107,13 +109,14 @@ final class InMemoryStreamTunnel {
         }
 
         @Override
-        public void append(Object[] values) {
-            if (values.length != schema.columnCount()) {
-                throw new IllegalArgumentException(
-                        "expected " + schema.columnCount() + " values, got " + values.length);
+        public void append(StagedRecord record) {
+            // The writer reuses its record: keep the values, as an encoder would.
+            Object[] values = new Object[schema.columnCount()];
+            for (int i = 0; i < values.length; i++) {
+                Object v = record.value(i);
+                values[i] = v instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : v;
             }
-            // The writer reuses its array: keep a copy, as an encoder would.
-            buffered.add(Arrays.asList(values.clone()));
+            buffered.add(Arrays.asList(values));
             bytes += 16L * values.length;
         }
 

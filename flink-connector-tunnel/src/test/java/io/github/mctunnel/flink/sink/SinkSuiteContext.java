@@ -1,5 +1,6 @@
 package io.github.mctunnel.flink.sink;
 
+import io.github.mctunnel.client.codec.RecordFieldWriter;
 import io.github.mctunnel.client.schema.PartitionSpec;
 import io.github.mctunnel.client.schema.TableIdentifier;
 import io.github.mctunnel.emulator.TunnelEmulator;
@@ -116,12 +117,11 @@ final class SinkSuiteContext implements DataStreamSinkV2ExternalContext<String> 
         private static final long serialVersionUID = 1L;
 
         @Override
-        public Object[] serialize(String element, Object[] reuse) {
-            reuse[0] = element;
-            if (reuse.length > 1) {
-                reuse[1] = partitionOf(element);
+        public void serialize(String element, RecordFieldWriter record) {
+            record.setString(0, element);
+            if (record.fieldCount() > 1) {
+                record.setString(1, partitionOf(element));
             }
-            return reuse;
         }
     }
 

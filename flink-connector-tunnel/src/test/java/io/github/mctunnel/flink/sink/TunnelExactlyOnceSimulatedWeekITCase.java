@@ -137,7 +137,7 @@ class TunnelExactlyOnceSimulatedWeekITCase {
     }
 
     /** Id {@code i} belongs to hour {@code i / ROWS_PER_HOUR}. */
-    private static final class HourlyRows implements TunnelRecordSerializer<Long> {
+    private static final class HourlyRows extends ObjectArrayRecordSerializer<Long> {
         private static final long serialVersionUID = 1L;
 
         @Override

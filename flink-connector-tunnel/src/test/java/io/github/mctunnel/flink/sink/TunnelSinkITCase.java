@@ -1,5 +1,6 @@
 package io.github.mctunnel.flink.sink;
 
+import io.github.mctunnel.client.codec.RecordFieldWriter;
 import io.github.mctunnel.client.schema.Column;
 import io.github.mctunnel.client.schema.PartitionSpec;
 import io.github.mctunnel.client.schema.TableSchema;
@@ -111,10 +112,9 @@ class TunnelSinkITCase {
         private static final long serialVersionUID = 1L;
 
         @Override
-        public Object[] serialize(Long element, Object[] reuse) {
-            reuse[0] = element;
-            reuse[1] = "row-" + element;
-            return reuse;
+        public void serialize(Long element, RecordFieldWriter record) {
+            record.setBigint(0, element);
+            record.setString(1, "row-" + element);
         }
     }
 

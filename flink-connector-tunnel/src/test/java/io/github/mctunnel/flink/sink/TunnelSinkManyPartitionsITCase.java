@@ -133,7 +133,7 @@ class TunnelSinkManyPartitionsITCase {
     }
 
     /** Rows of one BIGINT column, partition {@code ds=p<partitionOf(id)>}. */
-    static final class WindowSerializer implements TunnelRecordSerializer<Long> {
+    static final class WindowSerializer extends ObjectArrayRecordSerializer<Long> {
         private static final long serialVersionUID = 1L;
 
         @Override

@@ -1,5 +1,6 @@
 package io.github.mctunnel.flink.upsert;
 
+import io.github.mctunnel.client.codec.RecordFieldWriter;
 import io.github.mctunnel.client.schema.TableSchema;
 
 import org.apache.flink.types.RowKind;
@@ -31,15 +32,14 @@ record Change(RowKind kind, long id, String name, String ds) {
         }
 
         @Override
-        public Object[] serialize(Change c, Object[] reuse) {
-            reuse[id] = c.id();
+        public void serialize(Change c, RecordFieldWriter record) {
+            record.setBigint(id, c.id());
             if (name >= 0) {
-                reuse[name] = c.name();
+                record.setString(name, c.name());
             }
             if (ds >= 0) {
-                reuse[ds] = c.ds();
+                record.setString(ds, c.ds());
             }
-            return reuse;
         }
     }
 }

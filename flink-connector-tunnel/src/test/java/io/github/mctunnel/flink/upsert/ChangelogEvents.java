@@ -13,7 +13,7 @@ import java.util.Map;
  * keys} with a change kind derived from {@code i}; the upserted row is {@code (key, "name-<i>",
  * i)}. Serializes by column name, so it serves both the router (key columns) and the writer.
  */
-final class ChangelogEvents implements UpsertRecordSerializer<Long> {
+final class ChangelogEvents extends ObjectArrayUpsertRecordSerializer<Long> {
 
     private static final long serialVersionUID = 1L;
 

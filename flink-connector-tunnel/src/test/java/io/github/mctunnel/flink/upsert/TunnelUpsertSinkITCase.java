@@ -423,7 +423,7 @@ class TunnelUpsertSinkITCase {
     }
 
     /** Event {@code i} upserts {@code v = -i} for the key of {@link ChangelogEvents}. */
-    private static final class NegatedValues implements UpsertRecordSerializer<Long> {
+    private static final class NegatedValues extends ObjectArrayUpsertRecordSerializer<Long> {
         private static final long serialVersionUID = 1L;
         private final ChangelogEvents keys;
         private transient int idIndex;

@@ -188,7 +188,7 @@ class UpsertSimulatedWeekITCase {
     }
 
     /** Change {@code i} touches key {@code i * 7 % KEYS} of hour {@code i / CHANGES_PER_HOUR}. */
-    private static final class HourlyChanges implements UpsertRecordSerializer<Long> {
+    private static final class HourlyChanges extends ObjectArrayUpsertRecordSerializer<Long> {
         private static final long serialVersionUID = 1L;
         private transient int id;
         private transient int v;

@@ -62,7 +62,7 @@ public final class RecordStreamWriter {
     private final Column[] columns;
     private final boolean[] required;
     private final boolean anyRequired;
-    private final OutputStream out;
+    private OutputStream out;
     private final int maxFieldSize;
     private final WireBuffer buf = new WireBuffer(FLUSH_THRESHOLD + 8192);
     private final RecordChecksum recordCrc = new RecordChecksum();
@@ -114,6 +114,22 @@ public final class RecordStreamWriter {
         this.anyRequired = any;
         this.out = Objects.requireNonNull(out, "out");
         this.maxFieldSize = maxFieldSize;
+    }
+
+    /**
+     * Starts a new record stream into {@code out}, keeping this writer's buffers (a writer per
+     * block or pack allocates them once). Whatever was not finished is dropped.
+     */
+    public void restart(OutputStream out) {
+        this.out = Objects.requireNonNull(out, "out");
+        buf.truncate(0);
+        recordCrc.reset();
+        streamCrc.reset();
+        count = 0;
+        finished = false;
+        recordStart = 0;
+        lastColumn = -1;
+        depth = 0;
     }
 
     /** Number of complete records written so far. */

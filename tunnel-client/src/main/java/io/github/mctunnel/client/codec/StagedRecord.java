@@ -403,6 +403,28 @@ public final class StagedRecord implements RecordFieldWriter {
         };
     }
 
+    /**
+     * A hash of the field's contents that is the same in every JVM (no identity hash codes), equal
+     * for fields that are {@link #sameValue}.
+     */
+    public int fieldHash(int field) {
+        return switch (kinds[field]) {
+            case NULL -> 0;
+            case STRING, BINARY -> {
+                int h = 1;
+                for (int i = offsets[field], end = i + ints[field]; i < end; i++) {
+                    h = 31 * h + bytes[i];
+                }
+                yield h;
+            }
+            case DECIMAL, VALUE ->
+                    objects[field] instanceof byte[] b
+                            ? Arrays.hashCode(b)
+                            : objects[field].hashCode();
+            default -> 31 * Long.hashCode(longs[field]) + ints[field];
+        };
+    }
+
     /** Sets field {@code field} to what field {@code sourceField} of {@code source} holds. */
     public void copyField(int field, StagedRecord source, int sourceField) {
         byte kind = source.kinds[sourceField];

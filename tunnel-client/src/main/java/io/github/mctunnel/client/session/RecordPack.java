@@ -98,7 +98,11 @@ public final class RecordPack {
         }
         buffer.reset();
         compressed = compression.compress(buffer);
-        writer = new RecordStreamWriter(columns, compressed, maxFieldSize);
+        if (writer == null) {
+            writer = new RecordStreamWriter(columns, compressed, maxFieldSize);
+        } else {
+            writer.restart(compressed);
+        }
         finished = false;
     }
 

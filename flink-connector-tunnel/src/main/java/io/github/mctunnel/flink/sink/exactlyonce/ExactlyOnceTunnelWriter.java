@@ -2,7 +2,9 @@ package io.github.mctunnel.flink.sink.exactlyonce;
 
 import io.github.mctunnel.client.TunnelClient;
 import io.github.mctunnel.client.codec.RecordStreamWriter;
+import io.github.mctunnel.client.codec.StagedRecord;
 import io.github.mctunnel.client.compress.Compression;
+import io.github.mctunnel.client.schema.Column;
 import io.github.mctunnel.client.schema.PartitionSpec;
 import io.github.mctunnel.client.schema.TableIdentifier;
 import io.github.mctunnel.client.schema.TableSchema;
@@ -60,8 +62,10 @@ public final class ExactlyOnceTunnelWriter<IN>
     private final int columnCount;
     private final DynamicPartitionResolver partitions;
     private final BadRecords badRecords;
-    private final Object[] values;
-    private final Object[] dataValues;
+
+    /** The record the serializer writes each element into, reused. */
+    private final StagedRecord record;
+
     private final Map<String, PartitionBlockBuffer> buffers = new LinkedHashMap<>();
     private final Map<String, List<Long>> writtenBlocks = new LinkedHashMap<>();
     private final Map<String, Long> writtenRows = new LinkedHashMap<>();
@@ -134,8 +138,11 @@ public final class ExactlyOnceTunnelWriter<IN>
         }
         serializer.open(schema, dynamic);
         this.columnCount = schema.columnCount();
-        this.values = new Object[columnCount + (dynamic ? schema.partitionKeys().size() : 0)];
-        this.dataValues = dynamic ? new Object[columnCount] : values;
+        List<Column> fields = new ArrayList<>(schema.columns());
+        if (dynamic) {
+            fields.addAll(schema.partitionKeys());
+        }
+        this.record = new StagedRecord(fields);
         this.badRecords =
                 new BadRecords(table, schema, badRecords, metrics.counter("numRecordsSkipped"));
         this.numRecordsSend = metrics.getNumRecordsSendCounter();
@@ -144,19 +151,14 @@ public final class ExactlyOnceTunnelWriter<IN>
 
     @Override
     public void write(IN element, Context context) throws IOException, InterruptedException {
-        Object[] row;
         String partition;
         PartitionBlockBuffer buffer;
         try {
-            row = serializer.serialize(element, values);
-            if (partitions == null) {
-                partition = staticPartition;
-            } else {
-                partition = partitionOf(partitions.resolve(row));
-                System.arraycopy(row, 0, dataValues, 0, columnCount);
-                row = dataValues;
-            }
-            badRecords.checkNotNull(row);
+            record.clear();
+            serializer.serialize(element, record);
+            partition =
+                    partitions == null ? staticPartition : partitionOf(partitions.resolve(record));
+            badRecords.checkNotNull(record);
             buffer = buffers.get(partition);
             if (buffer == null) {
                 buffer =
@@ -167,7 +169,7 @@ public final class ExactlyOnceTunnelWriter<IN>
                 buffers.put(partition, buffer);
             }
             // the codec discards a record it refuses: the buffer holds only whole records
-            buffer.append(row);
+            buffer.append(record);
         } catch (IllegalArgumentException | ValueConversionException e) {
             badRecord(e);
             return;

@@ -1,6 +1,7 @@
 package io.github.mctunnel.flink.sink.exactlyonce;
 
 import io.github.mctunnel.client.codec.RecordStreamWriter;
+import io.github.mctunnel.client.codec.StagedRecord;
 import io.github.mctunnel.client.compress.Compression;
 import io.github.mctunnel.client.schema.Column;
 import io.github.mctunnel.client.session.UploadSession;
@@ -49,11 +50,17 @@ final class PartitionBlockBuffer {
     private void reset() throws IOException {
         buffer.reset();
         compressed = compression.compress(buffer);
-        writer = new RecordStreamWriter(columns, compressed, maxFieldSize);
+        if (writer == null) {
+            writer = new RecordStreamWriter(columns, compressed, maxFieldSize);
+        } else {
+            // keeps the encoder's buffers: a block allocates no new ones
+            writer.restart(compressed);
+        }
     }
 
-    void append(Object[] values) throws IOException {
-        writer.write(values);
+    /** Encodes the data column fields of {@code record}; a refused record is not added. */
+    void append(StagedRecord record) throws IOException {
+        record.writeTo(writer, columns.size());
     }
 
     long records() {

@@ -1,5 +1,7 @@
 package io.github.mctunnel.flink.sink.routing;
 
+import io.github.mctunnel.client.codec.StagedRecord;
+import io.github.mctunnel.client.schema.Column;
 import io.github.mctunnel.client.schema.PartitionSpec;
 import io.github.mctunnel.client.schema.TableSchema;
 import io.github.mctunnel.flink.sink.TunnelRecordSerializer;
@@ -13,7 +15,8 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The sink's pre-write routing: the rows of one table partition go to a fixed set of writer
@@ -37,7 +40,7 @@ public final class PartitionSpreadRouter<IN> extends StreamPartitioner<IN> {
     private final TableSchemaSource schemaSource;
     private final WriterSpread spread;
 
-    private transient Object[] reuse;
+    private transient StagedRecord record;
     private transient int valuesOffset;
     private transient int active;
     private transient int writers;
@@ -101,32 +104,21 @@ public final class PartitionSpreadRouter<IN> extends StreamPartitioner<IN> {
         if (staticPartition != null) {
             return staticPartition.hashCode();
         }
-        if (reuse == null) {
+        if (record == null) {
             open();
         }
-        Object[] values;
         try {
-            values = serializer.serialize(element, reuse);
+            record.clear();
+            serializer.serialize(element, record);
         } catch (RuntimeException e) {
             // a record the table cannot take: its writer applies the bad-record policy to it
             return 0;
         }
         int h = 1;
-        for (int i = valuesOffset; i < values.length; i++) {
-            h = 31 * h + valueHash(values[i]);
+        for (int i = valuesOffset; i < record.fieldCount(); i++) {
+            h = 31 * h + record.fieldHash(i);
         }
         return h;
-    }
-
-    /** Hashes that are equal in every JVM (no identity hash codes). */
-    private static int valueHash(Object value) {
-        if (value == null) {
-            return 0;
-        }
-        if (value instanceof byte[] bytes) {
-            return Arrays.hashCode(bytes);
-        }
-        return value.hashCode();
     }
 
     private void open() {
@@ -149,7 +141,9 @@ public final class PartitionSpreadRouter<IN> extends StreamPartitioner<IN> {
         }
         serializer.open(schema, true);
         valuesOffset = schema.columnCount();
-        reuse = new Object[valuesOffset + schema.partitionKeys().size()];
+        List<Column> fields = new ArrayList<>(schema.columns());
+        fields.addAll(schema.partitionKeys());
+        record = new StagedRecord(fields);
     }
 
     @Override

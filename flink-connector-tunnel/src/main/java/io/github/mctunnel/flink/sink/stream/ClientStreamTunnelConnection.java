@@ -2,6 +2,7 @@ package io.github.mctunnel.flink.sink.stream;
 
 import io.github.mctunnel.client.TunnelClient;
 import io.github.mctunnel.client.codec.RecordStreamWriter;
+import io.github.mctunnel.client.codec.StagedRecord;
 import io.github.mctunnel.client.compress.Compression;
 import io.github.mctunnel.client.error.TunnelException;
 import io.github.mctunnel.client.schema.PartitionSpec;
@@ -305,12 +306,17 @@ final class ClientStreamTunnelConnection implements StreamTunnelConnection {
             buffer.reset();
             compressed = compression.compress(buffer);
             counting = new CountingStream(compressed);
-            writer = new RecordStreamWriter(schema.columns(), counting);
+            if (writer == null) {
+                writer = new RecordStreamWriter(schema.columns(), counting);
+            } else {
+                // keeps the encoder's buffers: a flush allocates no new ones
+                writer.restart(counting);
+            }
         }
 
         @Override
-        public void append(Object[] values) throws IOException {
-            writer.write(values);
+        public void append(StagedRecord record) throws IOException {
+            record.writeTo(writer, schema.columnCount());
         }
 
         @Override

@@ -1,5 +1,7 @@
 package io.github.mctunnel.flink.sink.stream;
 
+import io.github.mctunnel.client.codec.StagedRecord;
+
 import org.apache.flink.annotation.Internal;
 
 import java.io.IOException;
@@ -12,8 +14,14 @@ import java.io.IOException;
 @Internal
 public interface RecordPack {
 
-    /** Encodes one record (values of the data columns, in table order). */
-    void append(Object[] values) throws IOException;
+    /**
+     * Encodes one record: the data column fields of {@code record}, in table order (partition key
+     * fields after them are not written).
+     *
+     * @throws IllegalArgumentException naming the column when a value does not fit; the record is
+     *     not added
+     */
+    void append(StagedRecord record) throws IOException;
 
     /** Encoded bytes buffered since the last flush. */
     long bufferedBytes();

@@ -1,5 +1,6 @@
 package io.github.mctunnel.flink.sink.writer;
 
+import io.github.mctunnel.client.codec.StagedRecord;
 import io.github.mctunnel.client.schema.TableSchema;
 import io.github.mctunnel.flink.sink.BadRecordPolicy;
 
@@ -25,6 +26,9 @@ public final class BadRecords {
     /** The name of each NOT NULL data column, null for a nullable one. */
     private final String[] notNullColumns;
 
+    /** The indexes of the NOT NULL data columns. */
+    private final int[] notNullIndexes;
+
     public BadRecords(String table, TableSchema schema, BadRecordPolicy policy, Counter skipped) {
         this.table = table;
         this.policy = policy;
@@ -33,10 +37,27 @@ public final class BadRecords {
         for (int i = 0; i < notNullColumns.length; i++) {
             notNullColumns[i] = schema.column(i).nullable() ? null : schema.column(i).name();
         }
+        this.notNullIndexes =
+                java.util.stream.IntStream.range(0, notNullColumns.length)
+                        .filter(i -> notNullColumns[i] != null)
+                        .toArray();
     }
 
     /**
      * @throws IllegalArgumentException naming the first NOT NULL data column {@code row} leaves
+     *     NULL
+     */
+    public void checkNotNull(StagedRecord row) {
+        for (int i : notNullIndexes) {
+            if (row.isNull(i)) {
+                throw new IllegalArgumentException(
+                        "Column '" + notNullColumns[i] + "' is NOT NULL, but the value is NULL");
+            }
+        }
+    }
+
+    /**
+     * @throws IllegalArgumentException naming the first NOT NULL column that {@code row} leaves
      *     NULL
      */
     public void checkNotNull(Object[] row) {

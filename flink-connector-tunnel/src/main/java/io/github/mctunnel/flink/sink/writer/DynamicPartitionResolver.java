@@ -1,12 +1,11 @@
 package io.github.mctunnel.flink.sink.writer;
 
+import io.github.mctunnel.client.codec.StagedRecord;
 import io.github.mctunnel.client.schema.PartitionSpec;
 import io.github.mctunnel.client.schema.TableSchema;
 
 import org.apache.flink.annotation.Internal;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -23,8 +22,11 @@ public final class DynamicPartitionResolver {
 
     private final int offset;
     private final String[] keys;
-    private final Object[] lastValues;
     private final PartitionSpec defaultPartition;
+
+    /** The partition values of {@link #last}, as the record set them. */
+    private final StagedRecord lastValues;
+
     private PartitionSpec last;
 
     /**
@@ -33,25 +35,25 @@ public final class DynamicPartitionResolver {
     public DynamicPartitionResolver(TableSchema schema, PartitionSpec defaultPartition) {
         this.offset = schema.columnCount();
         this.keys = schema.partitionKeyNames().toArray(new String[0]);
-        this.lastValues = new Object[keys.length];
+        this.lastValues = new StagedRecord(schema.partitionKeys());
         this.defaultPartition = defaultPartition;
     }
 
     /**
-     * The partition of a record's values (data values followed by partition values); the same
+     * The partition of a record (data fields followed by the partition key fields); the same
      * instance for consecutive records of one partition.
      *
      * @throws IllegalArgumentException naming the column and value when a partition value is
      *     unusable and no default partition is configured
      */
-    public PartitionSpec resolve(Object[] values) {
-        if (last != null && sameAsLast(values)) {
+    public PartitionSpec resolve(StagedRecord record) {
+        if (last != null && sameAsLast(record)) {
             return last;
         }
         Map<String, String> spec = new LinkedHashMap<>();
         for (int k = 0; k < keys.length; k++) {
-            Object v = values[offset + k];
-            String problem = problem(v);
+            String text = record.text(offset + k);
+            String problem = text == null ? "is NULL" : PartitionSpec.valueProblem(text);
             if (problem != null) {
                 if (defaultPartition != null) {
                     return defaultPartition;
@@ -64,41 +66,21 @@ public final class DynamicPartitionResolver {
                                 + "; set a default partition (setDefaultPartition) to write such"
                                 + " records there");
             }
-            spec.put(keys[k], text(v));
+            spec.put(keys[k], text);
         }
         for (int k = 0; k < keys.length; k++) {
-            Object v = values[offset + k];
-            lastValues[k] = v instanceof byte[] ? ((byte[]) v).clone() : v;
+            lastValues.copyField(k, record, offset + k);
         }
         last = PartitionSpec.of(spec);
         return last;
     }
 
-    private boolean sameAsLast(Object[] values) {
+    private boolean sameAsLast(StagedRecord record) {
         for (int k = 0; k < keys.length; k++) {
-            Object v = values[offset + k];
-            Object prev = lastValues[k];
-            if (v instanceof byte[] && prev instanceof byte[]) {
-                if (!Arrays.equals((byte[]) v, (byte[]) prev)) {
-                    return false;
-                }
-            } else if (v == null || !v.equals(prev)) {
+            if (!record.sameValue(offset + k, lastValues, k)) {
                 return false;
             }
         }
         return true;
-    }
-
-    /**
-     * Why the value cannot name a partition, or null when it can: NULL, or unusable by {@link
-     * PartitionSpec#valueProblem} (empty, only whitespace, leading or trailing whitespace, {@code /
-     * = , ' "} or control characters; nothing is trimmed).
-     */
-    static String problem(Object v) {
-        return v == null ? "is NULL" : PartitionSpec.valueProblem(text(v));
-    }
-
-    private static String text(Object v) {
-        return v instanceof byte[] ? new String((byte[]) v, StandardCharsets.UTF_8) : v.toString();
     }
 }

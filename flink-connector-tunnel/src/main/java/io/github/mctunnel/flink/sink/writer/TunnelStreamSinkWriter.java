@@ -1,6 +1,8 @@
 package io.github.mctunnel.flink.sink.writer;
 
+import io.github.mctunnel.client.codec.StagedRecord;
 import io.github.mctunnel.client.http.Sleeper;
+import io.github.mctunnel.client.schema.Column;
 import io.github.mctunnel.client.schema.PartitionSpec;
 import io.github.mctunnel.client.schema.TableSchema;
 import io.github.mctunnel.flink.convert.ValueConversionException;
@@ -24,6 +26,8 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 
 /**
@@ -76,8 +80,9 @@ public final class TunnelStreamSinkWriter<IN> implements SinkWriter<IN> {
 
     private final OpenPartitions packs;
     private final int columnCount;
-    private final Object[] values;
-    private final Object[] dataValues;
+
+    /** The record the serializer writes each element into, reused. */
+    private final StagedRecord record;
 
     private final Counter numRecordsSend;
     private final Counter numBytesSend;
@@ -189,8 +194,11 @@ public final class TunnelStreamSinkWriter<IN> implements SinkWriter<IN> {
         }
         serializer.open(schema, dynamic);
         this.columnCount = schema.columnCount();
-        this.values = new Object[columnCount + (dynamic ? schema.partitionKeys().size() : 0)];
-        this.dataValues = dynamic ? new Object[columnCount] : values;
+        List<Column> fields = new ArrayList<>(schema.columns());
+        if (dynamic) {
+            fields.addAll(schema.partitionKeys());
+        }
+        this.record = new StagedRecord(fields);
 
         this.numRecordsSend = metrics.getNumRecordsSendCounter();
         this.numBytesSend = metrics.getNumBytesSendCounter();
@@ -216,25 +224,19 @@ public final class TunnelStreamSinkWriter<IN> implements SinkWriter<IN> {
 
     @Override
     public void write(IN element, Context context) throws IOException {
-        Object[] row;
         RecordPack pack;
         try {
-            row = serializer.serialize(element, values);
-            if (partitions == null) {
-                pack = packs.packFor(staticPartition);
-            } else {
-                pack = packs.packFor(partitions.resolve(row));
-                System.arraycopy(row, 0, dataValues, 0, columnCount);
-                row = dataValues;
-            }
-            badRecords.checkNotNull(row);
+            record.clear();
+            serializer.serialize(element, record);
+            pack = packs.packFor(partitions == null ? staticPartition : partitions.resolve(record));
+            badRecords.checkNotNull(record);
         } catch (IllegalArgumentException | ValueConversionException e) {
             badRecord(e);
             return;
         }
         long before = pack.bufferedBytes();
         try {
-            pack.append(row);
+            pack.append(record);
         } catch (IllegalArgumentException e) {
             // the codec discarded the record: the pack holds only whole records
             badRecord(e);

@@ -25,10 +25,9 @@ class PartitionSpreadRouterTest {
 
     /** Row {@code id} belongs to partition {@code ds=p<id % 100>}. */
     private static final TunnelRecordSerializer<Long> SERIALIZER =
-            (id, reuse) -> {
-                reuse[0] = id;
-                reuse[1] = "p" + (id % 100);
-                return reuse;
+            (id, record) -> {
+                record.setBigint(0, id);
+                record.setString(1, "p" + (id % 100));
             };
 
     private static PartitionSpreadRouter<Long> dynamicRouter(WriterSpread spread, int channels) {
