@@ -1,5 +1,6 @@
 package io.github.mctunnel.e2e.job;
 
+import io.github.mctunnel.client.codec.RecordFieldWriter;
 import io.github.mctunnel.client.schema.TableSchema;
 import io.github.mctunnel.flink.sink.TunnelRecordSerializer;
 
@@ -19,11 +20,10 @@ public final class OrderSerializer implements TunnelRecordSerializer<Order> {
     }
 
     @Override
-    public Object[] serialize(Order order, Object[] reuse) {
-        reuse[0] = order.orderId;
-        reuse[1] = order.customer;
-        reuse[2] = order.amount;
-        reuse[3] = order.ds;
-        return reuse;
+    public void serialize(Order order, RecordFieldWriter record) {
+        record.setBigint(0, order.orderId);
+        record.setString(1, order.customer);
+        record.setDecimal(2, order.amount);
+        record.setString(3, order.ds);
     }
 }

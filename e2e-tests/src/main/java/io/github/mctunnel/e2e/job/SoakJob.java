@@ -1,5 +1,7 @@
 package io.github.mctunnel.e2e.job;
 
+import io.github.mctunnel.client.codec.RecordFieldWriter;
+
 import io.github.mctunnel.client.schema.Column;
 import io.github.mctunnel.flink.sink.TunnelSink;
 import io.github.mctunnel.flink.upsert.TunnelUpsertSink;
@@ -111,13 +113,12 @@ public final class SoakJob {
         }
 
         @Override
-        public Object[] serialize(Long i, Object[] reuse) {
+        public void serialize(Long i, RecordFieldWriter record) {
             // the sink also asks for the key alone (k)
-            reuse[0] = i % keys;
-            if (reuse.length > 1) {
-                reuse[1] = i;
+            record.setBigint(0, i % keys);
+            if (record.fieldCount() > 1) {
+                record.setBigint(1, i);
             }
-            return reuse;
         }
     }
 }

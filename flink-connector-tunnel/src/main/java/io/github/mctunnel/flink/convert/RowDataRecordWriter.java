@@ -61,12 +61,14 @@ public final class RowDataRecordWriter {
     private static final byte DATETIME_FROM_LTZ = 19;
     private static final byte TIMESTAMP_FROM_LTZ = 20;
     private static final byte NTZ_FROM_TIMESTAMP = 21;
+    private static final byte TEXT_OF_LENGTH = 22;
 
     private final String[] names;
     private final int[] positions;
     private final byte[] codes;
     private final int[] precisions;
     private final int[] scales;
+    private final TypeInfo[] targets;
     private final boolean[] notNull;
     private final RowData.FieldGetter[] getters;
     private final ToTunnelValue[] converters;
@@ -77,6 +79,7 @@ public final class RowDataRecordWriter {
         codes = new byte[n];
         precisions = new int[n];
         scales = new int[n];
+        targets = new TypeInfo[n];
         notNull = new boolean[n];
         getters = new RowData.FieldGetter[n];
         converters = new ToTunnelValue[n];
@@ -115,6 +118,7 @@ public final class RowDataRecordWriter {
             w.positions[c] = field;
             w.notNull[c] = !column.nullable();
             w.codes[c] = code(from, column.type());
+            w.targets[c] = column.type();
             if (from instanceof DecimalType d) {
                 w.precisions[c] = d.getPrecision();
                 w.scales[c] = d.getScale();
@@ -158,9 +162,13 @@ public final class RowDataRecordWriter {
                 return root == LogicalTypeRoot.DOUBLE
                         ? DOUBLE_FROM_DOUBLE
                         : root == LogicalTypeRoot.FLOAT ? DOUBLE_FROM_FLOAT : FALLBACK;
+            case VARCHAR:
+            case CHAR:
+                return root == LogicalTypeRoot.CHAR || root == LogicalTypeRoot.VARCHAR
+                        ? TEXT_OF_LENGTH
+                        : FALLBACK;
             case STRING:
             case JSON:
-                // VARCHAR(n) and CHAR(n) columns keep the converters' length check and message
                 if (root == LogicalTypeRoot.CHAR || root == LogicalTypeRoot.VARCHAR) {
                     return TEXT;
                 }
@@ -239,6 +247,11 @@ public final class RowDataRecordWriter {
                 case DOUBLE_FROM_DOUBLE -> out.setDouble(c, row.getDouble(pos));
                 case DOUBLE_FROM_FLOAT -> out.setDouble(c, row.getFloat(pos));
                 case TEXT -> text(row.getString(pos), out, c);
+                case TEXT_OF_LENGTH -> {
+                    StringData s = row.getString(pos);
+                    checkLength(s, c);
+                    text(s, out, c);
+                }
                 case BYTES -> {
                     byte[] b = row.getBinary(pos);
                     out.setBinary(c, b, 0, b.length);
@@ -287,6 +300,28 @@ public final class RowDataRecordWriter {
             return row.getLong(pos);
         }
         return row.getTimestamp(pos, precisions[c]).getMillisecond();
+    }
+
+    /** The converters' check of VARCHAR(n) and CHAR(n), counting characters in the UTF-8 bytes. */
+    private void checkLength(StringData s, int c) {
+        int max = targets[c].length();
+        int chars =
+                s instanceof BinaryStringData b
+                        ? b.numChars()
+                        : s.toString().codePointCount(0, s.toString().length());
+        if (chars > max) {
+            throw new ValueConversionException(
+                    names[c],
+                    "Value "
+                            + ValueConversionException.describe(s.toString())
+                            + " of column '"
+                            + names[c]
+                            + "' has "
+                            + chars
+                            + " characters, more than "
+                            + targets[c]
+                            + " allows");
+        }
     }
 
     /** The UTF-8 bytes of a string, from the row's memory when it is on the heap in one piece. */

@@ -9,7 +9,6 @@ import io.github.mctunnel.flink.sink.stream.StreamTunnelConnection;
 import io.github.mctunnel.flink.sink.stream.StreamTunnelConnectionFactory;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -113,8 +112,7 @@ final class InMemoryStreamTunnel {
             // The writer reuses its record: keep the values, as an encoder would.
             Object[] values = new Object[schema.columnCount()];
             for (int i = 0; i < values.length; i++) {
-                Object v = record.value(i);
-                values[i] = v instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : v;
+                values[i] = record.value(i);
             }
             buffered.add(Arrays.asList(values));
             bytes += 16L * values.length;

@@ -816,6 +816,11 @@ public final class RecordStreamWriter {
 
     private void putDecimal(TypeInfo t, BigDecimal v) {
         Objects.requireNonNull(v, "decimal value");
+        if (v.scale() >= 0 && v.scale() <= t.scale() && v.precision() <= 18) {
+            // the same digits as toPlainString(), without building the string
+            putUnscaledDecimal(t, v.unscaledValue().longValue(), v.scale());
+            return;
+        }
         int allowed = t.precision() - t.scale();
         BigDecimal rounded = v.setScale(t.scale(), RoundingMode.HALF_UP);
         if (rounded.precision() - rounded.scale() > allowed) {

@@ -169,13 +169,20 @@ class StagedRecordTest {
             RecordStreamWriter w = new RecordStreamWriter(cols, out);
             r.writeTo(w, 1);
             w.finish();
+            BigDecimal expected = BigDecimal.valueOf(unscaled, scale);
             assertThat(Hex.of(out.toByteArray()))
                     .as("%d scale %d", unscaled, scale)
-                    .isEqualTo(
+                    .isEqualTo(Hex.of(generic(cols, new Object[] {expected})))
+                    // the field is the ASCII of toPlainString(), as the SDK writes it
+                    .contains(
                             Hex.of(
-                                    generic(
-                                            cols,
-                                            new Object[] {BigDecimal.valueOf(unscaled, scale)})));
+                                    expected.toPlainString()
+                                            .getBytes(StandardCharsets.US_ASCII)));
+            Object read =
+                    new RecordStreamReader(
+                                    cols, new ByteArrayInputStream(out.toByteArray()), false, true)
+                            .read()[0];
+            assertThat(read).isEqualTo(new BigDecimal(expected.toPlainString()));
         }
     }
 

@@ -1,12 +1,14 @@
 package io.github.mctunnel.benchmarks.flink.sink;
 
+import io.github.mctunnel.client.codec.RecordFieldWriter;
+
 import io.github.mctunnel.client.schema.TableSchema;
 import io.github.mctunnel.flink.sink.TunnelRecordSerializer;
 
 /**
  * The DataStream path of a sink: a generated index picks one of the {@link EventPojo}s (built once
  * per writer and cycled), and a serializer as a user writes it (docs/datastream.md) copies its
- * fields into the record values: primitives boxed, strings as Java strings.
+ * fields into the record with the typed setters: nothing boxed, strings copied as UTF-8.
  */
 final class EventPojoSerializer implements TunnelRecordSerializer<Long> {
 
@@ -20,24 +22,23 @@ final class EventPojoSerializer implements TunnelRecordSerializer<Long> {
     }
 
     @Override
-    public Object[] serialize(Long index, Object[] reuse) {
+    public void serialize(Long index, RecordFieldWriter record) {
         EventPojo p = pojos[(int) (index % pojos.length)];
-        reuse[0] = p.eventId;
-        reuse[1] = p.userId;
-        reuse[2] = p.eventType;
-        reuse[3] = p.sessionId;
-        reuse[4] = p.url;
-        reuse[5] = p.userAgent;
-        reuse[6] = p.country;
-        reuse[7] = p.amount;
-        reuse[8] = p.price;
-        reuse[9] = p.quantity;
-        reuse[10] = p.discount;
-        reuse[11] = p.mobile;
-        reuse[12] = p.eventTime;
-        reuse[13] = p.eventDate;
-        reuse[14] = p.createdAt;
-        reuse[15] = p.referrer;
-        return reuse;
+        record.setBigint(0, p.eventId);
+        record.setBigint(1, p.userId);
+        record.setString(2, p.eventType);
+        record.setString(3, p.sessionId);
+        record.setString(4, p.url);
+        record.setString(5, p.userAgent);
+        record.setString(6, p.country);
+        record.setDecimal(7, p.amount);
+        record.setDouble(8, p.price);
+        record.setInt(9, p.quantity);
+        record.setFloat(10, p.discount);
+        record.setBoolean(11, p.mobile);
+        record.setTimestamp(12, p.eventTime.getEpochSecond(), p.eventTime.getNano());
+        record.setDate(13, p.eventDate.toEpochDay());
+        record.setDatetime(14, p.createdAt.toEpochMilli());
+        record.setString(15, p.referrer);
     }
 }

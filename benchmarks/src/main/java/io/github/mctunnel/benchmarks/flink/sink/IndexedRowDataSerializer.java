@@ -1,5 +1,7 @@
 package io.github.mctunnel.benchmarks.flink.sink;
 
+import io.github.mctunnel.client.codec.RecordFieldWriter;
+
 import io.github.mctunnel.client.schema.TableSchema;
 import io.github.mctunnel.flink.sink.RowDataTunnelRecordSerializer;
 import io.github.mctunnel.flink.sink.TunnelRecordSerializer;
@@ -7,7 +9,7 @@ import io.github.mctunnel.flink.sink.TunnelRecordSerializer;
 /**
  * The SQL path of a sink: a generated index picks one of the {@link EventRowData} rows (built once
  * per writer and cycled), and the connector's own {@link RowDataTunnelRecordSerializer} (what a
- * {@code INSERT INTO} a {@code 'connector' = 'maxcompute'} table runs) turns it into record values.
+ * {@code INSERT INTO} a {@code 'connector' = 'maxcompute'} table runs) writes it into the record.
  */
 final class IndexedRowDataSerializer implements TunnelRecordSerializer<Long> {
 
@@ -24,7 +26,7 @@ final class IndexedRowDataSerializer implements TunnelRecordSerializer<Long> {
     }
 
     @Override
-    public Object[] serialize(Long index, Object[] reuse) {
-        return sql.serialize(rows.row((int) (index % rows.size())), reuse);
+    public void serialize(Long index, RecordFieldWriter record) {
+        sql.serialize(rows.row((int) (index % rows.size())), record);
     }
 }

@@ -22,7 +22,7 @@ final class SerializeAndDrop extends RichMapFunction<Long, Long> {
 
     @Override
     public Long map(Long index) {
-        checksum += serializer.serialize(index, null).length;
+        checksum += serializer.serialize(index, (Object[]) null).length;
         return index;
     }
 
