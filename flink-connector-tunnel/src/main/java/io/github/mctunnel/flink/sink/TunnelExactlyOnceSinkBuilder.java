@@ -1,16 +1,12 @@
 package io.github.mctunnel.flink.sink;
 
-import io.github.mctunnel.client.compress.Compression;
-import io.github.mctunnel.client.schema.PartitionSpec;
 import io.github.mctunnel.flink.config.TableWriteLimits;
-import io.github.mctunnel.flink.config.TunnelConnectionOptions;
 import io.github.mctunnel.flink.sink.exactlyonce.WriteBudget;
 import io.github.mctunnel.flink.sink.routing.WriterSpread;
 
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.annotation.PublicEvolving;
 
-import java.util.Objects;
 import java.util.UUID;
 
 /**
@@ -20,7 +16,9 @@ import java.util.UUID;
  * interval are known.
  */
 @PublicEvolving
-public final class TunnelExactlyOnceSinkBuilder<IN> {
+public final class TunnelExactlyOnceSinkBuilder<IN>
+        extends TunnelSinkBuilderBase<
+                TunnelRecordSerializer<IN>, TunnelExactlyOnceSinkBuilder<IN>> {
 
     /** Default size at which a partition buffer is written as a block before the checkpoint. */
     public static final long DEFAULT_BLOCK_TARGET_BYTES = 64L * 1024 * 1024;
@@ -31,52 +29,26 @@ public final class TunnelExactlyOnceSinkBuilder<IN> {
      */
     public static final long MAX_BLOCK_TARGET_BYTES = 1024L * 1024 * 1024;
 
-    private TunnelConnectionOptions connection;
-    private String table;
-    private TunnelRecordSerializer<IN> serializer;
-    private PartitionSpec partition;
-    private boolean dynamicPartition;
-
     /** Null: the default ({@link #DEFAULT_DYNAMIC_PARTITIONS_PER_CHECKPOINT} or 1). */
     private Integer maxPartitionsPerCheckpoint;
 
     private TableWriteLimits limits = TableWriteLimits.defaults();
     private long blockTargetBytes = DEFAULT_BLOCK_TARGET_BYTES;
-    private Compression compression = Compression.DEFAULT;
     private int writersPerPartition;
-    private PartitionSpec defaultPartition;
-    private BadRecordPolicy badRecordPolicy = BadRecordPolicy.FAIL;
     private boolean overwrite;
     private String partitionsSetting = WriteBudget.PARTITIONS_SETTING;
     private boolean failOnExpiredSessions;
 
     TunnelExactlyOnceSinkBuilder() {}
 
-    public TunnelExactlyOnceSinkBuilder<IN> setConnection(TunnelConnectionOptions connection) {
-        this.connection = connection;
-        return this;
+    @Override
+    protected String sinkName() {
+        return "TunnelExactlyOnceSink";
     }
 
-    public TunnelExactlyOnceSinkBuilder<IN> setTable(String table) {
-        this.table = table;
-        return this;
-    }
-
-    public TunnelExactlyOnceSinkBuilder<IN> setSerializer(TunnelRecordSerializer<IN> serializer) {
-        this.serializer = serializer;
-        return this;
-    }
-
-    /** Writes every record to this partition ({@code ds=20240101}); the partition must exist. */
-    public TunnelExactlyOnceSinkBuilder<IN> setPartition(String partitionSpec) {
-        this.partition = PartitionSpec.parse(partitionSpec);
-        return this;
-    }
-
-    /** Takes each record's partition from the partition-key values the serializer appends. */
-    public TunnelExactlyOnceSinkBuilder<IN> setDynamicPartition() {
-        this.dynamicPartition = true;
-        return this;
+    @Override
+    protected String suggestedSerializer() {
+        return "RowDataTunnelRecordSerializer";
     }
 
     /**
@@ -130,15 +102,6 @@ public final class TunnelExactlyOnceSinkBuilder<IN> {
     }
 
     /**
-     * Compression of the blocks sent to the service (default {@link Compression#DEFAULT}, LZ4): the
-     * service's bandwidth limits count the bytes on the wire.
-     */
-    public TunnelExactlyOnceSinkBuilder<IN> setCompression(Compression compression) {
-        this.compression = Objects.requireNonNull(compression, "compression");
-        return this;
-    }
-
-    /**
      * Writer subtasks one partition's rows are routed to (in [1, 32]); fewer writers per partition
      * mean fewer and larger blocks per partition and checkpoint. By default rows are not
      * redistributed and every writer may write every partition.
@@ -152,30 +115,6 @@ public final class TunnelExactlyOnceSinkBuilder<IN> {
                             + writersPerPartition);
         }
         this.writersPerPartition = writersPerPartition;
-        return this;
-    }
-
-    /**
-     * With dynamic partitions, the partition ({@code ds=unknown}) for records whose partition value
-     * is NULL, empty or cannot name a partition; without it such a record is a bad record (see
-     * {@link #setBadRecordPolicy}). It counts toward {@link #setMaxPartitionsPerCheckpoint}.
-     */
-    public TunnelExactlyOnceSinkBuilder<IN> setDefaultPartition(String partitionSpec) {
-        this.defaultPartition = PartitionSpec.parse(partitionSpec);
-        return this;
-    }
-
-    /**
-     * What to do with a record the table cannot take (wrong type, NULL in a NOT NULL column, value
-     * over the field size limit, unusable partition value): FAIL the job naming the column and
-     * value (default), or SKIP it and count it in the writer's {@code numRecordsSkipped} metric.
-     */
-    public TunnelExactlyOnceSinkBuilder<IN> setBadRecordPolicy(BadRecordPolicy policy) {
-        if (policy == null) {
-            throw new IllegalArgumentException(
-                    "TunnelExactlyOnceSink: the bad record policy must not be null");
-        }
-        this.badRecordPolicy = policy;
         return this;
     }
 
@@ -211,25 +150,8 @@ public final class TunnelExactlyOnceSinkBuilder<IN> {
      * @throws IllegalArgumentException naming the missing or invalid setting
      */
     public TunnelExactlyOnceSink<IN> build() {
-        if (connection == null) {
-            throw new IllegalArgumentException(
-                    "TunnelExactlyOnceSink needs the connection settings (setConnection)");
-        }
-        if (table == null || table.isBlank()) {
-            throw new IllegalArgumentException(
-                    "TunnelExactlyOnceSink needs the table name (setTable)");
-        }
-        if (serializer == null) {
-            throw new IllegalArgumentException(
-                    "TunnelExactlyOnceSink needs a record serializer (setSerializer), e.g."
-                            + " RowDataTunnelRecordSerializer for RowData");
-        }
-        if (dynamicPartition && partition != null && !partition.isEmpty()) {
-            throw new IllegalArgumentException(
-                    "TunnelExactlyOnceSink: setPartition('"
-                            + partition
-                            + "') and setDynamicPartition() exclude each other");
-        }
+        checkCommon(false);
+        boolean dynamicPartition = dynamicPartition();
         if (maxPartitionsPerCheckpoint != null && maxPartitionsPerCheckpoint < 1) {
             throw new IllegalArgumentException(
                     "TunnelExactlyOnceSink: max partitions per checkpoint must be at least 1, got "
@@ -253,40 +175,28 @@ public final class TunnelExactlyOnceSinkBuilder<IN> {
                             + "] bytes (setBlockTargetBytes), got "
                             + blockTargetBytes);
         }
-        if (defaultPartition != null && !dynamicPartition) {
-            throw new IllegalArgumentException(
-                    "TunnelExactlyOnceSink: setDefaultPartition('"
-                            + defaultPartition
-                            + "') needs setDynamicPartition()");
-        }
-        if (defaultPartition != null && defaultPartition.isEmpty()) {
-            throw new IllegalArgumentException(
-                    "TunnelExactlyOnceSink: the default partition must name a value for every"
-                            + " partition key");
-        }
         int partitions =
                 maxPartitionsPerCheckpoint != null
                         ? maxPartitionsPerCheckpoint
                         : dynamicPartition ? DEFAULT_DYNAMIC_PARTITIONS_PER_CHECKPOINT : 1;
         // the default's boundary checkpoint is an exception: budgets are checked for one
         int budgeted = maxPartitionsPerCheckpoint != null ? maxPartitionsPerCheckpoint : 1;
-        WriteBudget.checkPartitions(table.trim(), partitions, limits, partitionsSetting);
-        String staticPartition =
-                dynamicPartition ? null : (partition == null ? "" : partition.toString());
+        WriteBudget.checkPartitions(table(), partitions, limits, partitionsSetting);
+        String staticPartition = dynamicPartition ? null : staticPartition().toString();
         return new TunnelExactlyOnceSink<>(
                 UUID.randomUUID().toString(),
-                connection,
-                table.trim(),
-                serializer,
+                connection(),
+                table(),
+                serializer(),
                 staticPartition,
                 partitions,
                 budgeted,
                 limits,
                 blockTargetBytes,
-                compression,
+                compression(),
                 writersPerPartition,
-                defaultPartition == null ? null : defaultPartition.toString(),
-                badRecordPolicy,
+                defaultPartition() == null ? null : defaultPartition().toString(),
+                badRecordPolicy(),
                 overwrite,
                 partitionsSetting,
                 failOnExpiredSessions);

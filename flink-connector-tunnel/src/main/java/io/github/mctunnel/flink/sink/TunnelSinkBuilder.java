@@ -1,8 +1,6 @@
 package io.github.mctunnel.flink.sink;
 
-import io.github.mctunnel.client.compress.Compression;
 import io.github.mctunnel.client.schema.PartitionSpec;
-import io.github.mctunnel.flink.config.TunnelConnectionOptions;
 import io.github.mctunnel.flink.sink.routing.WriterSpread;
 import io.github.mctunnel.flink.sink.stream.ClientStreamTunnelConnectionFactory;
 import io.github.mctunnel.flink.sink.stream.StreamTunnelConnectionFactory;
@@ -12,14 +10,14 @@ import org.apache.flink.annotation.VisibleForTesting;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 
 import java.time.Duration;
-import java.util.Objects;
 
 /**
  * Builder of {@link TunnelSink}. {@link #build()} validates every setting and contacts nothing; the
  * table's schema is checked against the serializer when the writers open.
  */
 @PublicEvolving
-public final class TunnelSinkBuilder<IN> {
+public final class TunnelSinkBuilder<IN>
+        extends TunnelSinkBuilderBase<TunnelRecordSerializer<IN>, TunnelSinkBuilder<IN>> {
 
     /** The stream tunnel serves at most 64 partitions of a table at once. */
     public static final int MAX_OPEN_PARTITIONS_LIMIT = 64;
@@ -27,12 +25,7 @@ public final class TunnelSinkBuilder<IN> {
     /** Default of {@link #setPartitionIdleTimeout}. */
     public static final Duration DEFAULT_PARTITION_IDLE_TIMEOUT = Duration.ofSeconds(60);
 
-    private TunnelConnectionOptions connection;
     private StreamTunnelConnectionFactory connectionFactory;
-    private String table;
-    private TunnelRecordSerializer<IN> serializer;
-    private PartitionSpec partition;
-    private boolean dynamicPartition;
     private DeliveryGuarantee deliveryGuarantee = DeliveryGuarantee.AT_LEAST_ONCE;
     private int maxRows = FlushPolicy.DEFAULT_MAX_ROWS;
     private long maxBytes = FlushPolicy.DEFAULT_MAX_BYTES;
@@ -41,41 +34,17 @@ public final class TunnelSinkBuilder<IN> {
     private int maxConcurrentPartitions = MAX_OPEN_PARTITIONS_LIMIT;
     private Duration partitionIdleTimeout = DEFAULT_PARTITION_IDLE_TIMEOUT;
     private int writersPerPartition;
-    private PartitionSpec defaultPartition;
-    private BadRecordPolicy badRecordPolicy = BadRecordPolicy.FAIL;
-    private Compression compression = Compression.DEFAULT;
 
     TunnelSinkBuilder() {}
 
-    public TunnelSinkBuilder<IN> setConnection(TunnelConnectionOptions connection) {
-        this.connection = connection;
-        return this;
+    @Override
+    protected String sinkName() {
+        return "TunnelSink";
     }
 
-    /** The table name in the connection's project. */
-    public TunnelSinkBuilder<IN> setTable(String table) {
-        this.table = table;
-        return this;
-    }
-
-    public TunnelSinkBuilder<IN> setSerializer(TunnelRecordSerializer<IN> serializer) {
-        this.serializer = serializer;
-        return this;
-    }
-
-    /** Writes every record to this partition ({@code ds=20240101,hh=08}). */
-    public TunnelSinkBuilder<IN> setPartition(String partitionSpec) {
-        this.partition = PartitionSpec.parse(partitionSpec);
-        return this;
-    }
-
-    /**
-     * Takes each record's partition from the partition-key values the serializer appends (for
-     * {@link RowDataTunnelRecordSerializer}: the row fields named like the partition keys).
-     */
-    public TunnelSinkBuilder<IN> setDynamicPartition() {
-        this.dynamicPartition = true;
-        return this;
+    @Override
+    protected String suggestedSerializer() {
+        return "RowDataTunnelRecordSerializer";
     }
 
     /** AT_LEAST_ONCE (default) or NONE (no flush at checkpoints). */
@@ -93,15 +62,6 @@ public final class TunnelSinkBuilder<IN> {
     /** Flush when this many encoded bytes are buffered over all partitions (default 8 MiB). */
     public TunnelSinkBuilder<IN> setFlushMaxBytes(long maxBytes) {
         this.maxBytes = maxBytes;
-        return this;
-    }
-
-    /**
-     * Compression of the record packs sent to the service (default {@link Compression#DEFAULT},
-     * LZ4): the service's bandwidth limits count the bytes on the wire.
-     */
-    public TunnelSinkBuilder<IN> setCompression(Compression compression) {
-        this.compression = Objects.requireNonNull(compression, "compression");
         return this;
     }
 
@@ -164,29 +124,6 @@ public final class TunnelSinkBuilder<IN> {
         return this;
     }
 
-    /**
-     * With dynamic partitions, the partition ({@code ds=unknown}) for records whose partition value
-     * is NULL, empty or cannot name a partition; without it such a record fails the job.
-     */
-    public TunnelSinkBuilder<IN> setDefaultPartition(String partitionSpec) {
-        this.defaultPartition = PartitionSpec.parse(partitionSpec);
-        return this;
-    }
-
-    /**
-     * What to do with a record the table cannot take (wrong type, NULL in a NOT NULL column, value
-     * over the field size limit, unusable partition value): FAIL the job naming the column and
-     * value (default), or SKIP it and count it in the {@code numRecordsSkipped} metric.
-     */
-    public TunnelSinkBuilder<IN> setBadRecordPolicy(BadRecordPolicy policy) {
-        if (policy == null) {
-            throw new IllegalArgumentException(
-                    "TunnelSink: the bad record policy must not be null");
-        }
-        this.badRecordPolicy = policy;
-        return this;
-    }
-
     @VisibleForTesting
     TunnelSinkBuilder<IN> setConnectionFactory(StreamTunnelConnectionFactory connectionFactory) {
         this.connectionFactory = connectionFactory;
@@ -197,24 +134,7 @@ public final class TunnelSinkBuilder<IN> {
      * @throws IllegalArgumentException naming the missing or invalid setting
      */
     public TunnelSink<IN> build() {
-        if (connection == null && connectionFactory == null) {
-            throw new IllegalArgumentException(
-                    "TunnelSink needs the connection settings (setConnection)");
-        }
-        if (table == null || table.isBlank()) {
-            throw new IllegalArgumentException("TunnelSink needs the table name (setTable)");
-        }
-        if (serializer == null) {
-            throw new IllegalArgumentException(
-                    "TunnelSink needs a record serializer (setSerializer), e.g."
-                            + " RowDataTunnelRecordSerializer for RowData");
-        }
-        if (dynamicPartition && partition != null && !partition.isEmpty()) {
-            throw new IllegalArgumentException(
-                    "TunnelSink: setPartition('"
-                            + partition
-                            + "') and setDynamicPartition() exclude each other");
-        }
+        checkCommon(connectionFactory != null);
         if (deliveryGuarantee == null) {
             throw new IllegalArgumentException("TunnelSink: the delivery guarantee must be set");
         }
@@ -253,34 +173,23 @@ public final class TunnelSinkBuilder<IN> {
                             + " stream slots, one per writer), got "
                             + writersPerPartition);
         }
-        if (defaultPartition != null && !dynamicPartition) {
-            throw new IllegalArgumentException(
-                    "TunnelSink: setDefaultPartition('"
-                            + defaultPartition
-                            + "') needs setDynamicPartition()");
-        }
-        if (defaultPartition != null && defaultPartition.isEmpty()) {
-            throw new IllegalArgumentException(
-                    "TunnelSink: the default partition must name a value for every partition key");
-        }
         FlushPolicy policy = new FlushPolicy(maxRows, maxBytes, interval);
-        PartitionSpec staticPartition =
-                dynamicPartition ? null : (partition == null ? PartitionSpec.empty() : partition);
+        PartitionSpec staticPartition = staticPartition();
         StreamTunnelConnectionFactory factory =
                 connectionFactory != null
                         ? connectionFactory
                         : new ClientStreamTunnelConnectionFactory(
-                                connection, table.trim(), staticPartition, compression);
+                                connection(), table(), staticPartition, compression());
         return new TunnelSink<>(
-                table.trim(),
+                table(),
                 factory,
-                serializer,
+                serializer(),
                 staticPartition,
                 deliveryGuarantee,
                 policy,
                 maxOpenPartitions,
-                defaultPartition,
-                badRecordPolicy,
+                defaultPartition(),
+                badRecordPolicy(),
                 new WriterSpread(writersPerPartition, maxConcurrentPartitions, maxOpenPartitions),
                 partitionIdleTimeout);
     }

@@ -96,6 +96,9 @@ public final class TunnelUpsertSink<IN>
 
     private final boolean compaction;
 
+    /** Where changes with an unusable partition value go (dynamic partitions), or null. */
+    private final String defaultPartition;
+
     TunnelUpsertSink(
             String sinkId,
             UpsertTableFactory tableFactory,
@@ -109,8 +112,10 @@ public final class TunnelUpsertSink<IN>
             boolean failOnExpiredSessions,
             ServiceClock serviceClock,
             BadRecordPolicy badRecordPolicy,
-            boolean compaction) {
+            boolean compaction,
+            PartitionSpec defaultPartition) {
         this.compaction = compaction;
+        this.defaultPartition = defaultPartition == null ? null : defaultPartition.toString();
         this.badRecordPolicy = badRecordPolicy;
         this.failOnExpiredSessions = failOnExpiredSessions;
         this.serviceClock = serviceClock;
@@ -140,34 +145,39 @@ public final class TunnelUpsertSink<IN>
             throws IOException {
         UpsertTable table = tableFactory.open();
         try {
-            return new TunnelUpsertSinkWriter<>(
-                    table,
-                    partition(),
-                    serializer,
-                    key,
-                    compression,
-                    maxBufferedBytes,
-                    updatedColumns(),
-                    context.getTaskInfo().getIndexOfThisSubtask(),
-                    context.getTaskInfo().getNumberOfParallelSubtasks(),
-                    recoveredState,
-                    context.getRestoredCheckpointId().orElse(-1),
-                    new GatewayUpsertSessionSource(
-                            CoordinatorGateways.key(
-                                    sinkId,
-                                    context.getJobInfo().getJobId().toString(),
+            TunnelUpsertSinkWriter<IN> writer =
+                    new TunnelUpsertSinkWriter<>(
+                            table,
+                            partition(),
+                            serializer,
+                            key,
+                            compression,
+                            maxBufferedBytes,
+                            updatedColumns(),
+                            context.getTaskInfo().getIndexOfThisSubtask(),
+                            context.getTaskInfo().getNumberOfParallelSubtasks(),
+                            recoveredState,
+                            context.getRestoredCheckpointId().orElse(-1),
+                            new GatewayUpsertSessionSource(
+                                    CoordinatorGateways.key(
+                                            sinkId,
+                                            context.getJobInfo().getJobId().toString(),
+                                            context.getTaskInfo().getIndexOfThisSubtask(),
+                                            context.getTaskInfo().getAttemptNumber()),
                                     context.getTaskInfo().getIndexOfThisSubtask(),
                                     context.getTaskInfo().getAttemptNumber()),
-                            context.getTaskInfo().getIndexOfThisSubtask(),
-                            context.getTaskInfo().getAttemptNumber()),
-                    context.metricGroup().getNumRecordsSendCounter(),
-                    new BadRecords(
-                            tableFactory.table(),
-                            table.schema(),
-                            badRecordPolicy,
-                            context.metricGroup().counter("numRecordsSkipped")),
-                    compaction,
-                    context.metricGroup().counter("changesCompacted"));
+                            context.metricGroup().getNumRecordsSendCounter(),
+                            new BadRecords(
+                                    tableFactory.table(),
+                                    table.schema(),
+                                    badRecordPolicy,
+                                    context.metricGroup().counter("numRecordsSkipped")),
+                            compaction,
+                            context.metricGroup().counter("changesCompacted"));
+            if (defaultPartition != null) {
+                writer.useDefaultPartition(PartitionSpec.parse(defaultPartition));
+            }
+            return writer;
         } catch (IOException | RuntimeException e) {
             table.close();
             throw e;

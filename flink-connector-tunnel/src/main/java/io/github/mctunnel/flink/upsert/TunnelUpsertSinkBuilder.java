@@ -1,10 +1,7 @@
 package io.github.mctunnel.flink.upsert;
 
-import io.github.mctunnel.client.compress.Compression;
 import io.github.mctunnel.client.schema.Column;
-import io.github.mctunnel.client.schema.PartitionSpec;
-import io.github.mctunnel.flink.config.TunnelConnectionOptions;
-import io.github.mctunnel.flink.sink.BadRecordPolicy;
+import io.github.mctunnel.flink.sink.TunnelSinkBuilderBase;
 import io.github.mctunnel.flink.sink.session.ServiceClock;
 
 import org.apache.flink.annotation.PublicEvolving;
@@ -18,62 +15,33 @@ import java.util.List;
  * start.
  */
 @PublicEvolving
-public final class TunnelUpsertSinkBuilder<IN> {
+public final class TunnelUpsertSinkBuilder<IN>
+        extends TunnelSinkBuilderBase<UpsertRecordSerializer<IN>, TunnelUpsertSinkBuilder<IN>> {
 
     /** The service accepts one upsert commit per partition per minute. */
     public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMinutes(1);
 
     public static final long DEFAULT_MAX_BUFFERED_BYTES = 32L << 20;
 
-    private TunnelConnectionOptions connection;
-    private String table;
-    private PartitionSpec partition = PartitionSpec.empty();
-    private boolean dynamicPartition;
-    private UpsertRecordSerializer<IN> serializer;
     private List<Column> primaryKey;
     private int bucketCount;
     private Duration commitInterval = DEFAULT_COMMIT_INTERVAL;
     private boolean failOnExpiredSessions;
-    private BadRecordPolicy badRecordPolicy = BadRecordPolicy.FAIL;
     private boolean compaction = true;
     private ServiceClock serviceClock = ServiceClock.SYSTEM;
-    private Compression compression = Compression.DEFAULT;
     private long maxBufferedBytes = DEFAULT_MAX_BUFFERED_BYTES;
     private List<String> updatedColumns;
 
     TunnelUpsertSinkBuilder() {}
 
-    public TunnelUpsertSinkBuilder<IN> setConnection(TunnelConnectionOptions connection) {
-        this.connection = connection;
-        return this;
+    @Override
+    protected String sinkName() {
+        return "TunnelUpsertSink";
     }
 
-    /** The Delta table's name in the connection's project. */
-    public TunnelUpsertSinkBuilder<IN> setTable(String table) {
-        this.table = table;
-        return this;
-    }
-
-    /** The partition all changes go to ({@code ds=20240101}); none for a non-partitioned table. */
-    public TunnelUpsertSinkBuilder<IN> setPartition(String partitionSpec) {
-        this.partition = PartitionSpec.parse(partitionSpec);
-        return this;
-    }
-
-    /**
-     * Takes each change's partition from the values of the table's partition columns, which the
-     * serializer gives after the data columns (for {@link RowDataUpsertRecordSerializer}: the row
-     * fields named like the partition columns). Each writer keeps one upsert session per partition;
-     * partitions that do not exist are created.
-     */
-    public TunnelUpsertSinkBuilder<IN> setDynamicPartition() {
-        this.dynamicPartition = true;
-        return this;
-    }
-
-    public TunnelUpsertSinkBuilder<IN> setSerializer(UpsertRecordSerializer<IN> serializer) {
-        this.serializer = serializer;
-        return this;
+    @Override
+    protected String suggestedSerializer() {
+        return "RowDataUpsertRecordSerializer";
     }
 
     /**
@@ -120,20 +88,6 @@ public final class TunnelUpsertSinkBuilder<IN> {
     }
 
     /**
-     * What a change the table cannot take does (a NULL in a NOT NULL column, a value over the
-     * service's 8 MiB field limit): {@link BadRecordPolicy#FAIL} (default) fails the job naming the
-     * column, {@link BadRecordPolicy#SKIP} drops the change and counts it in the writer's {@code
-     * numRecordsSkipped}. A NULL primary-key value always fails: it cannot be routed to a bucket.
-     */
-    public TunnelUpsertSinkBuilder<IN> setBadRecordPolicy(BadRecordPolicy policy) {
-        if (policy == null) {
-            throw new IllegalArgumentException("TunnelUpsertSink: the bad-record policy is null");
-        }
-        this.badRecordPolicy = policy;
-        return this;
-    }
-
-    /**
      * Whether each writer keeps only the last change per key between two flushes of a bucket
      * (default {@code true}): a key that changes a thousand times between flushes is sent once,
      * with the same final table state (with partial-column updates a delete followed by upserts is
@@ -150,12 +104,6 @@ public final class TunnelUpsertSinkBuilder<IN> {
     /** The service's clock, for tests on the emulator's simulated clock (default: wall clock). */
     TunnelUpsertSinkBuilder<IN> setServiceClock(ServiceClock clock) {
         this.serviceClock = clock;
-        return this;
-    }
-
-    /** Compression of the flushed packs (default {@link Compression#DEFAULT}). */
-    public TunnelUpsertSinkBuilder<IN> setCompression(Compression compression) {
-        this.compression = compression;
         return this;
     }
 
@@ -186,32 +134,12 @@ public final class TunnelUpsertSinkBuilder<IN> {
      * @throws IllegalArgumentException naming the missing or invalid setting
      */
     public TunnelUpsertSink<IN> build() {
-        if (connection == null) {
-            throw new IllegalArgumentException(
-                    "TunnelUpsertSink needs the connection settings (setConnection)");
-        }
-        if (table == null || table.isBlank()) {
-            throw new IllegalArgumentException("TunnelUpsertSink needs the table name (setTable)");
-        }
-        if (serializer == null) {
-            throw new IllegalArgumentException(
-                    "TunnelUpsertSink needs a record serializer (setSerializer), e.g."
-                            + " RowDataUpsertRecordSerializer for RowData");
-        }
-        if (dynamicPartition && !partition.isEmpty()) {
-            throw new IllegalArgumentException(
-                    "TunnelUpsertSink: set either a partition ("
-                            + partition
-                            + ") or dynamic partitions, not both");
-        }
+        checkCommon(false);
         UpsertKeyDeclaration key = new UpsertKeyDeclaration(primaryKey, bucketCount);
         if (commitInterval == null || commitInterval.isNegative()) {
             throw new IllegalArgumentException(
                     "TunnelUpsertSink: the commit interval must not be negative, got "
                             + commitInterval);
-        }
-        if (compression == null) {
-            throw new IllegalArgumentException("TunnelUpsertSink: the compression must be set");
         }
         if (maxBufferedBytes < TunnelUpsertSinkWriter.BUCKET_FLUSH_BYTES) {
             throw new IllegalArgumentException(
@@ -242,17 +170,18 @@ public final class TunnelUpsertSinkBuilder<IN> {
         }
         return new TunnelUpsertSink<>(
                 java.util.UUID.randomUUID().toString(),
-                new UpsertTableFactory(connection, table.trim()),
-                dynamicPartition ? null : partition,
-                serializer,
+                new UpsertTableFactory(connection(), table()),
+                staticPartition(),
+                serializer(),
                 key,
                 commitInterval,
-                compression,
+                compression(),
                 maxBufferedBytes,
                 updatedColumns == null ? null : updatedColumns.stream().map(String::trim).toList(),
                 failOnExpiredSessions,
                 serviceClock,
-                badRecordPolicy,
-                compaction);
+                badRecordPolicy(),
+                compaction,
+                defaultPartition());
     }
 }

@@ -13,6 +13,7 @@ import io.github.mctunnel.client.upsert.BucketHasher;
 import io.github.mctunnel.flink.convert.ValueConversionException;
 import io.github.mctunnel.flink.sink.BadRecordPolicy;
 import io.github.mctunnel.flink.sink.writer.BadRecords;
+import io.github.mctunnel.flink.sink.writer.DynamicPartitionResolver;
 
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.connector.sink2.CommittingSinkWriter;
@@ -110,7 +111,12 @@ public final class TunnelUpsertSinkWriter<IN>
     private List<Long> valueColumnIds = List.of();
 
     /** Null with a fixed partition. */
-    private final UpsertPartitionResolver resolver;
+    private DynamicPartitionResolver resolver;
+
+    /** The index of the first partition key among the serialized fields. */
+    private final int partitionKeysOffset;
+
+    private final List<Column> partitionKeyColumns;
 
     /**
      * The data values of a record in table order, when they are not the serialized values as they
@@ -245,11 +251,16 @@ public final class TunnelUpsertSinkWriter<IN>
         }
         List<Column> serializedColumns = new ArrayList<>(written);
         serializedColumns.addAll(partitionKeys);
+        this.partitionKeysOffset = written.size();
+        this.partitionKeyColumns = partitionKeys;
         this.resolver =
                 partition != null
                         ? null
-                        : new UpsertPartitionResolver(
-                                written.size(), partitionKeys.stream().map(Column::name).toList());
+                        : DynamicPartitionResolver.withoutDefault(
+                                partitionKeysOffset,
+                                partitionKeys,
+                                "; every change needs a value for it",
+                                "; every change needs a usable value for it");
         TableSchema serializedSchema = TableSchema.of(serializedColumns);
         serializer.open(serializedSchema);
         this.hasher = key.newHasher();
@@ -270,6 +281,18 @@ public final class TunnelUpsertSinkWriter<IN>
         this.serialized = new StagedRecord(serializedColumns);
         this.dataValues =
                 resolver == null && writtenColumns == null ? null : new Object[columnCount];
+    }
+
+    /**
+     * With dynamic partitions, sends changes whose partition value is NULL, empty or unusable to
+     * {@code defaultPartition} instead of refusing them.
+     */
+    void useDefaultPartition(PartitionSpec defaultPartition) {
+        if (resolver != null && defaultPartition != null) {
+            resolver =
+                    DynamicPartitionResolver.withDefault(
+                            partitionKeysOffset, partitionKeyColumns, defaultPartition);
+        }
     }
 
     private int[] keyIndexesOf(TableSchema dataSchema) {
@@ -479,7 +502,7 @@ public final class TunnelUpsertSinkWriter<IN>
             serialized.values(data);
             target = current;
             if (resolver != null) {
-                PartitionSpec partition = resolver.resolve(data);
+                PartitionSpec partition = resolver.resolve(serialized);
                 if (target == null || target.partition != partition) {
                     target = partitions.get(partition);
                     if (target == null) {

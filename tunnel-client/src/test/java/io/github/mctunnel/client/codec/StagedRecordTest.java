@@ -174,10 +174,7 @@ class StagedRecordTest {
                     .as("%d scale %d", unscaled, scale)
                     .isEqualTo(Hex.of(generic(cols, new Object[] {expected})))
                     // the field is the ASCII of toPlainString(), as the SDK writes it
-                    .contains(
-                            Hex.of(
-                                    expected.toPlainString()
-                                            .getBytes(StandardCharsets.US_ASCII)));
+                    .contains(Hex.of(expected.toPlainString().getBytes(StandardCharsets.US_ASCII)));
             Object read =
                     new RecordStreamReader(
                                     cols, new ByteArrayInputStream(out.toByteArray()), false, true)

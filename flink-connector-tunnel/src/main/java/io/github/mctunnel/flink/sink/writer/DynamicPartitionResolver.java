@@ -1,12 +1,14 @@
 package io.github.mctunnel.flink.sink.writer;
 
 import io.github.mctunnel.client.codec.StagedRecord;
+import io.github.mctunnel.client.schema.Column;
 import io.github.mctunnel.client.schema.PartitionSpec;
 import io.github.mctunnel.client.schema.TableSchema;
 
 import org.apache.flink.annotation.Internal;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -20,9 +22,17 @@ import java.util.Map;
 @Internal
 public final class DynamicPartitionResolver {
 
+    private static final String DEFAULT_PARTITION_REMEDY =
+            "; set a default partition (setDefaultPartition) to write such records there";
+
     private final int offset;
     private final String[] keys;
     private final PartitionSpec defaultPartition;
+
+    /** Appended to the message of a missing (NULL or empty) and of an unusable value. */
+    private final String missingRemedy;
+
+    private final String unusableRemedy;
 
     /** The partition values of {@link #last}, as the record set them. */
     private final StagedRecord lastValues;
@@ -33,10 +43,53 @@ public final class DynamicPartitionResolver {
      * @param defaultPartition where records with an unusable partition value go, or null to fail
      */
     public DynamicPartitionResolver(TableSchema schema, PartitionSpec defaultPartition) {
-        this.offset = schema.columnCount();
-        this.keys = schema.partitionKeyNames().toArray(new String[0]);
-        this.lastValues = new StagedRecord(schema.partitionKeys());
+        this(
+                schema.columnCount(),
+                schema.partitionKeys(),
+                defaultPartition,
+                DEFAULT_PARTITION_REMEDY,
+                DEFAULT_PARTITION_REMEDY);
+    }
+
+    /**
+     * A resolver without a default partition whose messages end in {@code missingRemedy} (NULL or
+     * empty value) or {@code unusableRemedy} (any other unusable value).
+     *
+     * @param offset the index of the first partition key field
+     */
+    public static DynamicPartitionResolver withoutDefault(
+            int offset, List<Column> partitionKeys, String missingRemedy, String unusableRemedy) {
+        return new DynamicPartitionResolver(
+                offset, partitionKeys, null, missingRemedy, unusableRemedy);
+    }
+
+    /**
+     * A resolver that sends records with an unusable partition value to {@code defaultPartition}.
+     *
+     * @param offset the index of the first partition key field
+     */
+    public static DynamicPartitionResolver withDefault(
+            int offset, List<Column> partitionKeys, PartitionSpec defaultPartition) {
+        return new DynamicPartitionResolver(
+                offset,
+                partitionKeys,
+                java.util.Objects.requireNonNull(defaultPartition, "defaultPartition"),
+                DEFAULT_PARTITION_REMEDY,
+                DEFAULT_PARTITION_REMEDY);
+    }
+
+    private DynamicPartitionResolver(
+            int offset,
+            List<Column> partitionKeys,
+            PartitionSpec defaultPartition,
+            String missingRemedy,
+            String unusableRemedy) {
+        this.offset = offset;
+        this.keys = partitionKeys.stream().map(Column::name).toArray(String[]::new);
+        this.lastValues = new StagedRecord(partitionKeys);
         this.defaultPartition = defaultPartition;
+        this.missingRemedy = missingRemedy;
+        this.unusableRemedy = unusableRemedy;
     }
 
     /**
@@ -63,8 +116,9 @@ public final class DynamicPartitionResolver {
                                 + keys[k]
                                 + "' "
                                 + problem
-                                + "; set a default partition (setDefaultPartition) to write such"
-                                + " records there");
+                                + (text == null || text.isEmpty()
+                                        ? missingRemedy
+                                        : unusableRemedy));
             }
             spec.put(keys[k], text);
         }
