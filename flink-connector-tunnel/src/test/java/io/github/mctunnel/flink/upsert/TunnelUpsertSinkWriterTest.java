@@ -211,6 +211,24 @@ class TunnelUpsertSinkWriterTest {
     }
 
     @Test
+    void withADefaultPartitionUnusablePartitionValuesGoThere() throws Exception {
+        FakeUpsertTable table = partitionedTable();
+        TunnelUpsertSinkWriter<Change> writer = writer(table, null, 0, 1, List.of());
+        writer.useDefaultPartition(PartitionSpec.parse("ds=unknown"));
+        writer.write(Change.upsert(1, "a", "20240101"), null);
+        writer.write(Change.upsert(2, "b", null), null);
+        writer.write(Change.upsert(3, "c", " padded"), null);
+        writer.write(Change.upsert(4, "d", "a/b"), null);
+        writer.flush(false);
+
+        assertThat(table.createdSessionsPartitions).containsExactly("ds=20240101", "ds=unknown");
+        assertThat(writer.prepareCommit())
+                .containsExactly(
+                        new UpsertSessionRef("ds=20240101", "s1", 0, 1, false, false, 1),
+                        new UpsertSessionRef("ds=unknown", "s2", 0, 1, false, false, 3));
+    }
+
+    @Test
     void dynamicPartitionsNeedAPartitionedTable() {
         assertThatThrownBy(() -> writer(table(), null, 0, 1, List.of()))
                 .isInstanceOf(IllegalArgumentException.class)
