@@ -6,6 +6,7 @@ import io.github.mctunnel.client.schema.OdpsType;
 import io.github.mctunnel.client.schema.TypeInfo;
 
 import org.apache.flink.annotation.Internal;
+import org.apache.flink.core.memory.MemorySegment;
 import org.apache.flink.table.data.DecimalData;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.data.StringData;
@@ -62,6 +63,12 @@ public final class RowDataRecordWriter {
     private static final byte TIMESTAMP_FROM_LTZ = 20;
     private static final byte NTZ_FROM_TIMESTAMP = 21;
     private static final byte TEXT_OF_LENGTH = 22;
+
+    /** The length bits of a string stored in a binary row's fixed part. */
+    private static final long INLINE_LENGTH_BITS = 0x7F00000000000000L;
+
+    private static final boolean LITTLE_ENDIAN =
+            java.nio.ByteOrder.nativeOrder() == java.nio.ByteOrder.LITTLE_ENDIAN;
 
     private final String[] names;
     private final int[] positions;
@@ -221,6 +228,17 @@ public final class RowDataRecordWriter {
      */
     public void write(RowData row, RecordFieldWriter out) {
         boolean binary = row instanceof BinaryRowData;
+        // a binary row in one heap segment: strings are read in place, without a StringData each
+        byte[] memory = null;
+        int fields = 0;
+        if (binary) {
+            BinaryRowData b = (BinaryRowData) row;
+            MemorySegment[] segments = b.getSegments();
+            if (segments.length == 1 && !segments[0].isOffHeap()) {
+                memory = segments[0].getArray();
+                fields = b.getOffset() + BinaryRowData.calculateBitSetWidthInBytes(b.getArity());
+            }
+        }
         for (int c = 0; c < codes.length; c++) {
             int pos = positions[c];
             if (row.isNullAt(pos)) {
@@ -246,8 +264,24 @@ public final class RowDataRecordWriter {
                 case FLOAT -> out.setFloat(c, row.getFloat(pos));
                 case DOUBLE_FROM_DOUBLE -> out.setDouble(c, row.getDouble(pos));
                 case DOUBLE_FROM_FLOAT -> out.setDouble(c, row.getFloat(pos));
-                case TEXT -> text(row.getString(pos), out, c);
+                case TEXT -> {
+                    if (memory != null) {
+                        textInPlace((BinaryRowData) row, memory, fields, pos, out, c);
+                    } else {
+                        text(row.getString(pos), out, c);
+                    }
+                }
                 case TEXT_OF_LENGTH -> {
+                    if (memory != null) {
+                        long offsetAndLength = row.getLong(pos);
+                        int offset =
+                                offsetInPlace((BinaryRowData) row, offsetAndLength, fields, pos);
+                        int length = lengthInPlace(offsetAndLength);
+                        if (codePoints(memory, offset, length) <= targets[c].length()) {
+                            out.setString(c, memory, offset, length);
+                            continue;
+                        }
+                    }
                     StringData s = row.getString(pos);
                     checkLength(s, c);
                     text(s, out, c);
@@ -322,6 +356,47 @@ public final class RowDataRecordWriter {
                             + targets[c]
                             + " allows");
         }
+    }
+
+    /**
+     * A string field of a binary row whose memory is one heap array: the fixed part holds the
+     * string's offset (from the row's start) and length, or, for up to 7 bytes, the bytes
+     * themselves and the length in the top byte ({@code BinarySegmentUtils.readStringData}).
+     */
+    private static void textInPlace(
+            BinaryRowData row, byte[] memory, int fields, int pos, RecordFieldWriter out, int c) {
+        long offsetAndLength = row.getLong(pos);
+        out.setString(
+                c,
+                memory,
+                offsetInPlace(row, offsetAndLength, fields, pos),
+                lengthInPlace(offsetAndLength));
+    }
+
+    private static int offsetInPlace(BinaryRowData row, long offsetAndLength, int fields, int pos) {
+        if (offsetAndLength >= 0) {
+            return row.getOffset() + (int) (offsetAndLength >>> 32);
+        }
+        // the bytes sit in the low bytes of the little-endian long, after them on big-endian
+        int fieldOffset = fields + (pos << 3);
+        return LITTLE_ENDIAN ? fieldOffset : fieldOffset + 1;
+    }
+
+    private static int lengthInPlace(long offsetAndLength) {
+        return offsetAndLength >= 0
+                ? (int) offsetAndLength
+                : (int) ((offsetAndLength & INLINE_LENGTH_BITS) >>> 56);
+    }
+
+    /** Code points of UTF-8 bytes: the bytes that do not continue a character. */
+    private static int codePoints(byte[] utf8, int offset, int length) {
+        int n = 0;
+        for (int i = offset, end = offset + length; i < end; i++) {
+            if ((utf8[i] & 0xC0) != 0x80) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** The UTF-8 bytes of a string, from the row's memory when it is on the heap in one piece. */

@@ -10,8 +10,8 @@ import org.apache.flink.annotation.PublicEvolving;
  * The settings every sink of this connector shares, declared once: connection, table, static or
  * dynamic partition, default partition, serializer, compression and bad-record policy (as
  * Elasticsearch's {@code ElasticsearchSinkBuilderBase} does for its sinks). Each sink's builder
- * adds its own settings; {@link #checkCommon()} validates the shared ones with the same messages
- * (prefixed by the sink's name) and the same exception, {@link IllegalArgumentException}.
+ * adds its own settings; {@link #checkCommon(boolean)} validates the shared ones with the same
+ * messages (prefixed by the sink's name) and the same exception, {@link IllegalArgumentException}.
  *
  * @param <SER> the sink's serializer type
  * @param <SELF> the concrete builder, returned by the setters

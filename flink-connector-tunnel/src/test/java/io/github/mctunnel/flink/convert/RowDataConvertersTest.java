@@ -37,7 +37,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class RowDataConvertersTest {
 
     /** One column of every MaxCompute type, nested types included. */
-    private static final List<Column> COLUMNS =
+    static final List<Column> COLUMNS =
             List.of(
                     Column.of("c_bigint", "bigint"),
                     Column.of("c_int", "int"),
@@ -62,13 +62,13 @@ class RowDataConvertersTest {
                     Column.of("c_map", "map<string,array<bigint>>"),
                     Column.of("c_struct", "struct<a:int,b:struct<c:decimal(5,1),d:array<date>>>"));
 
-    private static final RowType ROW_TYPE = TunnelTypeMapping.toRowType(COLUMNS);
+    static final RowType ROW_TYPE = TunnelTypeMapping.toRowType(COLUMNS);
 
     private static final Instant DATETIME = Instant.parse("2024-02-29T23:59:58.123Z");
     private static final Instant TIMESTAMP = Instant.parse("1969-12-31T23:59:59.123456789Z");
     private static final LocalDateTime NTZ = LocalDateTime.parse("2024-01-02T03:04:05.000000007");
 
-    private static GenericRowData fullRow() {
+    static GenericRowData fullRow() {
         Map<Object, Object> map = new LinkedHashMap<>();
         map.put(StringData.fromString("k1"), new GenericArrayData(new long[] {1L, -2L}));
         map.put(StringData.fromString("k2"), null);
