@@ -174,9 +174,12 @@ public final class RowDataRecordWriter {
                 return root == LogicalTypeRoot.CHAR || root == LogicalTypeRoot.VARCHAR
                         ? TEXT_OF_LENGTH
                         : FALLBACK;
-            case STRING:
             case JSON:
+                // the converter's String keeps malformed UTF-8 out of JSON, as before
+                return FALLBACK;
+            case STRING:
                 if (root == LogicalTypeRoot.CHAR || root == LogicalTypeRoot.VARCHAR) {
+                    // STRING takes the bytes as they are (as the converters' toBytes() did)
                     return TEXT;
                 }
                 return target == OdpsType.STRING
@@ -229,13 +232,15 @@ public final class RowDataRecordWriter {
     public void write(RowData row, RecordFieldWriter out) {
         boolean binary = row instanceof BinaryRowData;
         // a binary row in one heap segment: strings are read in place, without a StringData each
+        MemorySegment segment = null;
         byte[] memory = null;
         int fields = 0;
         if (binary) {
             BinaryRowData b = (BinaryRowData) row;
             MemorySegment[] segments = b.getSegments();
             if (segments.length == 1 && !segments[0].isOffHeap()) {
-                memory = segments[0].getArray();
+                segment = segments[0];
+                memory = segment.getArray();
                 fields = b.getOffset() + BinaryRowData.calculateBitSetWidthInBytes(b.getArity());
             }
         }
@@ -272,19 +277,36 @@ public final class RowDataRecordWriter {
                     }
                 }
                 case TEXT_OF_LENGTH -> {
+                    // well-formed text within the length goes as it is; anything else takes the
+                    // converter, whose String (and message) the codec always had
+                    byte[] utf8;
+                    int offset;
+                    int length;
                     if (memory != null) {
                         long offsetAndLength = row.getLong(pos);
-                        int offset =
-                                offsetInPlace((BinaryRowData) row, offsetAndLength, fields, pos);
-                        int length = lengthInPlace(offsetAndLength);
-                        if (codePoints(memory, offset, length) <= targets[c].length()) {
-                            out.setString(c, memory, offset, length);
-                            continue;
+                        utf8 = memory;
+                        offset = offsetInPlace((BinaryRowData) row, offsetAndLength, fields, pos);
+                        length = lengthInPlace(offsetAndLength);
+                    } else {
+                        StringData s = row.getString(pos);
+                        if (s instanceof BinaryStringData b
+                                && b.getSegments().length == 1
+                                && !b.getSegments()[0].isOffHeap()) {
+                            utf8 = b.getSegments()[0].getArray();
+                            offset = b.getOffset();
+                            length = b.getSizeInBytes();
+                        } else {
+                            utf8 = s.toBytes();
+                            offset = 0;
+                            length = utf8.length;
                         }
                     }
-                    StringData s = row.getString(pos);
-                    checkLength(s, c);
-                    text(s, out, c);
+                    int chars = Utf8.codePoints(utf8, offset, length);
+                    if (chars >= 0 && chars <= targets[c].length()) {
+                        out.setString(c, utf8, offset, length);
+                    } else {
+                        out.setValue(c, converters[c].convert(getters[c].getFieldOrNull(row)));
+                    }
                 }
                 case BYTES -> {
                     byte[] b = row.getBinary(pos);
@@ -296,7 +318,11 @@ public final class RowDataRecordWriter {
                         out.setDecimal(c, row.getLong(pos), scales[c]);
                     } else {
                         DecimalData d = row.getDecimal(pos, precisions[c], scales[c]);
-                        out.setDecimal(c, d.toUnscaledLong(), d.scale());
+                        if (d.isCompact()) {
+                            out.setDecimal(c, d.toUnscaledLong(), d.scale());
+                        } else {
+                            out.setDecimal(c, d.toBigDecimal());
+                        }
                     }
                 }
                 case DECIMAL ->
@@ -310,6 +336,14 @@ public final class RowDataRecordWriter {
                     if (binary && TimestampData.isCompact(precisions[c])) {
                         millis = row.getLong(pos);
                         nanoOfMilli = 0;
+                    } else if (segment != null) {
+                        // the fixed part holds the offset of the millis and the nanos of the milli
+                        long offsetAndNanos = row.getLong(pos);
+                        millis =
+                                segment.getLong(
+                                        ((BinaryRowData) row).getOffset()
+                                                + (int) (offsetAndNanos >> 32));
+                        nanoOfMilli = (int) offsetAndNanos;
                     } else {
                         TimestampData t = row.getTimestamp(pos, precisions[c]);
                         millis = t.getMillisecond();
@@ -334,28 +368,6 @@ public final class RowDataRecordWriter {
             return row.getLong(pos);
         }
         return row.getTimestamp(pos, precisions[c]).getMillisecond();
-    }
-
-    /** The converters' check of VARCHAR(n) and CHAR(n), counting characters in the UTF-8 bytes. */
-    private void checkLength(StringData s, int c) {
-        int max = targets[c].length();
-        int chars =
-                s instanceof BinaryStringData b
-                        ? b.numChars()
-                        : s.toString().codePointCount(0, s.toString().length());
-        if (chars > max) {
-            throw new ValueConversionException(
-                    names[c],
-                    "Value "
-                            + ValueConversionException.describe(s.toString())
-                            + " of column '"
-                            + names[c]
-                            + "' has "
-                            + chars
-                            + " characters, more than "
-                            + targets[c]
-                            + " allows");
-        }
     }
 
     /**
@@ -386,17 +398,6 @@ public final class RowDataRecordWriter {
         return offsetAndLength >= 0
                 ? (int) offsetAndLength
                 : (int) ((offsetAndLength & INLINE_LENGTH_BITS) >>> 56);
-    }
-
-    /** Code points of UTF-8 bytes: the bytes that do not continue a character. */
-    private static int codePoints(byte[] utf8, int offset, int length) {
-        int n = 0;
-        for (int i = offset, end = offset + length; i < end; i++) {
-            if ((utf8[i] & 0xC0) != 0x80) {
-                n++;
-            }
-        }
-        return n;
     }
 
     /** The UTF-8 bytes of a string, from the row's memory when it is on the heap in one piece. */

@@ -287,8 +287,9 @@ public final class TunnelUpsertSinkWriter<IN>
      * With dynamic partitions, sends changes whose partition value is NULL, empty or unusable to
      * {@code defaultPartition} instead of refusing them.
      */
-    void useDefaultPartition(PartitionSpec defaultPartition) {
+    void useDefaultPartition(PartitionSpec defaultPartition) throws IOException {
         if (resolver != null && defaultPartition != null) {
+            defaultPartition.validateAgainst(table.schema(), table.name());
             resolver =
                     DynamicPartitionResolver.withDefault(
                             partitionKeysOffset, partitionKeyColumns, defaultPartition);

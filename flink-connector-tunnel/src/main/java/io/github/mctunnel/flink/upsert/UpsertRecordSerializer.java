@@ -40,7 +40,10 @@ public interface UpsertRecordSerializer<IN> extends Serializable {
     /**
      * Sets the fields of {@code record} (every field NULL when this is called) for the opened
      * columns. For a DELETE only the primary-key fields must be set. The record must not be kept
-     * after this returns.
+     * after this returns. Byte ranges, strings and primitives are copied out of it; objects given
+     * to {@code setValue} (or a {@code BigDecimal}) are kept by reference until the bucket's flush
+     * when compaction is on ({@link TunnelUpsertSinkBuilder#setCompaction}), so they must not be
+     * changed afterwards.
      *
      * @throws IllegalArgumentException when the element cannot be written (a bad record)
      */

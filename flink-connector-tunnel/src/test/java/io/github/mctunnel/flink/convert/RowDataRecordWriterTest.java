@@ -214,6 +214,51 @@ class RowDataRecordWriterTest {
                 .hasMessage("Column 'id' is NOT NULL, but the value is NULL");
     }
 
+    @Test
+    void malformedUtf8TakesTheConvertersStringIntoVarcharAndJsonAndStaysRawInString()
+            throws IOException {
+        List<Column> columns =
+                List.of(
+                        Column.of("v", "varchar(3)"),
+                        Column.of("j", "json"),
+                        Column.of("s", "string"));
+        RowType type =
+                (RowType)
+                        org.apache.flink.table.types.utils.TypeConversions.fromDataToLogicalType(
+                                org.apache.flink.table.api.DataTypes.ROW(
+                                        org.apache.flink.table.api.DataTypes.FIELD(
+                                                "v", org.apache.flink.table.api.DataTypes.STRING()),
+                                        org.apache.flink.table.api.DataTypes.FIELD(
+                                                "j", org.apache.flink.table.api.DataTypes.STRING()),
+                                        org.apache.flink.table.api.DataTypes.FIELD(
+                                                "s",
+                                                org.apache.flink.table.api.DataTypes.STRING())));
+        byte[] truncated = {'a', (byte) 0xC3};
+        GenericRowData row =
+                GenericRowData.of(
+                        StringData.fromBytes(truncated),
+                        StringData.fromBytes(truncated),
+                        StringData.fromBytes(truncated));
+        List<GenericRowData> rows = List.of(row);
+        assertThat(viaWriter(rows, columns, type)).isEqualTo(viaConverter(rows, columns, type));
+        assertThat(viaWriter(binary(rows, type), columns, type))
+                .isEqualTo(viaConverter(rows, columns, type));
+        // four stray continuation bytes and a letter: five characters once decoded
+        GenericRowData tooLong =
+                GenericRowData.of(
+                        StringData.fromBytes(
+                                new byte[] {
+                                    (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, 'a'
+                                }),
+                        StringData.fromString("{}"),
+                        StringData.fromString("ok"));
+        RowDataRecordWriter writer = RowDataRecordWriter.create(type, columns, null);
+        RowDataToRecordConverter converter = RowDataToRecordConverter.create(type, columns);
+        assertThatThrownBy(() -> writer.write(tooLong, new StagedRecord(columns)))
+                .isInstanceOf(ValueConversionException.class)
+                .hasMessage(catchMessage(() -> converter.convert(tooLong)));
+    }
+
     private static String catchMessage(Runnable r) {
         try {
             r.run();

@@ -57,7 +57,10 @@ class TunnelSinkITCase {
 
         assertThat(ids(tunnel)).hasSize(ROWS);
         assertThat(new HashSet<>(ids(tunnel))).hasSize(ROWS);
-        assertThat(tunnel.acknowledged.get(0).values().get(1)).isInstanceOf(String.class);
+        // the name column as the record holds it: the UTF-8 of "row-<id>"
+        long id = (Long) tunnel.acknowledged.get(0).values().get(0);
+        assertThat((byte[]) tunnel.acknowledged.get(0).values().get(1))
+                .isEqualTo(("row-" + id).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         assertThat(tunnel.closedConnections.get()).isEqualTo(2);
     }
 

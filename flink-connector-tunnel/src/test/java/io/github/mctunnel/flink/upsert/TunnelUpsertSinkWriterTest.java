@@ -229,6 +229,14 @@ class TunnelUpsertSinkWriterTest {
     }
 
     @Test
+    void aDefaultPartitionNotOfTheTablesKeysFailsAtStart() throws Exception {
+        TunnelUpsertSinkWriter<Change> writer = writer(partitionedTable(), null, 0, 1, List.of());
+        assertThatThrownBy(() -> writer.useDefaultPartition(PartitionSpec.parse("region=x")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("region");
+    }
+
+    @Test
     void dynamicPartitionsNeedAPartitionedTable() {
         assertThatThrownBy(() -> writer(table(), null, 0, 1, List.of()))
                 .isInstanceOf(IllegalArgumentException.class)

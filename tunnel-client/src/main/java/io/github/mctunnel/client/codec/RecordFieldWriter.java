@@ -10,8 +10,9 @@ import java.math.BigDecimal;
  *
  * <p>Each setter names the MaxCompute type it writes; whether the value fits the field's type
  * (range, length, precision) is checked when the record is encoded, and a value that does not fit
- * fails naming the column and the value. Byte ranges and values are copied: the caller may reuse
- * its buffers and objects as soon as a setter returns.
+ * fails naming the column and the value. Byte ranges, strings and primitives are copied: the
+ * caller may reuse its buffers as soon as a setter returns. Objects given to {@link #setValue} (and
+ * {@link #setDecimal(int, BigDecimal)}) are kept by reference: see there.
  */
 public interface RecordFieldWriter {
 
@@ -74,8 +75,9 @@ public interface RecordFieldWriter {
      * Any field, as a value of the codec's Java mapping (see {@link RecordStreamReader}: BIGINT
      * {@code Long}, STRING {@code String} or {@code byte[]}, DECIMAL {@code BigDecimal}, ARRAY and
      * STRUCT {@code List}, MAP {@code Map}, ...); null is NULL. The way to write ARRAY, MAP and
-     * STRUCT fields. The value is kept until the record is encoded: do not change it before the
-     * next record is started.
+     * STRUCT fields. The object is kept by reference, not copied: do not change it afterwards (the
+     * upsert sink's compaction keeps a change's objects until the flush of its bucket, so a
+     * serializer must hand over new objects, or immutable ones, for every element).
      */
     void setValue(int field, Object value);
 }

@@ -48,14 +48,27 @@ public final class StagedRecord implements RecordFieldWriter {
     private static final byte INTERVAL_YEAR_MONTH = 17;
     private static final byte VALUE = 18;
 
+    private static final int INITIAL_BYTES = 256;
+    private static final int NANOS = 1_000_000_000;
+
+    /** An arena over this size shrinks when recent records used less than a quarter of it. */
+    private static final int SHRINK_ABOVE = 1 << 20;
+
+    private static final int REVIEW_EVERY = 1024;
+
     private final Column[] columns;
     private final byte[] kinds;
     private final long[] longs;
     private final int[] ints;
     private final int[] offsets;
     private final Object[] objects;
-    private byte[] bytes = new byte[256];
+    private byte[] bytes = new byte[INITIAL_BYTES];
     private int used;
+
+    /** The most bytes a record used since the arena's size was last reviewed. */
+    private int recentPeak;
+
+    private int clearsSinceReview;
 
     /**
      * @param fields the record's fields in order (their types tell {@link #value} which Java type
@@ -75,7 +88,21 @@ public final class StagedRecord implements RecordFieldWriter {
     public void clear() {
         Arrays.fill(kinds, NULL);
         Arrays.fill(objects, null);
+        recentPeak = Math.max(recentPeak, used);
         used = 0;
+        if (++clearsSinceReview == REVIEW_EVERY) {
+            // one huge record does not keep its arena for the life of the task
+            if (bytes.length > SHRINK_ABOVE && recentPeak < bytes.length / 4) {
+                bytes = new byte[Math.max(INITIAL_BYTES, 2 * recentPeak)];
+            }
+            recentPeak = 0;
+            clearsSinceReview = 0;
+        }
+    }
+
+    /** The bytes held for the values of byte ranges (grown to the largest recent record). */
+    public int bufferCapacity() {
+        return bytes.length;
     }
 
     @Override
@@ -208,8 +235,9 @@ public final class StagedRecord implements RecordFieldWriter {
 
     @Override
     public void setIntervalDayTime(int field, long seconds, int nanos) {
-        primitive(field, INTERVAL_DAY_TIME, seconds);
-        ints[field] = nanos;
+        // Duration's form (nanos in [0, 10^9)), as the SDK writes it, whatever the sign of nanos
+        primitive(field, INTERVAL_DAY_TIME, Math.addExact(seconds, Math.floorDiv(nanos, NANOS)));
+        ints[field] = Math.floorMod(nanos, NANOS);
     }
 
     @Override
@@ -317,7 +345,33 @@ public final class StagedRecord implements RecordFieldWriter {
      * null.
      */
     public Object value(int field) {
+        try {
+            return valueOf(field);
+        } catch (java.time.DateTimeException | ArithmeticException e) {
+            throw new IllegalArgumentException(
+                    "Column '"
+                            + columns[field].name()
+                            + "' ("
+                            + columns[field].type()
+                            + "): "
+                            + e.getMessage(),
+                    e);
+        }
+    }
+
+    private Object valueOf(int field) {
         int i = field;
+        if ((kinds[i] == TIMESTAMP || kinds[i] == TIMESTAMP_NTZ)
+                && (ints[i] < 0 || ints[i] >= NANOS)) {
+            // what the codec refuses on the direct path
+            throw new IllegalArgumentException(
+                    "Column '"
+                            + columns[i].name()
+                            + "' ("
+                            + columns[i].type()
+                            + "): nanos must be in [0, 999999999]: "
+                            + ints[i]);
+        }
         return switch (kinds[i]) {
             case NULL -> null;
             case BOOLEAN -> longs[i] != 0;
@@ -377,7 +431,12 @@ public final class StagedRecord implements RecordFieldWriter {
      */
     public boolean sameValue(int field, StagedRecord other, int otherField) {
         byte kind = kinds[field];
-        if (kind != other.kinds[otherField]) {
+        byte otherKind = other.kinds[otherField];
+        if (isObject(kind) && isObject(otherKind)) {
+            // objects are compared by their text: the caller may change a mutable one later
+            return Objects.equals(text(field), other.text(otherField));
+        }
+        if (kind != otherKind) {
             return false;
         }
         return switch (kind) {
@@ -390,17 +449,14 @@ public final class StagedRecord implements RecordFieldWriter {
                             other.bytes,
                             other.offsets[otherField],
                             other.offsets[otherField] + other.ints[otherField]);
-            case DECIMAL, VALUE -> {
-                Object a = objects[field];
-                Object b = other.objects[otherField];
-                yield a instanceof byte[] x && b instanceof byte[] y
-                        ? Arrays.equals(x, y)
-                        : a.equals(b);
-            }
             default ->
                     longs[field] == other.longs[otherField]
                             && ints[field] == other.ints[otherField];
         };
+    }
+
+    private static boolean isObject(byte kind) {
+        return kind == DECIMAL || kind == VALUE;
     }
 
     /**
@@ -425,18 +481,26 @@ public final class StagedRecord implements RecordFieldWriter {
         };
     }
 
-    /** Sets field {@code field} to what field {@code sourceField} of {@code source} holds. */
+    /**
+     * Sets field {@code field} to what field {@code sourceField} of {@code source} holds; an object
+     * (a {@link #setValue} or {@link #setDecimal(int, BigDecimal)} value) is copied as its {@link
+     * #text}, which {@link #sameValue} compares, so a caller changing its object later changes
+     * nothing here.
+     */
     public void copyField(int field, StagedRecord source, int sourceField) {
         byte kind = source.kinds[sourceField];
         if (kind == STRING || kind == BINARY) {
             copy(field, kind, source.bytes, source.offsets[sourceField], source.ints[sourceField]);
             return;
         }
-        Object o = source.objects[sourceField];
+        if (isObject(kind)) {
+            object(field, VALUE, source.text(sourceField));
+            return;
+        }
         kinds[field] = kind;
         longs[field] = source.longs[sourceField];
         ints[field] = source.ints[sourceField];
-        objects[field] = o instanceof byte[] b ? b.clone() : o;
+        objects[field] = null;
     }
 
     /** Describes the field types, for messages. */

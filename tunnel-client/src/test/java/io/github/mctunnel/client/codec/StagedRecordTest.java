@@ -277,4 +277,70 @@ class StagedRecordTest {
         assertThat(Hex.of(out.toByteArray()))
                 .isEqualTo(Hex.of(generic(cols, new Object[] {"first", big})));
     }
+
+    @Test
+    void negativeIntervalNanosAreWrittenInDurationsFormOnEveryPath() throws IOException {
+        List<Column> cols = List.of(Column.of("i", "interval_day_time"));
+        StagedRecord r = new StagedRecord(cols);
+        r.setIntervalDayTime(0, -1, -500_000_000);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        RecordStreamWriter w = new RecordStreamWriter(cols, out);
+        r.writeTo(w, 1);
+        w.finish();
+        Duration d = Duration.ofSeconds(-1, -500_000_000);
+        assertThat(Hex.of(out.toByteArray())).isEqualTo(Hex.of(generic(cols, new Object[] {d})));
+        assertThat(r.value(0)).isEqualTo(d);
+    }
+
+    @Test
+    void valuesOutOfJavaTimesRangeAreBadValuesNamingTheColumn() {
+        List<Column> cols =
+                List.of(
+                        Column.of("ts", "timestamp_ntz"),
+                        Column.of("day", "date"),
+                        Column.of("iym", "interval_year_month"));
+        StagedRecord r = new StagedRecord(cols);
+        r.setTimestampNtz(0, 10, -1);
+        assertThatThrownBy(() -> r.value(0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("Column 'ts' (timestamp_ntz): nanos must be in [0, 999999999]: -1");
+        r.setDate(1, 1_000_000_000_000_000L);
+        assertThatThrownBy(() -> r.value(1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("Column 'day' (date): ");
+        r.setIntervalYearMonth(2, Long.MAX_VALUE);
+        assertThatThrownBy(() -> r.value(2))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("Column 'iym' (interval_year_month): ");
+    }
+
+    @Test
+    void aCopiedObjectIsItsTextSoChangingTheObjectLaterChangesNothing() {
+        List<Column> cols = List.of(Column.of("ds", "string"));
+        StringBuilder mutable = new StringBuilder("20240101");
+        StagedRecord a = new StagedRecord(cols);
+        StagedRecord cache = new StagedRecord(cols);
+        a.setValue(0, mutable);
+        cache.copyField(0, a, 0);
+        mutable.setLength(0);
+        mutable.append("20240102");
+        assertThat(a.sameValue(0, cache, 0)).isFalse();
+        a.setValue(0, "20240101");
+        assertThat(a.sameValue(0, cache, 0)).as("the same text from another object").isTrue();
+    }
+
+    @Test
+    void theBufferShrinksBackAfterOneHugeRecord() {
+        List<Column> cols = List.of(Column.of("s", "string"));
+        StagedRecord r = new StagedRecord(cols);
+        byte[] huge = new byte[8 << 20];
+        r.setString(0, huge, 0, huge.length);
+        assertThat(r.bufferCapacity()).isGreaterThanOrEqualTo(huge.length);
+        for (int n = 0; n < 2 * 1024; n++) {
+            r.clear();
+            r.setString(0, "small");
+        }
+        assertThat(r.bufferCapacity()).isLessThan(1 << 20);
+        assertThat(r.text(0)).isEqualTo("small");
+    }
 }

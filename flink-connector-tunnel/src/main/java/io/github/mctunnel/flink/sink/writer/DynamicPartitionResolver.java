@@ -122,11 +122,20 @@ public final class DynamicPartitionResolver {
             }
             spec.put(keys[k], text);
         }
+        PartitionSpec resolved = PartitionSpec.of(spec);
+        // the cache starts empty each time: its buffer holds one partition's values, no more
+        last = null;
+        lastValues.clear();
         for (int k = 0; k < keys.length; k++) {
             lastValues.copyField(k, record, offset + k);
         }
-        last = PartitionSpec.of(spec);
+        last = resolved;
         return last;
+    }
+
+    /** The bytes the cache of the last partition's values holds, for tests. */
+    int cachedBytes() {
+        return lastValues.bufferCapacity();
     }
 
     private boolean sameAsLast(StagedRecord record) {

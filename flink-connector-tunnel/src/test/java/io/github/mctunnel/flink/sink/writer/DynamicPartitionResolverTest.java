@@ -90,4 +90,18 @@ class DynamicPartitionResolverTest {
         assertThat(new DynamicPartitionResolver(schema, null).resolve(numeric))
                 .isEqualTo(PartitionSpec.parse("ds=20240101"));
     }
+
+    @Test
+    void interleavedPartitionsKeepTheCacheBoundedAndRouteEveryRecordRight() {
+        StagedRecord a = record("x".repeat(40) + "a");
+        StagedRecord b = record("x".repeat(40) + "b");
+        DynamicPartitionResolver resolver =
+                DynamicPartitionResolver.withoutDefault(
+                        1, List.of(Column.of("ds", "string")), "; missing", "; unusable");
+        for (int n = 0; n < 200_000; n++) {
+            StagedRecord r = n % 2 == 0 ? a : b;
+            assertThat(resolver.resolve(r).get("ds")).endsWith(n % 2 == 0 ? "a" : "b");
+        }
+        assertThat(resolver.cachedBytes()).isLessThanOrEqualTo(256);
+    }
 }
