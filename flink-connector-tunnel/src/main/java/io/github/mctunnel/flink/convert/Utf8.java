@@ -11,9 +11,13 @@ final class Utf8 {
      * surrogate, or a code point above U+10FFFF: what a decoder replaces with U+FFFD).
      */
     static int codePoints(byte[] utf8, int offset, int length) {
-        int n = 0;
-        int i = offset;
         int end = offset + length;
+        int i = offset;
+        // ASCII, the common case, one byte a character
+        while (i < end && utf8[i] >= 0) {
+            i++;
+        }
+        int n = i - offset;
         while (i < end) {
             int b = utf8[i] & 0xFF;
             if (b < 0x80) {
