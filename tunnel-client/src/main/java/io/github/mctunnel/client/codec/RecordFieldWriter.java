@@ -10,9 +10,9 @@ import java.math.BigDecimal;
  *
  * <p>Each setter names the MaxCompute type it writes; whether the value fits the field's type
  * (range, length, precision) is checked when the record is encoded, and a value that does not fit
- * fails naming the column and the value. Byte ranges, strings and primitives are copied: the
- * caller may reuse its buffers as soon as a setter returns. Objects given to {@link #setValue} (and
- * {@link #setDecimal(int, BigDecimal)}) are kept by reference: see there.
+ * fails naming the column and the value. Byte ranges, strings and primitives are copied: the caller
+ * may reuse its buffers as soon as a setter returns. Objects given to {@link #setValue} (and {@link
+ * #setDecimal(int, BigDecimal)}) are kept by reference: see there.
  */
 public interface RecordFieldWriter {
 
