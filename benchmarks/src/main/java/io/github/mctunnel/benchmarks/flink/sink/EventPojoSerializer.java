@@ -1,7 +1,6 @@
 package io.github.mctunnel.benchmarks.flink.sink;
 
 import io.github.mctunnel.client.codec.RecordFieldWriter;
-
 import io.github.mctunnel.client.schema.TableSchema;
 import io.github.mctunnel.flink.sink.TunnelRecordSerializer;
 
