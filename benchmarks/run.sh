@@ -3,7 +3,7 @@
 #
 #   benchmarks/run.sh                 all parts, full length (under 20 minutes on 2 cores)
 #   benchmarks/run.sh --smoke         every measurement as briefly as possible (what CI runs)
-#   benchmarks/run.sh --only=codec    some parts: codec, sink, limits, source
+#   benchmarks/run.sh --only=codec    some parts: codec, sink, upsert, source
 #   benchmarks/run.sh --no-build ...  skip the Maven build (already built)
 #   benchmarks/run.sh jmh [JMH args]  JMH's own command line over every JMH benchmark
 #   benchmarks/run.sh main CLASS ...  another main of the module (e.g. the client-only e2e run)

@@ -131,6 +131,51 @@ public final class EventTable implements AutoCloseable {
         }
     }
 
+    /**
+     * Creates table {@code name} of the event columns as a Delta table (transactional, primary key
+     * {@code keyColumn}, NOT NULL) with {@code buckets} buckets, for upserts.
+     */
+    public void createUpsert(String name, String keyColumn, int buckets) {
+        String columns =
+                EventRows.SCHEMA.columns().stream()
+                        .map(c -> c.name().equals(keyColumn) ? ddl(c) + " NOT NULL" : ddl(c))
+                        .collect(Collectors.joining(", "));
+        emulator.executeSql(
+                PROJECT,
+                "CREATE TABLE "
+                        + name
+                        + " ("
+                        + columns
+                        + ", PRIMARY KEY ("
+                        + keyColumn
+                        + ")) TBLPROPERTIES ('transactional'='true', 'write.bucket.num'='"
+                        + buckets
+                        + "')");
+    }
+
+    /**
+     * The committed rows of table {@code name} (unpartitioned), read directly from the emulator.
+     */
+    public List<Object[]> committedRows(String name) {
+        return emulator.committedRows(TableIdentifier.of(PROJECT, name), PartitionSpec.empty());
+    }
+
+    /** Successful upsert commits on table {@code name}. */
+    public long upsertCommits(String name) {
+        return emulator.stats(TableIdentifier.of(PROJECT, name)).upsertCommits();
+    }
+
+    /** Upsert flush requests ({@code PUT .../upserts}, one per bucket pack) the emulator served. */
+    public long upsertFlushes(String name) {
+        return emulator.requestLog()
+                .entries(
+                        r ->
+                                r.method().equals("PUT")
+                                        && r.status() == 200
+                                        && r.path().contains("/tables/" + name + "/upserts"))
+                .size();
+    }
+
     /** Rows committed to (or flushed into) table {@code name}, as the emulator counts them. */
     public long rowsCommitted(String name) {
         return emulator.stats(TableIdentifier.of(PROJECT, name)).rowsCommitted();

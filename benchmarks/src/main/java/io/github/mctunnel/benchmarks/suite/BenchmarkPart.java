@@ -3,7 +3,7 @@ package io.github.mctunnel.benchmarks.suite;
 import java.util.List;
 
 /**
- * One section of the benchmark suite (codec, sink, limits, source), run by {@link BenchmarkSuite}.
+ * One section of the benchmark suite (codec, sink, upsert, source), run by {@link BenchmarkSuite}.
  */
 public interface BenchmarkPart {
 

@@ -7,7 +7,7 @@ import java.util.Locale;
  * ratio between the two.
  *
  * @param group the section of the report: {@code codec}, {@code sink}, {@code limits}, {@code
- *     source}
+ *     upsert}, {@code source}
  * @param name what was measured, e.g. {@code "encode wide LZ4"} or {@code "sink exactly-once p2"}
  * @param value the measured figure
  * @param unit its unit, e.g. {@code "rec/s"}, {@code "MB/s"}, {@code "B/rec"}

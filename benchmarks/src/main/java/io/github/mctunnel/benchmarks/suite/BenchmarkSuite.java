@@ -3,6 +3,7 @@ package io.github.mctunnel.benchmarks.suite;
 import io.github.mctunnel.benchmarks.codec.CodecComparison;
 import io.github.mctunnel.benchmarks.flink.sink.SinkThroughput;
 import io.github.mctunnel.benchmarks.flink.source.SourceThroughput;
+import io.github.mctunnel.benchmarks.flink.upsert.UpsertThroughput;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -28,7 +29,11 @@ public final class BenchmarkSuite {
 
     /** The parts, in the order they run and appear in the report. */
     static List<BenchmarkPart> parts() {
-        return List.of(new CodecComparison(), new SinkThroughput(), new SourceThroughput());
+        return List.of(
+                new CodecComparison(),
+                new SinkThroughput(),
+                new UpsertThroughput(),
+                new SourceThroughput());
     }
 
     /** The file name of the goals chart in the output directory. */

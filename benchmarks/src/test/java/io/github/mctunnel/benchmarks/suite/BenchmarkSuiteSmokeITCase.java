@@ -28,10 +28,10 @@ class BenchmarkSuiteSmokeITCase {
         for (BenchmarkPart part : BenchmarkSuite.parts()) {
             parts.add(part.name());
         }
-        assertThat(parts).containsExactly("codec", "sink", "source");
+        assertThat(parts).containsExactly("codec", "sink", "upsert", "source");
         assertThat(results)
                 .extracting(BenchmarkResult::group)
-                .contains("codec", "sink", "source", "limits");
+                .contains("codec", "sink", "upsert", "source", "limits");
         for (BenchmarkResult r : results) {
             assertThat(Double.isFinite(r.value()) && r.value() >= 0).as(r.toString()).isTrue();
             if (r.hasReference()) {

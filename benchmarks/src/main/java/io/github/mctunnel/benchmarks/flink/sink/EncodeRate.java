@@ -13,21 +13,21 @@ import java.io.IOException;
  * the rows as {@code Object[]} ({@link RecordStreamWriter#write}), the field path writes each field
  * with its typed setter.
  */
-final class EncodeRate {
+public final class EncodeRate {
 
     private static final int BLOCK_ROWS = 20_000;
 
     private EncodeRate() {}
 
     /** Rows per CPU-second of the generic path, over {@code rows} rows after a warm-up. */
-    static double generic(long rows, long warmupRows) throws IOException {
+    public static double generic(long rows, long warmupRows) throws IOException {
         EventRows events = EventRows.generate(EventRowSerializer.DISTINCT_ROWS, 1, 1);
         run(events, warmupRows, false);
         return run(events, rows, false);
     }
 
     /** Rows per CPU-second of the field-by-field path. */
-    static double fields(long rows, long warmupRows) throws IOException {
+    public static double fields(long rows, long warmupRows) throws IOException {
         EventRows events = EventRows.generate(EventRowSerializer.DISTINCT_ROWS, 1, 1);
         run(events, warmupRows, true);
         return run(events, rows, true);

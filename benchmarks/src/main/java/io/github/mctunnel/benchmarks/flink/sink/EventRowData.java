@@ -14,10 +14,10 @@ import org.apache.flink.table.types.logical.RowType;
  * UTF-8 bytes in memory segments, decimals compact, timestamps as millis plus nanos), of the row
  * type the connector derives from the table's columns.
  */
-final class EventRowData {
+public final class EventRowData {
 
     /** The table's row type (the type a {@code CREATE TABLE} over the table declares). */
-    static final RowType ROW_TYPE = TunnelTypeMapping.toRowType(EventRows.COLUMNS);
+    public static final RowType ROW_TYPE = TunnelTypeMapping.toRowType(EventRows.COLUMNS);
 
     private final BinaryRowData[] rows;
 
@@ -26,7 +26,7 @@ final class EventRowData {
     }
 
     /** The rows of {@code EventRows.generate(size, 1, 1)}, each converted once. */
-    static EventRowData generate(int size) {
+    public static EventRowData generate(int size) {
         EventRows source = EventRows.generate(size, 1, 1);
         RecordToRowDataConverter toRowData = RecordToRowDataConverter.create(EventRows.COLUMNS);
         RowDataSerializer binary = new RowDataSerializer(ROW_TYPE);
@@ -37,11 +37,11 @@ final class EventRowData {
         return new EventRowData(rows);
     }
 
-    int size() {
+    public int size() {
         return rows.length;
     }
 
-    RowData row(int i) {
+    public RowData row(int i) {
         return rows[i];
     }
 }
