@@ -85,8 +85,9 @@ final class PendingChanges {
             byKey.put(key, p);
             estimatedBytes += RECORD_OVERHEAD + heap(key.values, key.values.length);
         } else {
-            estimatedBytes -= heap(p.last, dataColumns);
-            encodedBytes -= encoded(p.last, dataColumns);
+            // the replaced change's estimates were kept: no second walk over its values
+            estimatedBytes -= p.lastHeap;
+            encodedBytes -= p.lastEncoded;
             if (partial
                     && p.deleteFirst == null
                     && operation == UpsertRecordLayout.OPERATION_UPSERT
@@ -94,8 +95,8 @@ final class PendingChanges {
                 // delete then upsert: the delete stays in front of the upsert
                 p.deleteFirst = p.last;
                 p.last = layout.newRow();
-                estimatedBytes += RECORD_OVERHEAD + heap(p.deleteFirst, dataColumns);
-                encodedBytes += encoded(p.deleteFirst, dataColumns);
+                estimatedBytes += RECORD_OVERHEAD + p.lastHeap;
+                encodedBytes += p.lastEncoded;
             }
         }
         layout.fill(p.last, values, operation, valueColumnIds);
@@ -107,8 +108,10 @@ final class PendingChanges {
                 }
             }
         }
-        estimatedBytes += heap(p.last, dataColumns);
-        encodedBytes += encoded(p.last, dataColumns);
+        p.lastHeap = heap(p.last, dataColumns);
+        p.lastEncoded = encoded(p.last, dataColumns);
+        estimatedBytes += p.lastHeap;
+        encodedBytes += p.lastEncoded;
         records += p.count() - before;
     }
 
@@ -165,6 +168,11 @@ final class PendingChanges {
     private final class Pending {
         Object[] last;
         Object[] deleteFirst;
+
+        /** The estimates of {@link #last}'s values, taken when it was filled. */
+        long lastHeap;
+
+        long lastEncoded;
 
         Pending(Object[] last) {
             this.last = last;
