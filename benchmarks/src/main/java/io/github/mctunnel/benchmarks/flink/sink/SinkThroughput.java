@@ -1,6 +1,7 @@
 package io.github.mctunnel.benchmarks.flink.sink;
 
 import io.github.mctunnel.benchmarks.e2e.CpuAccount;
+import io.github.mctunnel.benchmarks.e2e.ThreadCpuSampler;
 import io.github.mctunnel.benchmarks.flink.EventTable;
 import io.github.mctunnel.benchmarks.flink.JobRun;
 import io.github.mctunnel.benchmarks.flink.sink.SinkJob.Target;
@@ -170,6 +171,29 @@ public final class SinkThroughput implements BenchmarkPart {
                                             m.rowsPerJobCpuSecond() / encodeGeneric,
                                             encodeGeneric)));
         }
+        for (Measured m : sinks) {
+            results.add(
+                    BenchmarkResult.compared(
+                                    "sink",
+                                    m.target.label
+                                            + ", rows per CPU-s of the job's Java threads vs"
+                                            + " encode",
+                                    m.rowsPerJavaThreadCpuSecond(),
+                                    "rows/CPU-s",
+                                    "codec encode, field path",
+                                    encodeFields,
+                                    ENCODE_GOAL)
+                            .withNote(
+                                    String.format(
+                                            Locale.ROOT,
+                                            "the JVM's own threads (GC, JIT) left out: they are %.0f%%"
+                                                    + " of the CPU outside the emulator (the"
+                                                    + " emulator's own garbage is collected"
+                                                    + " there too)",
+                                            100.0
+                                                    * Math.max(0, m.jobCpuNanos - m.javaThreadNanos)
+                                                    / m.jobCpuNanos)));
+        }
         for (Measured base : List.of(discarding, readEvery)) {
             results.add(
                     BenchmarkResult.of(
@@ -280,14 +304,18 @@ public final class SinkThroughput implements BenchmarkPart {
             String table = "sink_" + target.name().toLowerCase(Locale.ROOT);
             emulator.create(table, 0);
             CpuAccount cpu = CpuAccount.start();
+            ThreadCpuSampler threads = ThreadCpuSampler.start();
             JobRun run = SinkJob.write(target, emulator.connection(), table, rows, parallelism);
+            threads.close();
             long jobCpuNanos = cpu.processNanos() - cpu.emulatorNanos();
+            long javaThreadNanos = threads.nanos(name -> !name.startsWith("HTTP-worker"));
             long allocated = cpu.allocatedBytesOutsideEmulator();
             if (!target.discarding()) {
                 run.requireRows(
                         emulator.rowsCommitted(table), target.label + " (emulator's count)");
             }
-            return new Measured(target, run, emulator.bytesPerRow(), jobCpuNanos, allocated);
+            return new Measured(
+                    target, run, emulator.bytesPerRow(), jobCpuNanos, javaThreadNanos, allocated);
         }
     }
 
@@ -296,11 +324,21 @@ public final class SinkThroughput implements BenchmarkPart {
      *     its client, GC and JIT)
      */
     private record Measured(
-            Target target, JobRun run, double bytesPerRow, long jobCpuNanos, long allocatedBytes) {
+            Target target,
+            JobRun run,
+            double bytesPerRow,
+            long jobCpuNanos,
+            long javaThreadNanos,
+            long allocatedBytes) {
 
         /** Rows per CPU-second of everything but the emulator. */
         double rowsPerJobCpuSecond() {
             return run.rows() / (jobCpuNanos / 1e9);
+        }
+
+        /** Rows per CPU-second of the Java threads but the emulator's (no GC, no JIT). */
+        double rowsPerJavaThreadCpuSecond() {
+            return run.rows() / (javaThreadNanos / 1e9);
         }
 
         /** Heap bytes allocated per row outside the emulator; NaN when not measured. */
