@@ -1,7 +1,6 @@
 package io.github.mctunnel.e2e.job;
 
 import io.github.mctunnel.client.codec.RecordFieldWriter;
-
 import io.github.mctunnel.client.schema.Column;
 import io.github.mctunnel.flink.sink.TunnelSink;
 import io.github.mctunnel.flink.upsert.TunnelUpsertSink;
