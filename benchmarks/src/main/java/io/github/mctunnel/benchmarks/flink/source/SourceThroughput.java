@@ -1,15 +1,21 @@
 package io.github.mctunnel.benchmarks.flink.source;
 
+import io.github.mctunnel.benchmarks.e2e.CpuAccount;
 import io.github.mctunnel.benchmarks.flink.EventTable;
 import io.github.mctunnel.benchmarks.flink.JobRun;
+import io.github.mctunnel.benchmarks.flink.source.SourceJob.Reading;
 import io.github.mctunnel.benchmarks.suite.BenchmarkPart;
 import io.github.mctunnel.benchmarks.suite.BenchmarkResult;
 import io.github.mctunnel.benchmarks.suite.SuiteSettings;
 import io.github.mctunnel.emulator.limits.EmulatorLimits;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
 
 /**
  * The source part of the suite (issue 9): bounded reads of one {@link
@@ -20,7 +26,12 @@ import java.util.Locale;
  *   <li>group {@code source}, no bandwidth cap: the source with 1 and 2 readers (a local bounded
  *       job into a discarding sink), and the official SDK's own download of the same table in one
  *       thread, in the same run (median of 3 rounds, after an unreported warm-up round); the
- *       source's figures are compared with the SDK's (no goal).
+ *       source's figures are compared with the SDK's (no goal). With 1 reader the source runs three
+ *       ways: {@code Object[]} values, {@code RowData} through the SQL deserializer, and the same
+ *       deserializer fed boxed {@code Object[]} values (the SQL path before issue 18); each with
+ *       its rows per CPU-second outside the emulator (process CPU minus the emulator's
+ *       request-handling threads, {@link CpuAccount}) next to the SDK download's, and the SQL
+ *       path's against the boxed path's ("vs before", issue 18's goal: at least 1.5x).
  *   <li>group {@code limits}, the emulator pacing every download request to the service's 10 MB/s:
  *       the source with 1 and 2 readers against readers x 10 MB/s (goal: at least 90%).
  * </ul>
@@ -45,6 +56,14 @@ public final class SourceThroughput implements BenchmarkPart {
     private static final double CAP_GOAL = 0.9;
     private static final int ROUNDS = 3;
 
+    /** Issue 18: the SQL path's rows per CPU-second at least 1.5x those before it. */
+    private static final double BEFORE_GOAL = 1.5;
+
+    private static final String CPU_UNIT = "rows/CPU-s";
+    private static final String CPU_NOTE =
+            "the CPU cost per row outside the emulator's request handling (what the rate would be"
+                    + " if the service's side did not share the cores)";
+
     @Override
     public String name() {
         return "source";
@@ -66,45 +85,60 @@ public final class SourceThroughput implements BenchmarkPart {
             if (!smoke) {
                 // one unreported round of every path: JIT compilation and heap sizing
                 emulator.create("warmup", WARMUP_ROWS);
+                for (Reading reading : Reading.values()) {
+                    SourceJob.read(emulator.connection(), "warmup", 1, 0, reading)
+                            .requireRows(WARMUP_ROWS, "warm-up source " + reading.label);
+                }
                 SourceJob.read(emulator.connection(), "warmup", 2, 0)
                         .requireRows(WARMUP_ROWS, "warm-up source");
                 SdkDownload.read(emulator.sdkTunnel(), EventTable.PROJECT, "warmup")
                         .requireRows(WARMUP_ROWS, "warm-up SDK download");
             }
-            List<JobRun> sdkRuns = new ArrayList<>();
-            List<List<JobRun>> sourceRuns = new ArrayList<>();
-            for (int readers : READERS) {
-                sourceRuns.add(new ArrayList<>());
-            }
+            List<Measured> sdkRuns = new ArrayList<>();
+            Map<Reading, List<Measured>> oneReader = new EnumMap<>(Reading.class);
+            List<JobRun> twoReaders = new ArrayList<>();
             int rounds = smoke ? 1 : ROUNDS;
             for (int round = 1; round <= rounds; round++) {
                 System.out.printf(Locale.ROOT, "  round %d of %d%n", round, rounds);
                 sdkRuns.add(
-                        log(
+                        measure(
                                 "SDK download, 1 thread",
-                                SdkDownload.read(emulator.sdkTunnel(), EventTable.PROJECT, "events")
-                                        .requireRows(rows, "SDK download"),
+                                () ->
+                                        SdkDownload.read(
+                                                        emulator.sdkTunnel(),
+                                                        EventTable.PROJECT,
+                                                        "events")
+                                                .requireRows(rows, "SDK download"),
                                 bytesPerRow));
-                for (int i = 0; i < READERS.length; i++) {
-                    int readers = READERS[i];
-                    sourceRuns
-                            .get(i)
+                for (Reading reading : Reading.values()) {
+                    String label = "1 reader, " + reading.label;
+                    oneReader
+                            .computeIfAbsent(reading, r -> new ArrayList<>())
                             .add(
-                                    log(
-                                            readersLabel(readers),
-                                            SourceJob.read(
-                                                            emulator.connection(),
-                                                            "events",
-                                                            readers,
-                                                            0)
-                                                    .requireRows(rows, readersLabel(readers)),
+                                    measure(
+                                            label,
+                                            () ->
+                                                    SourceJob.read(
+                                                                    emulator.connection(),
+                                                                    "events",
+                                                                    1,
+                                                                    0,
+                                                                    reading)
+                                                            .requireRows(rows, label),
                                             bytesPerRow));
                 }
-            }
-            JobRun sdk = JobRun.median(sdkRuns);
-            List<JobRun> source = new ArrayList<>();
-            for (List<JobRun> runs : sourceRuns) {
-                source.add(JobRun.median(runs));
+                twoReaders.add(
+                        measure(
+                                        "2 readers, " + Reading.VALUES.label,
+                                        () ->
+                                                SourceJob.read(
+                                                                emulator.connection(),
+                                                                "events",
+                                                                2,
+                                                                0)
+                                                        .requireRows(rows, "2 readers"),
+                                        bytesPerRow)
+                                .run());
             }
             String table =
                     String.format(
@@ -113,30 +147,16 @@ public final class SourceThroughput implements BenchmarkPart {
                             rows,
                             rows * bytesPerRow / 1e6,
                             rounds);
-            for (int i = 0; i < READERS.length; i++) {
-                JobRun run = source.get(i);
-                String name = readersLabel(READERS[i]);
-                results.add(
-                        BenchmarkResult.compared(
-                                        "source",
-                                        name + " rows/s",
-                                        run.rowsPerSecond(),
-                                        "rec/s",
-                                        "SDK 1 thread",
-                                        sdk.rowsPerSecond(),
-                                        Double.NaN)
-                                .withNote(table));
-                results.add(
-                        BenchmarkResult.compared(
-                                        "source",
-                                        name + " MB/s",
-                                        run.megabytesPerSecond(bytesPerRow),
-                                        "MB/s",
-                                        "SDK 1 thread",
-                                        sdk.megabytesPerSecond(bytesPerRow),
-                                        Double.NaN)
-                                .withNote(table));
-            }
+            JobRun sdk = JobRun.median(runs(sdkRuns));
+            double sdkCpu = medianRowsPerCpuSecond(sdkRuns);
+            JobRun values = JobRun.median(runs(oneReader.get(Reading.VALUES)));
+            JobRun rowData = JobRun.median(runs(oneReader.get(Reading.ROW_DATA)));
+            JobRun two = JobRun.median(twoReaders);
+            results.add(rowsPerSecond("1 reader", values, sdk, table));
+            results.add(megabytesPerSecond("1 reader", values, sdk, bytesPerRow, table));
+            results.add(rowsPerSecond("1 reader RowData (SQL)", rowData, sdk, table));
+            results.add(rowsPerSecond("2 readers", two, sdk, table));
+            results.add(megabytesPerSecond("2 readers", two, sdk, bytesPerRow, table));
             results.add(
                     BenchmarkResult.of(
                                     "source",
@@ -151,8 +171,132 @@ public final class SourceThroughput implements BenchmarkPart {
                                     sdk.megabytesPerSecond(bytesPerRow),
                                     "MB/s")
                             .withNote(table));
+            results.add(
+                    BenchmarkResult.of("source", "SDK download, rows per CPU-s", sdkCpu, CPU_UNIT)
+                            .withNote(CPU_NOTE));
+            for (Reading reading : List.of(Reading.VALUES, Reading.ROW_DATA)) {
+                results.add(
+                        BenchmarkResult.compared(
+                                        "source",
+                                        "1 reader " + reading.label + ", rows per CPU-s",
+                                        medianRowsPerCpuSecond(oneReader.get(reading)),
+                                        CPU_UNIT,
+                                        "SDK download",
+                                        sdkCpu,
+                                        Double.NaN)
+                                .withNote(CPU_NOTE + "; the Flink job's own start-up included"));
+            }
+            double viaValues = medianRowsPerCpuSecond(oneReader.get(Reading.ROW_DATA_VIA_VALUES));
+            results.add(
+                    BenchmarkResult.compared(
+                                    "source",
+                                    "1 reader RowData (SQL), rows per CPU-s vs before",
+                                    medianRowsPerCpuSecond(oneReader.get(Reading.ROW_DATA)),
+                                    CPU_UNIT,
+                                    Reading.ROW_DATA_VIA_VALUES.label,
+                                    viaValues,
+                                    BEFORE_GOAL)
+                            .withNote(
+                                    "issue 18: the SQL deserializer reading the decoder's record"
+                                            + " view, against the same deserializer fed the"
+                                            + " codec's boxed Object[] values (the path before"
+                                            + " issue 18), same run"));
+            for (Reading reading : List.of(Reading.ROW_DATA, Reading.ROW_DATA_VIA_VALUES)) {
+                results.add(
+                        BenchmarkResult.of(
+                                        "source",
+                                        "1 reader " + reading.label + ", bytes allocated per row",
+                                        medianAllocatedPerRow(oneReader.get(reading)),
+                                        "B/row")
+                                .withNote(
+                                        "every thread of the process but the emulator's, Flink's"
+                                                + " own work included"));
+            }
         }
         return results;
+    }
+
+    private static BenchmarkResult rowsPerSecond(
+            String name, JobRun run, JobRun sdk, String table) {
+        return BenchmarkResult.compared(
+                        "source",
+                        name + " rows/s",
+                        run.rowsPerSecond(),
+                        "rec/s",
+                        "SDK 1 thread",
+                        sdk.rowsPerSecond(),
+                        Double.NaN)
+                .withNote(table);
+    }
+
+    private static BenchmarkResult megabytesPerSecond(
+            String name, JobRun run, JobRun sdk, double bytesPerRow, String table) {
+        return BenchmarkResult.compared(
+                        "source",
+                        name + " MB/s",
+                        run.megabytesPerSecond(bytesPerRow),
+                        "MB/s",
+                        "SDK 1 thread",
+                        sdk.megabytesPerSecond(bytesPerRow),
+                        Double.NaN)
+                .withNote(table);
+    }
+
+    /** Runs {@code job}, accounting the CPU the process spent outside the emulator's threads. */
+    private static Measured measure(String what, Callable<JobRun> job, double bytesPerRow)
+            throws Exception {
+        CpuAccount cpu = CpuAccount.start();
+        JobRun run = job.call();
+        long jobCpuNanos = cpu.processNanos() - cpu.emulatorNanos();
+        long allocated = cpu.allocatedBytesOutsideEmulator();
+        Measured m = new Measured(run, jobCpuNanos, allocated);
+        System.out.printf(
+                Locale.ROOT,
+                "  %-32s %,10d rows in %6.2f s = %,10.0f rows/s, %6.1f MB/s, %,10.0f rows/CPU-s,"
+                        + " %5.0f B/row%n",
+                what,
+                run.rows(),
+                run.seconds(),
+                run.rowsPerSecond(),
+                run.megabytesPerSecond(bytesPerRow),
+                m.rowsPerCpuSecond(),
+                m.allocatedBytesPerRow());
+        return m;
+    }
+
+    private static List<JobRun> runs(List<Measured> measured) {
+        return measured.stream().map(Measured::run).toList();
+    }
+
+    private static double medianRowsPerCpuSecond(List<Measured> measured) {
+        return median(measured.stream().mapToDouble(Measured::rowsPerCpuSecond).toArray());
+    }
+
+    private static double medianAllocatedPerRow(List<Measured> measured) {
+        return median(measured.stream().mapToDouble(Measured::allocatedBytesPerRow).toArray());
+    }
+
+    /** The median (the upper one of an even count), as {@link JobRun#median}. */
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
+    }
+
+    /**
+     * @param cpuNanos CPU the process spent outside the emulator's request handling (the job or the
+     *     SDK's reader, the client, GC and JIT)
+     */
+    private record Measured(JobRun run, long cpuNanos, long allocatedBytes) {
+
+        double rowsPerCpuSecond() {
+            return run.rows() / (cpuNanos / 1e9);
+        }
+
+        /** Heap bytes allocated per row outside the emulator; NaN when not measured. */
+        double allocatedBytesPerRow() {
+            return allocatedBytes < 0 ? Double.NaN : (double) allocatedBytes / run.rows();
+        }
     }
 
     private List<BenchmarkResult> capped(boolean smoke) throws Exception {
