@@ -8,13 +8,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
-import java.time.DateTimeException;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.Period;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,13 +43,21 @@ public final class RecordStreamReader {
     private static final int BUFFER_SIZE = 64 * 1024;
     private static final int NANOS_PER_SECOND = 1_000_000_000;
     private static final int MAX_PREALLOCATED_ELEMENTS = 1024;
+    private static final long SECONDS_PER_DAY = 86_400;
+
+    // the ranges of LocalDate and Instant, which the Java values of DATE, TIMESTAMP_NTZ and
+    // TIMESTAMP must fit
+    private static final long MIN_EPOCH_DAY = LocalDate.MIN.toEpochDay();
+    private static final long MAX_EPOCH_DAY = LocalDate.MAX.toEpochDay();
+    private static final long MIN_INSTANT_SECOND = Instant.MIN.getEpochSecond();
+    private static final long MAX_INSTANT_SECOND = Instant.MAX.getEpochSecond();
 
     private final Column[] columns;
-    private final boolean stringsAsBytes;
     private final boolean requireTrailer;
     private final WireInput in;
     private final RecordChecksum recordCrc = new RecordChecksum();
     private final RecordChecksum streamCrc = new RecordChecksum();
+    private final DecodedRecord record;
 
     private long recordsRead;
     private boolean ended;
@@ -81,7 +84,7 @@ public final class RecordStreamReader {
         }
         this.columns = columns.toArray(new Column[0]);
         this.in = new WireInput(Objects.requireNonNull(in, "in"), BUFFER_SIZE);
-        this.stringsAsBytes = stringsAsBytes;
+        this.record = new DecodedRecord(this.columns, stringsAsBytes);
         this.requireTrailer = requireTrailer;
     }
 
@@ -97,15 +100,28 @@ public final class RecordStreamReader {
 
     /**
      * The next record, one value per column, or {@code null} at the end of the stream (after the
-     * trailer has been checked).
+     * trailer has been checked). The values of {@link #next()}, boxed into a new array.
      *
      * @throws CorruptRecordStreamException when the stream is not valid
      */
     public Object[] read() throws IOException {
+        RecordView view = next();
+        return view == null ? null : view.toValues();
+    }
+
+    /**
+     * Decodes the next record into this reader's {@link RecordView}, or returns {@code null} at the
+     * end of the stream (after the trailer has been checked). The view is the same object every
+     * time: its values are valid until the next call. Checks exactly what {@link #read()} checks
+     * (it reads through this method).
+     *
+     * @throws CorruptRecordStreamException when the stream is not valid
+     */
+    public RecordView next() throws IOException {
         if (ended) {
             return null;
         }
-        Object[] values = new Object[columns.length];
+        record.clear();
         boolean any = false;
         try {
             while (true) {
@@ -138,7 +154,7 @@ public final class RecordStreamReader {
                     recordCrc.reset();
                     streamCrc.updateInt(computed);
                     recordsRead++;
-                    return values;
+                    return record;
                 }
                 if (field == RecordStreamTags.META_COUNT) {
                     if (any) {
@@ -158,11 +174,11 @@ public final class RecordStreamReader {
                                     + " columns");
                 }
                 int col = field - 1;
-                if (values[col] != null) {
+                if (record.holdsValue(col)) {
                     throw corrupt("column " + field + " appears twice");
                 }
                 recordCrc.updateInt(field);
-                values[col] = readValue(columns[col].type());
+                readField(col, columns[col].type());
                 any = true;
             }
         } catch (EOFException e) {
@@ -216,13 +232,19 @@ public final class RecordStreamReader {
         ended = true;
     }
 
-    private Object readValue(TypeInfo t) throws IOException {
+    /**
+     * Decodes one value of type {@code t} into {@code slot} of the record: scalars as primitives or
+     * bytes, complex values as objects (see {@link #readValue}). A DECIMAL sent as inf/nan leaves
+     * the slot NULL, as the SDK reads it.
+     */
+    private void readField(int slot, TypeInfo t) throws IOException {
         switch (t.type()) {
             case BIGINT:
                 {
                     long v = in.readSInt64();
                     recordCrc.updateLong(v);
-                    return v;
+                    record.setLong(slot, v);
+                    return;
                 }
             case INT:
                 {
@@ -230,7 +252,8 @@ public final class RecordStreamReader {
                     if (v != (int) v) {
                         throw corrupt("INT value " + v + " is out of range");
                     }
-                    return (int) v;
+                    record.setLong(slot, v);
+                    return;
                 }
             case SMALLINT:
                 {
@@ -238,7 +261,8 @@ public final class RecordStreamReader {
                     if (v != (short) v) {
                         throw corrupt("SMALLINT value " + v + " is out of range");
                     }
-                    return (short) v;
+                    record.setLong(slot, v);
+                    return;
                 }
             case TINYINT:
                 {
@@ -246,77 +270,91 @@ public final class RecordStreamReader {
                     if (v != (byte) v) {
                         throw corrupt("TINYINT value " + v + " is out of range");
                     }
-                    return (byte) v;
+                    record.setLong(slot, v);
+                    return;
                 }
             case BOOLEAN:
                 {
                     boolean v = readFlag("BOOLEAN value");
                     recordCrc.updateBoolean(v);
-                    return v;
+                    record.setLong(slot, v ? 1 : 0);
+                    return;
                 }
             case DOUBLE:
                 {
-                    double v = Double.longBitsToDouble(in.readFixed64());
-                    recordCrc.updateDouble(v);
-                    return v;
+                    long bits = in.readFixed64();
+                    recordCrc.updateLong(bits);
+                    record.setLong(slot, bits);
+                    return;
                 }
             case FLOAT:
                 {
-                    float v = Float.intBitsToFloat(in.readFixed32());
-                    recordCrc.updateFloat(v);
-                    return v;
+                    int bits = in.readFixed32();
+                    recordCrc.updateInt(bits);
+                    record.setLong(slot, bits);
+                    return;
                 }
             case STRING:
-                return stringsAsBytes
-                        ? in.readBytes(readLength(), recordCrc)
-                        : in.readUtf8(readLength(), recordCrc);
             case VARCHAR:
             case CHAR:
             case JSON:
-                return in.readUtf8(readLength(), recordCrc);
             case BINARY:
-                return in.readBytes(readLength(), recordCrc);
+                {
+                    int len = readLength();
+                    record.setBytes(slot, record.appendBytes(in, len, recordCrc), len);
+                    return;
+                }
             case DECIMAL:
                 {
-                    String text = in.readUtf8(readLength(), recordCrc);
-                    try {
-                        return new BigDecimal(text);
-                    } catch (NumberFormatException e) {
-                        // The service writes inf/nan for special values; the SDK reads them as
-                        // NULL.
-                        return null;
+                    int len = readLength();
+                    int offset = record.appendBytes(in, len, recordCrc);
+                    if (!DecimalText.parseCompact(
+                            record.sharedBytes(), offset, len, record, slot)) {
+                        String text =
+                                new String(
+                                        record.sharedBytes(), offset, len, StandardCharsets.UTF_8);
+                        try {
+                            record.setObject(slot, new BigDecimal(text));
+                        } catch (NumberFormatException e) {
+                            // The service writes inf/nan for special values; the SDK reads them as
+                            // NULL.
+                        }
                     }
+                    record.dropBytesFrom(offset);
+                    return;
                 }
             case DATE:
                 {
                     long v = readIntegral();
-                    try {
-                        return LocalDate.ofEpochDay(v);
-                    } catch (DateTimeException e) {
+                    if (v < MIN_EPOCH_DAY || v > MAX_EPOCH_DAY) {
                         throw corrupt("DATE value " + v + " is out of range");
                     }
+                    record.setLong(slot, v);
+                    return;
                 }
             case DATETIME:
-                return Instant.ofEpochMilli(readIntegral());
+                record.setLong(slot, readIntegral());
+                return;
             case TIMESTAMP:
                 {
                     long seconds = readIntegral();
                     int nanos = readNanos();
-                    try {
-                        return Instant.ofEpochSecond(seconds, nanos);
-                    } catch (DateTimeException e) {
+                    if (seconds < MIN_INSTANT_SECOND || seconds > MAX_INSTANT_SECOND) {
                         throw corrupt("TIMESTAMP value " + seconds + " s is out of range");
                     }
+                    record.setSecondsAndNanos(slot, seconds, nanos);
+                    return;
                 }
             case TIMESTAMP_NTZ:
                 {
                     long seconds = readIntegral();
                     int nanos = readNanos();
-                    try {
-                        return LocalDateTime.ofEpochSecond(seconds, nanos, ZoneOffset.UTC);
-                    } catch (DateTimeException e) {
+                    long day = Math.floorDiv(seconds, SECONDS_PER_DAY);
+                    if (day < MIN_EPOCH_DAY || day > MAX_EPOCH_DAY) {
                         throw corrupt("TIMESTAMP_NTZ value " + seconds + " s is out of range");
                     }
+                    record.setSecondsAndNanos(slot, seconds, nanos);
+                    return;
                 }
             case INTERVAL_DAY_TIME:
                 {
@@ -327,7 +365,10 @@ public final class RecordStreamReader {
                     if (nanos <= -NANOS_PER_SECOND || nanos >= NANOS_PER_SECOND) {
                         throw corrupt("INTERVAL_DAY_TIME nanos " + nanos + " are out of range");
                     }
-                    return Duration.ofSeconds(seconds, nanos);
+                    // what Duration.ofSeconds(seconds, nanos) checks
+                    Math.addExact(seconds, Math.floorDiv(nanos, NANOS_PER_SECOND));
+                    record.setSecondsAndNanos(slot, seconds, nanos);
+                    return;
                 }
             case INTERVAL_YEAR_MONTH:
                 {
@@ -335,8 +376,25 @@ public final class RecordStreamReader {
                     if (months != (int) months) {
                         throw corrupt("INTERVAL_YEAR_MONTH value " + months + " is out of range");
                     }
-                    return Period.ofMonths((int) months).normalized();
+                    record.setLong(slot, months);
+                    return;
                 }
+            case ARRAY:
+            case MAP:
+            case STRUCT:
+                record.setObject(slot, readValue(t));
+                return;
+            default:
+                throw new IllegalStateException("unhandled type " + t);
+        }
+    }
+
+    /**
+     * Decodes one value of type {@code t} into the codec's Java mapping: complex values here,
+     * scalars through {@link #readField} into the record's scratch slot, then boxed.
+     */
+    private Object readValue(TypeInfo t) throws IOException {
+        switch (t.type()) {
             case ARRAY:
                 return readArray(t.elementType(), readLength());
             case MAP:
@@ -366,7 +424,8 @@ public final class RecordStreamReader {
                     return values;
                 }
             default:
-                throw new IllegalStateException("unhandled type " + t);
+                readField(record.scratchSlot(t), t);
+                return record.boxScratch();
         }
     }
 

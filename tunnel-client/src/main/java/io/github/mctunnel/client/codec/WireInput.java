@@ -3,7 +3,6 @@ package io.github.mctunnel.client.codec;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -129,15 +128,18 @@ final class WireInput {
         return out;
     }
 
-    /** Reads {@code len} bytes of UTF-8, feeds them to {@code crc}, decodes them. */
-    String readUtf8(int len, RecordChecksum crc) throws IOException {
-        if (len <= limit - pos) {
-            crc.updateBytes(buf, pos, len);
-            String s = new String(buf, pos, len, StandardCharsets.UTF_8);
-            pos += len;
-            return s;
+    /** Reads exactly {@code len} bytes into {@code dst} at {@code off}. */
+    void readFully(byte[] dst, int off, int len) throws IOException {
+        int done = 0;
+        while (done < len) {
+            if (pos == limit && !fill()) {
+                throw new EOFException("stream ends inside a value");
+            }
+            int n = Math.min(limit - pos, len - done);
+            System.arraycopy(buf, pos, dst, off + done, n);
+            pos += n;
+            done += n;
         }
-        return new String(readBytes(len, crc), StandardCharsets.UTF_8);
     }
 
     /** A varint longer than 10 bytes. */

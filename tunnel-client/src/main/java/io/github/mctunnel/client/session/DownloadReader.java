@@ -1,5 +1,6 @@
 package io.github.mctunnel.client.session;
 
+import io.github.mctunnel.client.codec.RecordView;
 import io.github.mctunnel.client.error.ErrorContext;
 import io.github.mctunnel.client.error.TunnelException;
 import io.github.mctunnel.client.http.TunnelResponse;
@@ -33,6 +34,8 @@ public final class DownloadReader implements Closeable {
     private long pieceEnd;
     private TunnelResponse response;
     private RowDecoder decoder;
+    private RecordView view;
+    private Object[] values;
     private int failures;
     private int resumes;
     private boolean closed;
@@ -62,6 +65,22 @@ public final class DownloadReader implements Closeable {
      * @throws TunnelException when the range cannot be read even after resuming
      */
     public Object[] read() throws TunnelException {
+        return advance(false) ? values : null;
+    }
+
+    /**
+     * The next row as a {@link RecordView} (columns in the projected order), valid until the next
+     * call, or null after the last row of the range. With the record codec's decoder (the default)
+     * no value is boxed. Resumes broken responses exactly as {@link #read()}.
+     *
+     * @throws TunnelException when the range cannot be read even after resuming
+     */
+    public RecordView next() throws TunnelException {
+        return advance(true) ? view : null;
+    }
+
+    /** Moves to the next row, into {@link #view} or {@link #values}; false after the last one. */
+    private boolean advance(boolean asView) throws TunnelException {
         if (closed) {
             throw TunnelException.local(context, "the reader is closed");
         }
@@ -69,19 +88,26 @@ public final class DownloadReader implements Closeable {
             try {
                 if (decoder == null) {
                     if (next >= end) {
-                        return null;
+                        return false;
                     }
                     openPiece();
                 }
-                Object[] row = decoder.read();
-                if (row != null) {
+                boolean got;
+                if (asView) {
+                    view = decoder.next();
+                    got = view != null;
+                } else {
+                    values = decoder.read();
+                    got = values != null;
+                }
+                if (got) {
                     if (next >= pieceEnd) {
                         throw new IOException(
                                 "the service sent more rows than requested (row " + next + ")");
                     }
                     next++;
                     failures = 0;
-                    return row;
+                    return true;
                 }
                 if (next < pieceEnd) {
                     throw new IOException(
@@ -96,7 +122,7 @@ public final class DownloadReader implements Closeable {
                 if (next >= end) {
                     // every row was delivered (each checked by its own CRC); only the end of the
                     // stream was unreadable
-                    return null;
+                    return false;
                 }
                 failures++;
                 if (failures > DownloadSession.MAX_RESUMES) {

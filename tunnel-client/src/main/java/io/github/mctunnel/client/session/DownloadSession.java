@@ -244,7 +244,7 @@ public final class DownloadSession {
                     RecordStreamReader reader =
                             new RecordStreamReader(
                                     decodeColumns, answered.decompress(in), stringsAsBytes);
-                    return reader::read;
+                    return RowDecoder.of(reader);
                 };
         return openReader(
                 start,
