@@ -1,5 +1,6 @@
 package io.github.mctunnel.flink.convert;
 
+import io.github.mctunnel.client.codec.RecordView;
 import io.github.mctunnel.client.schema.Column;
 
 import org.apache.flink.annotation.PublicEvolving;
@@ -10,21 +11,26 @@ import java.time.ZoneId;
 import java.util.List;
 
 /**
- * Converts Tunnel record values ({@code Object[]} as the codec returns them, in column order) into
- * Flink {@link GenericRowData}. Built once per schema: field {@code i} of the row type is read from
- * column {@code i}.
+ * Converts Tunnel records into Flink {@link GenericRowData}: a {@link RecordView} read column by
+ * column, or the values ({@code Object[]} as the codec returns them, in column order). Built once
+ * per schema: field {@code i} of the row type is read from column {@code i}.
  */
 @PublicEvolving
 public final class RecordToRowDataConverter {
 
     private final String[] columnNames;
     private final ToFlinkValue[] converters;
+    private final ViewToFlinkValue[] readers;
     private final boolean[] notNull;
 
     private RecordToRowDataConverter(
-            String[] columnNames, ToFlinkValue[] converters, boolean[] notNull) {
+            String[] columnNames,
+            ToFlinkValue[] converters,
+            ViewToFlinkValue[] readers,
+            boolean[] notNull) {
         this.columnNames = columnNames;
         this.converters = converters;
+        this.readers = readers;
         this.notNull = notNull;
     }
 
@@ -64,14 +70,16 @@ public final class RecordToRowDataConverter {
         int n = columns.size();
         String[] names = new String[n];
         ToFlinkValue[] converters = new ToFlinkValue[n];
+        ViewToFlinkValue[] readers = new ViewToFlinkValue[n];
         boolean[] notNull = new boolean[n];
         for (int i = 0; i < n; i++) {
             Column c = columns.get(i);
             names[i] = c.name();
             converters[i] = ToFlinkValue.create(c.name(), c.type(), rowType.getTypeAt(i), zone);
+            readers[i] = ViewToFlinkValue.create(c.name(), c.type(), rowType.getTypeAt(i), zone);
             notNull[i] = !rowType.getTypeAt(i).isNullable();
         }
-        return new RecordToRowDataConverter(names, converters, notNull);
+        return new RecordToRowDataConverter(names, converters, readers, notNull);
     }
 
     /** Builds the converter for {@code columns} read into their canonical Flink types. */
@@ -101,5 +109,51 @@ public final class RecordToRowDataConverter {
             }
         }
         return row;
+    }
+
+    /**
+     * Converts one record, read column by column without its boxed Java values (strings from their
+     * UTF-8 bytes, compact decimals from their unscaled value, ...), into a new row. Gives the same
+     * row as {@link #convert(Object[])} of the record's values.
+     *
+     * @throws ValueConversionException naming the column and value that cannot be read
+     */
+    public GenericRowData convert(RecordView record) {
+        GenericRowData row = new GenericRowData(readers.length);
+        for (int i = 0; i < readers.length; i++) {
+            if (!record.isNull(i)) {
+                row.setField(i, readers[i].read(record, i));
+            } else if (notNull[i]) {
+                throw notNullViolated(i);
+            }
+        }
+        return row;
+    }
+
+    /**
+     * Like {@link #convert(RecordView)}, into fields of a given row: column {@code i} into field
+     * {@code positions[i]}; other fields are left as they are.
+     *
+     * @param positions one field index of {@code row} per column
+     * @throws ValueConversionException naming the column and value that cannot be read
+     */
+    public void convertInto(RecordView record, GenericRowData row, int[] positions) {
+        for (int i = 0; i < readers.length; i++) {
+            if (!record.isNull(i)) {
+                row.setField(positions[i], readers[i].read(record, i));
+            } else if (notNull[i]) {
+                throw notNullViolated(i);
+            } else {
+                row.setField(positions[i], null);
+            }
+        }
+    }
+
+    private ValueConversionException notNullViolated(int column) {
+        return new ValueConversionException(
+                columnNames[column],
+                "Column '"
+                        + columnNames[column]
+                        + "' is read as a NOT NULL field, but the value is NULL");
     }
 }

@@ -1,5 +1,6 @@
 package io.github.mctunnel.flink.source;
 
+import io.github.mctunnel.client.codec.RecordView;
 import io.github.mctunnel.client.schema.PartitionSpec;
 import io.github.mctunnel.client.schema.TableSchema;
 import io.github.mctunnel.flink.convert.RecordToRowDataConverter;
@@ -14,6 +15,7 @@ import org.apache.flink.table.types.logical.RowType;
 
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -42,6 +44,9 @@ public final class RowDataTunnelRecordDeserializer implements TunnelRecordDeseri
     private transient RecordToRowDataConverter converter;
     private transient PartitionSpec lastPartition;
     private transient Object[] lastPartitionValues;
+
+    /** Per downloaded column, the field it goes to. */
+    private transient int[] dataPositions;
 
     /**
      * Reads rows of {@code rowType}; {@code DATETIME} and {@code TIMESTAMP} columns are read into
@@ -75,8 +80,10 @@ public final class RowDataTunnelRecordDeserializer implements TunnelRecordDeseri
     public List<String> open(TableSchema schema) {
         fields = FieldSources.resolve(rowType.getFieldNames(), schema);
         List<RowType.RowField> dataFields = new ArrayList<>();
+        int[] positions = new int[fields.fieldCount()];
         for (int i = 0; i < fields.fieldCount(); i++) {
             if (fields.isDataColumn(i)) {
+                positions[dataFields.size()] = i;
                 dataFields.add(rowType.getFields().get(i));
             } else {
                 checkPartitionField(i);
@@ -89,6 +96,7 @@ public final class RowDataTunnelRecordDeserializer implements TunnelRecordDeseri
                                 fields.readColumns().subList(0, dataFields.size()),
                                 new RowType(rowType.isNullable(), dataFields),
                                 timeZone);
+        dataPositions = Arrays.copyOf(positions, dataFields.size());
         lastPartition = null;
         return fields.readColumnNames();
     }
@@ -106,6 +114,31 @@ public final class RowDataTunnelRecordDeserializer implements TunnelRecordDeseri
         }
     }
 
+    /**
+     * Builds the row straight from the record's columns: strings from their UTF-8 bytes, compact
+     * decimals from their unscaled value, timestamps from seconds and nanos, no boxed Java value in
+     * between (ARRAY, MAP and STRUCT columns excepted). The same row as {@link
+     * #deserialize(Object[], PartitionSpec)} of the record's values.
+     */
+    @Override
+    public RowData deserialize(RecordView record, PartitionSpec partition) {
+        if (fields.onlyDataColumns()) {
+            return converter.convert(record);
+        }
+        GenericRowData row = new GenericRowData(fields.fieldCount());
+        if (converter != null) {
+            converter.convertInto(record, row, dataPositions);
+        }
+        Object[] partitionValues = partitionValues(partition);
+        for (int i = 0; i < fields.fieldCount(); i++) {
+            if (!fields.isDataColumn(i)) {
+                row.setField(i, partitionValues[i]);
+            }
+        }
+        return row;
+    }
+
+    /** Builds the row from the record's values as the codec boxes them. */
     @Override
     public RowData deserialize(Object[] values, PartitionSpec partition) {
         GenericRowData data = converter == null ? null : converter.convert(values);

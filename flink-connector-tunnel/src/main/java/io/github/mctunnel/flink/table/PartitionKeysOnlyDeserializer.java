@@ -1,5 +1,6 @@
 package io.github.mctunnel.flink.table;
 
+import io.github.mctunnel.client.codec.RecordView;
 import io.github.mctunnel.client.schema.PartitionSpec;
 import io.github.mctunnel.client.schema.TableSchema;
 import io.github.mctunnel.flink.source.RowDataTunnelRecordDeserializer;
@@ -48,8 +49,16 @@ final class PartitionKeysOnlyDeserializer implements TunnelRecordDeserializer<Ro
     }
 
     @Override
+    public RowData deserialize(RecordView record, PartitionSpec partition) throws IOException {
+        return withoutDataColumn(withDataColumn.deserialize(record, partition));
+    }
+
+    @Override
     public RowData deserialize(Object[] values, PartitionSpec partition) throws IOException {
-        RowData full = withDataColumn.deserialize(values, partition);
+        return withoutDataColumn(withDataColumn.deserialize(values, partition));
+    }
+
+    private RowData withoutDataColumn(RowData full) {
         GenericRowData row = new GenericRowData(arity);
         for (int i = 0; i < arity; i++) {
             row.setField(i, ((GenericRowData) full).getField(i));

@@ -1,5 +1,6 @@
 package io.github.mctunnel.flink.source.reader;
 
+import io.github.mctunnel.client.codec.RecordView;
 import io.github.mctunnel.client.schema.PartitionSpec;
 import io.github.mctunnel.flink.source.SessionInvalidationPolicy;
 import io.github.mctunnel.flink.source.TunnelRecordDeserializer;
@@ -168,7 +169,7 @@ public final class TunnelSplitReader<OUT> implements SplitReader<OUT, TunnelSpli
             }
             int n = 0;
             while (n < batchRows && !wakeUp) {
-                Object[] row = range.read();
+                RecordView row = range.next();
                 if (row == null) {
                     finishCurrent(batch);
                     break;

@@ -1,5 +1,8 @@
 package io.github.mctunnel.flink.source.table;
 
+import io.github.mctunnel.client.codec.RecordView;
+import io.github.mctunnel.client.codec.ValuesRecordView;
+
 import org.apache.flink.annotation.Internal;
 
 import java.io.Closeable;
@@ -16,6 +19,17 @@ public interface RowRangeReader extends Closeable {
      * @throws SessionInvalidatedException when the session expired or its partition changed
      */
     Object[] read() throws IOException;
+
+    /**
+     * The next row as a view valid until the next call, or null after the last row of the range. By
+     * default the values of {@link #read()} in a {@link ValuesRecordView}.
+     *
+     * @throws SessionInvalidatedException when the session expired or its partition changed
+     */
+    default RecordView next() throws IOException {
+        Object[] values = read();
+        return values == null ? null : new ValuesRecordView(values);
+    }
 
     @Override
     void close();

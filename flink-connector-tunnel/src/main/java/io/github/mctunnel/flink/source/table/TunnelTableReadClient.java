@@ -2,6 +2,7 @@ package io.github.mctunnel.flink.source.table;
 
 import io.github.mctunnel.client.TunnelClient;
 import io.github.mctunnel.client.codec.RecordStreamReader;
+import io.github.mctunnel.client.codec.RecordView;
 import io.github.mctunnel.client.compress.Compression;
 import io.github.mctunnel.client.error.TunnelException;
 import io.github.mctunnel.client.schema.Column;
@@ -137,12 +138,12 @@ public final class TunnelTableReadClient implements TableReadClient {
         List<Column> read = s.schema().project(columns).columns();
         RowDecoder.Factory decoders =
                 (body, contentEncoding) ->
-                        new RecordStreamReader(
+                        RowDecoder.of(
+                                new RecordStreamReader(
                                         read,
                                         Compression.fromContentEncoding(contentEncoding)
                                                 .decompress(new CountingInputStream(body, metrics)),
-                                        false)
-                                ::read;
+                                        false));
         DownloadReader reader;
         try {
             reader =
@@ -189,10 +190,25 @@ public final class TunnelTableReadClient implements TableReadClient {
             } catch (TunnelException e) {
                 throw translate(e);
             } finally {
-                while (resumes < reader.resumes()) {
-                    resumes++;
-                    metrics.retried();
-                }
+                countResumes();
+            }
+        }
+
+        @Override
+        public RecordView next() throws IOException {
+            try {
+                return reader.next();
+            } catch (TunnelException e) {
+                throw translate(e);
+            } finally {
+                countResumes();
+            }
+        }
+
+        private void countResumes() {
+            while (resumes < reader.resumes()) {
+                resumes++;
+                metrics.retried();
             }
         }
 
