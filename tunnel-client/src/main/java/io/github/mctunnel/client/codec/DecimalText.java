@@ -2,10 +2,10 @@ package io.github.mctunnel.client.codec;
 
 /**
  * Parses the common DECIMAL texts of the record stream without a {@link java.math.BigDecimal}: an
- * optional sign, ASCII digits with at most one point, at most 18 digits in all (so the unscaled
- * value fits in a {@code long}). Every such text gives the unscaled value and scale that {@code new
- * BigDecimal(text)} has; any other text (exponents, more digits, inf/nan, non-ASCII digits) is left
- * to {@code BigDecimal}.
+ * optional sign, ASCII digits with at most one point, at most 18 digits after the leading zeros (so
+ * the unscaled value fits in a {@code long}). Every such text gives the unscaled value and scale
+ * that {@code new BigDecimal(text)} has; any other text (exponents, more digits, inf/nan, non-ASCII
+ * digits) is left to {@code BigDecimal}.
  */
 final class DecimalText {
 
@@ -30,14 +30,19 @@ final class DecimalText {
         }
         long unscaled = 0;
         int digits = 0;
+        int significant = 0;
         int point = -1;
         for (; i < end; i++) {
             int b = text[i];
             if (b >= '0' && b <= '9') {
-                if (++digits > MAX_COMPACT_DIGITS) {
-                    return false;
+                digits++;
+                if (unscaled != 0 || b != '0') {
+                    // a significant digit (leading zeros are not)
+                    if (++significant > MAX_COMPACT_DIGITS) {
+                        return false;
+                    }
+                    unscaled = unscaled * 10 + (b - '0');
                 }
-                unscaled = unscaled * 10 + (b - '0');
             } else if (b == '.' && point < 0) {
                 point = digits;
             } else {

@@ -425,6 +425,6 @@ final class DecodedRecord implements RecordView {
             return new IllegalStateException("Column " + column + " is NULL in this record");
         }
         return new IllegalStateException(
-                "Column " + column + " has type " + types[column] + ", not " + expected);
+                "Column " + column + " has type " + kinds[column] + ", not " + expected);
     }
 }

@@ -26,10 +26,10 @@ import java.util.Objects;
  * stringsAsBytes}; the writer takes both), VARCHAR/CHAR/JSON {@link String}, BINARY {@code byte[]},
  * DECIMAL {@link BigDecimal} (a value the service sends as inf/nan reads as null, as in the SDK),
  * DATE {@link LocalDate}, DATETIME {@link Instant} (millisecond precision), TIMESTAMP {@link
- * Instant}, TIMESTAMP_NTZ {@link LocalDateTime}, INTERVAL_DAY_TIME {@link Duration},
- * INTERVAL_YEAR_MONTH {@link Period} (normalized to years and months), ARRAY {@link List}, MAP
- * {@link Map} (a {@link LinkedHashMap} in wire order), STRUCT {@link List} of the field values in
- * declared order. NULL is {@code null} at every level.
+ * Instant}, TIMESTAMP_NTZ {@link java.time.LocalDateTime}, INTERVAL_DAY_TIME {@link
+ * java.time.Duration}, INTERVAL_YEAR_MONTH {@link java.time.Period} (normalized to years and
+ * months), ARRAY {@link List}, MAP {@link Map} (a {@link LinkedHashMap} in wire order), STRUCT
+ * {@link List} of the field values in declared order. NULL is {@code null} at every level.
  *
  * <p>Like the SDK's reader, a stream that ends at a record boundary without a trailer is accepted
  * unless the reader was built with {@code requireTrailer}; when the trailer is present, its count,
@@ -314,7 +314,13 @@ public final class RecordStreamReader {
                                 new String(
                                         record.sharedBytes(), offset, len, StandardCharsets.UTF_8);
                         try {
-                            record.setObject(slot, new BigDecimal(text));
+                            BigDecimal v = new BigDecimal(text);
+                            if (v.unscaledValue().bitLength() < Long.SIZE) {
+                                record.setCompactDecimal(
+                                        slot, v.unscaledValue().longValue(), v.scale());
+                            } else {
+                                record.setObject(slot, v);
+                            }
                         } catch (NumberFormatException e) {
                             // The service writes inf/nan for special values; the SDK reads them as
                             // NULL.

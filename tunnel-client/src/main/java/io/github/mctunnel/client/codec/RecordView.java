@@ -72,7 +72,10 @@ public interface RecordView {
     /** The unscaled value of a compact DECIMAL (see {@link #isCompactDecimal}). */
     long getUnscaledLong(int column);
 
-    /** The scale of a compact DECIMAL, as sent (the number of digits after the point). */
+    /**
+     * The scale of a compact DECIMAL, as sent (the number of digits after the point; negative for a
+     * text such as {@code 1E+3}).
+     */
     int getDecimalScale(int column);
 
     /** Any DECIMAL value, with the scale it was sent with. */
