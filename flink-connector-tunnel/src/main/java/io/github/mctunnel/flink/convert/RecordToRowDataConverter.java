@@ -2,6 +2,7 @@ package io.github.mctunnel.flink.convert;
 
 import io.github.mctunnel.client.codec.RecordView;
 import io.github.mctunnel.client.schema.Column;
+import io.github.mctunnel.client.schema.TypeInfo;
 
 import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.table.data.GenericRowData;
@@ -9,6 +10,7 @@ import org.apache.flink.table.types.logical.RowType;
 
 import java.time.ZoneId;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * Converts Tunnel records into Flink {@link GenericRowData}: a {@link RecordView} read column by
@@ -19,19 +21,25 @@ import java.util.List;
 public final class RecordToRowDataConverter {
 
     private final String[] columnNames;
+    private final TypeInfo[] columnTypes;
     private final ToFlinkValue[] converters;
     private final ViewToFlinkValue[] readers;
     private final boolean[] notNull;
+    private final RowStrings strings;
 
     private RecordToRowDataConverter(
             String[] columnNames,
+            TypeInfo[] columnTypes,
             ToFlinkValue[] converters,
             ViewToFlinkValue[] readers,
-            boolean[] notNull) {
+            boolean[] notNull,
+            RowStrings strings) {
         this.columnNames = columnNames;
+        this.columnTypes = columnTypes;
         this.converters = converters;
         this.readers = readers;
         this.notNull = notNull;
+        this.strings = strings;
     }
 
     /**
@@ -69,17 +77,26 @@ public final class RecordToRowDataConverter {
         }
         int n = columns.size();
         String[] names = new String[n];
+        TypeInfo[] types = new TypeInfo[n];
         ToFlinkValue[] converters = new ToFlinkValue[n];
         ViewToFlinkValue[] readers = new ViewToFlinkValue[n];
         boolean[] notNull = new boolean[n];
+        RowStrings strings =
+                new RowStrings(
+                        IntStream.range(0, n)
+                                .filter(i -> ViewToFlinkValue.isCharacter(columns.get(i).type()))
+                                .toArray());
         for (int i = 0; i < n; i++) {
             Column c = columns.get(i);
             names[i] = c.name();
+            types[i] = c.type();
             converters[i] = ToFlinkValue.create(c.name(), c.type(), rowType.getTypeAt(i), zone);
-            readers[i] = ViewToFlinkValue.create(c.name(), c.type(), rowType.getTypeAt(i), zone);
+            readers[i] =
+                    ViewToFlinkValue.create(
+                            c.name(), c.type(), rowType.getTypeAt(i), zone, strings);
             notNull[i] = !rowType.getTypeAt(i).isNullable();
         }
-        return new RecordToRowDataConverter(names, converters, readers, notNull);
+        return new RecordToRowDataConverter(names, types, converters, readers, notNull, strings);
     }
 
     /** Builds the converter for {@code columns} read into their canonical Flink types. */
@@ -113,19 +130,26 @@ public final class RecordToRowDataConverter {
 
     /**
      * Converts one record, read column by column without its boxed Java values (strings from their
-     * UTF-8 bytes, compact decimals from their unscaled value, ...), into a new row. Gives the same
-     * row as {@link #convert(Object[])} of the record's values.
+     * UTF-8 bytes, one copy per row; compact decimals from their unscaled value, ...), into a new
+     * row. Gives the same row as {@link #convert(Object[])} of the record's values. Unlike that
+     * method, not thread-safe (it keeps the row's string bytes while converting).
      *
      * @throws ValueConversionException naming the column and value that cannot be read
      */
     public GenericRowData convert(RecordView record) {
         GenericRowData row = new GenericRowData(readers.length);
-        for (int i = 0; i < readers.length; i++) {
-            if (!record.isNull(i)) {
-                row.setField(i, readers[i].read(record, i));
-            } else if (notNull[i]) {
-                throw notNullViolated(i);
+        strings.start(record);
+        int i = 0;
+        try {
+            for (; i < readers.length; i++) {
+                if (!record.isNull(i)) {
+                    row.setField(i, readers[i].read(record, i));
+                } else if (notNull[i]) {
+                    throw notNullViolated(i);
+                }
             }
+        } catch (IllegalStateException | ClassCastException | ArithmeticException e) {
+            throw ViewToFlinkValue.failed(columnNames[i], columnTypes[i], e);
         }
         return row;
     }
@@ -138,14 +162,20 @@ public final class RecordToRowDataConverter {
      * @throws ValueConversionException naming the column and value that cannot be read
      */
     public void convertInto(RecordView record, GenericRowData row, int[] positions) {
-        for (int i = 0; i < readers.length; i++) {
-            if (!record.isNull(i)) {
-                row.setField(positions[i], readers[i].read(record, i));
-            } else if (notNull[i]) {
-                throw notNullViolated(i);
-            } else {
-                row.setField(positions[i], null);
+        strings.start(record);
+        int i = 0;
+        try {
+            for (; i < readers.length; i++) {
+                if (!record.isNull(i)) {
+                    row.setField(positions[i], readers[i].read(record, i));
+                } else if (notNull[i]) {
+                    throw notNullViolated(i);
+                } else {
+                    row.setField(positions[i], null);
+                }
             }
+        } catch (IllegalStateException | ClassCastException | ArithmeticException e) {
+            throw ViewToFlinkValue.failed(columnNames[i], columnTypes[i], e);
         }
     }
 

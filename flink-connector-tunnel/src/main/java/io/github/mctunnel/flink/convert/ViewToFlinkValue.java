@@ -5,7 +5,6 @@ import io.github.mctunnel.client.schema.TypeInfo;
 
 import org.apache.flink.table.data.DecimalData;
 import org.apache.flink.table.data.TimestampData;
-import org.apache.flink.table.data.binary.BinaryStringData;
 import org.apache.flink.table.types.logical.DecimalType;
 import org.apache.flink.table.types.logical.LogicalType;
 import org.apache.flink.table.types.logical.LogicalTypeRoot;
@@ -14,15 +13,17 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
-import java.util.Arrays;
 
 /**
  * Reads one non-null column of a {@link RecordView} as the Flink internal value of a {@link
  * LogicalType}, without the codec's boxed Java value where the types allow: strings become {@link
- * BinaryStringData} over a copy of their UTF-8 bytes, decimals of precision up to 18 {@link
+ * org.apache.flink.table.data.binary.BinaryStringData} over a copy of their UTF-8 bytes (one copy
+ * per row, see {@link RowStrings}), decimals of precision up to 18 {@link
  * DecimalData#fromUnscaledLong}, timestamps {@link TimestampData} from milliseconds and nanos.
  * ARRAY, MAP and STRUCT go through their Java value and {@link ToFlinkValue}. Gives exactly the
  * values {@link ToFlinkValue} gives for the same record; built once per schema by {@link #create}.
+ * A read fails with the view's or the arithmetic's exception; {@link #failed} turns it into the
+ * error naming the column (once per row, around all of its columns).
  */
 @FunctionalInterface
 interface ViewToFlinkValue {
@@ -40,13 +41,27 @@ interface ViewToFlinkValue {
      * @throws IllegalArgumentException when the types do not fit (see {@link
      *     TunnelTypeMapping#checkReadable})
      */
-    static ViewToFlinkValue create(String path, TypeInfo from, LogicalType to, ZoneId zone) {
+    static ViewToFlinkValue create(
+            String path, TypeInfo from, LogicalType to, ZoneId zone, RowStrings strings) {
         TunnelTypeMapping.checkReadable(path, from, to, zone);
-        return guarded(path, from, unguarded(path, from, to, zone));
+        return unguarded(path, from, to, zone, strings);
+    }
+
+    /** Whether a column of this type is read through {@link RowStrings}. */
+    static boolean isCharacter(TypeInfo type) {
+        switch (type.type()) {
+            case STRING:
+            case VARCHAR:
+            case CHAR:
+            case JSON:
+                return true;
+            default:
+                return false;
+        }
     }
 
     private static ViewToFlinkValue unguarded(
-            String path, TypeInfo from, LogicalType to, ZoneId zone) {
+            String path, TypeInfo from, LogicalType to, ZoneId zone, RowStrings strings) {
         switch (from.type()) {
             case BIGINT:
                 return RecordView::getLong;
@@ -66,11 +81,7 @@ interface ViewToFlinkValue {
             case VARCHAR:
             case CHAR:
             case JSON:
-                return (r, c) -> {
-                    int offset = r.bytesOffset(c);
-                    return BinaryStringData.fromBytes(
-                            Arrays.copyOfRange(r.bytesArray(c), offset, offset + r.bytesLength(c)));
-                };
+                return strings::get;
             case BINARY:
                 return RecordView::getBytes;
             case DECIMAL:
@@ -169,25 +180,21 @@ interface ViewToFlinkValue {
     }
 
     /**
-     * Turns a value the types cannot take (or arithmetic overflow) into an error naming the column.
+     * The error for a value the types cannot take (or arithmetic overflow), naming the column: what
+     * the converter throws when {@link #read} fails with {@code e}.
      */
-    private static ViewToFlinkValue guarded(String path, TypeInfo from, ViewToFlinkValue reader) {
-        return (r, c) -> {
-            try {
-                return reader.read(r, c);
-            } catch (ValueConversionException e) {
-                throw e;
-            } catch (IllegalStateException | ClassCastException | ArithmeticException e) {
-                throw new ValueConversionException(
-                        path,
-                        "Value of column '"
-                                + path
-                                + "' cannot be read as MaxCompute type "
-                                + from
-                                + ": "
-                                + e.getMessage(),
-                        e);
-            }
-        };
+    static ValueConversionException failed(String path, TypeInfo from, RuntimeException e) {
+        if (e instanceof ValueConversionException v) {
+            return v;
+        }
+        return new ValueConversionException(
+                path,
+                "Value of column '"
+                        + path
+                        + "' cannot be read as MaxCompute type "
+                        + from
+                        + ": "
+                        + e.getMessage(),
+                e);
     }
 }

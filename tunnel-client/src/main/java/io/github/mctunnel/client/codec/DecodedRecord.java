@@ -33,9 +33,28 @@ final class DecodedRecord implements RecordView {
     /** The longest array the JVM reliably allocates. */
     private static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
 
+    // the column types each getter reads, as masks of their ordinals
+    private static final long LONG_TYPES =
+            mask(OdpsType.BIGINT, OdpsType.INT, OdpsType.SMALLINT, OdpsType.TINYINT);
+    private static final long INT_TYPES = mask(OdpsType.INT, OdpsType.SMALLINT, OdpsType.TINYINT);
+    private static final long SHORT_TYPES = mask(OdpsType.SMALLINT, OdpsType.TINYINT);
+    private static final long TINYINT_TYPE = mask(OdpsType.TINYINT);
+    private static final long BOOLEAN_TYPE = mask(OdpsType.BOOLEAN);
+    private static final long DOUBLE_TYPE = mask(OdpsType.DOUBLE);
+    private static final long FLOAT_TYPE = mask(OdpsType.FLOAT);
+    private static final long DECIMAL_TYPE = mask(OdpsType.DECIMAL);
+    private static final long DATE_TYPE = mask(OdpsType.DATE);
+    private static final long DATETIME_TYPE = mask(OdpsType.DATETIME);
+    private static final long SECONDS_AND_NANOS_TYPES =
+            mask(OdpsType.TIMESTAMP, OdpsType.TIMESTAMP_NTZ, OdpsType.INTERVAL_DAY_TIME);
+    private static final long INTERVAL_YEAR_MONTH_TYPE = mask(OdpsType.INTERVAL_YEAR_MONTH);
+    private static final long BYTES_TYPES =
+            mask(OdpsType.STRING, OdpsType.VARCHAR, OdpsType.CHAR, OdpsType.JSON, OdpsType.BINARY);
+
     private final int columns;
     private final TypeInfo[] types;
     private final OdpsType[] kinds;
+    private final int[] ordinals;
     private final boolean stringsAsBytes;
     private final int[] stamps;
     private final long[] longs;
@@ -51,9 +70,11 @@ final class DecodedRecord implements RecordView {
         int slots = columns.length + 1;
         this.types = new TypeInfo[slots];
         this.kinds = new OdpsType[slots];
+        this.ordinals = new int[slots];
         for (int i = 0; i < columns.length; i++) {
             types[i] = columns[i].type();
             kinds[i] = types[i].type();
+            ordinals[i] = kinds[i].ordinal();
         }
         this.stringsAsBytes = stringsAsBytes;
         this.stamps = new int[slots];
@@ -77,6 +98,7 @@ final class DecodedRecord implements RecordView {
     int scratchSlot(TypeInfo type) {
         types[columns] = type;
         kinds[columns] = type.type();
+        ordinals[columns] = kinds[columns].ordinal();
         stamps[columns] = 0;
         return columns;
     }
@@ -174,43 +196,43 @@ final class DecodedRecord implements RecordView {
 
     @Override
     public long getLong(int column) {
-        check(column, OdpsType.BIGINT, OdpsType.INT, OdpsType.SMALLINT, OdpsType.TINYINT);
+        check(column, LONG_TYPES);
         return longs[column];
     }
 
     @Override
     public int getInt(int column) {
-        check(column, OdpsType.INT, OdpsType.SMALLINT, OdpsType.TINYINT);
+        check(column, INT_TYPES);
         return (int) longs[column];
     }
 
     @Override
     public short getShort(int column) {
-        check(column, OdpsType.SMALLINT, OdpsType.TINYINT);
+        check(column, SHORT_TYPES);
         return (short) longs[column];
     }
 
     @Override
     public byte getByte(int column) {
-        check(column, OdpsType.TINYINT);
+        check(column, TINYINT_TYPE);
         return (byte) longs[column];
     }
 
     @Override
     public boolean getBoolean(int column) {
-        check(column, OdpsType.BOOLEAN);
+        check(column, BOOLEAN_TYPE);
         return longs[column] != 0;
     }
 
     @Override
     public double getDouble(int column) {
-        check(column, OdpsType.DOUBLE);
+        check(column, DOUBLE_TYPE);
         return Double.longBitsToDouble(longs[column]);
     }
 
     @Override
     public float getFloat(int column) {
-        check(column, OdpsType.FLOAT);
+        check(column, FLOAT_TYPE);
         return Float.intBitsToFloat((int) longs[column]);
     }
 
@@ -240,7 +262,7 @@ final class DecodedRecord implements RecordView {
 
     @Override
     public boolean isCompactDecimal(int column) {
-        check(column, OdpsType.DECIMAL);
+        check(column, DECIMAL_TYPE);
         return objects[column] == null;
     }
 
@@ -258,38 +280,38 @@ final class DecodedRecord implements RecordView {
 
     @Override
     public BigDecimal getDecimal(int column) {
-        check(column, OdpsType.DECIMAL);
+        check(column, DECIMAL_TYPE);
         Object wide = objects[column];
         return wide != null ? (BigDecimal) wide : BigDecimal.valueOf(longs[column], ints[column]);
     }
 
     @Override
     public long getEpochDay(int column) {
-        check(column, OdpsType.DATE);
+        check(column, DATE_TYPE);
         return longs[column];
     }
 
     @Override
     public long getEpochMillis(int column) {
-        check(column, OdpsType.DATETIME);
+        check(column, DATETIME_TYPE);
         return longs[column];
     }
 
     @Override
     public long getSeconds(int column) {
-        check(column, OdpsType.TIMESTAMP, OdpsType.TIMESTAMP_NTZ, OdpsType.INTERVAL_DAY_TIME);
+        check(column, SECONDS_AND_NANOS_TYPES);
         return longs[column];
     }
 
     @Override
     public int getNanos(int column) {
-        check(column, OdpsType.TIMESTAMP, OdpsType.TIMESTAMP_NTZ, OdpsType.INTERVAL_DAY_TIME);
+        check(column, SECONDS_AND_NANOS_TYPES);
         return ints[column];
     }
 
     @Override
     public int getMonths(int column) {
-        check(column, OdpsType.INTERVAL_YEAR_MONTH);
+        check(column, INTERVAL_YEAR_MONTH_TYPE);
         return (int) longs[column];
     }
 
@@ -361,62 +383,48 @@ final class DecodedRecord implements RecordView {
     }
 
     private void checkBytes(int column) {
-        check(
-                column,
-                OdpsType.STRING,
-                OdpsType.VARCHAR,
-                OdpsType.CHAR,
-                OdpsType.JSON,
-                OdpsType.BINARY);
+        check(column, BYTES_TYPES);
     }
 
     private void checkCompact(int column) {
-        check(column, OdpsType.DECIMAL);
+        check(column, DECIMAL_TYPE);
         if (objects[column] != null) {
             throw new IllegalStateException(
                     "Column " + column + ": the DECIMAL does not fit a long; use getDecimal");
         }
     }
 
-    private void check(int column, OdpsType type) {
-        if (kinds[column] != type || stamps[column] != generation || column >= columns) {
-            throw misuse(column, type.toString());
+    /** The types of {@code kinds}, as a bit mask of their ordinals. */
+    private static long mask(OdpsType... kinds) {
+        long m = 0;
+        for (OdpsType k : kinds) {
+            m |= 1L << k.ordinal();
         }
+        return m;
     }
 
-    private void check(int column, OdpsType a, OdpsType b) {
-        OdpsType k = kinds[column];
-        if ((k != a && k != b) || stamps[column] != generation || column >= columns) {
-            throw misuse(column, a + " or " + b);
-        }
-    }
-
-    private void check(int column, OdpsType a, OdpsType b, OdpsType c) {
-        OdpsType k = kinds[column];
-        if ((k != a && k != b && k != c) || stamps[column] != generation || column >= columns) {
-            throw misuse(column, a + ", " + b + " or " + c);
-        }
-    }
-
-    private void check(int column, OdpsType a, OdpsType b, OdpsType c, OdpsType d) {
-        OdpsType k = kinds[column];
-        if ((k != a && k != b && k != c && k != d)
+    /**
+     * Checks that the column holds a value of one of the {@code allowed} types (a {@link #mask}).
+     */
+    private void check(int column, long allowed) {
+        if ((allowed >>> ordinals[column] & 1) == 0
                 || stamps[column] != generation
                 || column >= columns) {
-            throw misuse(column, a + ", " + b + ", " + c + " or " + d);
+            throw misuse(column, allowed);
         }
     }
 
-    private void check(int column, OdpsType a, OdpsType b, OdpsType c, OdpsType d, OdpsType e) {
-        OdpsType k = kinds[column];
-        if ((k != a && k != b && k != c && k != d && k != e)
-                || stamps[column] != generation
-                || column >= columns) {
-            throw misuse(column, a + ", " + b + ", " + c + ", " + d + " or " + e);
+    private IllegalStateException misuse(int column, long allowed) {
+        StringBuilder expected = new StringBuilder();
+        for (OdpsType k : OdpsType.values()) {
+            if ((allowed >>> k.ordinal() & 1) != 0) {
+                expected.append(expected.length() == 0 ? "" : ", ").append(k);
+            }
         }
-    }
-
-    private IllegalStateException misuse(int column, String expected) {
+        int last = expected.lastIndexOf(", ");
+        if (last >= 0) {
+            expected.replace(last, last + 2, " or ");
+        }
         if (column >= columns) {
             throw new IndexOutOfBoundsException(
                     "Column " + column + " of a record with " + columns + " columns");

@@ -55,11 +55,36 @@ final class WireInput {
         return buf[pos++];
     }
 
+    /** The longest varint: a 64-bit value in 7-bit groups. */
+    private static final int MAX_VARINT_BYTES = 10;
+
     /**
      * A varint, keeping its low 32 bits. Like protobuf, accepts up to 10 bytes (a negative int32
      * written as int64).
      */
     int readVarint32() throws IOException {
+        if (limit - pos >= MAX_VARINT_BYTES) {
+            // fast path: the whole varint is in the buffer, no refill check per byte
+            int p = pos;
+            byte[] b = buf;
+            int x = b[p++];
+            if (x >= 0) {
+                pos = p;
+                return x;
+            }
+            int result = x & 0x7F;
+            for (int shift = 7; shift < 64; shift += 7) {
+                x = b[p++];
+                if (shift < 32) {
+                    result |= (x & 0x7F) << shift;
+                }
+                if (x >= 0) {
+                    pos = p;
+                    return result;
+                }
+            }
+            throw new MalformedVarintException();
+        }
         int result = 0;
         for (int shift = 0; shift < 64; shift += 7) {
             int b = readRawByte();
@@ -74,6 +99,21 @@ final class WireInput {
     }
 
     long readVarint64() throws IOException {
+        if (limit - pos >= MAX_VARINT_BYTES) {
+            // fast path: the whole varint is in the buffer, no refill check per byte
+            int p = pos;
+            byte[] b = buf;
+            long result = 0;
+            for (int shift = 0; shift < 64; shift += 7) {
+                int x = b[p++];
+                result |= (long) (x & 0x7F) << shift;
+                if (x >= 0) {
+                    pos = p;
+                    return result;
+                }
+            }
+            throw new MalformedVarintException();
+        }
         long result = 0;
         for (int shift = 0; shift < 64; shift += 7) {
             int b = readRawByte();
@@ -96,6 +136,14 @@ final class WireInput {
     }
 
     int readFixed32() throws IOException {
+        if (limit - pos >= 4) {
+            int p = pos;
+            pos = p + 4;
+            return (buf[p] & 0xFF)
+                    | (buf[p + 1] & 0xFF) << 8
+                    | (buf[p + 2] & 0xFF) << 16
+                    | (buf[p + 3] & 0xFF) << 24;
+        }
         return (readRawByte() & 0xFF)
                 | (readRawByte() & 0xFF) << 8
                 | (readRawByte() & 0xFF) << 16

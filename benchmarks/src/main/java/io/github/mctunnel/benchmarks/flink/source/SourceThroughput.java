@@ -82,6 +82,7 @@ public final class SourceThroughput implements BenchmarkPart {
             long rows = smoke ? SMOKE_ROWS : FULL_ROWS;
             double bytesPerRow = emulator.bytesPerRow();
             emulator.create("events", rows);
+            emulator.create("one_row", 1);
             if (!smoke) {
                 // one unreported round of every path: JIT compilation and heap sizing
                 emulator.create("warmup", WARMUP_ROWS);
@@ -97,6 +98,7 @@ public final class SourceThroughput implements BenchmarkPart {
             List<Measured> sdkRuns = new ArrayList<>();
             Map<Reading, List<Measured>> oneReader = new EnumMap<>(Reading.class);
             List<JobRun> twoReaders = new ArrayList<>();
+            List<Measured> startUps = new ArrayList<>();
             int rounds = smoke ? 1 : ROUNDS;
             for (int round = 1; round <= rounds; round++) {
                 System.out.printf(Locale.ROOT, "  round %d of %d%n", round, rounds);
@@ -127,6 +129,18 @@ public final class SourceThroughput implements BenchmarkPart {
                                                             .requireRows(rows, label),
                                             bytesPerRow));
                 }
+                startUps.add(
+                        measure(
+                                "1 reader, one row (start-up)",
+                                () ->
+                                        SourceJob.read(
+                                                        emulator.connection(),
+                                                        "one_row",
+                                                        1,
+                                                        0,
+                                                        Reading.ROW_DATA)
+                                                .requireRows(1, "one row"),
+                                bytesPerRow));
                 twoReaders.add(
                         measure(
                                         "2 readers, " + Reading.VALUES.label,
@@ -201,6 +215,32 @@ public final class SourceThroughput implements BenchmarkPart {
                                             + " view, against the same deserializer fed the"
                                             + " codec's boxed Object[] values (the path before"
                                             + " issue 18), same run"));
+            double startUpCpu =
+                    median(startUps.stream().mapToDouble(m -> m.cpuNanos() / 1e9).toArray());
+            results.add(
+                    BenchmarkResult.of(
+                                    "source",
+                                    "1-row job, CPU-s outside the emulator",
+                                    startUpCpu,
+                                    "CPU-s")
+                            .withNote(
+                                    "the fixed cost in every job's figure: Flink's local"
+                                            + " cluster, scheduling, split discovery, the session"));
+            results.add(
+                    BenchmarkResult.compared(
+                                    "source",
+                                    "1 reader RowData (SQL), rows per CPU-s past start-up, vs"
+                                            + " before",
+                                    medianRowsPerMarginalCpuSecond(
+                                            oneReader.get(Reading.ROW_DATA), startUpCpu),
+                                    CPU_UNIT,
+                                    Reading.ROW_DATA_VIA_VALUES.label,
+                                    medianRowsPerMarginalCpuSecond(
+                                            oneReader.get(Reading.ROW_DATA_VIA_VALUES), startUpCpu),
+                                    Double.NaN)
+                            .withNote(
+                                    "the per-row cost alone: each run's CPU minus the 1-row"
+                                            + " job's"));
             for (Reading reading : List.of(Reading.ROW_DATA, Reading.ROW_DATA_VIA_VALUES)) {
                 results.add(
                         BenchmarkResult.of(
@@ -270,6 +310,15 @@ public final class SourceThroughput implements BenchmarkPart {
 
     private static double medianRowsPerCpuSecond(List<Measured> measured) {
         return median(measured.stream().mapToDouble(Measured::rowsPerCpuSecond).toArray());
+    }
+
+    /** Rows per CPU-second once the fixed CPU of a 1-row job is taken off each run's. */
+    private static double medianRowsPerMarginalCpuSecond(
+            List<Measured> measured, double startUpCpuSeconds) {
+        return median(
+                measured.stream()
+                        .mapToDouble(m -> m.run().rows() / (m.cpuNanos() / 1e9 - startUpCpuSeconds))
+                        .toArray());
     }
 
     private static double medianAllocatedPerRow(List<Measured> measured) {
