@@ -52,7 +52,6 @@ final class DecodedRecord implements RecordView {
             mask(OdpsType.STRING, OdpsType.VARCHAR, OdpsType.CHAR, OdpsType.JSON, OdpsType.BINARY);
 
     private final int columns;
-    private final TypeInfo[] types;
     private final OdpsType[] kinds;
     private final int[] ordinals;
     private final boolean stringsAsBytes;
@@ -68,12 +67,10 @@ final class DecodedRecord implements RecordView {
     DecodedRecord(Column[] columns, boolean stringsAsBytes) {
         this.columns = columns.length;
         int slots = columns.length + 1;
-        this.types = new TypeInfo[slots];
         this.kinds = new OdpsType[slots];
         this.ordinals = new int[slots];
         for (int i = 0; i < columns.length; i++) {
-            types[i] = columns[i].type();
-            kinds[i] = types[i].type();
+            kinds[i] = columns[i].type().type();
             ordinals[i] = kinds[i].ordinal();
         }
         this.stringsAsBytes = stringsAsBytes;
@@ -96,7 +93,6 @@ final class DecodedRecord implements RecordView {
 
     /** The slot that holds a nested scalar while it is boxed. */
     int scratchSlot(TypeInfo type) {
-        types[columns] = type;
         kinds[columns] = type.type();
         ordinals[columns] = kinds[columns].ordinal();
         stamps[columns] = 0;

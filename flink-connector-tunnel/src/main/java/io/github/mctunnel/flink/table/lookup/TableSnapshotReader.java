@@ -1,7 +1,10 @@
 package io.github.mctunnel.flink.table.lookup;
 
+import io.github.mctunnel.client.codec.RecordView;
+import io.github.mctunnel.client.schema.Column;
 import io.github.mctunnel.client.schema.PartitionSpec;
 import io.github.mctunnel.client.schema.TableSchema;
+import io.github.mctunnel.client.schema.TypeInfo;
 import io.github.mctunnel.flink.source.RowDataTunnelRecordDeserializer;
 import io.github.mctunnel.flink.source.enumerator.PartitionOrder;
 import io.github.mctunnel.flink.source.table.DownloadSessionInfo;
@@ -47,6 +50,7 @@ final class TableSnapshotReader implements Closeable {
 
     private long rowsRead;
     private List<String> columns;
+    private TypeInfo[] columnTypes;
     private int nextSession;
     private DownloadSessionInfo session;
     private long position;
@@ -171,9 +175,9 @@ final class TableSnapshotReader implements Closeable {
     RowData next() throws IOException {
         while (true) {
             if (range != null) {
-                Object[] row;
+                RecordView row;
                 try {
-                    row = range.read();
+                    row = range.next();
                 } catch (SessionInvalidatedException e) {
                     throw e;
                 } catch (IOException e) {
@@ -185,7 +189,7 @@ final class TableSnapshotReader implements Closeable {
                 if (row != null) {
                     position++;
                     rowsRead++;
-                    bytes += RowSizes.estimate(row);
+                    bytes += RowSizes.estimate(row, columnTypes);
                     if (bytes > settings.maxBytes().getBytes()) {
                         throw tooLarge();
                     }
@@ -211,9 +215,12 @@ final class TableSnapshotReader implements Closeable {
         while (true) {
             try {
                 if (columns == null) {
-                    columns =
-                            deserializer.open(
-                                    client.sessionSchema(session.id(), session.partition()));
+                    TableSchema schema = client.sessionSchema(session.id(), session.partition());
+                    columns = deserializer.open(schema);
+                    columnTypes =
+                            schema.project(columns).columns().stream()
+                                    .map(Column::type)
+                                    .toArray(TypeInfo[]::new);
                 }
                 range =
                         client.openRange(
