@@ -304,17 +304,16 @@ class RowDataFromRecordViewTest {
                     .as(text)
                     .isEqualTo(
                             d.deserialize(
-                                    new Object[] {new BigDecimal(text).setScale(4)},
-                                    PartitionSpec.empty()));
+                                    new Object[] {new BigDecimal(text)}, PartitionSpec.empty()));
         }
         RecordView tooBig = stream(columns, new Object[] {new BigDecimal("10000")}).next();
         assertThatThrownBy(() -> d.deserialize(tooBig, PartitionSpec.empty()))
                 .isInstanceOf(ValueConversionException.class)
-                .hasMessage("Value 10000.0000 of column 'd' does not fit DECIMAL(6, 2)");
+                .hasMessage("Value 10000 of column 'd' does not fit DECIMAL(6, 2)");
         RecordView roundsOver = stream(columns, new Object[] {new BigDecimal("9999.995")}).next();
         assertThatThrownBy(() -> d.deserialize(roundsOver, PartitionSpec.empty()))
                 .isInstanceOf(ValueConversionException.class)
-                .hasMessage("Value 9999.9950 of column 'd' does not fit DECIMAL(6, 2)");
+                .hasMessage("Value 9999.995 of column 'd' does not fit DECIMAL(6, 2)");
     }
 
     @Test
