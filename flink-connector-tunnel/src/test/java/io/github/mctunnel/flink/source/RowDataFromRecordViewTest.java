@@ -16,6 +16,7 @@ import org.apache.flink.table.api.DataTypes;
 import org.apache.flink.table.data.DecimalData;
 import org.apache.flink.table.data.GenericRowData;
 import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.data.binary.BinaryStringData;
 import org.apache.flink.table.data.StringData;
 import org.apache.flink.table.data.TimestampData;
 import org.apache.flink.table.types.logical.RowType;
@@ -413,5 +414,29 @@ class RowDataFromRecordViewTest {
                 .hasMessageEndingWith(
                         "implements neither deserialize(RecordView, PartitionSpec) nor"
                                 + " deserialize(Object[], PartitionSpec)");
+    }
+
+    @Test
+    void malformedUtf8ReadsAsTheValuesPathReadsItAndOnlyStringsAreCopied() throws IOException {
+        List<Column> columns =
+                List.of(
+                        Column.of("a", "string"),
+                        Column.of("img", "binary"),
+                        Column.of("b", "string"),
+                        Column.of("c", "string"));
+        RowType type = TunnelTypeMapping.toRowType(columns);
+        RowDataTunnelRecordDeserializer d = deserializer(type, null);
+        d.open(TableSchema.of(columns));
+        byte[] gbk = {(byte) 0xD6, (byte) 0xD0};
+        Object[] row = {"ok", new byte[100_000], gbk, "tail"};
+        RowData viaView = d.deserialize(stream(columns, row).next(), PartitionSpec.empty());
+        RowData viaValues = d.deserialize(stream(columns, row).read(), PartitionSpec.empty());
+        assertThat(viaView.getString(2)).isEqualTo(viaValues.getString(2));
+        assertThat(viaView.getString(2).toString()).isEqualTo("\uFFFD\uFFFD");
+        assertThat(viaView.getString(0).toString()).isEqualTo("ok");
+        assertThat(viaView.getString(3).toString()).isEqualTo("tail");
+        // the row's strings share one copy holding them and nothing else (not the binary value)
+        BinaryStringData tail = (BinaryStringData) viaView.getString(3);
+        assertThat(tail.getSegments()[0].size()).isEqualTo("ok".length() + "tail".length());
     }
 }

@@ -60,7 +60,12 @@ final class DecodedRecord implements RecordView {
     private final int[] ints;
     private final int[] lengths;
     private final Object[] objects;
-    private byte[] bytes = new byte[4096];
+    private static final int INITIAL_BYTES = 4096;
+
+    /** A shared array over this size shrinks back after a record that used a quarter of it. */
+    private static final int SHRINK_ABOVE = 1 << 20;
+
+    private byte[] bytes = new byte[INITIAL_BYTES];
     private int used;
     private int generation = 1;
 
@@ -87,6 +92,10 @@ final class DecodedRecord implements RecordView {
         if (generation == 0) {
             Arrays.fill(stamps, 0);
             generation = 1;
+        }
+        if (bytes.length > SHRINK_ABOVE && used < bytes.length / 4) {
+            // one huge record does not keep its array for the rest of the response
+            bytes = new byte[INITIAL_BYTES];
         }
         used = 0;
     }

@@ -371,8 +371,11 @@ public final class RecordStreamReader {
                     if (nanos <= -NANOS_PER_SECOND || nanos >= NANOS_PER_SECOND) {
                         throw corrupt("INTERVAL_DAY_TIME nanos " + nanos + " are out of range");
                     }
-                    // what Duration.ofSeconds(seconds, nanos) checks
-                    Math.addExact(seconds, Math.floorDiv(nanos, NANOS_PER_SECOND));
+                    // what Duration.ofSeconds(seconds, nanos) checks: a value past it is a
+                    // damaged record, not a failure of the job
+                    if (seconds == Long.MIN_VALUE && nanos < 0) {
+                        throw corrupt("INTERVAL_DAY_TIME " + seconds + " s " + nanos + " ns overflows");
+                    }
                     record.setSecondsAndNanos(slot, seconds, nanos);
                     return;
                 }

@@ -204,4 +204,21 @@ class RecordStreamCorruptionTest {
                 .isInstanceOf(CorruptRecordStreamException.class)
                 .hasMessage("Corrupt record stream in record 1: null flag is 2, not 0 or 1");
     }
+
+    @Test
+    void anIntervalPastDurationsRangeIsACorruptRecordNotAnArithmeticFailure() throws IOException {
+        List<io.github.mctunnel.client.schema.Column> cols =
+                List.of(io.github.mctunnel.client.schema.Column.of("i", "interval_day_time"));
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        RecordStreamWriter w = new RecordStreamWriter(cols, out);
+        w.setIntervalDayTime(0, Long.MIN_VALUE, -1);
+        w.endRecord();
+        w.finish();
+        RecordStreamReader r =
+                new RecordStreamReader(cols, new ByteArrayInputStream(out.toByteArray()), false, true);
+        assertThatThrownBy(r::next)
+                .isInstanceOf(CorruptRecordStreamException.class)
+                .hasMessageContaining("record 1")
+                .hasMessageContaining("INTERVAL_DAY_TIME");
+    }
 }
