@@ -12,12 +12,12 @@ import java.util.Arrays;
 
 /**
  * The character columns of one row as {@link BinaryStringData} over a single copy of their UTF-8
- * bytes: the row's strings are copied side by side into one array (and nothing else of the
- * record: binary and nested values stay out), so one memory segment serves every string of the
- * row (instead of an array, a segment and a segment array per string). Bytes that are not
- * well-formed UTF-8 are decoded with replacement characters, as {@code new String(bytes, UTF_8)}
- * did on the {@code Object[]} path, so both paths give equal strings. Not thread-safe; {@link
- * #start} begins each row.
+ * bytes: the row's strings are copied side by side into one array (and nothing else of the record:
+ * binary and nested values stay out), so one memory segment serves every string of the row (instead
+ * of an array, a segment and a segment array per string). Bytes that are not well-formed UTF-8 are
+ * decoded with replacement characters, as {@code new String(bytes, UTF_8)} did on the {@code
+ * Object[]} path, so both paths give equal strings. Not thread-safe; {@link #start} begins each
+ * row.
  */
 final class RowStrings {
 

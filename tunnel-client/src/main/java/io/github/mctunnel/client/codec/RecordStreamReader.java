@@ -374,7 +374,8 @@ public final class RecordStreamReader {
                     // what Duration.ofSeconds(seconds, nanos) checks: a value past it is a
                     // damaged record, not a failure of the job
                     if (seconds == Long.MIN_VALUE && nanos < 0) {
-                        throw corrupt("INTERVAL_DAY_TIME " + seconds + " s " + nanos + " ns overflows");
+                        throw corrupt(
+                                "INTERVAL_DAY_TIME " + seconds + " s " + nanos + " ns overflows");
                     }
                     record.setSecondsAndNanos(slot, seconds, nanos);
                     return;

@@ -215,7 +215,8 @@ class RecordStreamCorruptionTest {
         w.endRecord();
         w.finish();
         RecordStreamReader r =
-                new RecordStreamReader(cols, new ByteArrayInputStream(out.toByteArray()), false, true);
+                new RecordStreamReader(
+                        cols, new ByteArrayInputStream(out.toByteArray()), false, true);
         assertThatThrownBy(r::next)
                 .isInstanceOf(CorruptRecordStreamException.class)
                 .hasMessageContaining("record 1")
