@@ -161,9 +161,6 @@ class TunnelExactlyOnceSinkITCase {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(1);
         env.enableCheckpointing(200);
-        // only the writer's refusal may fail the job: not a checkpoint declined or expired on a
-        // loaded CI machine (restarts are off)
-        env.getCheckpointConfig().setTolerableCheckpointFailureNumber(Integer.MAX_VALUE);
         env.fromSequence(1, 30)
                 .sinkTo(
                         TunnelExactlyOnceSink.<Long>builder()
