@@ -32,17 +32,6 @@ public abstract class ObjectArrayUpsertRecordSerializer<IN> implements UpsertRec
         if (reuse == null || reuse.length != n) {
             reuse = new Object[n];
         }
-        Object[] values = serialize(element, reuse);
-        if (values.length != n) {
-            throw new IllegalArgumentException(
-                    "The serializer gave "
-                            + values.length
-                            + " values, but the record has "
-                            + n
-                            + " fields");
-        }
-        for (int i = 0; i < n; i++) {
-            record.setValue(i, values[i]);
-        }
+        record.setValues(serialize(element, reuse));
     }
 }

@@ -80,4 +80,24 @@ public interface RecordFieldWriter {
      * serializer must hand over new objects, or immutable ones, for every element).
      */
     void setValue(int field, Object value);
+
+    /**
+     * Sets every field with {@link #setValue}: {@code values} holds one value per field.
+     *
+     * @throws IllegalArgumentException when {@code values} has another length
+     */
+    default void setValues(Object[] values) {
+        int n = fieldCount();
+        if (values.length != n) {
+            throw new IllegalArgumentException(
+                    "The serializer gave "
+                            + values.length
+                            + " values, but the record has "
+                            + n
+                            + " fields");
+        }
+        for (int i = 0; i < n; i++) {
+            setValue(i, values[i]);
+        }
+    }
 }

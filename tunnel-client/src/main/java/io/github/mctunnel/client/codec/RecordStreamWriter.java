@@ -164,24 +164,7 @@ public final class RecordStreamWriter {
             if (v == null) {
                 continue;
             }
-            TypeInfo t = columns[i].type();
-            beginField(i, wireType(t.type()));
-            try {
-                encode(t, v);
-            } catch (ValueMismatch e) {
-                throw fail(
-                        "Column '"
-                                + columns[i].name()
-                                + "' ("
-                                + t
-                                + ")"
-                                + e.path
-                                + ": "
-                                + e.getMessage());
-            }
-            if (t.type().isNested()) {
-                checkFieldSize(i);
-            }
+            encodeField(i, columns[i].type(), v);
         }
         endRecord();
     }
@@ -454,7 +437,11 @@ public final class RecordStreamWriter {
             setNull(col);
             return;
         }
-        TypeInfo t = column(col);
+        encodeField(col, column(col), v);
+    }
+
+    /** One non-null top-level value of the Java mapping, named by column when it does not fit. */
+    private void encodeField(int col, TypeInfo t, Object v) {
         beginField(col, wireType(t.type()));
         try {
             encode(t, v);

@@ -250,21 +250,6 @@ public final class StagedRecord implements RecordFieldWriter {
         object(field, VALUE, value);
     }
 
-    /** Sets every field from {@code values} (one per field, the codec's Java mapping). */
-    public void setValues(Object[] values) {
-        if (values.length != columns.length) {
-            throw new IllegalArgumentException(
-                    "the record has "
-                            + values.length
-                            + " values but "
-                            + columns.length
-                            + " fields are expected");
-        }
-        for (int i = 0; i < values.length; i++) {
-            object(i, VALUE, values[i]);
-        }
-    }
-
     private void primitive(int field, byte kind, long value) {
         kinds[field] = kind;
         longs[field] = value;
