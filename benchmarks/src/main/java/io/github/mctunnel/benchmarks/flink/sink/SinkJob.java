@@ -1,6 +1,8 @@
 package io.github.mctunnel.benchmarks.flink.sink;
 
+import io.github.mctunnel.benchmarks.e2e.CpuAccount;
 import io.github.mctunnel.benchmarks.flink.JobRun;
+import io.github.mctunnel.benchmarks.flink.SteadyWindow;
 import io.github.mctunnel.client.compress.Compression;
 import io.github.mctunnel.flink.config.TunnelConnectionOptions;
 import io.github.mctunnel.flink.sink.TunnelExactlyOnceSink;
@@ -13,11 +15,14 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
+import org.apache.flink.connector.datagen.source.GeneratorFunction;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * One streaming job on a local environment: a generator of row indexes (bounded, as fast as it can)
@@ -81,15 +86,41 @@ final class SinkJob {
     private SinkJob() {}
 
     /**
-     * Runs the job; the duration is the job's net runtime (submission to the end of the last task,
-     * so it includes start-up and, for the sinks, the final flush or commit).
+     * Rows the generators have handed out, advanced every 1,024 rows (the jobs run in this JVM).
      */
-    static JobRun write(
+    private static final LongAdder GENERATED = new LongAdder();
+
+    /** The window of a job's progress whose cost is its steady state. */
+    private static final double STEADY_FROM = 0.3;
+
+    private static final double STEADY_TO = 0.9;
+
+    /** A finished job: the whole run, and its steady state between 30% and 90% of the rows. */
+    record Written(JobRun run, SteadyWindow steady) {}
+
+    /** Hands out row indexes, counting them. */
+    private static final class CountedIndexes implements GeneratorFunction<Long, Long> {
+        @Override
+        public Long map(Long index) {
+            if ((index & 1023) == 0) {
+                GENERATED.add(1024);
+            }
+            return index;
+        }
+    }
+
+    /**
+     * Runs the job; the duration is the job's net runtime (submission to the end of the last task,
+     * so it includes start-up and, for the sinks, the final flush or commit). While it runs, the
+     * cost of its steady state is taken from {@code cpu}.
+     */
+    static Written write(
             Target target,
             TunnelConnectionOptions connection,
             String table,
             long rows,
-            int parallelism)
+            int parallelism,
+            CpuAccount cpu)
             throws Exception {
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.createLocalEnvironment(parallelism, new Configuration());
@@ -98,7 +129,7 @@ final class SinkJob {
             env.enableCheckpointing(CHECKPOINT_MILLIS);
         }
         DataGeneratorSource<Long> generator =
-                new DataGeneratorSource<>(index -> index, rows, Types.LONG);
+                new DataGeneratorSource<>(new CountedIndexes(), rows, Types.LONG);
         DataStream<Long> indexes =
                 env.fromSource(generator, WatermarkStrategy.noWatermarks(), "row indexes");
         switch (target) {
@@ -133,8 +164,21 @@ final class SinkJob {
             default:
                 throw new IllegalArgumentException(target.toString());
         }
-        JobExecutionResult result = env.execute(target.label + " " + table + " x" + parallelism);
-        return new JobRun(
-                rows, TimeUnit.MILLISECONDS.toNanos(result.getNetRuntime(TimeUnit.MILLISECONDS)));
+        GENERATED.reset();
+        JobClient job = env.executeAsync(target.label + " " + table + " x" + parallelism);
+        SteadyWindow steady =
+                SteadyWindow.observe(
+                        cpu,
+                        GENERATED::sum,
+                        rows,
+                        STEADY_FROM,
+                        STEADY_TO,
+                        job.getJobExecutionResult());
+        JobExecutionResult result = job.getJobExecutionResult().get();
+        return new Written(
+                new JobRun(
+                        rows,
+                        TimeUnit.MILLISECONDS.toNanos(result.getNetRuntime(TimeUnit.MILLISECONDS))),
+                steady);
     }
 }

@@ -4,6 +4,7 @@ import io.github.mctunnel.benchmarks.e2e.CpuAccount;
 import io.github.mctunnel.benchmarks.e2e.ThreadCpuSampler;
 import io.github.mctunnel.benchmarks.flink.EventTable;
 import io.github.mctunnel.benchmarks.flink.JobRun;
+import io.github.mctunnel.benchmarks.flink.SteadyWindow;
 import io.github.mctunnel.benchmarks.flink.sink.SinkJob.Target;
 import io.github.mctunnel.benchmarks.suite.BenchmarkPart;
 import io.github.mctunnel.benchmarks.suite.BenchmarkResult;
@@ -237,6 +238,9 @@ public final class SinkThroughput implements BenchmarkPart {
                                             own <= 32 ? "met" : "NOT met",
                                             m.run.rows())));
         }
+        if (discarding.steady.seen()) {
+            results.addAll(steadyState(discarding, sinks, encodeFields));
+        }
         for (Measured m : sinks) {
             double rate = m.run.rowsPerSecond() / PARALLELISM;
             results.add(
@@ -258,6 +262,69 @@ public final class SinkThroughput implements BenchmarkPart {
                                             m.run.rows(),
                                             m.run.seconds(),
                                             Runtime.getRuntime().availableProcessors())));
+        }
+        return results;
+    }
+
+    /**
+     * The sinks' cost past start-up: between 30% and 90% of each job's rows, so that the job's
+     * start-up (about a CPU-second), the buffers' first growth and the final flush or commit are
+     * left out; what a job that runs for weeks pays per row.
+     */
+    private static List<BenchmarkResult> steadyState(
+            Measured discarding, List<Measured> sinks, double encodeFields) {
+        List<BenchmarkResult> results = new ArrayList<>();
+        for (Measured m : sinks) {
+            if (!m.steady.seen()) {
+                continue;
+            }
+            results.add(
+                    BenchmarkResult.compared(
+                                    "sink",
+                                    m.target.label + ", rows per CPU-s past start-up vs encode",
+                                    m.steady.rowsPerCpuSecond(),
+                                    "rows/CPU-s",
+                                    "codec encode, field path",
+                                    encodeFields,
+                                    ENCODE_GOAL)
+                            .withNote(
+                                    String.format(
+                                            Locale.ROOT,
+                                            "CPU outside the emulator between 30%% and 90%% of the"
+                                                    + " job's rows (%,d rows, %.2f CPU-s; the whole"
+                                                    + " job: %,.0f rows/CPU-s)",
+                                            m.steady.rows(),
+                                            m.steady.cpuNanos() / 1e9,
+                                            m.rowsPerJobCpuSecond())));
+        }
+        results.add(
+                BenchmarkResult.of(
+                                "sink",
+                                discarding.target.label + ", bytes allocated per row past start-up",
+                                discarding.steady.allocatedBytesPerRow(),
+                                "B/row")
+                        .withNote("the generator's boxed index and Flink's per-record work"));
+        for (Measured m : sinks) {
+            if (!m.steady.seen()) {
+                continue;
+            }
+            double own = m.steady.allocatedBytesPerRow() - discarding.steady.allocatedBytesPerRow();
+            results.add(
+                    BenchmarkResult.of(
+                                    "sink",
+                                    m.target.label
+                                            + ", bytes allocated per row by the sink path past"
+                                            + " start-up",
+                                    own,
+                                    "B/row")
+                            .withNote(
+                                    String.format(
+                                            Locale.ROOT,
+                                            "the sink job minus the discarding job, both between"
+                                                    + " 30%% and 90%% of their rows (sink job: %.0f"
+                                                    + " B/row); goal: at most 32 B (%s)",
+                                            m.steady.allocatedBytesPerRow(),
+                                            own <= 32 ? "met" : "NOT met")));
         }
         return results;
     }
@@ -307,7 +374,9 @@ public final class SinkThroughput implements BenchmarkPart {
             emulator.create(table, 0);
             CpuAccount cpu = CpuAccount.start();
             ThreadCpuSampler threads = ThreadCpuSampler.start();
-            JobRun run = SinkJob.write(target, emulator.connection(), table, rows, parallelism);
+            SinkJob.Written written =
+                    SinkJob.write(target, emulator.connection(), table, rows, parallelism, cpu);
+            JobRun run = written.run();
             threads.close();
             long jobCpuNanos = cpu.processNanos() - cpu.emulatorNanos();
             long javaThreadNanos = threads.nanos(name -> !name.startsWith("HTTP-worker"));
@@ -317,7 +386,13 @@ public final class SinkThroughput implements BenchmarkPart {
                         emulator.rowsCommitted(table), target.label + " (emulator's count)");
             }
             return new Measured(
-                    target, run, emulator.bytesPerRow(), jobCpuNanos, javaThreadNanos, allocated);
+                    target,
+                    run,
+                    emulator.bytesPerRow(),
+                    jobCpuNanos,
+                    javaThreadNanos,
+                    allocated,
+                    written.steady());
         }
     }
 
@@ -331,7 +406,8 @@ public final class SinkThroughput implements BenchmarkPart {
             double bytesPerRow,
             long jobCpuNanos,
             long javaThreadNanos,
-            long allocatedBytes) {
+            long allocatedBytes,
+            SteadyWindow steady) {
 
         /** Rows per CPU-second of everything but the emulator. */
         double rowsPerJobCpuSecond() {
