@@ -247,7 +247,12 @@ public final class StagedRecord implements RecordFieldWriter {
 
     @Override
     public void setValue(int field, Object value) {
-        object(field, VALUE, value);
+        if (value instanceof String s && columns[field].type().type().isText()) {
+            // staged as its UTF-8 bytes, as the codec would encode it, without a byte[] per value
+            setString(field, s);
+        } else {
+            object(field, VALUE, value);
+        }
     }
 
     private void primitive(int field, byte kind, long value) {
@@ -417,7 +422,7 @@ public final class StagedRecord implements RecordFieldWriter {
     public boolean sameValue(int field, StagedRecord other, int otherField) {
         byte kind = kinds[field];
         byte otherKind = other.kinds[otherField];
-        if (isObject(kind) && isObject(otherKind)) {
+        if (isObject(kind) || isObject(otherKind)) {
             // objects are compared by their text: the caller may change a mutable one later
             return Objects.equals(text(field), other.text(otherField));
         }
@@ -458,10 +463,17 @@ public final class StagedRecord implements RecordFieldWriter {
                 }
                 yield h;
             }
-            case DECIMAL, VALUE ->
-                    objects[field] instanceof byte[] b
-                            ? Arrays.hashCode(b)
-                            : objects[field].hashCode();
+            case DECIMAL, VALUE -> {
+                Object v = objects[field];
+                if (v instanceof byte[] b) {
+                    yield Arrays.hashCode(b);
+                }
+                if (v instanceof CharSequence text) {
+                    // as a String staged by setString: the same text hashes the same
+                    yield Arrays.hashCode(text.toString().getBytes(StandardCharsets.UTF_8));
+                }
+                yield v.hashCode();
+            }
             default -> 31 * Long.hashCode(longs[field]) + ints[field];
         };
     }
@@ -479,7 +491,12 @@ public final class StagedRecord implements RecordFieldWriter {
             return;
         }
         if (isObject(kind)) {
-            object(field, VALUE, source.text(sourceField));
+            String text = source.text(sourceField);
+            if (columns[field].type().type().isText()) {
+                setString(field, text);
+            } else {
+                object(field, VALUE, text);
+            }
             return;
         }
         kinds[field] = kind;

@@ -330,6 +330,59 @@ class StagedRecordTest {
     }
 
     @Test
+    void aTextValueIsStagedAsItsBytesAndMatchesTheSameTextHoweverItWasSet() throws IOException {
+        List<Column> cols = List.of(Column.of("ds", "string"), Column.of("c", "varchar(4)"));
+        StagedRecord byValue = new StagedRecord(cols);
+        StagedRecord byString = new StagedRecord(cols);
+        StagedRecord byBuilder = new StagedRecord(cols);
+        byValue.setValue(0, "2024-ä");
+        byValue.setValue(1, "abcd");
+        byString.setString(0, "2024-ä");
+        byString.setString(1, "abcd");
+        byBuilder.setValue(0, new StringBuilder("2024-ä"));
+        byBuilder.setValue(1, new StringBuilder("abcd"));
+        for (int f = 0; f < 2; f++) {
+            assertThat(byValue.sameValue(f, byString, f)).isTrue();
+            assertThat(byBuilder.sameValue(f, byString, f)).isTrue();
+            assertThat(byString.sameValue(f, byBuilder, f)).isTrue();
+            assertThat(byValue.fieldHash(f)).isEqualTo(byString.fieldHash(f));
+            assertThat(byBuilder.fieldHash(f)).isEqualTo(byString.fieldHash(f));
+        }
+        // and it encodes as the generic path encodes the String
+        ByteArrayOutputStream staged = new ByteArrayOutputStream();
+        RecordStreamWriter w = new RecordStreamWriter(cols, staged);
+        byValue.writeTo(w, 2);
+        w.finish();
+        ByteArrayOutputStream generic = new ByteArrayOutputStream();
+        RecordStreamWriter g = new RecordStreamWriter(cols, generic);
+        g.write(new Object[] {"2024-ä", "abcd"});
+        g.finish();
+        assertThat(staged.toByteArray()).isEqualTo(generic.toByteArray());
+        // a VARCHAR too long is refused with the generic path's message
+        StagedRecord tooLong = new StagedRecord(cols);
+        tooLong.setValue(1, "abcde");
+        ByteArrayOutputStream refused = new ByteArrayOutputStream();
+        RecordStreamWriter r = new RecordStreamWriter(cols, refused);
+        String viaStaged = messageOf(() -> tooLong.writeTo(r, 2));
+        RecordStreamWriter r2 = new RecordStreamWriter(cols, new ByteArrayOutputStream());
+        String viaGeneric = messageOf(() -> r2.write(new Object[] {null, "abcde"}));
+        assertThat(viaStaged).isNotNull().isEqualTo(viaGeneric);
+    }
+
+    private static String messageOf(ThrowingRunnable r) {
+        try {
+            r.run();
+            return null;
+        } catch (Exception e) {
+            return e.getMessage();
+        }
+    }
+
+    private interface ThrowingRunnable {
+        void run() throws Exception;
+    }
+
+    @Test
     void theBufferShrinksBackAfterOneHugeRecord() {
         List<Column> cols = List.of(Column.of("s", "string"));
         StagedRecord r = new StagedRecord(cols);
