@@ -145,15 +145,10 @@ interface ViewToFlinkValue {
         int scale = d.getScale();
         long bound = precision <= MAX_COMPACT_PRECISION ? pow10(precision) : 0;
         return (r, c) -> {
-            if (bound > 0 && r.isCompactDecimal(c)) {
-                int shift = scale - r.getDecimalScale(c);
-                if (shift >= 0 && shift <= MAX_COMPACT_PRECISION) {
-                    long unscaled = r.getUnscaledLong(c);
-                    long factor = pow10(shift);
-                    long limit = bound / factor; // |unscaled| < limit <=> |scaled| < bound
-                    if (unscaled < limit && unscaled > -limit) {
-                        return DecimalData.fromUnscaledLong(unscaled * factor, precision, scale);
-                    }
+            if (bound > 0) {
+                long unscaled = rescaledCompact(r, c, bound, scale);
+                if (unscaled != NOT_RESCALED) {
+                    return DecimalData.fromUnscaledLong(unscaled, precision, scale);
                 }
             }
             DecimalData data = DecimalData.fromBigDecimal(r.getDecimal(c), precision, scale);
@@ -171,7 +166,31 @@ interface ViewToFlinkValue {
         };
     }
 
-    private static long pow10(int n) {
+    /** What {@link #rescaledCompact} returns when it cannot tell (never a compact value). */
+    long NOT_RESCALED = Long.MIN_VALUE;
+
+    /**
+     * The unscaled value at {@code scale} of a compact DECIMAL column that needs no rounding and
+     * fits {@code bound} (10 to the target precision, at most 18), without a {@code BigDecimal};
+     * {@link #NOT_RESCALED} for any other value, which {@link DecimalData#fromBigDecimal} must
+     * decide.
+     */
+    static long rescaledCompact(RecordView r, int c, long bound, int scale) {
+        if (r.isCompactDecimal(c)) {
+            int shift = scale - r.getDecimalScale(c);
+            if (shift >= 0 && shift <= MAX_COMPACT_PRECISION) {
+                long unscaled = r.getUnscaledLong(c);
+                long factor = pow10(shift);
+                long limit = bound / factor; // |unscaled| < limit <=> |scaled| < bound
+                if (unscaled < limit && unscaled > -limit) {
+                    return unscaled * factor;
+                }
+            }
+        }
+        return NOT_RESCALED;
+    }
+
+    static long pow10(int n) {
         long p = 1;
         for (int i = 0; i < n; i++) {
             p *= 10;

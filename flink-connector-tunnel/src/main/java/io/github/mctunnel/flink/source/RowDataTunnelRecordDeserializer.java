@@ -3,6 +3,7 @@ package io.github.mctunnel.flink.source;
 import io.github.mctunnel.client.codec.RecordView;
 import io.github.mctunnel.client.schema.PartitionSpec;
 import io.github.mctunnel.client.schema.TableSchema;
+import io.github.mctunnel.flink.convert.RecordToBinaryRowConverter;
 import io.github.mctunnel.flink.convert.RecordToRowDataConverter;
 
 import org.apache.flink.annotation.PublicEvolving;
@@ -26,6 +27,13 @@ import java.util.Objects;
  * named like a partition key gets the record's partition value (as STRING/VARCHAR/CHAR, or parsed
  * as BIGINT/INT/SMALLINT/TINYINT).
  *
+ * <p>Rows read from a {@link RecordView} are {@link
+ * org.apache.flink.table.data.binary.BinaryRowData} (one array per row, no object per value) unless
+ * a field's type needs the generic form (ARRAY, MAP, ROW; a {@code TIMESTAMP} or {@code
+ * TIMESTAMP_NTZ} column read at a precision of 3 or less, whose nanos only the generic row keeps),
+ * then {@link GenericRowData} as from {@code Object[]} values; decided per table at {@link #open}.
+ * Both hold the same values.
+ *
  * <p>{@link RowData} needs the planner's type information ({@code InternalTypeInfo.of(rowType)}
  * from flink-table-runtime, or {@code context.createTypeInformation(..)} in a table source); pass
  * it to the two-argument constructor. Without it the rows are serialized generically, which works
@@ -42,6 +50,13 @@ public final class RowDataTunnelRecordDeserializer implements TunnelRecordDeseri
 
     private transient FieldSources fields;
     private transient RecordToRowDataConverter converter;
+
+    /** Builds the rows from record views, or null when the table needs generic rows. */
+    private transient RecordToBinaryRowConverter binaryConverter;
+
+    /** {@link FieldSources#onlyDataColumns()}, once. */
+    private transient boolean onlyDataColumns;
+
     private transient PartitionSpec lastPartition;
     private transient Object[] lastPartitionValues;
 
@@ -97,6 +112,13 @@ public final class RowDataTunnelRecordDeserializer implements TunnelRecordDeseri
                                 new RowType(rowType.isNullable(), dataFields),
                                 timeZone);
         dataPositions = Arrays.copyOf(positions, dataFields.size());
+        binaryConverter =
+                RecordToBinaryRowConverter.createIfSupported(
+                        fields.readColumns().subList(0, dataFields.size()),
+                        rowType,
+                        dataPositions,
+                        timeZone);
+        onlyDataColumns = fields.onlyDataColumns();
         lastPartition = null;
         return fields.readColumnNames();
     }
@@ -117,12 +139,17 @@ public final class RowDataTunnelRecordDeserializer implements TunnelRecordDeseri
     /**
      * Builds the row straight from the record's columns: strings from their UTF-8 bytes, compact
      * decimals from their unscaled value, timestamps from seconds and nanos, no boxed Java value in
-     * between (ARRAY, MAP and STRUCT columns excepted). The same row as {@link
-     * #deserialize(Object[], PartitionSpec)} of the record's values.
+     * between (ARRAY, MAP and STRUCT columns excepted): a {@code BinaryRowData} where the types
+     * allow, else a {@link GenericRowData}. The same values as {@link #deserialize(Object[],
+     * PartitionSpec)} gives for the record's values.
      */
     @Override
     public RowData deserialize(RecordView record, PartitionSpec partition) {
-        if (fields.onlyDataColumns()) {
+        if (binaryConverter != null) {
+            binaryConverter.read(record);
+            return binaryConverter.build(onlyDataColumns ? null : partitionValues(partition));
+        }
+        if (onlyDataColumns) {
             return converter.convert(record);
         }
         GenericRowData row = new GenericRowData(fields.fieldCount());

@@ -26,7 +26,7 @@ final class PartitionKeysOnlyDeserializer implements TunnelRecordDeserializer<Ro
     private static final long serialVersionUID = 1L;
 
     private final RowDataTunnelRecordDeserializer withDataColumn;
-    private final int arity;
+    private final RowData.FieldGetter[] getters;
     private final TypeInformation<RowData> producedType;
 
     PartitionKeysOnlyDeserializer(
@@ -39,7 +39,10 @@ final class PartitionKeysOnlyDeserializer implements TunnelRecordDeserializer<Ro
         this.withDataColumn =
                 new RowDataTunnelRecordDeserializer(
                         new RowType(fields), TypeInformation.of(RowData.class), timeZone);
-        this.arity = produced.getFieldCount();
+        this.getters = new RowData.FieldGetter[produced.getFieldCount()];
+        for (int i = 0; i < getters.length; i++) {
+            getters[i] = RowData.createFieldGetter(produced.getTypeAt(i), i);
+        }
         this.producedType = producedType;
     }
 
@@ -58,10 +61,11 @@ final class PartitionKeysOnlyDeserializer implements TunnelRecordDeserializer<Ro
         return withoutDataColumn(withDataColumn.deserialize(values, partition));
     }
 
+    /** The row without its last field (binary or generic, whichever the deserializer built). */
     private RowData withoutDataColumn(RowData full) {
-        GenericRowData row = new GenericRowData(arity);
-        for (int i = 0; i < arity; i++) {
-            row.setField(i, ((GenericRowData) full).getField(i));
+        GenericRowData row = new GenericRowData(getters.length);
+        for (int i = 0; i < getters.length; i++) {
+            row.setField(i, getters[i].getFieldOrNull(full));
         }
         return row;
     }

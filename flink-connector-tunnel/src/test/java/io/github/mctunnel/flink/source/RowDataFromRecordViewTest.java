@@ -18,7 +18,8 @@ import org.apache.flink.table.data.GenericRowData;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.data.StringData;
 import org.apache.flink.table.data.TimestampData;
-import org.apache.flink.table.data.binary.BinaryStringData;
+import org.apache.flink.table.data.binary.BinaryRowData;
+import org.apache.flink.table.runtime.typeutils.RowDataSerializer;
 import org.apache.flink.table.types.logical.RowType;
 
 import org.junit.jupiter.api.Test;
@@ -27,6 +28,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -37,6 +39,8 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -115,6 +119,11 @@ class RowDataFromRecordViewTest {
         w.finish();
         return new RecordStreamReader(
                 columns, new ByteArrayInputStream(out.toByteArray()), false, true);
+    }
+
+    /** The row as Flink's own writer lays it out: equal for equal values, binary or generic. */
+    private static BinaryRowData asBinary(RowType type, RowData row) {
+        return new RowDataSerializer(type).toBinaryRow(row).copy();
     }
 
     private static RowDataTunnelRecordDeserializer deserializer(RowType type, ZoneId zone) {
@@ -232,7 +241,7 @@ class RowDataFromRecordViewTest {
         PartitionSpec p2 = PartitionSpec.parse("ds=20240102,hh=09,region=-1");
 
         RowData row = d.deserialize(reader.next(), p1);
-        assertThat(row).isInstanceOf(GenericRowData.class);
+        assertThat(row).isInstanceOf(BinaryRowData.class);
         assertThat(row.getArity()).isEqualTo(6);
         assertThat(row.getString(0)).isEqualTo(StringData.fromString("a"));
         assertThat(row.getLong(1)).isEqualTo(8L);
@@ -240,7 +249,8 @@ class RowDataFromRecordViewTest {
         assertThat(row.getString(3)).isEqualTo(StringData.fromString("20240101"));
         assertThat(row.getInt(4)).isEqualTo(3);
         assertThat(row.getLong(5)).isEqualTo(7L);
-        assertThat(row).isEqualTo(d.deserialize(new Object[] {"a", 1.5, 7L}, p1));
+        assertThat(asBinary(type, row))
+                .isEqualTo(asBinary(type, d.deserialize(new Object[] {"a", 1.5, 7L}, p1)));
 
         RowData next = d.deserialize(reader.next(), p2);
         assertThat(next.isNullAt(0)).isTrue();
@@ -249,7 +259,8 @@ class RowDataFromRecordViewTest {
         assertThat(next.getString(3)).isEqualTo(StringData.fromString("20240102"));
         assertThat(next.getInt(4)).isEqualTo(-1);
         assertThat(next.getLong(5)).isEqualTo(8L);
-        assertThat(next).isEqualTo(d.deserialize(new Object[] {null, null, 8L}, p2));
+        assertThat(asBinary(type, next))
+                .isEqualTo(asBinary(type, d.deserialize(new Object[] {null, null, 8L}, p2)));
     }
 
     @Test
@@ -301,11 +312,14 @@ class RowDataFromRecordViewTest {
             assertThat(row.getDecimal(0, 6, 2))
                     .as(text)
                     .isEqualTo(DecimalData.fromBigDecimal(new BigDecimal(text), 6, 2));
-            assertThat(row)
+            assertThat(asBinary(narrow, row))
                     .as(text)
                     .isEqualTo(
-                            d.deserialize(
-                                    new Object[] {new BigDecimal(text)}, PartitionSpec.empty()));
+                            asBinary(
+                                    narrow,
+                                    d.deserialize(
+                                            new Object[] {new BigDecimal(text)},
+                                            PartitionSpec.empty())));
         }
         RecordView tooBig = stream(columns, new Object[] {new BigDecimal("10000")}).next();
         assertThatThrownBy(() -> d.deserialize(tooBig, PartitionSpec.empty()))
@@ -435,8 +449,113 @@ class RowDataFromRecordViewTest {
         assertThat(viaView.getString(2).toString()).isEqualTo("\uFFFD\uFFFD");
         assertThat(viaView.getString(0).toString()).isEqualTo("ok");
         assertThat(viaView.getString(3).toString()).isEqualTo("tail");
-        // the row's strings share one copy holding them and nothing else (not the binary value)
-        BinaryStringData tail = (BinaryStringData) viaView.getString(3);
-        assertThat(tail.getSegments()[0].size()).isEqualTo("ok".length() + "tail".length());
+        // one array for the row: the binary value in the variable part, the strings (up to seven
+        // bytes, "\uFFFD\uFFFD" has six) inline in the fixed part's 8 + 4 * 8 bytes
+        assertThat(viaView).isInstanceOf(BinaryRowData.class);
+        assertThat(((BinaryRowData) viaView).getSizeInBytes()).isEqualTo(40 + 100_000);
+        assertThat(((BinaryRowData) viaView).getSegments()).hasSize(1);
+    }
+
+    @Test
+    void flatTablesReadIntoBinaryRowsOthersIntoGenericRows() throws IOException {
+        List<Column> flat = ALL_TYPES.stream().filter(c -> !c.type().type().isNested()).toList();
+        RowDataTunnelRecordDeserializer d = deserializer(TunnelTypeMapping.toRowType(flat), null);
+        d.open(TableSchema.of(flat));
+        Object[] values = allTypesRow();
+        Object[] flatValues =
+                IntStream.range(0, ALL_TYPES.size())
+                        .filter(i -> !ALL_TYPES.get(i).type().type().isNested())
+                        .mapToObj(i -> values[i])
+                        .toArray();
+        RowData row = d.deserialize(stream(flat, flatValues).next(), PartitionSpec.empty());
+        assertThat(row).isInstanceOf(BinaryRowData.class);
+        RowType flatType = TunnelTypeMapping.toRowType(flat);
+        assertThat(row)
+                .isEqualTo(asBinary(flatType, d.deserialize(flatValues, PartitionSpec.empty())));
+
+        RowDataTunnelRecordDeserializer nested =
+                deserializer(TunnelTypeMapping.toRowType(ALL_TYPES), null);
+        nested.open(TableSchema.of(ALL_TYPES));
+        assertThat(
+                        nested.deserialize(
+                                stream(ALL_TYPES, allTypesRow()).next(), PartitionSpec.empty()))
+                .isInstanceOf(GenericRowData.class);
+
+        // a compact timestamp would drop the nanos the generic row keeps
+        List<Column> timestamp = List.of(Column.of("t", "timestamp"));
+        RowDataTunnelRecordDeserializer millis =
+                deserializer(
+                        (RowType)
+                                DataTypes.ROW(DataTypes.FIELD("t", DataTypes.TIMESTAMP_LTZ(3)))
+                                        .getLogicalType(),
+                        null);
+        millis.open(TableSchema.of(timestamp));
+        RowData t =
+                millis.deserialize(
+                        stream(timestamp, new Object[] {Instant.ofEpochSecond(1, 123_456_789)})
+                                .next(),
+                        PartitionSpec.empty());
+        assertThat(t).isInstanceOf(GenericRowData.class);
+        assertThat(t.getTimestamp(0, 3).getNanoOfMillisecond()).isEqualTo(456_789);
+    }
+
+    @Test
+    void randomRowsWithPartitionValuesAreFlinksBinaryRowsOfTheValuesPathsRows() throws IOException {
+        TableSchema schema =
+                new TableSchema(
+                        List.of(
+                                Column.of("id", "bigint"),
+                                Column.of("name", "string"),
+                                Column.of("score", "double"),
+                                Column.of("amount", TypeInfo.decimal(30, 6)),
+                                Column.of("at", "timestamp"),
+                                Column.of("small", "decimal(9,2)")),
+                        List.of(
+                                Column.of("ds", "string"),
+                                Column.of("hh", "bigint"),
+                                Column.of("region", "int")));
+        RowType type =
+                (RowType)
+                        DataTypes.ROW(
+                                        DataTypes.FIELD("small", DataTypes.DECIMAL(9, 2)),
+                                        DataTypes.FIELD("ds", DataTypes.STRING()),
+                                        DataTypes.FIELD("name", DataTypes.STRING()),
+                                        DataTypes.FIELD("hh", DataTypes.BIGINT()),
+                                        DataTypes.FIELD("at", DataTypes.TIMESTAMP_LTZ(9)),
+                                        DataTypes.FIELD("region", DataTypes.SMALLINT()),
+                                        DataTypes.FIELD("amount", DataTypes.DECIMAL(30, 6)),
+                                        DataTypes.FIELD("id", DataTypes.BIGINT().notNull()))
+                                .getLogicalType();
+        // the region key as SMALLINT: the field's type decides how the value is parsed
+        RowDataTunnelRecordDeserializer d = deserializer(type, null);
+        List<String> read = d.open(schema);
+        assertThat(read).containsExactly("small", "name", "at", "amount", "id");
+        List<Column> columns = schema.project(read).columns();
+        Random random = new Random(18);
+        PartitionSpec[] partitions = {
+            PartitionSpec.parse("ds=20240101,hh=08,region=3"),
+            PartitionSpec.parse("ds=a_partition_value_longer_than_7,hh=-1,region=-300")
+        };
+        for (int round = 0; round < 300; round++) {
+            Object[] values = {
+                random.nextBoolean()
+                        ? null
+                        : BigDecimal.valueOf(random.nextInt(2_000_000_000) - 1_000_000_000, 2),
+                random.nextBoolean() ? null : "x".repeat(random.nextInt(12)),
+                random.nextBoolean()
+                        ? null
+                        : Instant.ofEpochSecond(random.nextInt(), random.nextInt(1_000_000_000)),
+                random.nextBoolean()
+                        ? null
+                        : new BigDecimal(new BigInteger(70, random), random.nextInt(7)),
+                random.nextLong()
+            };
+            PartitionSpec p = partitions[round / 10 % 2];
+            RowData viaView = d.deserialize(stream(columns, values).next(), p);
+            assertThat(viaView).isInstanceOf(BinaryRowData.class);
+            assertThat(viaView)
+                    .as("round %s", round)
+                    .isEqualTo(asBinary(type, d.deserialize(values, p)));
+        }
     }
 }
