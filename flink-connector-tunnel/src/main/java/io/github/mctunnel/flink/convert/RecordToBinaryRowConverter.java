@@ -27,11 +27,11 @@ import static org.apache.flink.table.types.logical.utils.LogicalTypeChecks.getSc
 
 /**
  * Reads a {@link RecordView} straight into a {@link BinaryRowData} (one array of the row's exact
- * size, see {@link BinaryRowBuilder}): the same values, NULLs and errors as {@link
- * RecordToRowDataConverter#convert(RecordView)} gives in a {@code GenericRowData}, without a boxed
- * or per-value object. Built once per schema by {@link #createIfSupported}, which declines row
- * types whose fields a binary row built here cannot hold as that converter does (nested types, and
- * {@code TIMESTAMP} or {@code TIMESTAMP_NTZ} columns read at a precision of 3 or less, whose
+ * size, laid out as Flink's {@code BinaryRowWriter} does): the same values, NULLs and errors as
+ * {@link RecordToRowDataConverter#convert(RecordView)} gives in a {@code GenericRowData}, without a
+ * boxed or per-value object. Built once per schema by {@link #createIfSupported}, which declines
+ * row types whose fields a binary row built here cannot hold as that converter does (nested types,
+ * and {@code TIMESTAMP} or {@code TIMESTAMP_NTZ} columns read at a precision of 3 or less, whose
  * sub-millisecond digits the generic row keeps and a compact binary timestamp drops).
  *
  * <p>Column {@code i} goes to field {@code positions[i]}; the other fields are given per row as
@@ -81,7 +81,7 @@ public final class RecordToBinaryRowConverter {
 
     private final int[] scales;
 
-    /** Per field read through {@link ViewToFlinkValue} (decimals, zoned timestamps), the reader. */
+    /** Per field read through {@code ViewToFlinkValue} (decimals, zoned timestamps), the reader. */
     private final ViewToFlinkValue[] readers;
 
     /** Per given field, its type's root. */

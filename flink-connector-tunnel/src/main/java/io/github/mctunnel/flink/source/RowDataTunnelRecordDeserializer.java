@@ -54,7 +54,7 @@ public final class RowDataTunnelRecordDeserializer implements TunnelRecordDeseri
     /** Builds the rows from record views, or null when the table needs generic rows. */
     private transient RecordToBinaryRowConverter binaryConverter;
 
-    /** {@link FieldSources#onlyDataColumns()}, once. */
+    /** {@code FieldSources.onlyDataColumns()}, once. */
     private transient boolean onlyDataColumns;
 
     private transient PartitionSpec lastPartition;
