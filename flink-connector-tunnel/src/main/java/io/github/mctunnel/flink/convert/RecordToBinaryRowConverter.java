@@ -314,10 +314,9 @@ public final class RecordToBinaryRowConverter {
                 case BOOLEAN -> builder.writeBoolean(f, words[f] != 0);
                 case TINYINT -> builder.writeByte(f, (byte) words[f]);
                 case SMALLINT -> builder.writeShort(f, (short) words[f]);
-                case INT, DATE, MONTHS -> builder.writeInt(f, (int) words[f]);
-                case BIGINT, DAY_TIME_MILLIS, DECIMAL -> builder.writeLong(f, words[f]);
-                case FLOAT -> builder.writeFloat(f, Float.intBitsToFloat((int) words[f]));
-                case DOUBLE -> builder.writeDouble(f, Double.longBitsToDouble(words[f]));
+                // a FLOAT or DOUBLE as its raw bits: what writeFloat and writeDouble store
+                case INT, DATE, MONTHS, FLOAT -> builder.writeInt(f, (int) words[f]);
+                case BIGINT, DAY_TIME_MILLIS, DECIMAL, DOUBLE -> builder.writeLong(f, words[f]);
                 case STRING, BINARY -> builder.writeBytes(f, arrays[f], offsets[f], ints[f]);
                 case WIDE_DECIMAL -> builder.writeWideDecimal(f, arrays[f]);
                 case EPOCH_MILLIS, SECONDS_AND_NANOS, TIMESTAMP_VALUE -> {
