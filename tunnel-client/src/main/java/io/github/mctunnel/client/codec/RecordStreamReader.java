@@ -307,6 +307,14 @@ public final class RecordStreamReader {
             case DECIMAL:
                 {
                     int len = readLength();
+                    if (len > MAX_DECIMAL_TEXT) {
+                        // BigDecimal parses long digit strings in quadratic time
+                        throw corrupt(
+                                "a DECIMAL value of "
+                                        + len
+                                        + " bytes; no MaxCompute DECIMAL is written with more than "
+                                        + MAX_DECIMAL_TEXT);
+                    }
                     int offset = record.appendBytes(in, len, recordCrc);
                     if (!DecimalText.parseCompact(
                             record.sharedBytes(), offset, len, record, slot)) {
@@ -315,6 +323,16 @@ public final class RecordStreamReader {
                                         record.sharedBytes(), offset, len, StandardCharsets.UTF_8);
                         try {
                             BigDecimal v = new BigDecimal(text);
+                            if (Math.abs(v.scale()) > MAX_DECIMAL_TEXT) {
+                                // an exponent such as 1E-999999999: every later rescale or
+                                // toPlainString of it would take forever
+                                throw corrupt(
+                                        "the DECIMAL value "
+                                                + text
+                                                + " has scale "
+                                                + v.scale()
+                                                + "; the service writes plain digits");
+                            }
                             if (v.unscaledValue().bitLength() < Long.SIZE) {
                                 record.setCompactDecimal(
                                         slot, v.unscaledValue().longValue(), v.scale());
@@ -486,6 +504,12 @@ public final class RecordStreamReader {
         }
         return n;
     }
+
+    /**
+     * The longest DECIMAL text read (and the largest scale, either sign): the service writes plain
+     * digits of at most 54 (DECIMAL 1.0) or 38 (DECIMAL(p,s)) digits, a sign and a point.
+     */
+    static final int MAX_DECIMAL_TEXT = 128;
 
     private CorruptRecordStreamException corrupt(String what) {
         return corrupt(what, null);

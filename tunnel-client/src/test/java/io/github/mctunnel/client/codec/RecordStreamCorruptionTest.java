@@ -222,4 +222,53 @@ class RecordStreamCorruptionTest {
                 .hasMessageContaining("record 1")
                 .hasMessageContaining("INTERVAL_DAY_TIME");
     }
+
+    /**
+     * A DECIMAL is sent as its text; a text no DECIMAL has (too long to parse in reasonable time,
+     * or an exponent that later rescaling could not handle) is a corrupt stream, not a value.
+     */
+    @Test
+    void decimalTextsNoServiceWritesAreRefusedBeforeTheyCostMinutes() throws IOException {
+        String longest = "-" + "9".repeat(108) + "." + "9".repeat(18);
+        assertThat(longest).hasSize(RecordStreamReader.MAX_DECIMAL_TEXT);
+        assertThat(readDecimals(longest, "12.500", "1E+5"))
+                .containsExactly(
+                        new java.math.BigDecimal(longest),
+                        new java.math.BigDecimal("12.500"),
+                        new java.math.BigDecimal("1E+5"));
+        assertThatThrownBy(() -> readDecimals("12.5", "1" + "0".repeat(200)))
+                .isInstanceOf(CorruptRecordStreamException.class)
+                .hasMessage(
+                        "Corrupt record stream in record 2: a DECIMAL value of 201 bytes; no"
+                                + " MaxCompute DECIMAL is written with more than 128");
+        assertThatThrownBy(() -> readDecimals("1E-999999999"))
+                .isInstanceOf(CorruptRecordStreamException.class)
+                .hasMessage(
+                        "Corrupt record stream in record 1: the DECIMAL value 1E-999999999 has"
+                                + " scale 999999999; the service writes plain digits");
+    }
+
+    /** Writes the texts as STRING values (the same wire form) and reads them as DECIMALs. */
+    private static List<Object> readDecimals(String... texts) throws IOException {
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        RecordStreamWriter w =
+                new RecordStreamWriter(
+                        List.of(io.github.mctunnel.client.schema.Column.of("d", "string")), body);
+        for (String t : texts) {
+            w.write(new Object[] {t});
+        }
+        w.finish();
+        RecordStreamReader r =
+                new RecordStreamReader(
+                        List.of(io.github.mctunnel.client.schema.Column.of("d", "decimal(38,18)")),
+                        new ByteArrayInputStream(body.toByteArray()),
+                        false,
+                        true);
+        List<Object> values = new ArrayList<>();
+        Object[] row;
+        while ((row = r.read()) != null) {
+            values.add(row[0]);
+        }
+        return values;
+    }
 }

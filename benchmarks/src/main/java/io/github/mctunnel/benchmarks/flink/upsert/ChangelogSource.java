@@ -17,6 +17,7 @@ import org.apache.flink.table.data.binary.BinaryRowData;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Emits a {@link Changelog} as {@code BinaryRowData} (as the SQL planner hands a changelog to a
@@ -31,6 +32,9 @@ import java.util.concurrent.CompletableFuture;
  * bucket routing serializes it at once, and nothing keeps it.
  */
 final class ChangelogSource implements Source<RowData, ChangelogSource.NoSplit, Integer> {
+
+    /** Changes emitted so far by the running job (it runs in this JVM), a window at a time. */
+    static final LongAdder EMITTED = new LongAdder();
 
     private static final long serialVersionUID = 1L;
 
@@ -109,6 +113,7 @@ final class ChangelogSource implements Source<RowData, ChangelogSource.NoSplit, 
                 output.collect(row);
             }
             window++;
+            EMITTED.add(end - first);
             if (window >= changelog.windows) {
                 return InputStatus.END_OF_INPUT;
             }

@@ -1,5 +1,7 @@
 package io.github.mctunnel.benchmarks.flink.upsert;
 
+import io.github.mctunnel.benchmarks.e2e.CpuAccount;
+import io.github.mctunnel.benchmarks.flink.SteadyWindow;
 import io.github.mctunnel.benchmarks.flink.sink.EventRowData;
 import io.github.mctunnel.client.compress.Compression;
 import io.github.mctunnel.client.schema.Column;
@@ -11,6 +13,7 @@ import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.runtime.typeutils.InternalTypeInfo;
@@ -57,9 +60,11 @@ final class UpsertJob {
     /**
      * Runs the job to its end (the last window committed).
      *
-     * @return the job's net runtime in nanoseconds
+     * @return the job's net runtime in nanoseconds, and its steady state (between 30% and 90% of
+     *     the changes emitted) taken from {@code cpu} while it ran
      */
-    static long run(TunnelConnectionOptions connection, String table, Changelog changelog)
+    static Ran run(
+            TunnelConnectionOptions connection, String table, Changelog changelog, CpuAccount cpu)
             throws Exception {
         Configuration conf = new Configuration();
         // a failure fails the run (with checkpointing Flink would otherwise restart forever)
@@ -89,8 +94,9 @@ final class UpsertJob {
                 .setParallelism(1)
                 .sinkTo(sink);
         WriterCounters.reset();
-        JobExecutionResult result =
-                env.execute(
+        ChangelogSource.EMITTED.reset();
+        JobClient job =
+                env.executeAsync(
                         "upsert "
                                 + table
                                 + ": "
@@ -100,6 +106,19 @@ final class UpsertJob {
                                 + " changes x "
                                 + changelog.windows
                                 + " windows");
-        return TimeUnit.MILLISECONDS.toNanos(result.getNetRuntime(TimeUnit.MILLISECONDS));
+        SteadyWindow steady =
+                SteadyWindow.observe(
+                        cpu,
+                        ChangelogSource.EMITTED::sum,
+                        changelog.changes(),
+                        0.3,
+                        0.9,
+                        job.getJobExecutionResult());
+        JobExecutionResult result = job.getJobExecutionResult().get();
+        return new Ran(
+                TimeUnit.MILLISECONDS.toNanos(result.getNetRuntime(TimeUnit.MILLISECONDS)), steady);
     }
+
+    /** A finished run: its net runtime and its steady state. */
+    record Ran(long nanos, SteadyWindow steady) {}
 }

@@ -3,6 +3,7 @@ package io.github.mctunnel.benchmarks.flink.upsert;
 import io.github.mctunnel.benchmarks.data.EventRows;
 import io.github.mctunnel.benchmarks.e2e.CpuAccount;
 import io.github.mctunnel.benchmarks.flink.EventTable;
+import io.github.mctunnel.benchmarks.flink.SteadyWindow;
 import io.github.mctunnel.benchmarks.flink.sink.EncodeRate;
 import io.github.mctunnel.benchmarks.suite.BenchmarkPart;
 import io.github.mctunnel.benchmarks.suite.BenchmarkResult;
@@ -190,6 +191,26 @@ public final class UpsertThroughput implements BenchmarkPart {
                                         + " shuffle, serializer, compaction, encoding the records"
                                         + " sent, commits, Flink) per change, emulator threads"
                                         + " excluded"));
+        if (m.steady.seen()) {
+            results.add(
+                    BenchmarkResult.compared(
+                                    "upsert",
+                                    LABEL + ", rows per CPU-s past start-up vs encode",
+                                    m.steady.rowsPerCpuSecond(),
+                                    "rows/CPU-s",
+                                    "codec encode, field path",
+                                    encodeFields,
+                                    ENCODE_GOAL)
+                            .withNote(
+                                    String.format(
+                                            Locale.ROOT,
+                                            "CPU outside the emulator between 30%% and 90%% of the"
+                                                    + " changes emitted (%,d changes, %.2f CPU-s);"
+                                                    + " %.0f B allocated per change there",
+                                            m.steady.rows(),
+                                            m.steady.cpuNanos() / 1e9,
+                                            m.steady.allocatedBytesPerRow())));
+        }
         results.add(
                 BenchmarkResult.of(
                                 "upsert",
@@ -223,7 +244,8 @@ public final class UpsertThroughput implements BenchmarkPart {
         try (EventTable emulator = EventTable.start(limits)) {
             emulator.createUpsert(table, Changelog.KEY_COLUMN, UpsertJob.BUCKETS);
             CpuAccount cpu = CpuAccount.start();
-            long nanos = UpsertJob.run(emulator.connection(), table, changelog);
+            UpsertJob.Ran ran = UpsertJob.run(emulator.connection(), table, changelog, cpu);
+            long nanos = ran.nanos();
             long jobCpuNanos = cpu.processNanos() - cpu.emulatorNanos();
             long allocated = cpu.allocatedBytesOutsideEmulator();
             long sent = WriterCounters.sum(WriterCounters.SENT);
@@ -253,6 +275,7 @@ public final class UpsertThroughput implements BenchmarkPart {
                     nanos,
                     jobCpuNanos,
                     allocated,
+                    ran.steady(),
                     sent,
                     compacted,
                     emulator.upsertFlushes(table),
@@ -339,6 +362,7 @@ public final class UpsertThroughput implements BenchmarkPart {
             long nanos,
             long jobCpuNanos,
             long allocatedBytes,
+            SteadyWindow steady,
             long sent,
             long compacted,
             long flushes,
