@@ -206,7 +206,7 @@ public final class RecordToBinaryRowConverter {
                 }
             }
         } catch (IllegalStateException | ClassCastException | ArithmeticException e) {
-            throw ViewToFlinkValue.failed(columnNames[i], columnTypes[i], e);
+            throw ViewToFlinkValue.failed(columnNames[i], columnTypes[i], record, i, e);
         }
     }
 

@@ -149,7 +149,7 @@ public final class RecordToRowDataConverter {
                 }
             }
         } catch (IllegalStateException | ClassCastException | ArithmeticException e) {
-            throw ViewToFlinkValue.failed(columnNames[i], columnTypes[i], e);
+            throw ViewToFlinkValue.failed(columnNames[i], columnTypes[i], record, i, e);
         }
         return row;
     }
@@ -175,7 +175,7 @@ public final class RecordToRowDataConverter {
                 }
             }
         } catch (IllegalStateException | ClassCastException | ArithmeticException e) {
-            throw ViewToFlinkValue.failed(columnNames[i], columnTypes[i], e);
+            throw ViewToFlinkValue.failed(columnNames[i], columnTypes[i], record, i, e);
         }
     }
 

@@ -202,18 +202,30 @@ interface ViewToFlinkValue {
      * The error for a value the types cannot take (or arithmetic overflow), naming the column: what
      * the converter throws when {@link #read} fails with {@code e}.
      */
-    static ValueConversionException failed(String path, TypeInfo from, RuntimeException e) {
+    static ValueConversionException failed(
+            String path, TypeInfo from, RecordView record, int column, RuntimeException e) {
         if (e instanceof ValueConversionException v) {
             return v;
         }
         return new ValueConversionException(
                 path,
-                "Value of column '"
+                "Value "
+                        + shown(record, column)
+                        + " of column '"
                         + path
                         + "' cannot be read as MaxCompute type "
                         + from
                         + ": "
                         + e.getMessage(),
                 e);
+    }
+
+    /** The value as the codec's Java mapping shows it, or a note when even that fails. */
+    private static String shown(RecordView record, int column) {
+        try {
+            return ValueConversionException.describe(record.getObject(column));
+        } catch (RuntimeException unreadable) {
+            return "(unreadable: " + unreadable.getMessage() + ")";
+        }
     }
 }

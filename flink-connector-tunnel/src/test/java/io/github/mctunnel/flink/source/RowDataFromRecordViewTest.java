@@ -297,6 +297,52 @@ class RowDataFromRecordViewTest {
     }
 
     @Test
+    void aValueFlinkCannotHoldFailsNamingColumnAndValueOnBothRowPaths() throws IOException {
+        // Flink keeps a day-time interval as a long of milliseconds: 10^17 s does not fit
+        java.time.Duration huge = java.time.Duration.ofSeconds(100_000_000_000_000_000L);
+        String expected =
+                "Value "
+                        + huge
+                        + " of column 'iv' cannot be read as MaxCompute type interval_day_time:"
+                        + " long overflow";
+        List<Column> flat = List.of(Column.of("iv", "interval_day_time"));
+        List<Column> nested =
+                List.of(Column.of("iv", "interval_day_time"), Column.of("a", "array<bigint>"));
+        for (List<Column> columns : List.of(flat, nested)) {
+            RowType type =
+                    (RowType)
+                            DataTypes.ROW(
+                                            columns.size() == 1
+                                                    ? new DataTypes.Field[] {
+                                                        DataTypes.FIELD(
+                                                                "iv",
+                                                                DataTypes.INTERVAL(
+                                                                        DataTypes.DAY(6),
+                                                                        DataTypes.SECOND(3)))
+                                                    }
+                                                    : new DataTypes.Field[] {
+                                                        DataTypes.FIELD(
+                                                                "iv",
+                                                                DataTypes.INTERVAL(
+                                                                        DataTypes.DAY(6),
+                                                                        DataTypes.SECOND(3))),
+                                                        DataTypes.FIELD(
+                                                                "a",
+                                                                DataTypes.ARRAY(DataTypes.BIGINT()))
+                                                    })
+                                    .getLogicalType();
+            RowDataTunnelRecordDeserializer d = deserializer(type, null);
+            d.open(TableSchema.of(columns));
+            Object[] values = columns.size() == 1 ? new Object[] {huge} : new Object[] {huge, null};
+            RecordView view = stream(columns, values).next();
+            assertThatThrownBy(() -> d.deserialize(view, PartitionSpec.empty()))
+                    .as(columns.toString())
+                    .isInstanceOf(ValueConversionException.class)
+                    .hasMessage(expected);
+        }
+    }
+
+    @Test
     void decimalsAreRescaledAndCheckedAsOnTheValuesPath() throws IOException {
         List<Column> columns = List.of(Column.of("d", TypeInfo.decimal(38, 4)));
         RowType narrow =
