@@ -1,13 +1,14 @@
 package io.github.mctunnel.flink.upsert;
 
+import io.github.mctunnel.client.codec.StagedRecord;
 import io.github.mctunnel.client.session.UpsertRecordLayout;
 import io.github.mctunnel.client.upsert.BucketHasher;
 
 import org.apache.flink.annotation.Internal;
 
-import java.math.BigDecimal;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -23,21 +24,21 @@ import java.util.Map;
  *       the upserts do not set are NULL in the re-created row, as without compaction.
  * </ul>
  *
- * <p>Records are kept in the layout's form ({@link UpsertRecordLayout#fill}); a key's pending
- * record array is refilled in place when it changes again, so hot keys cost no allocation. The
- * values themselves are kept until the flush: serializers must not change a value object after
- * returning it (the strings, arrays and decimals they return are new per element). Not thread-safe.
+ * <p>A change is kept as it was staged ({@link StagedRecord}: primitives unboxed, strings as their
+ * bytes in the key's own buffer), copied into a record per key that is refilled in place when the
+ * key changes again; values become objects and layout records only when the bucket is drained, so
+ * the changes compacted away cost a copy of their bytes and nothing else. Objects a serializer
+ * hands over ({@code setValue}, {@code setDecimal(BigDecimal)}) are kept until the flush:
+ * serializers must not change them after returning them. Not thread-safe.
  */
 @Internal
 final class PendingChanges {
 
-    /** A rough heap size of one record array and its map entry. */
-    private static final int RECORD_OVERHEAD = 96;
+    /** A rough heap size of one key's map entry, key object and bookkeeping. */
+    private static final int KEY_OVERHEAD = 96;
 
     private final UpsertRecordLayout layout;
     private final int dataColumns;
-    private final int[] keyIndexes;
-    private final boolean[] isKey;
     private final BucketHasher hasher;
     private final boolean partial;
     private final Map<Key, Pending> byKey = new LinkedHashMap<>();
@@ -45,45 +46,61 @@ final class PendingChanges {
     /** The key of the change being added, reused across changes. */
     private final Key probe;
 
+    /** A record of the table's data columns, whose fields the records per key share. */
+    private final StagedRecord shape;
+
+    /** A drained change's values in table order and its layout record, reused. */
+    private final Object[] values;
+
+    private final Object[] row;
+
     private long estimatedBytes;
     private long encodedBytes;
     private int records;
 
     /**
+     * @param keyCount the number of primary-key columns
      * @param partial the upserts set only some columns (partial-column updates)
      */
-    PendingChanges(
-            UpsertRecordLayout layout,
-            int dataColumns,
-            int[] keyIndexes,
-            BucketHasher hasher,
-            boolean partial) {
+    PendingChanges(UpsertRecordLayout layout, int keyCount, BucketHasher hasher, boolean partial) {
         this.layout = layout;
-        this.dataColumns = dataColumns;
-        this.keyIndexes = keyIndexes;
+        this.dataColumns = layout.dataColumnCount();
         this.hasher = hasher;
         this.partial = partial;
-        this.probe = new Key(new Object[keyIndexes.length]);
-        this.isKey = new boolean[dataColumns];
-        for (int k : keyIndexes) {
-            isKey[k] = true;
-        }
+        this.probe = new Key(new Object[keyCount]);
+        this.shape = new StagedRecord(layout.columns().subList(0, dataColumns));
+        this.values = new Object[dataColumns];
+        this.row = layout.newRow();
     }
 
-    /** A change of the key {@code values} holds, {@code values} in table order. */
-    void add(Object[] values, byte operation, java.util.List<Long> valueColumnIds) {
-        // look up with the reused probe: a key that changes again allocates nothing here
-        for (int i = 0; i < keyIndexes.length; i++) {
-            probe.values[i] = hasher.canonicalKey(i, values[keyIndexes[i]]);
+    /**
+     * A change of one key.
+     *
+     * @param change the staged change
+     * @param sourceFields per table column, the field of {@code change} that holds its value, or -1
+     *     for NULL (a delete maps only its key columns: it needs nothing else)
+     * @param keyValues the key's values as {@link BucketHasher#bucket} took them
+     * @param operation {@link UpsertRecordLayout#OPERATION_UPSERT} or {@code OPERATION_DELETE}
+     * @param valueColumnIds the partial update's {@code __value_cols} (empty for whole rows)
+     */
+    void add(
+            StagedRecord change,
+            int[] sourceFields,
+            Object[] keyValues,
+            byte operation,
+            List<Long> valueColumnIds) {
+        // look up with the reused probe: a key that changes again allocates no key here
+        for (int i = 0; i < keyValues.length; i++) {
+            probe.values[i] = hasher.canonicalKey(i, keyValues[i]);
         }
         probe.rehash();
         Pending p = byKey.get(probe);
         int before = p == null ? 0 : p.count();
         if (p == null) {
-            p = new Pending(layout.newRow());
+            p = new Pending(shape.withSameFields());
             Key key = new Key(probe.values.clone());
             byKey.put(key, p);
-            estimatedBytes += RECORD_OVERHEAD + heap(key.values, key.values.length);
+            estimatedBytes += KEY_OVERHEAD + 24L * key.values.length;
         } else {
             // the replaced change's estimates were kept: no second walk over its values
             estimatedBytes -= p.lastHeap;
@@ -94,47 +111,49 @@ final class PendingChanges {
                     && p.isDelete()) {
                 // delete then upsert: the delete stays in front of the upsert
                 p.deleteFirst = p.last;
-                p.last = layout.newRow();
-                estimatedBytes += RECORD_OVERHEAD + p.lastHeap;
+                p.deleteFirstOperation = p.operation;
+                p.deleteFirstColumns = p.valueColumnIds;
+                p.last = shape.withSameFields();
+                estimatedBytes += p.lastHeap;
                 encodedBytes += p.lastEncoded;
             }
         }
-        layout.fill(p.last, values, operation, valueColumnIds);
-        if (operation == UpsertRecordLayout.OPERATION_DELETE) {
-            // a delete needs only its key
-            for (int i = 0; i < dataColumns; i++) {
-                if (!isKey[i]) {
-                    p.last[i] = null;
-                }
-            }
-        }
-        p.lastHeap = heap(p.last, dataColumns);
-        p.lastEncoded = encoded(p.last, dataColumns);
+        p.last.copyFrom(change, sourceFields);
+        p.operation = operation;
+        p.valueColumnIds = valueColumnIds;
+        p.lastHeap = p.last.heapEstimate();
+        p.lastEncoded = p.last.encodedEstimate();
         estimatedBytes += p.lastHeap;
         encodedBytes += p.lastEncoded;
         records += p.count() - before;
     }
 
-    /** Where drained records go. */
+    /** Where drained records go; the array is reused for the next record. */
     @FunctionalInterface
     interface RecordSink {
         void accept(Object[] record) throws java.io.IOException;
     }
 
     /**
-     * Hands every pending record to {@code sink} (a delete before its key's upsert) and clears;
-     * cleared as well when {@code sink} throws.
+     * Hands every pending record to {@code sink} in layout form (a delete before its key's upsert)
+     * and clears; cleared as well when {@code sink} throws.
      */
     void drainTo(RecordSink sink) throws java.io.IOException {
         try {
             for (Pending p : byKey.values()) {
                 if (p.deleteFirst != null && !p.isDelete()) {
-                    sink.accept(p.deleteFirst);
+                    p.deleteFirst.values(values);
+                    layout.fill(row, values, p.deleteFirstOperation, p.deleteFirstColumns);
+                    sink.accept(row);
                 }
-                sink.accept(p.last);
+                p.last.values(values);
+                layout.fill(row, values, p.operation, p.valueColumnIds);
+                sink.accept(row);
             }
         } finally {
             byKey.clear();
+            Arrays.fill(values, null);
+            Arrays.fill(row, null);
             estimatedBytes = 0;
             encodedBytes = 0;
             records = 0;
@@ -150,7 +169,7 @@ final class PendingChanges {
         return byKey.size();
     }
 
-    /** A rough estimate of the heap the pending records take. */
+    /** A rough estimate of the heap the pending changes take. */
     long estimatedBytes() {
         return estimatedBytes;
     }
@@ -165,112 +184,32 @@ final class PendingChanges {
         return records;
     }
 
-    private final class Pending {
-        Object[] last;
-        Object[] deleteFirst;
+    private static final class Pending {
+        StagedRecord last;
+        byte operation;
+        List<Long> valueColumnIds;
 
-        /** The estimates of {@link #last}'s values, taken when it was filled. */
+        StagedRecord deleteFirst;
+        byte deleteFirstOperation;
+        List<Long> deleteFirstColumns;
+
+        /** The estimates of {@link #last}, taken when it was filled. */
         long lastHeap;
 
         long lastEncoded;
 
-        Pending(Object[] last) {
+        Pending(StagedRecord last) {
             this.last = last;
         }
 
         boolean isDelete() {
-            return last[dataColumns + 2] instanceof Byte b
-                    && b == UpsertRecordLayout.OPERATION_DELETE;
+            return operation == UpsertRecordLayout.OPERATION_DELETE;
         }
 
         /** Records a drain hands out for this key. */
         int count() {
             return deleteFirst != null && !isDelete() ? 2 : 1;
         }
-    }
-
-    private static long heap(Object[] values, int count) {
-        long bytes = 0;
-        for (int i = 0; i < count; i++) {
-            bytes += heap(values[i]);
-        }
-        return bytes;
-    }
-
-    /** A rough heap size of a value, nested values included. */
-    private static long heap(Object v) {
-        if (v == null) {
-            return 0;
-        }
-        if (v instanceof String s) {
-            return 40 + 2L * s.length();
-        }
-        if (v instanceof byte[] b) {
-            return 16 + b.length;
-        }
-        if (v instanceof BigDecimal) {
-            return 64;
-        }
-        if (v instanceof java.util.List<?> list) {
-            long bytes = 40 + 8L * list.size();
-            for (Object e : list) {
-                bytes += heap(e);
-            }
-            return bytes;
-        }
-        if (v instanceof Map<?, ?> map) {
-            long bytes = 48 + 40L * map.size();
-            for (Map.Entry<?, ?> e : map.entrySet()) {
-                bytes += heap(e.getKey()) + heap(e.getValue());
-            }
-            return bytes;
-        }
-        return 24;
-    }
-
-    private static long encoded(Object[] values, int count) {
-        long bytes = 0;
-        for (int i = 0; i < count; i++) {
-            bytes += encoded(values[i]);
-        }
-        return bytes;
-    }
-
-    /** A rough encoded size of a value (a tag and its bytes), nested values included. */
-    private static long encoded(Object v) {
-        if (v == null) {
-            return 0;
-        }
-        if (v instanceof String s) {
-            // UTF-8: one to three bytes a char
-            long bytes = 4;
-            for (int i = 0; i < s.length(); i++) {
-                char c = s.charAt(i);
-                bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
-            }
-            return bytes;
-        }
-        if (v instanceof byte[] b) {
-            return 4 + b.length;
-        }
-        if (v instanceof BigDecimal) {
-            return 20;
-        }
-        if (v instanceof java.util.List<?> list) {
-            long bytes = 4;
-            for (Object e : list) {
-                bytes += encoded(e);
-            }
-            return bytes;
-        }
-        if (v instanceof Map<?, ?> map) {
-            long bytes = 4;
-            for (Map.Entry<?, ?> e : map.entrySet()) {
-                bytes += encoded(e.getKey()) + encoded(e.getValue());
-            }
-            return bytes;
-        }
-        return 9;
     }
 
     /** Key values compared by content (byte[] keys too). */

@@ -152,6 +152,15 @@ public final class TunnelUpsertSinkWriter<IN>
     /** The record the serializer writes each change into, reused. */
     private final StagedRecord serialized;
 
+    /** Changes are kept as objects (no compaction, or bad changes skipped: they are checked). */
+    private final boolean asObjects;
+
+    /** Per table column, the serialized field holding its value, or -1 (partial updates). */
+    private final int[] fieldOfColumn;
+
+    /** Per table column, the serialized field of a key column, -1 for the others (deletes). */
+    private final int[] keyFieldOfColumn;
+
     private PartitionWriter current;
     private long bufferedBytes;
     private boolean verified;
@@ -210,6 +219,7 @@ public final class TunnelUpsertSinkWriter<IN>
                                 table.schema(),
                                 BadRecordPolicy.FAIL,
                                 new SimpleCounter());
+        this.asObjects = !compaction || this.badRecords.skips();
 
         resume(restored, restoredCheckpointId);
         List<Column> columns;
@@ -279,6 +289,22 @@ public final class TunnelUpsertSinkWriter<IN>
         this.record = layout.newRow();
         this.data = new Object[serializedColumns.size()];
         this.serialized = new StagedRecord(serializedColumns);
+        this.fieldOfColumn = new int[columnCount];
+        this.keyFieldOfColumn = new int[columnCount];
+        java.util.Arrays.fill(keyFieldOfColumn, -1);
+        if (writtenColumns == null) {
+            for (int c = 0; c < columnCount; c++) {
+                fieldOfColumn[c] = c;
+            }
+        } else {
+            java.util.Arrays.fill(fieldOfColumn, -1);
+            for (int f = 0; f < writtenColumns.length; f++) {
+                fieldOfColumn[writtenColumns[f]] = f;
+            }
+        }
+        for (int k = 0; k < keyIndexes.length; k++) {
+            keyFieldOfColumn[tableKeyIndexes[k]] = keyIndexes[k];
+        }
         this.dataValues =
                 resolver == null && writtenColumns == null ? null : new Object[columnCount];
     }
@@ -499,8 +525,10 @@ public final class TunnelUpsertSinkWriter<IN>
         try {
             serialized.clear();
             serializer.serialize(element, serialized);
-            // compaction keeps a change's values until the flush: they are taken out as objects
-            serialized.values(data);
+            if (asObjects) {
+                // the packs take values as objects (as does the check of a change to skip)
+                serialized.values(data);
+            }
             target = current;
             if (resolver != null) {
                 PartitionSpec partition = resolver.resolve(serialized);
@@ -534,7 +562,9 @@ public final class TunnelUpsertSinkWriter<IN>
         long pendingBytes;
         try {
             Object[] values = data;
-            if (writtenColumns != null) {
+            if (!asObjects) {
+                values = null;
+            } else if (writtenColumns != null) {
                 for (int i = 0; i < writtenColumns.length; i++) {
                     dataValues[writtenColumns[i]] = data[i];
                 }
@@ -544,7 +574,7 @@ public final class TunnelUpsertSinkWriter<IN>
                 values = dataValues;
             }
             for (int i = 0; i < keyIndexes.length; i++) {
-                keyValues[i] = data[keyIndexes[i]];
+                keyValues[i] = asObjects ? data[keyIndexes[i]] : serialized.value(keyIndexes[i]);
             }
             bucket = hasher.bucket(keyValues);
             if (BucketPartitioner.ownerOf(bucket, parallelism) != subtask) {
@@ -564,7 +594,10 @@ public final class TunnelUpsertSinkWriter<IN>
             }
             if (operation == UpsertRecordLayout.OPERATION_UPSERT) {
                 // a delete needs only its key (the packs take NULL in other columns)
-                if (writtenColumns != null) {
+                if (values == null) {
+                    // the serialized fields: the written columns in order (all when not partial)
+                    badRecords.checkNotNull(serialized, writtenColumns);
+                } else if (writtenColumns != null) {
                     badRecords.checkNotNull(values, writtenColumns);
                 } else {
                     badRecords.checkNotNull(values);
@@ -579,16 +612,19 @@ public final class TunnelUpsertSinkWriter<IN>
                 if (changes == null) {
                     changes =
                             new PendingChanges(
-                                    layout,
-                                    columnCount,
-                                    tableKeyIndexes,
-                                    hasher,
-                                    writtenColumns != null);
+                                    layout, keyIndexes.length, hasher, writtenColumns != null);
                     target.pending[bucket] = changes;
                 }
                 long before = changes.estimatedBytes();
                 int recordsBefore = changes.records();
-                changes.add(values, operation, valueColumnIds);
+                changes.add(
+                        serialized,
+                        operation == UpsertRecordLayout.OPERATION_DELETE
+                                ? keyFieldOfColumn
+                                : fieldOfColumn,
+                        keyValues,
+                        operation,
+                        valueColumnIds);
                 bufferedBytes += changes.estimatedBytes() - before;
                 changesCompacted.inc(1 - (changes.records() - recordsBefore));
                 pendingBytes = changes.encodedBytes();

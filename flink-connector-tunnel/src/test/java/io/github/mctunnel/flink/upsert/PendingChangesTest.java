@@ -1,5 +1,6 @@
 package io.github.mctunnel.flink.upsert;
 
+import io.github.mctunnel.client.codec.StagedRecord;
 import io.github.mctunnel.client.schema.Column;
 import io.github.mctunnel.client.schema.TableSchema;
 import io.github.mctunnel.client.session.UpsertRecordLayout;
@@ -7,6 +8,7 @@ import io.github.mctunnel.client.upsert.BucketHasher;
 
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -48,19 +50,50 @@ class PendingChangesTest {
         }
     }
 
+    /** Drains copies of the records, STRING values (kept as their bytes) shown as text. */
     private static List<Object[]> drain(PendingChanges changes) throws Exception {
         List<Object[]> out = new ArrayList<>();
-        changes.drainTo(r -> out.add(r.clone()));
+        changes.drainTo(
+                r -> {
+                    Object[] copy = r.clone();
+                    for (int i = 0; i < copy.length; i++) {
+                        if (copy[i] instanceof byte[] b) {
+                            copy[i] = new String(b, StandardCharsets.UTF_8);
+                        }
+                    }
+                    out.add(copy);
+                });
         return out;
+    }
+
+    /**
+     * Adds a change as the writer does: staged, all columns for an upsert and the key (column 0)
+     * only for a delete.
+     */
+    private static void add(
+            PendingChanges changes, TableSchema schema, Object[] values, byte op, List<Long> ids) {
+        StagedRecord staged = new StagedRecord(schema.columns());
+        for (int i = 0; i < values.length; i++) {
+            staged.setValue(i, values[i]);
+        }
+        int[] fields = new int[values.length];
+        for (int i = 0; i < fields.length; i++) {
+            fields[i] = op == D && i > 0 ? -1 : i;
+        }
+        changes.add(staged, fields, new Object[] {values[0]}, op, ids);
+    }
+
+    private static void add(PendingChanges changes, Object[] values, byte op, List<Long> ids) {
+        add(changes, SCHEMA, values, op, ids);
     }
 
     @Test
     void wholeRowUpsertsKeepTheLastChangePerKeyInFirstChangeOrder() throws Exception {
-        PendingChanges changes = new PendingChanges(LAYOUT, 3, new int[] {0}, HASHER, false);
-        changes.add(new Object[] {1L, "a1", "b1"}, U, List.of());
-        changes.add(new Object[] {2L, "x", "y"}, U, List.of());
-        changes.add(new Object[] {1L, "a2", "b2"}, U, List.of());
-        changes.add(new Object[] {2L, null, null}, D, List.of());
+        PendingChanges changes = new PendingChanges(LAYOUT, 1, HASHER, false);
+        add(changes, new Object[] {1L, "a1", "b1"}, U, List.of());
+        add(changes, new Object[] {2L, "x", "y"}, U, List.of());
+        add(changes, new Object[] {1L, "a2", "b2"}, U, List.of());
+        add(changes, new Object[] {2L, null, null}, D, List.of());
         List<Object[]> out = drain(changes);
         assertThat(out).hasSize(2);
         assertThat(Arrays.asList(out.get(0)).subList(0, 3)).containsExactly(1L, "a2", "b2");
@@ -72,11 +105,11 @@ class PendingChangesTest {
 
     @Test
     void partialUpsertsAfterADeleteAreSentAsTheDeleteAndTheLastUpsert() throws Exception {
-        PendingChanges changes = new PendingChanges(LAYOUT, 3, new int[] {0}, HASHER, true);
-        changes.add(new Object[] {1L, "a1", null}, U, List.of(2L));
-        changes.add(new Object[] {1L, null, null}, D, List.of());
-        changes.add(new Object[] {1L, "a2", null}, U, List.of(2L));
-        changes.add(new Object[] {1L, "a3", null}, U, List.of(2L));
+        PendingChanges changes = new PendingChanges(LAYOUT, 1, HASHER, true);
+        add(changes, new Object[] {1L, "a1", null}, U, List.of(2L));
+        add(changes, new Object[] {1L, null, null}, D, List.of());
+        add(changes, new Object[] {1L, "a2", null}, U, List.of(2L));
+        add(changes, new Object[] {1L, "a3", null}, U, List.of(2L));
         List<Object[]> out = drain(changes);
         assertThat(out).extracting(r -> r[5]).containsExactly(D, U);
         assertThat(out.get(1)[1]).isEqualTo("a3");
@@ -88,8 +121,7 @@ class PendingChangesTest {
         int tried = 0;
         for (boolean partial : new boolean[] {false, true}) {
             for (int run = 0; run < 500; run++) {
-                PendingChanges changes =
-                        new PendingChanges(LAYOUT, 3, new int[] {0}, HASHER, partial);
+                PendingChanges changes = new PendingChanges(LAYOUT, 1, HASHER, partial);
                 Map<Long, List<Object>> direct = new HashMap<>();
                 Map<Long, List<Object>> compacted = new HashMap<>();
                 // rows present before the window
@@ -109,7 +141,7 @@ class PendingChangesTest {
                     Object[] record = LAYOUT.newRow();
                     LAYOUT.fill(record, values, delete ? D : U, List.of());
                     apply(direct, record, partial);
-                    changes.add(values, delete ? D : U, List.of());
+                    add(changes, values, delete ? D : U, List.of());
                 }
                 for (Object[] r : drain(changes)) {
                     apply(compacted, r, partial);
@@ -129,10 +161,10 @@ class PendingChangesTest {
         UpsertRecordLayout layout = new UpsertRecordLayout(schema, List.of("k"));
         BucketHasher hasher =
                 new UpsertKeyDeclaration(List.of(Column.of("k", "decimal(10,2)")), 4).newHasher();
-        PendingChanges changes = new PendingChanges(layout, 2, new int[] {0}, hasher, false);
-        changes.add(new Object[] {new java.math.BigDecimal("1.0"), "a"}, U, List.of());
-        changes.add(new Object[] {new java.math.BigDecimal("1.00"), "b"}, U, List.of());
-        changes.add(new Object[] {new java.math.BigDecimal("1.0"), "c"}, U, List.of());
+        PendingChanges changes = new PendingChanges(layout, 1, hasher, false);
+        add(changes, schema, new Object[] {new java.math.BigDecimal("1.0"), "a"}, U, List.of());
+        add(changes, schema, new Object[] {new java.math.BigDecimal("1.00"), "b"}, U, List.of());
+        add(changes, schema, new Object[] {new java.math.BigDecimal("1.0"), "c"}, U, List.of());
         List<Object[]> out = drain(changes);
         assertThat(out).hasSize(1);
         assertThat(out.get(0)[1]).isEqualTo("c");
@@ -140,20 +172,17 @@ class PendingChangesTest {
 
     @Test
     void aDeleteKeepsOnlyItsKeyAndNestedValuesCountTowardTheSizes() throws Exception {
-        PendingChanges changes = new PendingChanges(LAYOUT, 3, new int[] {0}, HASHER, false);
-        changes.add(new Object[] {1L, "x".repeat(1000), "y"}, D, List.of());
+        PendingChanges changes = new PendingChanges(LAYOUT, 1, HASHER, false);
+        add(changes, new Object[] {1L, "x".repeat(1000), "y"}, D, List.of());
         assertThat(drain(changes).get(0)).startsWith(1L, null, null);
 
         TableSchema nested =
                 TableSchema.of(List.of(Column.of("id", "bigint"), Column.of("a", "array<string>")));
         PendingChanges big =
-                new PendingChanges(
-                        new UpsertRecordLayout(nested, List.of("id")),
-                        2,
-                        new int[] {0},
-                        HASHER,
-                        false);
-        big.add(
+                new PendingChanges(new UpsertRecordLayout(nested, List.of("id")), 1, HASHER, false);
+        add(
+                big,
+                nested,
                 new Object[] {1L, java.util.Collections.nCopies(1000, "z".repeat(100))},
                 U,
                 List.of());

@@ -62,7 +62,7 @@ public final class StagedRecord implements RecordFieldWriter {
     private final int[] ints;
     private final int[] offsets;
     private final Object[] objects;
-    private byte[] bytes = new byte[INITIAL_BYTES];
+    private byte[] bytes;
     private int used;
 
     /** The most bytes a record used since the arena's size was last reviewed. */
@@ -75,13 +75,148 @@ public final class StagedRecord implements RecordFieldWriter {
      *     to give; names are used in messages)
      */
     public StagedRecord(List<Column> fields) {
-        this.columns = fields.toArray(new Column[0]);
+        this(fields.toArray(new Column[0]), INITIAL_BYTES);
+    }
+
+    private StagedRecord(Column[] columns, int initialBytes) {
+        this.columns = columns;
         int n = columns.length;
         this.kinds = new byte[n];
         this.longs = new long[n];
         this.ints = new int[n];
         this.offsets = new int[n];
         this.objects = new Object[n];
+        this.bytes = new byte[initialBytes];
+    }
+
+    /**
+     * An empty record of the same fields whose buffer starts empty and grows to what its values
+     * take: for code that keeps many records (one per key), fed by {@link #copyFrom}.
+     */
+    public StagedRecord withSameFields() {
+        return new StagedRecord(columns, 0);
+    }
+
+    /**
+     * Makes this record hold in each field {@code f} what field {@code sourceFields[f]} of {@code
+     * source} holds, NULL where that is -1: byte ranges are copied into this record's buffer,
+     * objects ({@link #setValue}, {@link #setDecimal(int, BigDecimal)}) are shared, as a kept
+     * record keeps them. The fields' types must be the same.
+     *
+     * @param sourceFields one source field (or -1) per field of this record
+     */
+    public void copyFrom(StagedRecord source, int[] sourceFields) {
+        clear();
+        for (int f = 0; f < sourceFields.length; f++) {
+            int s = sourceFields[f];
+            if (s < 0) {
+                continue;
+            }
+            byte kind = source.kinds[s];
+            if (kind == STRING || kind == BINARY) {
+                copy(f, kind, source.bytes, source.offsets[s], source.ints[s]);
+            } else if (kind != NULL) {
+                kinds[f] = kind;
+                longs[f] = source.longs[s];
+                ints[f] = source.ints[s];
+                objects[f] = source.objects[s];
+            }
+        }
+    }
+
+    /** A rough size of the record on the heap: its arrays, its buffer and its objects. */
+    public long heapEstimate() {
+        long size = 112 + 25L * columns.length + bytes.length;
+        for (int f = 0; f < columns.length; f++) {
+            if (objects[f] != null) {
+                size += heapOf(objects[f]);
+            }
+        }
+        return size;
+    }
+
+    /** A rough size of the record encoded: a tag and the value of each field that is not NULL. */
+    public long encodedEstimate() {
+        long size = 0;
+        for (int f = 0; f < columns.length; f++) {
+            size +=
+                    switch (kinds[f]) {
+                        case NULL -> 0;
+                        case STRING, BINARY -> 4 + ints[f];
+                        case DECIMAL_UNSCALED -> 20;
+                        case DECIMAL, VALUE -> encodedOf(objects[f]);
+                        default -> 9;
+                    };
+        }
+        return size;
+    }
+
+    /** A rough heap size of a value, nested values included. */
+    private static long heapOf(Object v) {
+        if (v == null) {
+            return 0;
+        }
+        if (v instanceof String s) {
+            return 40 + 2L * s.length();
+        }
+        if (v instanceof byte[] b) {
+            return 16 + b.length;
+        }
+        if (v instanceof BigDecimal) {
+            return 64;
+        }
+        if (v instanceof List<?> list) {
+            long size = 40 + 8L * list.size();
+            for (Object e : list) {
+                size += heapOf(e);
+            }
+            return size;
+        }
+        if (v instanceof java.util.Map<?, ?> map) {
+            long size = 48 + 40L * map.size();
+            for (java.util.Map.Entry<?, ?> e : map.entrySet()) {
+                size += heapOf(e.getKey()) + heapOf(e.getValue());
+            }
+            return size;
+        }
+        return 24;
+    }
+
+    /** A rough encoded size of a value (a tag and its bytes), nested values included. */
+    private static long encodedOf(Object v) {
+        if (v == null) {
+            return 0;
+        }
+        if (v instanceof String s) {
+            // UTF-8: one to three bytes a char
+            long size = 4;
+            for (int i = 0; i < s.length(); i++) {
+                char c = s.charAt(i);
+                size += c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
+            }
+            return size;
+        }
+        if (v instanceof byte[] b) {
+            return 4 + b.length;
+        }
+        if (v instanceof BigDecimal) {
+            return 20;
+        }
+        if (v instanceof List<?> list) {
+            long size = 4;
+            for (Object e : list) {
+                size += encodedOf(e);
+            }
+            return size;
+        }
+        if (v instanceof java.util.Map<?, ?> map) {
+            long size = 4;
+            for (java.util.Map.Entry<?, ?> e : map.entrySet()) {
+                size += encodedOf(e.getKey()) + encodedOf(e.getValue());
+            }
+            return size;
+        }
+        return 9;
     }
 
     /** Makes every field NULL, keeping the buffers. */

@@ -70,6 +70,11 @@ public final class UpsertRecordLayout {
         return columns;
     }
 
+    /** The number of the table's data columns (the record's first columns). */
+    public int dataColumnCount() {
+        return dataColumns;
+    }
+
     /** A row array to be filled by {@link #fill}; reuse it across records. */
     public Object[] newRow() {
         return new Object[columns.size()];

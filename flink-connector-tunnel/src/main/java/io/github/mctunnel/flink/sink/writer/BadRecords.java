@@ -57,6 +57,26 @@ public final class BadRecords {
     }
 
     /**
+     * Checks a staged record whose field {@code f} holds column {@code columns[f]} (the columns a
+     * partial update sets), or column {@code f} when {@code columns} is null.
+     *
+     * @throws IllegalArgumentException naming the first of them that is NOT NULL and left NULL
+     */
+    public void checkNotNull(StagedRecord row, int[] columns) {
+        if (columns == null) {
+            checkNotNull(row);
+            return;
+        }
+        for (int f = 0; f < columns.length; f++) {
+            String name = notNullColumns[columns[f]];
+            if (name != null && row.isNull(f)) {
+                throw new IllegalArgumentException(
+                        "Column '" + name + "' is NOT NULL, but the value is NULL");
+            }
+        }
+    }
+
+    /**
      * @throws IllegalArgumentException naming the first NOT NULL column that {@code row} leaves
      *     NULL
      */
