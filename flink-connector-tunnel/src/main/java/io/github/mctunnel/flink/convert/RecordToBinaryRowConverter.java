@@ -205,7 +205,10 @@ public final class RecordToBinaryRowConverter {
                     readValue(record, i, f);
                 }
             }
-        } catch (IllegalStateException | ClassCastException | ArithmeticException e) {
+        } catch (IllegalStateException
+                | ClassCastException
+                | ArithmeticException
+                | java.time.DateTimeException e) {
             throw ViewToFlinkValue.failed(columnNames[i], columnTypes[i], record, i, e);
         }
     }

@@ -148,7 +148,10 @@ public final class RecordToRowDataConverter {
                     throw notNullViolated(i);
                 }
             }
-        } catch (IllegalStateException | ClassCastException | ArithmeticException e) {
+        } catch (IllegalStateException
+                | ClassCastException
+                | ArithmeticException
+                | java.time.DateTimeException e) {
             throw ViewToFlinkValue.failed(columnNames[i], columnTypes[i], record, i, e);
         }
         return row;
@@ -174,7 +177,10 @@ public final class RecordToRowDataConverter {
                     row.setField(positions[i], null);
                 }
             }
-        } catch (IllegalStateException | ClassCastException | ArithmeticException e) {
+        } catch (IllegalStateException
+                | ClassCastException
+                | ArithmeticException
+                | java.time.DateTimeException e) {
             throw ViewToFlinkValue.failed(columnNames[i], columnTypes[i], record, i, e);
         }
     }

@@ -29,7 +29,10 @@ import java.util.Map;
  * key changes again; values become objects and layout records only when the bucket is drained, so
  * the changes compacted away cost a copy of their bytes and nothing else. Objects a serializer
  * hands over ({@code setValue}, {@code setDecimal(BigDecimal)}) are kept until the flush:
- * serializers must not change them after returning them. Not thread-safe.
+ * serializers must not change them after returning them. A staged value that no Java value can hold
+ * (a date or timestamp out of {@code java.time}'s range) fails when its change is drained, at the
+ * next flush, with the same message; when a later change of the key replaced it first, it is never
+ * sent and never fails. Not thread-safe.
  */
 @Internal
 final class PendingChanges {
@@ -100,7 +103,10 @@ final class PendingChanges {
             p = new Pending(shape.withSameFields());
             Key key = new Key(probe.values.clone());
             byKey.put(key, p);
-            estimatedBytes += KEY_OVERHEAD + 24L * key.values.length;
+            estimatedBytes += KEY_OVERHEAD;
+            for (Object v : key.values) {
+                estimatedBytes += keyHeap(v);
+            }
         } else {
             // the replaced change's estimates were kept: no second walk over its values
             estimatedBytes -= p.lastHeap;
@@ -182,6 +188,17 @@ final class PendingChanges {
     /** The records a drain would hand out now. */
     int records() {
         return records;
+    }
+
+    /** A rough heap size of a canonical key value. */
+    private static long keyHeap(Object v) {
+        if (v instanceof byte[] b) {
+            return 16 + b.length;
+        }
+        if (v instanceof String s) {
+            return 40 + 2L * s.length();
+        }
+        return v instanceof java.math.BigDecimal ? 64 : 24;
     }
 
     private static final class Pending {

@@ -809,17 +809,33 @@ public final class RecordStreamWriter {
             return;
         }
         int allowed = t.precision() - t.scale();
-        BigDecimal rounded = v.setScale(t.scale(), RoundingMode.HALF_UP);
+        if (v.signum() != 0 && (long) v.precision() - v.scale() > allowed + 1L) {
+            // too many integer digits even before rounding (checked first: rescaling a value
+            // such as 1E+999999999 would take forever)
+            throw new ValueMismatch(
+                    "decimal " + shown(v) + " has more than " + allowed + " integer digits");
+        }
+        BigDecimal rounded;
+        if ((long) v.scale() - v.precision() > t.scale()) {
+            // |v| < 10^-(scale+1): rounds to zero (without rescaling a value such as 1E-999999999)
+            rounded = BigDecimal.ZERO.setScale(t.scale());
+        } else {
+            rounded = v.setScale(t.scale(), RoundingMode.HALF_UP);
+        }
         if (rounded.precision() - rounded.scale() > allowed) {
             throw new ValueMismatch(
-                    "decimal "
-                            + v.toPlainString()
-                            + " has more than "
-                            + allowed
-                            + " integer digits");
+                    "decimal " + shown(v) + " has more than " + allowed + " integer digits");
         }
-        byte[] ascii = v.toPlainString().getBytes(StandardCharsets.US_ASCII);
+        // more fractional digits than the column keeps: the rounded value (what the service
+        // stores), so the text stays as short as the column's digits
+        BigDecimal written = v.scale() > t.scale() ? rounded : v;
+        byte[] ascii = written.toPlainString().getBytes(StandardCharsets.US_ASCII);
         putBytes(ascii, 0, ascii.length);
+    }
+
+    /** A decimal for a message: its plain digits, or scientific notation when they are many. */
+    private static String shown(BigDecimal v) {
+        return Math.abs((long) v.scale()) > 64 ? v.toString() : v.toPlainString();
     }
 
     /** The digits of {@code unscaled * 10^-scale}, {@code 0 <= scale <= t.scale()}. */

@@ -551,13 +551,15 @@ public final class StagedRecord implements RecordFieldWriter {
     }
 
     /**
-     * Whether field {@code field} holds what field {@code otherField} of {@code other} holds (the
-     * same kind of setter and equal contents).
+     * Whether field {@code field} holds what field {@code otherField} of {@code other} holds: the
+     * same kind of setter and equal contents, or an object ({@link #setValue}, {@link
+     * #setDecimal(int, BigDecimal)}) and another object or a string with the same {@link #text}.
      */
     public boolean sameValue(int field, StagedRecord other, int otherField) {
         byte kind = kinds[field];
         byte otherKind = other.kinds[otherField];
-        if (isObject(kind) || isObject(otherKind)) {
+        if (isObject(kind) && (isObject(otherKind) || isBytes(otherKind))
+                || isObject(otherKind) && isBytes(kind)) {
             // objects are compared by their text: the caller may change a mutable one later
             return Objects.equals(text(field), other.text(otherField));
         }
@@ -578,6 +580,10 @@ public final class StagedRecord implements RecordFieldWriter {
                     longs[field] == other.longs[otherField]
                             && ints[field] == other.ints[otherField];
         };
+    }
+
+    private static boolean isBytes(byte kind) {
+        return kind == STRING || kind == BINARY;
     }
 
     private static boolean isObject(byte kind) {
@@ -603,11 +609,8 @@ public final class StagedRecord implements RecordFieldWriter {
                 if (v instanceof byte[] b) {
                     yield Arrays.hashCode(b);
                 }
-                if (v instanceof CharSequence text) {
-                    // as a String staged by setString: the same text hashes the same
-                    yield Arrays.hashCode(text.toString().getBytes(StandardCharsets.UTF_8));
-                }
-                yield v.hashCode();
+                // by its text (as sameValue compares objects), hashed as setString's bytes
+                yield Arrays.hashCode(text(field).getBytes(StandardCharsets.UTF_8));
             }
             default -> 31 * Long.hashCode(longs[field]) + ints[field];
         };

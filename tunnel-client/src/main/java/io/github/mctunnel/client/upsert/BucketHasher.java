@@ -264,10 +264,11 @@ public final class BucketHasher {
 
     /**
      * The canonical form of a key value: two values the service takes for the same key (and this
-     * hasher hashes alike) have equal canonical forms. Integral types as {@code Long}, STRING-like
-     * {@code byte[]} as the {@code String} they encode, DATETIME as epoch milliseconds, TIMESTAMP
-     * as an {@code Instant}, DECIMAL rounded half-up to the column's scale; other values as they
-     * are ({@code byte[]} of BINARY compared by content by the caller).
+     * hasher hashes alike) have equal canonical forms. Integral types as {@code Long}, STRING,
+     * VARCHAR and CHAR as their UTF-8 bytes (a {@code String} encoded, a {@code byte[]} as it is),
+     * DATETIME as epoch milliseconds, TIMESTAMP as an {@code Instant}, DECIMAL rounded half-up to
+     * the column's scale; other values as they are ({@code byte[]} values are compared by content
+     * by the caller).
      *
      * <p>Takes a value {@link #hashKey} accepted (the caller hashed it first, e.g. through {@link
      * #bucket}); it does not check it again.
@@ -282,9 +283,11 @@ public final class BucketHasher {
             case STRING:
             case VARCHAR:
             case CHAR:
+                // compared as their UTF-8 bytes, as the service compares them: two malformed keys
+                // that decode to the same text are still two keys
                 return value instanceof byte[] bytes
-                        ? new String(bytes, java.nio.charset.StandardCharsets.UTF_8)
-                        : value.toString();
+                        ? bytes
+                        : value.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
             case DATETIME:
                 return epochMillis(keyIndex, value);
             case TIMESTAMP:

@@ -196,6 +196,44 @@ class RecordStreamWriterTest {
         assertThat(w.recordCount()).isZero();
     }
 
+    /**
+     * A decimal with more fractional digits than its column is written rounded, as the service
+     * keeps it, so the text is never longer than the column's digits (our reader, and so the
+     * emulator, refuses longer DECIMAL texts); values with huge exponents are rounded or refused at
+     * once, naming the value.
+     */
+    @Test
+    void decimalsWithExtremeScalesAreRoundedOrRefusedAtOnce() throws IOException {
+        List<Column> cols = List.of(Column.of("d", "decimal(38,18)"));
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        RecordStreamWriter w = new RecordStreamWriter(cols, body);
+        w.write(new Object[] {new BigDecimal("1E-130")});
+        w.write(new Object[] {new BigDecimal("1E-999999999")});
+        w.write(new Object[] {new BigDecimal("-0.0000000000000000005")});
+        w.write(new Object[] {new BigDecimal("1.23456789012345678912")});
+        w.write(new Object[] {new BigDecimal("12.5")});
+        assertThatThrownBy(() -> w.write(new Object[] {new BigDecimal("1E+999999999")}))
+                .hasMessage(
+                        "Column 'd' (decimal(38,18)): decimal 1E+999999999 has more than 20"
+                                + " integer digits");
+        w.finish();
+        RecordStreamReader r =
+                new RecordStreamReader(
+                        cols, new ByteArrayInputStream(body.toByteArray()), false, true);
+        List<Object> read = new java.util.ArrayList<>();
+        Object[] row;
+        while ((row = r.read()) != null) {
+            read.add(row[0]);
+        }
+        assertThat(read)
+                .containsExactly(
+                        new BigDecimal("0E-18"),
+                        new BigDecimal("0E-18"),
+                        new BigDecimal("-0.000000000000000001"),
+                        new BigDecimal("1.234567890123456789"),
+                        new BigDecimal("12.5"));
+    }
+
     @Test
     void valueRulesOfTheService() {
         List<Column> cols =
