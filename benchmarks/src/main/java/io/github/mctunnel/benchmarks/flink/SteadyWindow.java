@@ -56,9 +56,12 @@ public record SteadyWindow(long rows, long cpuNanos, long allocatedBytes) {
         };
     }
 
-    /** Whether the window was seen (the job ran long enough to be watched inside it). */
+    /**
+     * Whether the window was seen (the job ran long enough to be watched inside it, and spent
+     * measurable CPU there).
+     */
     public boolean seen() {
-        return rows > 0;
+        return rows > 0 && cpuNanos > 0;
     }
 
     public double rowsPerCpuSecond() {

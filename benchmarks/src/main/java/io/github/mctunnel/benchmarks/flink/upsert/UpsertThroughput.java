@@ -191,7 +191,7 @@ public final class UpsertThroughput implements BenchmarkPart {
                                         + " shuffle, serializer, compaction, encoding the records"
                                         + " sent, commits, Flink) per change, emulator threads"
                                         + " excluded"));
-        if (m.steady.seen()) {
+        if (!smoke && m.steady.seen()) {
             results.add(
                     BenchmarkResult.compared(
                                     "upsert",
